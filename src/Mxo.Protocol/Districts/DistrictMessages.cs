@@ -1,0 +1,154 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using Mxo.Protocol.Players;
+using ProtoBuf;
+
+namespace Mxo.Protocol.Districts;
+
+/// <summary>Routed by the district shard region on <see cref="District"/>.</summary>
+public interface IDistrictCommand : IMxoMessage
+{
+    DistrictId District { get; }
+}
+
+public static class DistrictCommands
+{
+    /// <summary>
+    /// A player enters. The district persists the arrival, tells the others and replies <see cref="DistrictReplies.Joined"/>
+    /// to the sender (the player entity). <see cref="Session"/> receives the district's pushes from now on.
+    /// </summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record Join(
+        [property: ProtoMember(1)] DistrictId District,
+        [property: ProtoMember(2)] PlayerId PlayerId,
+        [property: ProtoMember(3)] string Name,
+        [property: ProtoMember(4)] Vec3 Position,
+        [property: ProtoMember(5)] IActorRef Session,
+        [property: ProtoMember(6)] string CommandId) : IDistrictCommand;
+
+    /// <summary>The player moved to another district: persisted, the player is no longer a resident.</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record Leave(
+        [property: ProtoMember(1)] DistrictId District,
+        [property: ProtoMember(2)] PlayerId PlayerId) : IDistrictCommand;
+
+    /// <summary>The player went offline: still a resident, no longer present. Transient.</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record Depart(
+        [property: ProtoMember(1)] DistrictId District,
+        [property: ProtoMember(2)] PlayerId PlayerId) : IDistrictCommand;
+
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record UpdatePosition(
+        [property: ProtoMember(1)] DistrictId District,
+        [property: ProtoMember(2)] PlayerId PlayerId,
+        [property: ProtoMember(3)] Vec3 Position) : IDistrictCommand;
+
+    /// <summary>"Say" chat: persisted, then broadcast to everyone present; the sender gets <see cref="PlayerReplies.Acknowledged"/>.</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record Say(
+        [property: ProtoMember(1)] DistrictId District,
+        [property: ProtoMember(2)] PlayerId PlayerId,
+        [property: ProtoMember(3)] string Text,
+        [property: ProtoMember(4)] string CommandId) : IDistrictCommand;
+
+    /// <summary>Reply: <see cref="DistrictReplies.Occupancy"/>.</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record GetOccupancy([property: ProtoMember(1)] DistrictId District) : IDistrictCommand;
+}
+
+public static class DistrictEvents
+{
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record PlayerEntered(
+        [property: ProtoMember(1)] PlayerId PlayerId,
+        [property: ProtoMember(2)] string Name) : IMxoEvent;
+
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record PlayerLeft([property: ProtoMember(1)] PlayerId PlayerId) : IMxoEvent;
+
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record ChatLineRecorded(
+        [property: ProtoMember(1)] PlayerId PlayerId,
+        [property: ProtoMember(2)] string Name,
+        [property: ProtoMember(3)] string Text,
+        [property: ProtoMember(4)] string CommandId,
+        [property: ProtoMember(5)] long UnixTimeMs) : IMxoEvent;
+}
+
+public static class DistrictReplies
+{
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record Joined(
+        [property: ProtoMember(1)] DistrictId District,
+        [property: ProtoMember(2)] PlayerId PlayerId,
+        [property: ProtoMember(3)] string CommandId,
+        Occupant[] Occupants) : IMxoMessage
+    {
+        /// <summary>Everyone present at the moment of joining, the joiner excluded.</summary>
+        [ProtoMember(4)]
+        public Occupant[] Occupants { get => _occupants ?? []; init => _occupants = value; }
+        private Occupant[]? _occupants = Occupants;
+    }
+
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record Occupancy(
+        [property: ProtoMember(1)] DistrictId District,
+        [property: ProtoMember(2)] int Residents,
+        Occupant[] Present) : IMxoMessage
+    {
+        [ProtoMember(3)]
+        public Occupant[] Present { get => _present ?? []; init => _present = value; }
+        private Occupant[]? _present = Present;
+    }
+}
+
+/// <summary>The district's durable picture: its residents (players whose location is this district) and recent chat ids.</summary>
+[ProtoContract(SkipConstructor = true)]
+public sealed record DistrictState(
+    [property: ProtoMember(1)] DistrictId District,
+    ImmutableDictionary<string, string> Residents,
+    ImmutableList<string> RecentChatIds) : IMxoMessage
+{
+    /// <summary>Player id → character name.</summary>
+    [ProtoMember(2)]
+    public ImmutableDictionary<string, string> Residents { get => _residents ?? ImmutableDictionary<string, string>.Empty; init => _residents = value; }
+    private ImmutableDictionary<string, string>? _residents = Residents;
+
+    /// <summary>"player/command" keys of the last chat lines, newest last, so a retried "say" is recorded once.</summary>
+    [ProtoMember(3)]
+    public ImmutableList<string> RecentChatIds { get => _recent ?? []; init => _recent = value; }
+    private ImmutableList<string>? _recent = RecentChatIds;
+
+    public static DistrictState Empty(DistrictId id) => new(id, ImmutableDictionary<string, string>.Empty, []);
+}
+
+/// <summary>Pushed by a district to the sessions of the players present in it.</summary>
+public interface ISessionPush : IMxoMessage;
+
+public static class SessionPushes
+{
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record OccupantEntered(
+        [property: ProtoMember(1)] DistrictId District,
+        [property: ProtoMember(2)] Occupant Occupant) : ISessionPush;
+
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record OccupantLeft(
+        [property: ProtoMember(1)] DistrictId District,
+        [property: ProtoMember(2)] PlayerId PlayerId) : ISessionPush;
+
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record OccupantMoved(
+        [property: ProtoMember(1)] DistrictId District,
+        [property: ProtoMember(2)] PlayerId PlayerId,
+        [property: ProtoMember(3)] Vec3 Position) : ISessionPush;
+
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record ChatLine(
+        [property: ProtoMember(1)] DistrictId District,
+        [property: ProtoMember(2)] PlayerId PlayerId,
+        [property: ProtoMember(3)] string Name,
+        [property: ProtoMember(4)] string Text,
+        [property: ProtoMember(5)] long UnixTimeMs) : ISessionPush;
+}

@@ -1,0 +1,119 @@
+using Akka.Actor;
+using ProtoBuf;
+
+namespace Mxo.Protocol.Players;
+
+/// <summary>Routed by the player shard region on <see cref="PlayerId"/>.</summary>
+public interface IPlayerCommand : IMxoMessage
+{
+    PlayerId PlayerId { get; }
+}
+
+/// <summary>Commands a session (or an operator) sends to a <c>PlayerEntity</c>. Replies go to the sender.</summary>
+public static class PlayerCommands
+{
+    /// <summary>A session takes control of the character (creating it on first use). Reply: <see cref="PlayerReplies.Attached"/>.</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record Attach(
+        [property: ProtoMember(1)] PlayerId PlayerId,
+        [property: ProtoMember(2)] string Name,
+        [property: ProtoMember(3)] IActorRef Session) : IPlayerCommand;
+
+    /// <summary>The session ended: checkpoint the position and go offline. Ignored unless sent by the attached session.</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record Detach(
+        [property: ProtoMember(1)] PlayerId PlayerId,
+        [property: ProtoMember(2)] IActorRef Session) : IPlayerCommand;
+
+    /// <summary>Reply: <see cref="PlayerReplies.EnteredDistrict"/> once both the district and the player have persisted it.</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record EnterDistrict(
+        [property: ProtoMember(1)] PlayerId PlayerId,
+        [property: ProtoMember(2)] DistrictId District,
+        [property: ProtoMember(3)] string CommandId) : IPlayerCommand;
+
+    /// <summary>Transient: no reply unless refused (<see cref="PlayerReplies.Rejected"/>).</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record Move(
+        [property: ProtoMember(1)] PlayerId PlayerId,
+        [property: ProtoMember(2)] Vec3 Position) : IPlayerCommand;
+
+    /// <summary>District chat. Reply: <see cref="PlayerReplies.Acknowledged"/> after the district has persisted the line.</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record Say(
+        [property: ProtoMember(1)] PlayerId PlayerId,
+        [property: ProtoMember(2)] string Text,
+        [property: ProtoMember(3)] string CommandId) : IPlayerCommand;
+
+    /// <summary>Reply: the current <see cref="PlayerState"/> (operators, tests).</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record GetState([property: ProtoMember(1)] PlayerId PlayerId) : IPlayerCommand;
+}
+
+/// <summary>Persisted by <c>PlayerEntity</c>.</summary>
+public static class PlayerEvents
+{
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record CharacterCreated(
+        [property: ProtoMember(1)] PlayerId PlayerId,
+        [property: ProtoMember(2)] string Name,
+        [property: ProtoMember(3)] int Health,
+        [property: ProtoMember(4)] int InnerStrength,
+        [property: ProtoMember(5)] long Info) : IMxoEvent;
+
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record EnteredDistrict(
+        [property: ProtoMember(1)] DistrictId District,
+        [property: ProtoMember(2)] Vec3 Position,
+        [property: ProtoMember(3)] string CommandId) : IMxoEvent;
+
+    /// <summary>Movement is transient; this records where the player was at a checkpoint, a district change or logout.</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record PositionCheckpointed([property: ProtoMember(1)] Vec3 Position) : IMxoEvent;
+}
+
+/// <summary>What a <c>PlayerEntity</c> answers.</summary>
+public static class PlayerReplies
+{
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record CharacterSheet(
+        [property: ProtoMember(1)] PlayerId PlayerId,
+        [property: ProtoMember(2)] string Name,
+        [property: ProtoMember(3)] DistrictId? District,
+        [property: ProtoMember(4)] Vec3 Position,
+        [property: ProtoMember(5)] int Health,
+        [property: ProtoMember(6)] int InnerStrength,
+        [property: ProtoMember(7)] long Info) : IMxoMessage;
+
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record Attached([property: ProtoMember(1)] CharacterSheet Character) : IMxoMessage;
+
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record EnteredDistrict(
+        [property: ProtoMember(1)] string CommandId,
+        [property: ProtoMember(2)] DistrictId District,
+        [property: ProtoMember(3)] Vec3 Position,
+        Occupant[] Occupants) : IMxoMessage
+    {
+        [ProtoMember(4)]
+        public Occupant[] Occupants { get => _occupants ?? []; init => _occupants = value; }
+        private Occupant[]? _occupants = Occupants;
+    }
+
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record Acknowledged([property: ProtoMember(1)] string CommandId) : IMxoMessage;
+
+    /// <summary>A command was refused; <see cref="Code"/> is one of <see cref="ErrorCodes"/>. Nothing changed.</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record Rejected(
+        [property: ProtoMember(1)] string CommandId,
+        [property: ProtoMember(2)] string Code,
+        [property: ProtoMember(3)] string Message) : IMxoMessage;
+}
+
+/// <summary>Someone visible in a district.</summary>
+[ProtoContract(SkipConstructor = true)]
+public sealed record Occupant(
+    [property: ProtoMember(1)] PlayerId PlayerId,
+    [property: ProtoMember(2)] string Name,
+    [property: ProtoMember(3)] Vec3 Position) : IMxoMessage;

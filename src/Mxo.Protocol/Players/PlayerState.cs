@@ -1,0 +1,28 @@
+using System.Collections.Immutable;
+using ProtoBuf;
+
+namespace Mxo.Protocol.Players;
+
+/// <summary>
+/// The character as the journal knows it. Immutable; changed only by <c>PlayerRules.Apply</c>. Persisted as a snapshot,
+/// so its field numbers are a schema (golden bytes in the tests).
+/// </summary>
+[ProtoContract(SkipConstructor = true)]
+public sealed record PlayerState(
+    [property: ProtoMember(1)] PlayerId PlayerId,
+    [property: ProtoMember(2)] string Name,
+    [property: ProtoMember(3)] bool Created,
+    [property: ProtoMember(4)] int Health,
+    [property: ProtoMember(5)] int InnerStrength,
+    [property: ProtoMember(6)] long Info,
+    [property: ProtoMember(7)] DistrictId? District,
+    [property: ProtoMember(8)] Vec3 Position,
+    ImmutableList<string> RecentCommandIds) : IMxoMessage
+{
+    /// <summary>Ids of the last durable commands applied, newest last, so a retried command is applied once.</summary>
+    [ProtoMember(9)]
+    public ImmutableList<string> RecentCommandIds { get => _recent ?? []; init => _recent = value; }
+    private ImmutableList<string>? _recent = RecentCommandIds;
+
+    public static PlayerState Empty(PlayerId id) => new(id, "", false, 0, 0, 0, null, default, []);
+}

@@ -1,0 +1,141 @@
+using System.Runtime.Serialization;
+using Akka.Actor;
+using Akka.Serialization;
+using Mxo.Protocol.Districts;
+using Mxo.Protocol.Players;
+using ProtoBuf;
+using ProtoBuf.Meta;
+
+namespace Mxo.Protocol.Serialization;
+
+/// <summary>
+/// The one serializer for <see cref="IMxoMessage"/> (DESIGN.md decision 3): protobuf (protobuf-net contracts) with a
+/// short, stable manifest per type. Manifests and field numbers are a schema: never reuse or renumber them.
+/// </summary>
+public sealed class MxoSerializer : SerializerWithStringManifest
+{
+    public const int SerializerId = 471;
+
+    /// <summary>Manifest ↔ type. Append only: a manifest once written to a journal must stay readable forever.</summary>
+    public static readonly IReadOnlyDictionary<string, Type> Manifests = new Dictionary<string, Type>
+    {
+        // player commands
+        ["pc.attach"] = typeof(PlayerCommands.Attach),
+        ["pc.detach"] = typeof(PlayerCommands.Detach),
+        ["pc.enter"] = typeof(PlayerCommands.EnterDistrict),
+        ["pc.move"] = typeof(PlayerCommands.Move),
+        ["pc.say"] = typeof(PlayerCommands.Say),
+        ["pc.get"] = typeof(PlayerCommands.GetState),
+        // player events (persisted)
+        ["pe.created"] = typeof(PlayerEvents.CharacterCreated),
+        ["pe.entered"] = typeof(PlayerEvents.EnteredDistrict),
+        ["pe.checkpoint"] = typeof(PlayerEvents.PositionCheckpointed),
+        // player replies and state
+        ["pr.sheet"] = typeof(PlayerReplies.CharacterSheet),
+        ["pr.attached"] = typeof(PlayerReplies.Attached),
+        ["pr.entered"] = typeof(PlayerReplies.EnteredDistrict),
+        ["pr.ack"] = typeof(PlayerReplies.Acknowledged),
+        ["pr.rejected"] = typeof(PlayerReplies.Rejected),
+        ["ps"] = typeof(PlayerState),
+        ["occupant"] = typeof(Occupant),
+        // district commands
+        ["dc.join"] = typeof(DistrictCommands.Join),
+        ["dc.leave"] = typeof(DistrictCommands.Leave),
+        ["dc.depart"] = typeof(DistrictCommands.Depart),
+        ["dc.pos"] = typeof(DistrictCommands.UpdatePosition),
+        ["dc.say"] = typeof(DistrictCommands.Say),
+        ["dc.occupancy"] = typeof(DistrictCommands.GetOccupancy),
+        // district events (persisted)
+        ["de.entered"] = typeof(DistrictEvents.PlayerEntered),
+        ["de.left"] = typeof(DistrictEvents.PlayerLeft),
+        ["de.chat"] = typeof(DistrictEvents.ChatLineRecorded),
+        // district replies, state, pushes
+        ["dr.joined"] = typeof(DistrictReplies.Joined),
+        ["dr.occupancy"] = typeof(DistrictReplies.Occupancy),
+        ["ds"] = typeof(DistrictState),
+        ["push.entered"] = typeof(SessionPushes.OccupantEntered),
+        ["push.left"] = typeof(SessionPushes.OccupantLeft),
+        ["push.moved"] = typeof(SessionPushes.OccupantMoved),
+        ["push.chat"] = typeof(SessionPushes.ChatLine),
+    };
+
+    private static readonly Dictionary<Type, string> ManifestByType = Manifests.ToDictionary(kv => kv.Value, kv => kv.Key);
+
+    private static readonly RuntimeTypeModel Model = CreateModel();
+
+    public MxoSerializer(ExtendedActorSystem system) : base(system)
+    {
+    }
+
+    public override int Identifier => SerializerId;
+
+    private static RuntimeTypeModel CreateModel()
+    {
+        var model = RuntimeTypeModel.Create("mxo");
+        model.Add(typeof(IActorRef), false).SetSurrogate(typeof(ActorRefSurrogate));
+        foreach (var type in Manifests.Values) model.Add(type, true);
+        model.CompileInPlace();
+        return model;
+    }
+
+    public override string Manifest(object o) =>
+        ManifestByType.TryGetValue(o.GetType(), out var manifest)
+            ? manifest
+            : throw new SerializationException($"{o.GetType().FullName} has no manifest in {nameof(MxoSerializer)}");
+
+    public override byte[] ToBinary(object obj)
+    {
+        if (!ManifestByType.ContainsKey(obj.GetType()))
+            throw new SerializationException($"{obj.GetType().FullName} has no manifest in {nameof(MxoSerializer)}");
+        var previous = ActorRefSurrogate.System;
+        ActorRefSurrogate.System = system;
+        try
+        {
+            using var stream = new MemoryStream();
+            Model.Serialize(stream, obj);
+            return stream.ToArray();
+        }
+        finally
+        {
+            ActorRefSurrogate.System = previous;
+        }
+    }
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        if (!Manifests.TryGetValue(manifest, out var type))
+            throw new SerializationException($"Unknown manifest '{manifest}' for {nameof(MxoSerializer)}");
+        var previous = ActorRefSurrogate.System;
+        ActorRefSurrogate.System = system;
+        try
+        {
+            return Model.Deserialize(type, new ReadOnlyMemory<byte>(bytes))
+                   ?? throw new SerializationException($"Manifest '{manifest}' deserialized to null");
+        }
+        finally
+        {
+            ActorRefSurrogate.System = previous;
+        }
+    }
+
+    /// <summary>Actor refs travel as their serialized path and are resolved by the receiving system.</summary>
+    [ProtoContract]
+    internal sealed class ActorRefSurrogate
+    {
+        [ThreadStatic] internal static ExtendedActorSystem? System;
+
+        [ProtoMember(1)] public string Path { get; set; } = "";
+
+        [ProtoConverter]
+        public static ActorRefSurrogate? From(IActorRef? actorRef) =>
+            actorRef is null ? null : new ActorRefSurrogate { Path = Akka.Serialization.Serialization.SerializedActorPath(actorRef) };
+
+        [ProtoConverter]
+        public static IActorRef? To(ActorRefSurrogate? surrogate)
+        {
+            if (surrogate is null) return null;
+            var system = System ?? throw new SerializationException("Actor refs can only be deserialized inside an ActorSystem");
+            return system.Provider.ResolveActorRef(surrogate.Path);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+namespace Mxo.Protocol.Wire;
+
+/// <summary>A well-formed client frame. <see cref="Id"/> is the client's request id, echoed on every reply to it.</summary>
+public abstract record ClientRequest(string? Id);
+
+/// <summary>Development stand-in identity: plays the character with this name (only on a node started with --dev).</summary>
+public sealed record HelloRequest(string? Id, string Name) : ClientRequest(Id);
+
+public sealed record EnterRequest(string? Id, DistrictId District) : ClientRequest(Id);
+
+public sealed record MoveRequest(string? Id, Vec3 Position) : ClientRequest(Id);
+
+public sealed record SayRequest(string? Id, string Text) : ClientRequest(Id);
+
+public sealed record PingRequest(string? Id) : ClientRequest(Id);
+
+/// <summary>A frame that could not be accepted. Sent back as an <c>error</c> frame; the connection stays open.</summary>
+public sealed record WireError(string Code, string Message, string? Id);

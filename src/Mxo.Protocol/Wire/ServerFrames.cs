@@ -1,0 +1,111 @@
+using System.Buffers;
+using System.Text.Json;
+using Mxo.Protocol.Districts;
+using Mxo.Protocol.Players;
+
+namespace Mxo.Protocol.Wire;
+
+/// <summary>
+/// Builds server frames (<c>{"type","v","id"?,"data"}</c>) as UTF-8 with <see cref="Utf8JsonWriter"/>: no reflection,
+/// one buffer per frame. Property names are camelCase and documented in docs/protocol.md.
+/// </summary>
+public static class ServerFrames
+{
+    public static byte[] Welcome(string? id, PlayerReplies.CharacterSheet c) => Frame("welcome", id, w =>
+    {
+        w.WriteStartObject("player");
+        w.WriteString("id", c.PlayerId.Value);
+        w.WriteString("name", c.Name);
+        if (c.District is { } d) w.WriteString("district", d.Value); else w.WriteNull("district");
+        WritePosition(w, "position", c.Position);
+        w.WriteNumber("health", c.Health);
+        w.WriteNumber("innerStrength", c.InnerStrength);
+        w.WriteNumber("info", c.Info);
+        w.WriteEndObject();
+    });
+
+    public static byte[] Entered(string? id, PlayerReplies.EnteredDistrict e) => Frame("entered", id, w =>
+    {
+        w.WriteString("district", e.District.Value);
+        WritePosition(w, "position", e.Position);
+        w.WriteStartArray("occupants");
+        foreach (var o in e.Occupants) WriteOccupant(w, o);
+        w.WriteEndArray();
+    });
+
+    public static byte[] OccupantEntered(SessionPushes.OccupantEntered p) => Frame("occupant_entered", null, w =>
+    {
+        w.WriteString("district", p.District.Value);
+        w.WritePropertyName("occupant");
+        WriteOccupant(w, p.Occupant);
+    });
+
+    public static byte[] OccupantLeft(SessionPushes.OccupantLeft p) => Frame("occupant_left", null, w =>
+    {
+        w.WriteString("district", p.District.Value);
+        w.WriteString("id", p.PlayerId.Value);
+    });
+
+    public static byte[] Moved(SessionPushes.OccupantMoved p) => Frame("moved", null, w =>
+    {
+        w.WriteString("district", p.District.Value);
+        w.WriteString("id", p.PlayerId.Value);
+        WritePosition(w, "position", p.Position);
+    });
+
+    public static byte[] Chat(SessionPushes.ChatLine p) => Frame("chat", null, w =>
+    {
+        w.WriteString("district", p.District.Value);
+        w.WriteString("from", p.PlayerId.Value);
+        w.WriteString("name", p.Name);
+        w.WriteString("text", p.Text);
+        w.WriteNumber("at", p.UnixTimeMs);
+    });
+
+    public static byte[] Ack(string? id) => Frame("ack", id, _ => { });
+
+    public static byte[] Pong(string? id) => Frame("pong", id, _ => { });
+
+    public static byte[] Error(string code, string message, string? id) => Frame("error", id, w =>
+    {
+        w.WriteString("code", code);
+        w.WriteString("message", message);
+    });
+
+    public static byte[] Error(WireError e) => Error(e.Code, e.Message, e.Id);
+
+    private static void WriteOccupant(Utf8JsonWriter w, Occupant o)
+    {
+        w.WriteStartObject();
+        w.WriteString("id", o.PlayerId.Value);
+        w.WriteString("name", o.Name);
+        WritePosition(w, "position", o.Position);
+        w.WriteEndObject();
+    }
+
+    private static void WritePosition(Utf8JsonWriter w, string name, Vec3 p)
+    {
+        w.WriteStartObject(name);
+        w.WriteNumber("x", p.X);
+        w.WriteNumber("y", p.Y);
+        w.WriteNumber("z", p.Z);
+        w.WriteEndObject();
+    }
+
+    private static byte[] Frame(string type, string? id, Action<Utf8JsonWriter> data)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("type", type);
+            w.WriteNumber("v", WireProtocol.Version);
+            if (id is not null) w.WriteString("id", id);
+            w.WriteStartObject("data");
+            data(w);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+}

@@ -1,0 +1,22 @@
+namespace Mxo.Protocol.Wire;
+
+/// <summary>Constants of the client protocol (docs/protocol.md).</summary>
+public static class WireProtocol
+{
+    public const int Version = 1;
+
+    /// <summary>A client frame larger than this closes the socket with 1009 (message too big).</summary>
+    public const int MaxFrameBytes = 64 * 1024;
+
+    public const int MaxRequestIdLength = 64;
+
+    public static class CloseCodes
+    {
+        public const int Normal = 1000;
+        public const int GoingAway = 1001;          // node shutting down
+        public const int UnsupportedData = 1003;    // binary frame
+        public const int PolicyViolation = 1008;    // auth or protocol policy
+        public const int MessageTooBig = 1009;      // frame over MaxFrameBytes
+        public const int TryAgainLater = 1013;      // client cannot keep up with its outgoing queue
+    }
+}

@@ -1,0 +1,73 @@
+using System.Text;
+using Mxo.Protocol.Wire;
+using Xunit;
+
+namespace Mxo.Protocol.Tests;
+
+public sealed class ClientFrameParserTests
+{
+    private static (ClientRequest? Request, WireError? Error) Parse(string json) =>
+        ClientFrameParser.Parse(Encoding.UTF8.GetBytes(json));
+
+    [Fact]
+    public void Parses_every_request_type()
+    {
+        Assert.Equal(new HelloRequest("1", "Neo"), Parse("""{"type":"hello","v":1,"id":"1","data":{"name":"Neo"}}""").Request);
+        Assert.Equal(new EnterRequest("2", new DistrictId("downtown")), Parse("""{"type":"enter","v":1,"id":"2","data":{"district":"Downtown"}}""").Request);
+        Assert.Equal(new MoveRequest(null, new Vec3(1.5, 0, -2)), Parse("""{"type":"move","v":1,"data":{"x":1.5,"y":0,"z":-2}}""").Request);
+        Assert.Equal(new SayRequest("4", "hi"), Parse("""{"type":"say","v":1,"id":"4","data":{"text":"hi"}}""").Request);
+        Assert.Equal(new PingRequest("5"), Parse("""{"type":"ping","v":1,"id":"5"}""").Request);
+    }
+
+    [Theory]
+    [InlineData("not json", ErrorCodes.MalformedJson, null)]
+    [InlineData("[1,2]", ErrorCodes.MalformedJson, null)]
+    [InlineData("""{"type":"move","v":1,"id":"7","data":{"x":1,"y":2}""", ErrorCodes.MalformedJson, null)]
+    [InlineData("""{"v":1,"id":"7"}""", ErrorCodes.MissingField, "7")]
+    [InlineData("""{"type":"dance","v":1,"id":"7"}""", ErrorCodes.UnknownType, "7")]
+    [InlineData("""{"type":"ping","id":"7"}""", ErrorCodes.MissingField, "7")]
+    [InlineData("""{"type":"ping","v":2,"id":"7"}""", ErrorCodes.UnsupportedVersion, "7")]
+    [InlineData("""{"type":"ping","v":"1","id":"7"}""", ErrorCodes.InvalidField, "7")]
+    [InlineData("""{"type":"ping","v":1,"id":7}""", ErrorCodes.InvalidField, null)]
+    [InlineData("""{"type":"move","v":1,"id":"7"}""", ErrorCodes.MissingField, "7")]
+    [InlineData("""{"type":"move","v":1,"id":"7","data":{"x":1,"y":2}}""", ErrorCodes.MissingField, "7")]
+    [InlineData("""{"type":"move","v":1,"id":"7","data":{"x":"1","y":2,"z":3}}""", ErrorCodes.InvalidField, "7")]
+    [InlineData("""{"type":"move","v":1,"id":"7","data":{"x":1e300,"y":2,"z":3}}""", ErrorCodes.InvalidPosition, "7")]
+    [InlineData("""{"type":"move","v":1,"id":"7","data":{"x":1e400,"y":2,"z":3}}""", ErrorCodes.InvalidPosition, "7")]
+    [InlineData("""{"type":"say","v":1,"id":"7","data":{"text":"   "}}""", ErrorCodes.InvalidField, "7")]
+    [InlineData("""{"type":"say","v":1,"id":"7","data":{}}""", ErrorCodes.MissingField, "7")]
+    [InlineData("""{"type":"enter","v":1,"id":"7","data":{"district":"zion"}}""", ErrorCodes.UnknownDistrict, "7")]
+    [InlineData("""{"type":"hello","v":1,"id":"7","data":"Neo"}""", ErrorCodes.InvalidField, "7")]
+    public void Bad_frames_get_a_code_and_keep_the_request_id(string json, string code, string? id)
+    {
+        var (request, error) = Parse(json);
+        Assert.Null(request);
+        Assert.NotNull(error);
+        Assert.Equal(code, error.Code);
+        Assert.Equal(id, error.Id);
+        Assert.False(string.IsNullOrWhiteSpace(error.Message));
+    }
+
+    [Fact]
+    public void Chat_over_the_limit_is_text_too_long()
+    {
+        var text = new string('a', CharacterRules.MaxChatLength + 1);
+        Assert.Equal(ErrorCodes.TextTooLong, Parse("{\"type\":\"say\",\"v\":1,\"id\":\"7\",\"data\":{\"text\":\"" + text + "\"}}").Error!.Code);
+    }
+
+    [Fact]
+    public void Server_frames_carry_type_version_id_and_data()
+    {
+        var json = Encoding.UTF8.GetString(ServerFrames.Error(ErrorCodes.UnknownType, "nope", "r1"));
+        Assert.Equal("""{"type":"error","v":1,"id":"r1","data":{"code":"unknown_type","message":"nope"}}""", json);
+        Assert.Equal("""{"type":"ack","v":1,"data":{}}""", Encoding.UTF8.GetString(ServerFrames.Ack(null)));
+    }
+
+    [Theory]
+    [InlineData("Neo", null)]
+    [InlineData("agent_smith-2", null)]
+    [InlineData("ab", "name must be 3-24 characters")]
+    [InlineData("1neo", "name must start with a letter")]
+    [InlineData("neo smith", "name may contain only letters, digits, '-' and '_'")]
+    public void Character_name_rules(string name, string? problem) => Assert.Equal(problem, CharacterRules.ValidateName(name));
+}
