@@ -1,0 +1,69 @@
+using System.Collections.Immutable;
+using Mxo.Protocol;
+using Mxo.Protocol.Players;
+
+namespace Mxo.Actors.Players;
+
+/// <summary>What an entering player should do, decided from state alone.</summary>
+public abstract record EnterDecision
+{
+    public sealed record Refuse(string Code, string Message) : EnterDecision;
+
+    /// <summary>Ask the district to admit the player at <paramref name="Position"/>; persist the arrival only when <paramref name="IsNew"/>.</summary>
+    public sealed record Admit(DistrictId District, Vec3 Position, bool IsNew, DistrictId? Previous) : EnterDecision;
+}
+
+/// <summary>The player's rules as pure functions over <see cref="PlayerState"/> (DESIGN.md decision 4).</summary>
+public static class PlayerRules
+{
+    /// <summary>How many durable command ids a player remembers for de-duplication.</summary>
+    public const int RememberedCommands = 32;
+
+    public static PlayerState Apply(PlayerState state, IMxoEvent @event) => @event switch
+    {
+        PlayerEvents.CharacterCreated e => state with
+        {
+            Name = e.Name, Created = true, Health = e.Health, InnerStrength = e.InnerStrength, Info = e.Info,
+        },
+        PlayerEvents.EnteredDistrict e => state with
+        {
+            District = e.District, Position = e.Position, RecentCommandIds = Remember(state.RecentCommandIds, e.CommandId),
+        },
+        PlayerEvents.PositionCheckpointed e => state with { Position = e.Position },
+        _ => throw new ArgumentException($"PlayerEntity cannot apply {@event.GetType().Name}", nameof(@event)),
+    };
+
+    /// <summary>Attaching creates the character the first time its name is played.</summary>
+    public static IReadOnlyList<IMxoEvent> DecideAttach(PlayerState state, string name) =>
+        state.Created
+            ? []
+            : [new PlayerEvents.CharacterCreated(state.PlayerId, name.Trim(), CharacterRules.StartingHealth,
+                CharacterRules.StartingInnerStrength, CharacterRules.StartingInfo)];
+
+    public static EnterDecision DecideEnter(PlayerState state, DistrictId target, string commandId)
+    {
+        if (DistrictCatalog.Find(target.Value) is not { } info)
+            return new EnterDecision.Refuse(ErrorCodes.UnknownDistrict, $"unknown district '{target.Value}'");
+        // A retried request that was already applied re-admits the player where it is now, and changes nothing.
+        if (state.RecentCommandIds.Contains(commandId) && state.District is { } current)
+            return new EnterDecision.Admit(current, state.Position, IsNew: false, Previous: null);
+        // Re-entering the district you are in (a reconnect) keeps your position and persists nothing.
+        return state.District == target
+            ? new EnterDecision.Admit(target, state.Position, IsNew: false, Previous: null)
+            : new EnterDecision.Admit(target, info.Spawn, IsNew: true, Previous: state.District);
+    }
+
+    /// <summary>A checkpoint is due when the live position differs from the last persisted one.</summary>
+    public static PlayerEvents.PositionCheckpointed? DecideCheckpoint(PlayerState state, Vec3 livePosition) =>
+        state.Position == livePosition ? null : new PlayerEvents.PositionCheckpointed(livePosition);
+
+    public static PlayerReplies.CharacterSheet Sheet(PlayerState state, Vec3 position) =>
+        new(state.PlayerId, state.Name, state.District, position, state.Health, state.InnerStrength, state.Info);
+
+    public static ImmutableList<string> Remember(ImmutableList<string> recent, string id)
+    {
+        if (recent.Contains(id)) return recent;
+        var next = recent.Add(id);
+        return next.Count > RememberedCommands ? next.RemoveRange(0, next.Count - RememberedCommands) : next;
+    }
+}

@@ -1,0 +1,25 @@
+using Akka.Configuration;
+using Mxo.Actors;
+using Mxo.Protocol.Serialization;
+
+namespace Mxo.Actors.Tests;
+
+internal static class ActorTestConfig
+{
+    /// <summary>In-memory journal and snapshots (unit tests of one actor only) with the real serializer bound.</summary>
+    public static readonly Config Hocon = ConfigurationFactory.ParseString($$"""
+        akka.loglevel = INFO
+        akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
+        akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
+        akka.actor.serializers.mxo = "Mxo.Protocol.Serialization.MxoSerializer, Mxo.Protocol"
+        akka.actor.serialization-bindings { "Mxo.Protocol.IMxoMessage, Mxo.Protocol" = mxo }
+        akka.actor.serialization-identifiers { "Mxo.Protocol.Serialization.MxoSerializer, Mxo.Protocol" = {{MxoSerializer.SerializerId}} }
+        """);
+
+    public static readonly WorldSettings Settings = new()
+    {
+        CheckpointInterval = TimeSpan.FromMilliseconds(300),
+        SnapshotEvery = 3,
+        EnterTimeout = TimeSpan.FromSeconds(3),
+    };
+}

@@ -1,0 +1,197 @@
+using Akka.Actor;
+using Akka.TestKit;
+using Mxo.Actors.Players;
+using Mxo.Protocol;
+using Mxo.Protocol.Districts;
+using Mxo.Protocol.Players;
+using Xunit;
+
+namespace Mxo.Actors.Tests;
+
+public sealed class PlayerEntityTests : Akka.TestKit.Xunit2.TestKit
+{
+    private static readonly PlayerId Neo = new("neo");
+    private static readonly DistrictId Downtown = new("downtown");
+    private readonly TestProbe _districts;
+    private readonly TestProbe _session;
+
+    public PlayerEntityTests() : base(ActorTestConfig.Hocon)
+    {
+        _districts = CreateTestProbe();
+        _session = CreateTestProbe();
+    }
+
+    private IActorRef StartPlayer() => Sys.ActorOf(PlayerEntity.PropsFor("neo", ActorTestConfig.Settings, _districts.Ref));
+
+    private void StopGracefully(IActorRef player)
+    {
+        Watch(player);
+        player.Tell(PlayerEntity.Stop.Instance);
+        ExpectTerminated(player);
+    }
+
+    private PlayerReplies.EnteredDistrict AttachAndEnter(IActorRef player, string commandId = "c1")
+    {
+        player.Tell(new PlayerCommands.Attach(Neo, "Neo", _session.Ref), _session.Ref);
+        _session.ExpectMsg<PlayerReplies.Attached>();
+        player.Tell(new PlayerCommands.EnterDistrict(Neo, Downtown, commandId), _session.Ref);
+        var join = _districts.ExpectMsg<DistrictCommands.Join>();
+        Assert.Equal((Downtown, Neo, _session.Ref), (join.District, join.PlayerId, join.Session));
+        _districts.Reply(new DistrictReplies.Joined(Downtown, Neo, commandId, [new Occupant(new PlayerId("trinity"), "Trinity", default)]));
+        return _session.ExpectMsg<PlayerReplies.EnteredDistrict>();
+    }
+
+    [Fact]
+    public void Attaching_creates_the_character_with_the_seed_stats()
+    {
+        var player = StartPlayer();
+        player.Tell(new PlayerCommands.Attach(Neo, "Neo", _session.Ref), _session.Ref);
+        var sheet = _session.ExpectMsg<PlayerReplies.Attached>().Character;
+        Assert.Equal(("Neo", 500, 200, 1000L, (DistrictId?)null), (sheet.Name, sheet.Health, sheet.InnerStrength, sheet.Info, sheet.District));
+    }
+
+    [Fact]
+    public void Entering_is_acknowledged_after_the_district_admits_and_survives_a_restart()
+    {
+        var player = StartPlayer();
+        var entered = AttachAndEnter(player);
+        Assert.Equal(("c1", Downtown, DistrictCatalog.Downtown.Spawn), (entered.CommandId, entered.District, entered.Position));
+        Assert.Single(entered.Occupants);
+
+        StopGracefully(player);
+        var restarted = StartPlayer();
+        restarted.Tell(new PlayerCommands.GetState(Neo));
+        var state = ExpectMsg<PlayerState>();
+        Assert.Equal((Downtown, DistrictCatalog.Downtown.Spawn, "Neo"), (state.District, state.Position, state.Name));
+        Assert.Contains("c1", state.RecentCommandIds);
+    }
+
+    [Fact]
+    public void Moves_are_relayed_to_the_district_and_checkpointed_within_the_interval()
+    {
+        var player = StartPlayer();
+        AttachAndEnter(player);
+        var target = new Vec3(1510, 0, 5);
+        player.Tell(new PlayerCommands.Move(Neo, target), _session.Ref);
+        Assert.Equal(target, _districts.ExpectMsg<DistrictCommands.UpdatePosition>().Position);
+
+        // No stop, no logout: the checkpoint timer alone must make the position durable. A fresh incarnation
+        // reading the same journal sees it.
+        AwaitAssert(() =>
+        {
+            var probe = CreateTestProbe();
+            var reader = Sys.ActorOf(PlayerEntity.PropsFor("neo", ActorTestConfig.Settings, _districts.Ref));
+            reader.Tell(new PlayerCommands.GetState(Neo), probe.Ref);
+            var state = probe.ExpectMsg<PlayerState>();
+            Sys.Stop(reader);
+            Assert.Equal(target, state.Position);
+        }, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public void Detaching_checkpoints_and_departs()
+    {
+        var player = StartPlayer();
+        AttachAndEnter(player);
+        var target = new Vec3(1501, 0, 1);
+        player.Tell(new PlayerCommands.Move(Neo, target), _session.Ref);
+        _districts.ExpectMsg<DistrictCommands.UpdatePosition>();
+        player.Tell(new PlayerCommands.Detach(Neo, _session.Ref));
+        Assert.Equal(Neo, _districts.ExpectMsg<DistrictCommands.Depart>().PlayerId);
+
+        StopGracefully(player);
+        var restarted = StartPlayer();
+        restarted.Tell(new PlayerCommands.GetState(Neo));
+        Assert.Equal(target, ExpectMsg<PlayerState>().Position);
+    }
+
+    [Fact]
+    public void Moving_or_saying_before_entering_is_refused_and_changes_nothing()
+    {
+        var player = StartPlayer();
+        player.Tell(new PlayerCommands.Attach(Neo, "Neo", _session.Ref), _session.Ref);
+        _session.ExpectMsg<PlayerReplies.Attached>();
+        player.Tell(new PlayerCommands.Move(Neo, new Vec3(1, 1, 1)), _session.Ref);
+        Assert.Equal(ErrorCodes.NotInDistrict, _session.ExpectMsg<PlayerReplies.Rejected>().Code);
+        player.Tell(new PlayerCommands.Say(Neo, "hi", "s1"), _session.Ref);
+        var rejected = _session.ExpectMsg<PlayerReplies.Rejected>();
+        Assert.Equal(("s1", ErrorCodes.NotInDistrict), (rejected.CommandId, rejected.Code));
+        _districts.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        player.Tell(new PlayerCommands.GetState(Neo));
+        Assert.Equal(default, ExpectMsg<PlayerState>().Position);
+    }
+
+    [Fact]
+    public void Say_is_forwarded_to_the_district_with_the_session_as_sender()
+    {
+        var player = StartPlayer();
+        AttachAndEnter(player);
+        player.Tell(new PlayerCommands.Say(Neo, "There is no spoon", "s1"), _session.Ref);
+        var say = _districts.ExpectMsg<DistrictCommands.Say>();
+        Assert.Equal((Downtown, "There is no spoon", "s1"), (say.District, say.Text, say.CommandId));
+        Assert.Equal(_session.Ref, _districts.LastSender);
+    }
+
+    [Fact]
+    public void A_district_that_never_answers_gives_a_timeout_and_the_next_enter_works()
+    {
+        var player = StartPlayer();
+        player.Tell(new PlayerCommands.Attach(Neo, "Neo", _session.Ref), _session.Ref);
+        _session.ExpectMsg<PlayerReplies.Attached>();
+        player.Tell(new PlayerCommands.EnterDistrict(Neo, Downtown, "c1"), _session.Ref);
+        _districts.ExpectMsg<DistrictCommands.Join>();
+        player.Tell(new PlayerCommands.EnterDistrict(Neo, Downtown, "c2"), _session.Ref);
+        Assert.Equal(ErrorCodes.Busy, _session.ExpectMsg<PlayerReplies.Rejected>().Code);
+        var timeout = _session.ExpectMsg<PlayerReplies.Rejected>(TimeSpan.FromSeconds(10));
+        Assert.Equal(("c1", ErrorCodes.Timeout), (timeout.CommandId, timeout.Code));
+
+        player.Tell(new PlayerCommands.EnterDistrict(Neo, Downtown, "c1"), _session.Ref);
+        _districts.ExpectMsg<DistrictCommands.Join>();
+        _districts.Reply(new DistrictReplies.Joined(Downtown, Neo, "c1", []));
+        Assert.Equal("c1", _session.ExpectMsg<PlayerReplies.EnteredDistrict>().CommandId);
+    }
+
+    [Fact]
+    public void A_retried_enter_is_applied_once()
+    {
+        var player = StartPlayer();
+        AttachAndEnter(player, "c1");
+        var move = new Vec3(1520, 0, 0);
+        player.Tell(new PlayerCommands.Move(Neo, move), _session.Ref);
+        _districts.ExpectMsg<DistrictCommands.UpdatePosition>();
+
+        // The same request again: answered, but the player is not sent back to the spawn point.
+        player.Tell(new PlayerCommands.EnterDistrict(Neo, Downtown, "c1"), _session.Ref);
+        _districts.ExpectMsg<DistrictCommands.Join>();
+        _districts.Reply(new DistrictReplies.Joined(Downtown, Neo, "c1", []));
+        Assert.NotEqual(DistrictCatalog.Downtown.Spawn, _session.ExpectMsg<PlayerReplies.EnteredDistrict>().Position);
+    }
+
+    [Fact]
+    public void Snapshots_do_not_change_what_recovery_sees()
+    {
+        var player = StartPlayer();
+        AttachAndEnter(player, "c1");
+        // SnapshotEvery = 3 in tests: a few checkpoints cross the snapshot boundary.
+        for (var i = 1; i <= 4; i++)
+        {
+            player.Tell(new PlayerCommands.Move(Neo, new Vec3(1500 + i, 0, 0)), _session.Ref);
+            _districts.ExpectMsg<DistrictCommands.UpdatePosition>();
+            player.Tell(new PlayerCommands.Detach(Neo, _session.Ref));
+            _districts.ExpectMsg<DistrictCommands.Depart>();
+            player.Tell(new PlayerCommands.Attach(Neo, "Neo", _session.Ref), _session.Ref);
+            _session.ExpectMsg<PlayerReplies.Attached>();
+            player.Tell(new PlayerCommands.EnterDistrict(Neo, Downtown, $"r{i}"), _session.Ref);
+            _districts.ExpectMsg<DistrictCommands.Join>();
+            _districts.Reply(new DistrictReplies.Joined(Downtown, Neo, $"r{i}", []));
+            _session.ExpectMsg<PlayerReplies.EnteredDistrict>();
+        }
+        player.Tell(new PlayerCommands.GetState(Neo));
+        var before = ExpectMsg<PlayerState>();
+        StopGracefully(player);
+        StartPlayer().Tell(new PlayerCommands.GetState(Neo));
+        var after = ExpectMsg<PlayerState>();
+        Assert.Equal((before.Position, before.District, before.Name), (after.Position, after.District, after.Name));
+        Assert.Equal(new Vec3(1504, 0, 0), after.Position);
+    }
+}

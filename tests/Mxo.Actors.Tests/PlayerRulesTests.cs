@@ -1,0 +1,73 @@
+using Mxo.Actors.Players;
+using Mxo.Protocol;
+using Mxo.Protocol.Players;
+using Xunit;
+
+namespace Mxo.Actors.Tests;
+
+public sealed class PlayerRulesTests
+{
+    private static readonly PlayerId Neo = new("neo");
+    private static readonly DistrictId Downtown = new("downtown");
+    private static readonly DistrictId Westview = new("westview");
+
+    private static PlayerState Created() =>
+        PlayerRules.DecideAttach(PlayerState.Empty(Neo), " Neo ").Aggregate(PlayerState.Empty(Neo), PlayerRules.Apply);
+
+    [Fact]
+    public void A_new_character_starts_with_the_seed_stats()
+    {
+        var state = Created();
+        Assert.True(state.Created);
+        Assert.Equal(("Neo", 500, 200, 1000L), (state.Name, state.Health, state.InnerStrength, state.Info));
+        Assert.Empty(PlayerRules.DecideAttach(state, "Neo"));
+    }
+
+    [Fact]
+    public void Entering_a_new_district_spawns_there_and_is_persisted_once()
+    {
+        var state = Created();
+        var admit = Assert.IsType<EnterDecision.Admit>(PlayerRules.DecideEnter(state, Downtown, "c1"));
+        Assert.True(admit.IsNew);
+        Assert.Equal(DistrictCatalog.Downtown.Spawn, admit.Position);
+
+        state = PlayerRules.Apply(state, new PlayerEvents.EnteredDistrict(Downtown, admit.Position, "c1"));
+        var retry = Assert.IsType<EnterDecision.Admit>(PlayerRules.DecideEnter(state, Westview, "c1"));
+        Assert.False(retry.IsNew);
+        Assert.Equal(Downtown, retry.District); // a retried request never moves the player again
+    }
+
+    [Fact]
+    public void Re_entering_the_current_district_keeps_the_position()
+    {
+        var state = PlayerRules.Apply(Created(), new PlayerEvents.EnteredDistrict(Downtown, new Vec3(1, 2, 3), "c1"));
+        state = PlayerRules.Apply(state, new PlayerEvents.PositionCheckpointed(new Vec3(7, 8, 9)));
+        var admit = Assert.IsType<EnterDecision.Admit>(PlayerRules.DecideEnter(state, Downtown, "c2"));
+        Assert.False(admit.IsNew);
+        Assert.Equal(new Vec3(7, 8, 9), admit.Position);
+    }
+
+    [Fact]
+    public void Unknown_districts_are_refused()
+    {
+        var refuse = Assert.IsType<EnterDecision.Refuse>(PlayerRules.DecideEnter(Created(), new DistrictId("zion"), "c1"));
+        Assert.Equal(ErrorCodes.UnknownDistrict, refuse.Code);
+    }
+
+    [Fact]
+    public void Checkpoint_only_when_the_position_changed()
+    {
+        var state = PlayerRules.Apply(Created(), new PlayerEvents.EnteredDistrict(Downtown, new Vec3(1, 2, 3), "c1"));
+        Assert.Null(PlayerRules.DecideCheckpoint(state, new Vec3(1, 2, 3)));
+        Assert.Equal(new Vec3(4, 2, 3), PlayerRules.DecideCheckpoint(state, new Vec3(4, 2, 3))!.Position);
+    }
+
+    [Fact]
+    public void Remembered_command_ids_are_bounded()
+    {
+        var recent = Enumerable.Range(0, 100).Aggregate(System.Collections.Immutable.ImmutableList<string>.Empty,
+            (list, i) => PlayerRules.Remember(list, $"c{i}"));
+        Assert.Equal(PlayerRules.RememberedCommands, recent.Count);
+        Assert.Equal("c99", recent[^1]);
+    }
+}
