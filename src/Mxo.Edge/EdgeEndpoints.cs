@@ -1,0 +1,130 @@
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Hosting;
+using Akka.Streams;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Mxo.Actors.Hosting;
+using Mxo.Protocol.Wire;
+
+namespace Mxo.Edge;
+
+/// <summary>Ready = this node is an Up member of the cluster.</summary>
+public sealed class ClusterMemberCheck(ActorSystem system) : IReadinessCheck
+{
+    public string Name => "cluster";
+
+    public Task<string?> CheckAsync(CancellationToken cancellationToken)
+    {
+        var status = Cluster.Get(system).SelfMember.Status;
+        return Task.FromResult(status == MemberStatus.Up ? null : $"member status is {status}");
+    }
+}
+
+public static class EdgeEndpoints
+{
+    /// <summary>Starts the sessions parent (needs the player region or its proxy).</summary>
+    public static AkkaConfigurationBuilder AddEdgeSessions(this AkkaConfigurationBuilder builder, EdgeOptions options) =>
+        builder.WithActors((system, registry) =>
+            registry.Register<SessionsActor>(system.ActorOf(SessionsActor.PropsFor(registry.Get<PlayerRegion>(), options), "sessions")));
+
+    public static IServiceCollection AddEdge(this IServiceCollection services, EdgeOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton<IReadinessCheck, ClusterMemberCheck>();
+        return services;
+    }
+
+    /// <summary><c>GET /ws</c>: the player socket, and closing every socket with 1001 when the node stops.</summary>
+    public static WebApplication MapPlayerSocket(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<EdgeOptions>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Mxo.Edge");
+
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
+
+        app.Map("/ws", async (HttpContext context, ActorSystem system, IRequiredActor<SessionsActor> sessionsRef) =>
+        {
+            if (!context.WebSockets.IsWebSocketRequest)
+            {
+                await WriteJson(context, StatusCodes.Status400BadRequest, "websocket_required", "GET /ws must be a WebSocket upgrade");
+                return;
+            }
+            var sessions = await sessionsRef.GetAsync(context.RequestAborted);
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            var connection = new WebSocketConnection(socket, options, logger, WireProtocol.MaxFrameBytes);
+            await connection.RunAsync(system.Materializer(),
+                outbound => sessions.Ask<IActorRef>(new SessionsActor.Spawn(outbound), options.RequestTimeout),
+                context.RequestAborted);
+        });
+
+        // Close every socket with 1001 before Kestrel and the actor system stop, so clients hear why and players
+        // are checkpointed on logout.
+        var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+        lifetime.ApplicationStopping.Register(() =>
+        {
+            try
+            {
+                var sessions = app.Services.GetRequiredService<ActorRegistry>().Get<SessionsActor>();
+                sessions.Ask<SessionsActor.AllClosed>(SessionsActor.ShuttingDown, options.CloseTimeout + TimeSpan.FromSeconds(1))
+                    .Wait();
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning("Not every session closed cleanly on shutdown: {Reason}", e.Message);
+            }
+        });
+        return app;
+    }
+
+    /// <summary><c>GET /health/live</c> (the process answers) and <c>GET /health/ready</c> (every readiness check passes).</summary>
+    public static WebApplication MapHealth(this WebApplication app)
+    {
+        app.MapGet("/health/live", () => Results.Json(new HealthReport("live", []), EdgeJson.Default.HealthReport));
+
+        app.MapGet("/health/ready", async (IEnumerable<IReadinessCheck> checks, CancellationToken ct) =>
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(3));
+            var problems = new List<string>();
+            foreach (var check in checks)
+            {
+                string? problem;
+                try
+                {
+                    problem = await check.CheckAsync(timeout.Token);
+                }
+                catch (Exception e)
+                {
+                    problem = e.Message;
+                }
+                if (problem is not null) problems.Add($"{check.Name}: {problem}");
+            }
+            return problems.Count == 0
+                ? Results.Json(new HealthReport("ready", []), EdgeJson.Default.HealthReport)
+                : Results.Json(new HealthReport("not_ready", problems.ToArray()), EdgeJson.Default.HealthReport,
+                    statusCode: StatusCodes.Status503ServiceUnavailable);
+        });
+
+        return app;
+    }
+
+    internal static Task WriteJson(HttpContext context, int status, string code, string message)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(new ErrorBody(code, message), EdgeJson.Default.ErrorBody);
+    }
+}
+
+public sealed record HealthReport(string Status, string[] Problems);
+
+public sealed record ErrorBody(string Error, string Message);
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(HealthReport))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(ErrorBody))]
+internal sealed partial class EdgeJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -1,0 +1,226 @@
+using Akka.Actor;
+using Akka.Event;
+using Mxo.Protocol;
+using Mxo.Protocol.Districts;
+using Mxo.Protocol.Players;
+using Mxo.Protocol.Wire;
+using static Mxo.Edge.SessionProtocol;
+
+namespace Mxo.Edge;
+
+/// <summary>
+/// One connected player. Receives parsed client frames from the connection's stream (one at a time, acknowledged),
+/// talks to the player entity through the shard region, and turns replies and district pushes into server frames.
+/// </summary>
+public sealed class SessionActor : ReceiveActor, IWithTimers
+{
+    private sealed record RequestTimedOut(string CommandId);
+
+    private readonly IActorRef _players;
+    private readonly IActorRef _outbound;
+    private readonly EdgeOptions _options;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    /// <summary>Durable requests awaiting the world: command id → the client's request id (null when it sent none).</summary>
+    private readonly Dictionary<string, string?> _inFlight = new();
+
+    private PlayerId? _player;
+    private string? _attachRequest;
+    private bool _attaching;
+    private DistrictId? _district;
+    private bool _closing;
+
+    public SessionActor(IActorRef players, IActorRef outbound, EdgeOptions options)
+    {
+        _players = players;
+        _outbound = outbound;
+        _options = options;
+        Context.Watch(_outbound);
+
+        Receive<StreamInit>(_ => Sender.Tell(StreamAck.Instance));
+        Receive<Inbound>(frame =>
+        {
+            HandleInbound(frame);
+            Sender.Tell(StreamAck.Instance);
+        });
+        Receive<StreamCompleted>(_ => End(WireProtocol.CloseCodes.Normal, ""));
+        Receive<StreamFailed>(f =>
+        {
+            _log.Debug("Connection of {0} failed: {1}", _player, f.Cause.Message);
+            End(WireProtocol.CloseCodes.Normal, "");
+        });
+        Receive<Terminated>(t => t.ActorRef.Equals(_outbound), _ =>
+        {
+            // The writer stopped. After our close frame that is expected: wait for the reader to see the peer's
+            // close (or the handshake timeout), so shutdown does not cut clients that are still reading their
+            // backlog. Otherwise the client could not keep up with its outgoing queue.
+            if (_closing) return;
+            _closing = true;
+            End(0, "");
+        });
+        Receive<Shutdown>(s => Close(s.Code, s.Reason));
+
+        Receive<PlayerReplies.Attached>(a =>
+        {
+            Timers.Cancel("attach");
+            _attaching = false;
+            _player = a.Character.PlayerId;
+            _district = null;
+            Send(ServerFrames.Welcome(_attachRequest, a.Character));
+        });
+        Receive<PlayerReplies.EnteredDistrict>(e =>
+        {
+            _district = e.District;
+            Send(ServerFrames.Entered(Complete(e.CommandId), e));
+        });
+        Receive<PlayerReplies.Acknowledged>(a => Send(ServerFrames.Ack(Complete(a.CommandId))));
+        Receive<PlayerReplies.Rejected>(r => Send(ServerFrames.Error(r.Code, r.Message, Complete(r.CommandId))));
+        Receive<RequestTimedOut>(t =>
+        {
+            if (t.CommandId == "attach")
+            {
+                _attaching = false;
+                Send(ServerFrames.Error(ErrorCodes.Timeout, "the world did not answer in time; retry", _attachRequest));
+                return;
+            }
+            if (_inFlight.ContainsKey(t.CommandId))
+                Send(ServerFrames.Error(ErrorCodes.Timeout, "the world did not answer in time; retry with the same id", Complete(t.CommandId)));
+        });
+
+        Receive<SessionPushes.OccupantEntered>(p => Send(ServerFrames.OccupantEntered(p)));
+        Receive<SessionPushes.OccupantLeft>(p => Send(ServerFrames.OccupantLeft(p)));
+        Receive<SessionPushes.OccupantMoved>(p => Send(ServerFrames.Moved(p)));
+        Receive<SessionPushes.ChatLine>(p => Send(ServerFrames.Chat(p)));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props PropsFor(IActorRef players, IActorRef outbound, EdgeOptions options) =>
+        Props.Create(() => new SessionActor(players, outbound, options));
+
+    private void HandleInbound(Inbound frame)
+    {
+        if (_closing) return;
+        switch (frame)
+        {
+            case FrameTooBig tooBig:
+                Close(WireProtocol.CloseCodes.MessageTooBig, $"frame exceeds {tooBig.Limit} bytes");
+                return;
+            case BinaryFrame:
+                Close(WireProtocol.CloseCodes.UnsupportedData, "binary frames are not supported");
+                return;
+            case TextFrame text:
+                var (request, error) = ClientFrameParser.Parse(text.Utf8);
+                if (error is not null) Send(ServerFrames.Error(error));
+                else Handle(request!);
+                return;
+        }
+    }
+
+    private void Handle(ClientRequest request)
+    {
+        if (request is PingRequest)
+        {
+            Send(ServerFrames.Pong(request.Id));
+            return;
+        }
+        if (request is HelloRequest hello)
+        {
+            HandleHello(hello);
+            return;
+        }
+        if (_player is not { } player)
+        {
+            Send(ServerFrames.Error(ErrorCodes.NotIdentified, "send hello first", request.Id));
+            return;
+        }
+        switch (request)
+        {
+            case EnterRequest enter:
+                if (Begin(enter.Id) is { } enterId)
+                    _players.Tell(new PlayerCommands.EnterDistrict(player, enter.District, enterId));
+                return;
+            case MoveRequest move:
+                if (_district is null)
+                    Send(ServerFrames.Error(ErrorCodes.NotInDistrict, "enter a district first", move.Id));
+                else
+                    _players.Tell(new PlayerCommands.Move(player, move.Position));
+                return;
+            case SayRequest say:
+                if (_district is null)
+                    Send(ServerFrames.Error(ErrorCodes.NotInDistrict, "enter a district first", say.Id));
+                else if (Begin(say.Id) is { } sayId)
+                    _players.Tell(new PlayerCommands.Say(player, say.Text, sayId));
+                return;
+        }
+    }
+
+    private void HandleHello(HelloRequest hello)
+    {
+        if (!_options.DevMode)
+        {
+            Send(ServerFrames.Error(ErrorCodes.DevOnly, "hello is accepted only on a node started with --dev", hello.Id));
+            return;
+        }
+        if (_player is not null || _attaching)
+        {
+            Send(ServerFrames.Error(ErrorCodes.AlreadyIdentified, "this connection already has a character", hello.Id));
+            return;
+        }
+        if (CharacterRules.ValidateName(hello.Name) is { } problem)
+        {
+            Send(ServerFrames.Error(ErrorCodes.InvalidField, problem, hello.Id));
+            return;
+        }
+        _attaching = true;
+        _attachRequest = hello.Id;
+        _players.Tell(new PlayerCommands.Attach(PlayerId.FromName(hello.Name), hello.Name.Trim(), Self));
+        Timers.StartSingleTimer("attach", new RequestTimedOut("attach"), _options.RequestTimeout);
+    }
+
+    /// <summary>Registers a durable request; returns its command id, or null (after telling the client) when refused.</summary>
+    private string? Begin(string? requestId)
+    {
+        var commandId = requestId ?? "auto-" + Guid.NewGuid().ToString("N");
+        if (_inFlight.ContainsKey(commandId))
+        {
+            Send(ServerFrames.Error(ErrorCodes.Busy, "a request with this id is still in progress", requestId));
+            return null;
+        }
+        if (_inFlight.Count >= _options.MaxInFlight)
+        {
+            Send(ServerFrames.Error(ErrorCodes.Busy, $"at most {_options.MaxInFlight} requests may be in flight", requestId));
+            return null;
+        }
+        _inFlight[commandId] = requestId;
+        Timers.StartSingleTimer(commandId, new RequestTimedOut(commandId), _options.RequestTimeout);
+        return commandId;
+    }
+
+    /// <summary>Finishes a durable request; returns the client's request id to echo (null for unsolicited or anonymous).</summary>
+    private string? Complete(string commandId)
+    {
+        Timers.Cancel(commandId);
+        return _inFlight.Remove(commandId, out var requestId) ? requestId : null;
+    }
+
+    private void Send(byte[] frame)
+    {
+        if (!_closing) _outbound.Tell(new SendFrame(frame));
+    }
+
+    private void Close(int code, string reason)
+    {
+        if (_closing) return;
+        _closing = true;
+        _outbound.Tell(new CloseSocket(code, reason));
+    }
+
+    /// <summary>The client side is gone: let the character go offline, finish the close handshake, stop.</summary>
+    private void End(int closeCode, string reason)
+    {
+        if (_player is { } player) _players.Tell(new PlayerCommands.Detach(player, Self));
+        if (closeCode > 0) Close(closeCode, reason);
+        Context.Stop(Self);
+    }
+}

@@ -1,0 +1,24 @@
+namespace Mxo.Edge;
+
+/// <summary>Local messages between a connection's stream stages and its <see cref="SessionActor"/>. Never leave the node.</summary>
+public static class SessionProtocol
+{
+    public sealed class StreamInit { public static readonly StreamInit Instance = new(); }
+    public sealed class StreamAck { public static readonly StreamAck Instance = new(); }
+    public sealed class StreamCompleted { public static readonly StreamCompleted Instance = new(); }
+    public sealed record StreamFailed(Exception Cause);
+
+    /// <summary>What the socket reader produced.</summary>
+    public abstract record Inbound;
+    public sealed record TextFrame(ReadOnlyMemory<byte> Utf8) : Inbound;
+    public sealed record FrameTooBig(int Limit) : Inbound;
+    public sealed record BinaryFrame : Inbound;
+
+    /// <summary>What the socket writer sends.</summary>
+    public abstract record Outbound;
+    public sealed record SendFrame(byte[] Utf8) : Outbound;
+    public sealed record CloseSocket(int Code, string Reason) : Outbound;
+
+    /// <summary>Close the session's socket with this code (node shutdown: 1001).</summary>
+    public sealed record Shutdown(int Code, string Reason);
+}

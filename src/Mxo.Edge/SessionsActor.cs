@@ -1,0 +1,54 @@
+using Akka.Actor;
+using Mxo.Protocol.Wire;
+
+namespace Mxo.Edge;
+
+/// <summary>
+/// Parent of every <see cref="SessionActor"/> on this edge node. A failing session is stopped, never restarted (its
+/// socket state cannot be rebuilt), and on shutdown every session is closed with 1001 before the node leaves.
+/// </summary>
+public sealed class SessionsActor : ReceiveActor
+{
+    public sealed record Spawn(IActorRef Outbound);
+    public sealed record CloseAll(int Code, string Reason);
+    public sealed class AllClosed { public static readonly AllClosed Instance = new(); }
+    public sealed class Count { public static readonly Count Instance = new(); }
+
+    private readonly List<IActorRef> _waitingForClose = new();
+    private int _live;
+
+    public SessionsActor(IActorRef players, EdgeOptions options)
+    {
+        Receive<Spawn>(s =>
+        {
+            var session = Context.ActorOf(SessionActor.PropsFor(players, s.Outbound, options));
+            Context.Watch(session);
+            _live++;
+            Sender.Tell(session);
+        });
+        Receive<Terminated>(_ =>
+        {
+            _live--;
+            if (_live == 0) ReleaseWaiters();
+        });
+        Receive<CloseAll>(c =>
+        {
+            _waitingForClose.Add(Sender);
+            foreach (var child in Context.GetChildren()) child.Tell(new SessionProtocol.Shutdown(c.Code, c.Reason));
+            if (_live == 0) ReleaseWaiters();
+        });
+        Receive<Count>(_ => Sender.Tell(_live));
+    }
+
+    protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
+
+    public static Props PropsFor(IActorRef players, EdgeOptions options) => Props.Create(() => new SessionsActor(players, options));
+
+    public static CloseAll ShuttingDown { get; } = new(WireProtocol.CloseCodes.GoingAway, "server shutting down");
+
+    private void ReleaseWaiters()
+    {
+        foreach (var waiter in _waitingForClose) waiter.Tell(AllClosed.Instance);
+        _waitingForClose.Clear();
+    }
+}

@@ -1,0 +1,145 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using Akka;
+using Akka.Actor;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Akka.Util;
+using Mxo.Protocol.Wire;
+using Microsoft.Extensions.Logging;
+using static Mxo.Edge.SessionProtocol;
+
+namespace Mxo.Edge;
+
+/// <summary>
+/// Runs one accepted WebSocket as an Akka.Streams graph around a <see cref="SessionActor"/>:
+/// socket reader → bounded buffer → ack-based sink into the session (backpressure reaches TCP), and
+/// session → bounded <c>Source.ActorRef</c> (overflow fails the writer: the client is closed with 1013) → socket writer.
+/// </summary>
+public sealed class WebSocketConnection
+{
+    private readonly WebSocket _socket;
+    private readonly EdgeOptions _options;
+    private readonly ILogger _logger;
+    private readonly int _maxFrameBytes;
+
+    public WebSocketConnection(WebSocket socket, EdgeOptions options, ILogger logger, int maxFrameBytes)
+    {
+        _socket = socket;
+        _options = options;
+        _logger = logger;
+        _maxFrameBytes = maxFrameBytes;
+    }
+
+    /// <param name="spawnSession">Creates the session actor for the writer ref it is given.</param>
+    public async Task RunAsync(IMaterializer materializer, Func<IActorRef, Task<IActorRef>> spawnSession, CancellationToken aborted)
+    {
+        var (outbound, written) = Source.ActorRef<Outbound>(_options.OutboundBuffer, OverflowStrategy.Fail)
+            .SelectAsync(1, WriteAsync)
+            .TakeWhile(o => o is not CloseSocket, inclusive: true)
+            .ToMaterialized(Sink.Ignore<Outbound>(), Keep.Both)
+            .Run(materializer);
+
+        IActorRef session;
+        try
+        {
+            session = await spawnSession(outbound);
+        }
+        catch
+        {
+            outbound.Tell(PoisonPill.Instance);
+            throw;
+        }
+
+        var read = Source.UnfoldAsync(false, async done => done ? Option<(bool, Inbound)>.None : await ReadAsync(aborted))
+            .Buffer(_options.InboundBuffer, OverflowStrategy.Backpressure)
+            .WatchTermination(Keep.Right)
+            .To(Sink.ActorRefWithAck<Inbound>(session, StreamInit.Instance, StreamAck.Instance, StreamCompleted.Instance,
+                ex => new StreamFailed(ex)))
+            .Run(materializer);
+
+        try
+        {
+            await written;
+        }
+        catch (BufferOverflowException)
+        {
+            _logger.LogInformation("Closing a client that cannot keep up ({Limit} frames queued)", _options.OutboundBuffer);
+            await TryCloseAsync((WebSocketCloseStatus)WireProtocol.CloseCodes.TryAgainLater, "outgoing queue overflow");
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // the peer vanished while we were writing
+        }
+
+        // Let the reader see the peer's close frame (completing the handshake), but not forever.
+        var finished = await Task.WhenAny(read, Task.Delay(_options.CloseTimeout, aborted).ContinueWith(_ => { }, TaskScheduler.Default));
+        if (finished != read || _socket.State is not (WebSocketState.Closed or WebSocketState.Aborted))
+            _socket.Abort();
+    }
+
+    /// <summary>Reads one whole message. Yields at most one too-big or binary marker and then ends the stream.</summary>
+    private async Task<Option<(bool, Inbound)>> ReadAsync(CancellationToken aborted)
+    {
+        var rented = ArrayPool<byte>.Shared.Rent(4096);
+        var writer = new ArrayBufferWriter<byte>(4096);
+        try
+        {
+            while (true)
+            {
+                ValueWebSocketReceiveResult result;
+                try
+                {
+                    result = await _socket.ReceiveAsync(rented.AsMemory(), aborted);
+                }
+                catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+                {
+                    return Option<(bool, Inbound)>.None;
+                }
+
+                if (result.MessageType == WebSocketMessageType.Close)
+                    return Option<(bool, Inbound)>.None;
+                if (result.MessageType == WebSocketMessageType.Binary)
+                    return (true, new BinaryFrame());
+                if (writer.WrittenCount + result.Count > _maxFrameBytes)
+                    return (true, new FrameTooBig(_maxFrameBytes));
+                writer.Write(rented.AsSpan(0, result.Count));
+                if (result.EndOfMessage)
+                    return (false, new TextFrame(writer.WrittenMemory));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private async Task<Outbound> WriteAsync(Outbound outbound)
+    {
+        switch (outbound)
+        {
+            case SendFrame frame:
+                await _socket.SendAsync(frame.Utf8, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+                break;
+            case CloseSocket close:
+                await TryCloseAsync((WebSocketCloseStatus)close.Code, close.Reason);
+                break;
+        }
+        return outbound;
+    }
+
+    private async Task TryCloseAsync(WebSocketCloseStatus status, string reason)
+    {
+        if (_socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived)) return;
+        using var timeout = new CancellationTokenSource(_options.CloseTimeout);
+        try
+        {
+            await _socket.CloseOutputAsync(status, reason, timeout.Token);
+        }
+        // InvalidOperationException: a send that overflowed is still pending, so no close frame can be written.
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            _socket.Abort();
+        }
+    }
+}
