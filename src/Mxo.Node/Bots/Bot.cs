@@ -1,0 +1,566 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.WebSockets;
+using System.Text.Json;
+using Mxo.Protocol;
+using Mxo.Protocol.Wire;
+
+namespace Mxo.Node.Bots;
+
+/// <summary>
+/// One simulated player on one <see cref="ClientWebSocket"/>: hello → welcome, enter → entered, then walks and chats
+/// until the run ends, while a receive loop counts what comes back. Never throws: every outcome is recorded.
+/// Counters are written by one loop each (receive loop or act loop) and read by the swarm after <see cref="RunAsync"/>.
+/// </summary>
+internal sealed class Bot
+{
+    public enum Outcome { NotStarted, FailedToConnect, Connected }
+
+    private const int ReceiveBufferBytes = 4 * 1024;
+    private const int MaxFirstErrors = 3;
+    private const int MaxOtherTypes = 16;
+    private const int MaxPendingSays = 1024;
+
+    /// <summary>Server frame types the bot counts by index (no string allocation per frame).</summary>
+    internal static readonly string[] KnownTypes =
+        ["welcome", "entered", "occupant_entered", "occupant_left", "moved", "chat", "ack", "pong", "error"];
+
+    private static readonly string[] Phrases =
+    [
+        "hello", "anyone seen the oracle?", "follow the white rabbit", "there is no spoon", "red pill or blue?",
+        "knock knock", "lag check", "wake up", "free your mind", "dodge this",
+    ];
+
+    private readonly BotOptions _options;
+    private readonly Random _random;
+    private readonly Vec3 _spawn;
+    private readonly string _district;
+    private readonly LatencyHistogram _latency;
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentDictionary<string, long> _pendingSays = new(StringComparer.Ordinal);
+
+    private CancellationToken _abortToken;
+    private volatile bool _stopping;
+    private volatile Pending? _awaiting;
+    private bool _receiveEndedEarly;
+    private string? _receiveEndReason;
+    private bool _sendFailedEarly;
+    private string? _sendFailure;
+    private string? _playerId;
+    private Vec3? _enteredAt;
+    private long _requestCounter;
+    private long _sayCounter;
+    private double _x, _y, _z, _heading;
+
+    public Bot(BotOptions options, int index, string name, DistrictInfo district, Random random, LatencyHistogram latency)
+    {
+        _options = options;
+        Index = index;
+        Name = name;
+        _district = district.Id.Value;
+        _spawn = district.Spawn;
+        _random = random;
+        _latency = latency;
+    }
+
+    public int Index { get; }
+    public string Name { get; }
+
+    /// <summary>Completes when the bot is in its district, has failed to get there, or the run ended first.</summary>
+    public Task Ready => _ready.Task;
+
+    public Outcome Result { get; private set; }
+    public string? FailureReason { get; private set; }
+    public bool DisconnectedEarly { get; private set; }
+    public string? DisconnectReason { get; private set; }
+
+    public long FramesSent { get; private set; }
+    public long FramesReceived { get; private set; }
+    public long Said { get; private set; }
+    public long Acked { get; private set; }
+    public long Echoed { get; private set; }
+    public long Errors { get; private set; }
+    public long InvalidFrames { get; private set; }
+    public long[] ReceivedByKnownType { get; } = new long[KnownTypes.Length];
+    public Dictionary<string, long> ReceivedOtherTypes { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, long> ErrorsByCode { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The first few errors with the <see cref="Stopwatch"/> timestamp they arrived at.</summary>
+    public List<(long At, string Text)> FirstErrors { get; } = [];
+
+    public async Task RunAsync(CancellationToken run)
+    {
+        try
+        {
+            await RunCoreAsync(run).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // A bug, not a network condition: keep the swarm going and make it visible in the report.
+            var reason = $"bot failure: {e.GetType().Name}: {e.Message}";
+            if (Result == Outcome.Connected)
+            {
+                if (!DisconnectedEarly && !_stopping) { DisconnectedEarly = true; DisconnectReason = reason; }
+            }
+            else if (!run.IsCancellationRequested)
+            {
+                Fail(reason);
+            }
+        }
+        finally
+        {
+            _ready.TrySetResult();
+        }
+    }
+
+    private async Task RunCoreAsync(CancellationToken run)
+    {
+        if (run.IsCancellationRequested) return;
+
+        using var socket = new ClientWebSocket();
+        using var abort = new CancellationTokenSource();
+        _abortToken = abort.Token;
+        // When the run ends the bot closes gracefully; a send stuck on a full TCP window is cancelled (which aborts the
+        // socket) if it has not finished by the close timeout.
+        using var stopping = run.Register(() =>
+        {
+            _stopping = true;
+            abort.CancelAfter(_options.CloseTimeout);
+        });
+
+        try
+        {
+            using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(run);
+            connectTimeout.CancelAfter(_options.ConnectTimeout);
+            await socket.ConnectAsync(_options.Url, connectTimeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception) when (run.IsCancellationRequested)
+        {
+            return; // still connecting when the run ended: not started
+        }
+        catch (OperationCanceledException)
+        {
+            Fail($"connect timed out after {_options.ConnectTimeout.TotalSeconds:0.#} s");
+            return;
+        }
+        catch (Exception e)
+        {
+            Fail(Describe(e));
+            return;
+        }
+
+        using var receiveEnded = new CancellationTokenSource();
+        var receive = ReceiveLoopAsync(socket, receiveEnded);
+        using var writer = new BotFrameWriter();
+        try
+        {
+            string? failure;
+            try
+            {
+                failure = await RequestAsync(socket, receive, id => writer.Hello(id, Name), "welcome", "hello", run).ConfigureAwait(false)
+                    ?? await RequestAsync(socket, receive, id => writer.Enter(id, _district), "entered", "enter", run).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (run.IsCancellationRequested)
+            {
+                return; // the run ended during the handshake: not started
+            }
+            if (failure is not null)
+            {
+                Fail(failure);
+                return;
+            }
+
+            Result = Outcome.Connected;
+            _ready.TrySetResult();
+
+            var start = _enteredAt ?? _spawn;
+            (_x, _y, _z) = (start.X, start.Y, start.Z);
+            _heading = _random.NextDouble() * 2 * Math.PI;
+
+            using var act = CancellationTokenSource.CreateLinkedTokenSource(run, receiveEnded.Token);
+            await ActLoopAsync(socket, writer, act.Token).ConfigureAwait(false);
+
+            if (_receiveEndedEarly || _sendFailedEarly)
+            {
+                DisconnectedEarly = true;
+                DisconnectReason = _receiveEndedEarly ? _receiveEndReason ?? "connection lost" : _sendFailure ?? "send failed";
+            }
+        }
+        finally
+        {
+            await CloseAsync(socket, receive).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Sends one handshake request and waits for its reply; returns why it failed, or <c>null</c>.</summary>
+    private async Task<string?> RequestAsync(ClientWebSocket socket, Task receive, Func<string, ReadOnlyMemory<byte>> build,
+        string expected, string what, CancellationToken run)
+    {
+        var id = NextId();
+        var pending = new Pending(id, new TaskCompletionSource<Reply>(TaskCreationOptions.RunContinuationsAsynchronously));
+        _awaiting = pending;
+        try
+        {
+            try
+            {
+                await SendAsync(socket, build(id)).ConfigureAwait(false);
+            }
+            catch (Exception e) when (IsSocketFailure(e) && !run.IsCancellationRequested)
+            {
+                return $"{what} not sent: {_receiveEndReason ?? Describe(e)}";
+            }
+
+            try
+            {
+                await Task.WhenAny(pending.Reply.Task, receive).WaitAsync(_options.HandshakeTimeout, run).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                return $"no {expected} within {_options.HandshakeTimeout.TotalSeconds:0.#} s";
+            }
+
+            if (!pending.Reply.Task.IsCompleted)
+                return $"closed during {what}: {_receiveEndReason ?? "connection lost"}";
+            var reply = pending.Reply.Task.Result;
+            return reply.Type == expected ? null : $"{what} refused: {reply.Detail}";
+        }
+        finally
+        {
+            _awaiting = null;
+        }
+    }
+
+    private async Task ActLoopAsync(ClientWebSocket socket, BotFrameWriter writer, CancellationToken token)
+    {
+        var moveTicks = _options.MoveHz > 0 ? (long)(Stopwatch.Frequency / _options.MoveHz) : 0;
+        var chatTicks = (long)(_options.ChatEvery.TotalSeconds * Stopwatch.Frequency);
+        var stepSeconds = _options.MoveHz > 0 ? 1 / _options.MoveHz : 0;
+        var now = Stopwatch.GetTimestamp();
+        // Random first offsets spread the bots' sends instead of firing them in lock step. The first move comes at
+        // least one interval after arrival, so it is no faster than the later ones.
+        var nextMove = moveTicks > 0 ? now + moveTicks + (long)(moveTicks * _random.NextDouble()) : long.MaxValue;
+        var nextChat = chatTicks > 0 ? now + (long)(chatTicks * _random.NextDouble()) : long.MaxValue;
+
+        try
+        {
+            while (!token.IsCancellationRequested)
+            {
+                var next = Math.Min(nextMove, nextChat);
+                now = Stopwatch.GetTimestamp();
+                if (next > now)
+                {
+                    var wait = next == long.MaxValue ? TimeSpan.FromHours(1) : Stopwatch.GetElapsedTime(now, next);
+                    await Task.Delay(wait < TimeSpan.FromHours(1) ? wait : TimeSpan.FromHours(1), token).ConfigureAwait(false);
+                    now = Stopwatch.GetTimestamp();
+                }
+
+                if (now >= nextMove)
+                {
+                    Step(stepSeconds);
+                    await SendAsync(socket, writer.Move(NextId(), _x, _y, _z)).ConfigureAwait(false);
+                    // Paced from the end of the send: moves are never closer than 1/hz, so speed stays under MaxSpeed.
+                    nextMove = Stopwatch.GetTimestamp() + moveTicks;
+                }
+
+                if (now >= nextChat)
+                {
+                    await SayAsync(socket, writer).ConfigureAwait(false);
+                    nextChat = Stopwatch.GetTimestamp() + (long)(chatTicks * (0.8 + 0.4 * _random.NextDouble()));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested && !_abortToken.IsCancellationRequested)
+        {
+            // the run ended or the connection did: a normal stop
+        }
+        catch (Exception e) when (IsSocketFailure(e))
+        {
+            if (!_stopping)
+            {
+                _sendFailedEarly = true;
+                _sendFailure = $"send failed: {Describe(e)}";
+            }
+        }
+    }
+
+    private async Task SayAsync(ClientWebSocket socket, BotFrameWriter writer)
+    {
+        var text = $"{Phrases[_random.Next(Phrases.Length)]} #{++_sayCounter}";
+        // Recorded before sending so the echo can never beat the timestamp.
+        if (_pendingSays.Count < MaxPendingSays) _pendingSays[text] = Stopwatch.GetTimestamp();
+        await SendAsync(socket, writer.Say(NextId(), text)).ConfigureAwait(false);
+        Said++;
+    }
+
+    /// <summary>One random-walk step of at most MaxSpeed × dt, kept within ±WanderRadius of spawn on x and z.</summary>
+    private void Step(double dt)
+    {
+        var maxStep = _options.MaxSpeed * dt;
+        var step = maxStep * (0.5 + 0.5 * _random.NextDouble());
+        var radius = _options.WanderRadius;
+        var inside = Math.Abs(_x - _spawn.X) <= radius && Math.Abs(_z - _spawn.Z) <= radius;
+        if (!inside)
+        {
+            // Started outside the area (a returning character): walk straight back, no teleport.
+            _heading = Math.Atan2(_spawn.Z - _z, _spawn.X - _x);
+            var distance = Math.Sqrt((_spawn.X - _x) * (_spawn.X - _x) + (_spawn.Z - _z) * (_spawn.Z - _z));
+            step = Math.Min(step, distance);
+        }
+        else
+        {
+            _heading += (_random.NextDouble() - 0.5) * 0.8;
+            // Near the edge, turn back towards spawn with a little noise.
+            if (Math.Abs(_x - _spawn.X) > radius - 2 * maxStep || Math.Abs(_z - _spawn.Z) > radius - 2 * maxStep)
+                _heading = Math.Atan2(_spawn.Z - _z, _spawn.X - _x) + (_random.NextDouble() - 0.5) * 0.6;
+        }
+
+        var x = _x + Math.Cos(_heading) * step;
+        var z = _z + Math.Sin(_heading) * step;
+        if (inside)
+        {
+            // Projection onto the box: never lengthens the step, since the old point is inside it.
+            x = Math.Clamp(x, _spawn.X - radius, _spawn.X + radius);
+            z = Math.Clamp(z, _spawn.Z - radius, _spawn.Z + radius);
+        }
+        _x = x;
+        _z = z;
+    }
+
+    private async Task ReceiveLoopAsync(ClientWebSocket socket, CancellationTokenSource ended)
+    {
+        var small = new byte[ReceiveBufferBytes];
+        var buffer = small;
+        try
+        {
+            while (true)
+            {
+                var count = 0;
+                ValueWebSocketReceiveResult result;
+                while (true)
+                {
+                    if (count == buffer.Length)
+                    {
+                        if (buffer.Length >= WireProtocol.MaxFrameBytes)
+                        {
+                            FramesReceived++;
+                            InvalidFrames++;
+                            RecordError("frame_too_big", $"server frame over {WireProtocol.MaxFrameBytes} bytes", null);
+                            EndReceive($"bot aborted: server frame over {WireProtocol.MaxFrameBytes} bytes");
+                            socket.Abort();
+                            return;
+                        }
+                        var bigger = new byte[Math.Min(buffer.Length * 2, WireProtocol.MaxFrameBytes)];
+                        buffer.AsSpan(0, count).CopyTo(bigger);
+                        buffer = bigger;
+                    }
+                    // No token: cancelling a receive aborts the socket. The loop ends on the close handshake or abort.
+                    result = await socket.ReceiveAsync(buffer.AsMemory(count), CancellationToken.None).ConfigureAwait(false);
+                    count += result.Count;
+                    if (result.EndOfMessage || result.MessageType == WebSocketMessageType.Close) break;
+                }
+
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    EndReceive(DescribeClose(socket.CloseStatus, socket.CloseStatusDescription));
+                    return;
+                }
+
+                FramesReceived++;
+                if (result.MessageType == WebSocketMessageType.Binary)
+                {
+                    InvalidFrames++;
+                    RecordError("binary_frame", "the server sent a binary frame", null);
+                }
+                else
+                {
+                    HandleFrame(buffer.AsMemory(0, count));
+                }
+                buffer = small; // a large frame's buffer is dropped again
+            }
+        }
+        catch (Exception e) when (IsSocketFailure(e))
+        {
+            EndReceive($"connection lost: {Describe(e)}");
+        }
+        finally
+        {
+            ended.Cancel();
+        }
+    }
+
+    private void EndReceive(string reason)
+    {
+        _receiveEndReason = reason;
+        _receiveEndedEarly = !_stopping;
+    }
+
+    private void HandleFrame(ReadOnlyMemory<byte> utf8)
+    {
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(utf8);
+        }
+        catch (JsonException)
+        {
+            InvalidFrames++;
+            RecordError("invalid_frame", "the server sent a frame that is not JSON", null);
+            return;
+        }
+
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var typeEl) || typeEl.ValueKind != JsonValueKind.String)
+            {
+                InvalidFrames++;
+                RecordError("invalid_frame", "the server sent a frame without a string 'type'", null);
+                return;
+            }
+            var id = root.TryGetProperty("id", out var idEl) && idEl.ValueKind == JsonValueKind.String ? idEl.GetString() : null;
+            var data = root.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.Object ? d : default;
+
+            var kind = -1;
+            for (var i = 0; i < KnownTypes.Length && kind < 0; i++)
+                if (typeEl.ValueEquals(KnownTypes[i])) kind = i;
+            if (kind < 0)
+            {
+                var type = typeEl.GetString()!;
+                if (!ReceivedOtherTypes.ContainsKey(type) && ReceivedOtherTypes.Count >= MaxOtherTypes) type = "other";
+                ReceivedOtherTypes[type] = ReceivedOtherTypes.GetValueOrDefault(type) + 1;
+                return;
+            }
+            ReceivedByKnownType[kind]++;
+
+            switch (KnownTypes[kind])
+            {
+                case "welcome":
+                    if (Property(Property(data, "player"), "id") is { ValueKind: JsonValueKind.String } pid) _playerId = pid.GetString();
+                    Complete(id, "welcome", "");
+                    break;
+                case "entered":
+                    if (ReadPosition(Property(data, "position")) is { } at) _enteredAt = at;
+                    Complete(id, "entered", "");
+                    break;
+                case "chat":
+                    OnChat(data);
+                    break;
+                case "ack":
+                    Acked++;
+                    break;
+                case "error":
+                    var code = Property(data, "code") is { ValueKind: JsonValueKind.String } c ? c.GetString()! : "(no code)";
+                    var message = Property(data, "message") is { ValueKind: JsonValueKind.String } m ? m.GetString()! : "";
+                    RecordError(code, message, id);
+                    Complete(id, "error", $"{code}: {message}");
+                    break;
+            }
+        }
+    }
+
+    private void OnChat(JsonElement data)
+    {
+        var self = _playerId ?? Name.ToLowerInvariant();
+        if (Property(data, "from") is not { ValueKind: JsonValueKind.String } from || !from.ValueEquals(self)) return;
+        if (Property(data, "text") is not { ValueKind: JsonValueKind.String } textEl) return;
+        var text = textEl.GetString()!;
+        if (_pendingSays.TryRemove(text, out var sentAt))
+        {
+            Echoed++;
+            _latency.Record(Stopwatch.GetElapsedTime(sentAt).TotalMilliseconds);
+        }
+    }
+
+    private void Complete(string? id, string type, string detail)
+    {
+        if (id is not null && _awaiting is { } pending && pending.Id == id)
+            pending.Reply.TrySetResult(new Reply(type, detail));
+    }
+
+    private void RecordError(string code, string message, string? id)
+    {
+        Errors++;
+        ErrorsByCode[code] = ErrorsByCode.GetValueOrDefault(code) + 1;
+        if (FirstErrors.Count < MaxFirstErrors)
+            FirstErrors.Add((Stopwatch.GetTimestamp(), id is null ? $"{Name}: {code}: {message}" : $"{Name}: {code}: {message} (id {id})"));
+    }
+
+    private async Task SendAsync(ClientWebSocket socket, ReadOnlyMemory<byte> frame)
+    {
+        await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, _abortToken).ConfigureAwait(false);
+        FramesSent++;
+    }
+
+    /// <summary>Graceful close (NormalClosure, bounded by CloseTimeout), abort otherwise; waits for the receive loop.</summary>
+    private async Task CloseAsync(ClientWebSocket socket, Task receive)
+    {
+        _stopping = true;
+        try
+        {
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                using var timeout = new CancellationTokenSource(_options.CloseTimeout);
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bot done", timeout.Token).ConfigureAwait(false);
+            }
+            await receive.WaitAsync(_options.CloseTimeout).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsSocketFailure(e) || e is TimeoutException)
+        {
+            // the server went away or did not answer the close: abort below
+        }
+        if (!receive.IsCompleted) socket.Abort();
+        await receive.ConfigureAwait(false); // never throws: the loop catches socket failures
+    }
+
+    private void Fail(string reason)
+    {
+        Result = Outcome.FailedToConnect;
+        FailureReason = reason;
+    }
+
+    private string NextId() => $"{Index}-{++_requestCounter}";
+
+    private static JsonElement Property(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? value : default;
+
+    private static Vec3? ReadPosition(JsonElement p) =>
+        Property(p, "x").ValueKind == JsonValueKind.Number
+        && Property(p, "y").ValueKind == JsonValueKind.Number
+        && Property(p, "z").ValueKind == JsonValueKind.Number
+            ? new Vec3(Property(p, "x").GetDouble(), Property(p, "y").GetDouble(), Property(p, "z").GetDouble())
+            : null;
+
+    private static bool IsSocketFailure(Exception e) =>
+        e is WebSocketException or OperationCanceledException or ObjectDisposedException or InvalidOperationException
+            or IOException or HttpRequestException;
+
+    internal static string Describe(Exception e)
+    {
+        var inner = e;
+        while (inner.InnerException is not null) inner = inner.InnerException;
+        return ReferenceEquals(inner, e) || inner.Message == e.Message ? e.Message : $"{e.Message} ({inner.Message})";
+    }
+
+    internal static string DescribeClose(WebSocketCloseStatus? status, string? description)
+    {
+        if (status is not { } s) return "closed without a status";
+        var name = (int)s switch
+        {
+            1000 => "normal closure",
+            1001 => "going away",
+            1002 => "protocol error",
+            1003 => "unsupported data",
+            1008 => "policy violation",
+            1009 => "message too big",
+            1011 => "internal error",
+            1013 => "try again later",
+            _ => s.ToString(),
+        };
+        var text = $"{(int)s} {name}";
+        return string.IsNullOrWhiteSpace(description) ? text : $"{text} \"{description}\"";
+    }
+
+    private sealed record Pending(string Id, TaskCompletionSource<Reply> Reply);
+
+    private sealed record Reply(string Type, string Detail);
+}

@@ -1,0 +1,74 @@
+using System.Buffers;
+using System.Text.Json;
+using Mxo.Protocol.Wire;
+
+namespace Mxo.Node.Bots;
+
+/// <summary>
+/// Builds client frames (<c>{"type","v","id","data"}</c>) with <see cref="Utf8JsonWriter"/> into one reused buffer.
+/// Not thread-safe: a bot has one sender at a time. The returned memory is valid until the next frame is built.
+/// </summary>
+internal sealed class BotFrameWriter : IDisposable
+{
+    private readonly ArrayBufferWriter<byte> _buffer = new(256);
+    private readonly Utf8JsonWriter _writer;
+
+    public BotFrameWriter() => _writer = new Utf8JsonWriter(_buffer);
+
+    public ReadOnlyMemory<byte> Hello(string id, string name)
+    {
+        Begin("hello", id);
+        _writer.WriteString("name", name);
+        return End();
+    }
+
+    public ReadOnlyMemory<byte> Enter(string id, string district)
+    {
+        Begin("enter", id);
+        _writer.WriteString("district", district);
+        return End();
+    }
+
+    public ReadOnlyMemory<byte> Move(string id, double x, double y, double z)
+    {
+        Begin("move", id);
+        _writer.WriteNumber("x", Math.Round(x, 2));
+        _writer.WriteNumber("y", Math.Round(y, 2));
+        _writer.WriteNumber("z", Math.Round(z, 2));
+        return End();
+    }
+
+    public ReadOnlyMemory<byte> Say(string id, string text)
+    {
+        Begin("say", id);
+        _writer.WriteString("text", text);
+        return End();
+    }
+
+    public ReadOnlyMemory<byte> Ping(string id)
+    {
+        Begin("ping", id);
+        return End();
+    }
+
+    public void Dispose() => _writer.Dispose();
+
+    private void Begin(string type, string id)
+    {
+        _buffer.ResetWrittenCount();
+        _writer.Reset(_buffer);
+        _writer.WriteStartObject();
+        _writer.WriteString("type", type);
+        _writer.WriteNumber("v", WireProtocol.Version);
+        _writer.WriteString("id", id);
+        _writer.WriteStartObject("data");
+    }
+
+    private ReadOnlyMemory<byte> End()
+    {
+        _writer.WriteEndObject();
+        _writer.WriteEndObject();
+        _writer.Flush();
+        return _buffer.WrittenMemory;
+    }
+}

@@ -1,0 +1,92 @@
+using Mxo.Protocol;
+
+namespace Mxo.Node.Bots;
+
+/// <summary>
+/// What a <see cref="BotSwarm"/> does: how many bots, where they connect, how long they stay and how busy they are.
+/// Defaults match the <c>bots</c> command's defaults.
+/// </summary>
+public sealed record BotOptions
+{
+    public const int MaxCount = 100_000;
+    public const double MaxMoveHz = 100;
+
+    /// <summary>Movement stays below this many units per second; the server enforces 20.</summary>
+    public const double MaxAllowedSpeed = 20;
+
+    public static readonly Uri DefaultUrl = new("ws://127.0.0.1:5080/ws");
+
+    /// <summary>How many bots (WebSocket connections) to run.</summary>
+    public int Count { get; init; } = 50;
+
+    /// <summary>The node's WebSocket endpoint (<c>ws://</c> or <c>wss://</c>).</summary>
+    public Uri Url { get; init; } = DefaultUrl;
+
+    /// <summary>How long the bots stay once the swarm starts; <c>null</c> runs until the token is cancelled.</summary>
+    public TimeSpan? Duration { get; init; }
+
+    /// <summary>The district every bot enters (an id of <see cref="DistrictCatalog"/>).</summary>
+    public string District { get; init; } = DistrictCatalog.Downtown.Id.Value;
+
+    /// <summary>Moves per second per bot; 0 disables walking.</summary>
+    public double MoveHz { get; init; } = 5;
+
+    /// <summary>Mean interval between a bot's chat lines (jittered ±20%); <see cref="TimeSpan.Zero"/> disables chat.</summary>
+    public TimeSpan ChatEvery { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Bot names are <c>{prefix}-{run tag}-{index}</c>.</summary>
+    public string NamePrefix { get; init; } = "bot";
+
+    /// <summary>Spread connection starts evenly over this time; <c>null</c> connects in batches of <see cref="ConnectBatchSize"/>.</summary>
+    public TimeSpan? Ramp { get; init; }
+
+    /// <summary>Without a ramp, this many bots connect concurrently; the next batch starts when the previous one is in (or failed).</summary>
+    public int ConnectBatchSize { get; init; } = 10;
+
+    /// <summary>Top walking speed in units per second (each step is between half and all of it).</summary>
+    public double MaxSpeed { get; init; } = 15;
+
+    /// <summary>Bots stay within ± this many units of the district spawn point on each horizontal axis.</summary>
+    public double WanderRadius { get; init; } = 200;
+
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a bot waits for <c>welcome</c> and for <c>entered</c>.</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a graceful close may take before the socket is aborted.</summary>
+    public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Seed of the bots' random walks, chat timing and (when <see cref="RunTag"/> is not set) run tag; <c>null</c> picks one.</summary>
+    public int? Seed { get; init; }
+
+    /// <summary>The run tag in bot names (1–8 ASCII letters or digits); <c>null</c> draws a random 4-character tag.</summary>
+    public string? RunTag { get; init; }
+
+    /// <summary>Every problem with these options, empty when they are usable.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (Count < 1 || Count > MaxCount) problems.Add($"--count must be between 1 and {MaxCount}");
+        if (Url is null || !Url.IsAbsoluteUri || (Url.Scheme != "ws" && Url.Scheme != "wss"))
+            problems.Add("--url must be an absolute ws:// or wss:// url");
+        if (Duration is { } d && d <= TimeSpan.Zero) problems.Add("--duration must be positive");
+        if (DistrictCatalog.Find(District) is null)
+            problems.Add($"--district must be one of {string.Join(", ", DistrictCatalog.All.Select(x => x.Id.Value))}");
+        if (!double.IsFinite(MoveHz) || MoveHz < 0 || MoveHz > MaxMoveHz) problems.Add($"--move-hz must be between 0 and {MaxMoveHz}");
+        if (ChatEvery < TimeSpan.Zero) problems.Add("--chat-every must not be negative");
+        if (Ramp is { } r && r < TimeSpan.Zero) problems.Add("--ramp must not be negative");
+        if (ConnectBatchSize < 1) problems.Add("connect batch size must be at least 1");
+        if (!double.IsFinite(MaxSpeed) || MaxSpeed <= 0 || MaxSpeed > MaxAllowedSpeed)
+            problems.Add($"max speed must be above 0 and at most {MaxAllowedSpeed} units/s");
+        if (!double.IsFinite(WanderRadius) || WanderRadius <= 0) problems.Add("wander radius must be positive");
+        if (ConnectTimeout <= TimeSpan.Zero || HandshakeTimeout <= TimeSpan.Zero || CloseTimeout <= TimeSpan.Zero)
+            problems.Add("timeouts must be positive");
+        if (RunTag is not null && (RunTag.Length is < 1 or > 8 || !RunTag.All(char.IsAsciiLetterOrDigit)))
+            problems.Add("run tag must be 1-8 ASCII letters or digits");
+
+        var prefixProblem = BotNames.ValidatePrefix(NamePrefix, RunTag?.Length ?? BotNames.DefaultTagLength, Math.Max(Count, 1));
+        if (prefixProblem is not null) problems.Add(prefixProblem);
+        return problems;
+    }
+}

@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Text;
+
+namespace Mxo.Node.Bots;
+
+/// <summary>What a <see cref="BotSwarm"/> run did. <see cref="ToString"/> is the <c>bots</c> command's summary.</summary>
+public sealed record BotReport
+{
+    /// <summary>Frame types always listed in the summary, in this order; others are listed when received.</summary>
+    public static readonly IReadOnlyList<string> SummaryTypes = ["welcome", "entered", "moved", "chat", "ack", "error"];
+
+    public required string RunTag { get; init; }
+    public required int Requested { get; init; }
+
+    /// <summary>Bots that connected and were welcomed and entered their district.</summary>
+    public required int Connected { get; init; }
+
+    /// <summary>Bots whose connection or handshake (hello/welcome, enter/entered) failed.</summary>
+    public required int FailedToConnect { get; init; }
+
+    /// <summary>Connected bots whose connection ended before the run did (server close, e.g. 1001, or a broken socket).</summary>
+    public required int DisconnectedEarly { get; init; }
+
+    /// <summary>Bots never started or still connecting when the run ended.</summary>
+    public required int NotStarted { get; init; }
+
+    /// <summary>Connection/handshake failure reason → bots.</summary>
+    public required IReadOnlyDictionary<string, int> ConnectFailures { get; init; }
+
+    /// <summary>Early disconnect reason (close status and description, or socket error) → bots.</summary>
+    public required IReadOnlyDictionary<string, int> Disconnects { get; init; }
+
+    public required long FramesSent { get; init; }
+    public required long FramesReceived { get; init; }
+
+    /// <summary>Received frames by <c>type</c>; frames the bots could not read count as <c>invalid</c>.</summary>
+    public required IReadOnlyDictionary<string, long> ReceivedByType { get; init; }
+
+    /// <summary><c>say</c> frames sent.</summary>
+    public required long Said { get; init; }
+
+    /// <summary><c>ack</c> frames received.</summary>
+    public required long Acked { get; init; }
+
+    /// <summary>A bot's own chat lines that came back to it (each gives one latency sample).</summary>
+    public required long Echoed { get; init; }
+
+    public required double? EchoLatencyP50Ms { get; init; }
+    public required double? EchoLatencyP99Ms { get; init; }
+    public required double? EchoLatencyMaxMs { get; init; }
+
+    /// <summary>Protocol errors: <c>error</c> frames plus frames the bots could not make sense of.</summary>
+    public required long Errors { get; init; }
+
+    public required IReadOnlyDictionary<string, long> ErrorsByCode { get; init; }
+
+    /// <summary>The first few errors, as <c>bot: code: message (id)</c>.</summary>
+    public required IReadOnlyList<string> FirstErrors { get; init; }
+
+    /// <summary>Wall time of the run, connecting and closing included.</summary>
+    public required TimeSpan Duration { get; init; }
+
+    /// <summary>At least one bot got in and the server refused nothing.</summary>
+    public bool Succeeded => Connected > 0 && Errors == 0;
+
+    public int ExitCode => Succeeded ? 0 : 1;
+
+    public long Received(string type) => ReceivedByType.TryGetValue(type, out var n) ? n : 0;
+
+    public override string ToString()
+    {
+        var c = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.Append(c, $"bots: {Requested} requested, {Connected} connected, {FailedToConnect} failed to connect, {DisconnectedEarly} disconnected early");
+        if (NotStarted > 0) sb.Append(c, $", {NotStarted} not started");
+        sb.AppendLine();
+        if (ConnectFailures.Count > 0) sb.Append("connect failures: ").AppendLine(Tally(ConnectFailures.ToDictionary(kv => kv.Key, kv => (long)kv.Value)));
+        if (Disconnects.Count > 0) sb.Append("disconnects: ").AppendLine(Tally(Disconnects.ToDictionary(kv => kv.Key, kv => (long)kv.Value)));
+
+        var types = SummaryTypes.Select(t => $"{t} {Received(t).ToString(c)}")
+            .Concat(ReceivedByType.Where(kv => !SummaryTypes.Contains(kv.Key) && kv.Value > 0)
+                .OrderBy(kv => kv.Key, StringComparer.Ordinal)
+                .Select(kv => $"{kv.Key} {kv.Value.ToString(c)}"));
+        sb.Append(c, $"frames: {FramesSent} sent, {FramesReceived} received ({string.Join(", ", types)})").AppendLine();
+
+        sb.Append(c, $"chat: {Said} said, {Acked} acked, {Echoed} echoed, ");
+        if (EchoLatencyP50Ms is { } p50 && EchoLatencyP99Ms is { } p99)
+            sb.Append(c, $"echo latency p50 {p50:0.0} ms, p99 {p99:0.0} ms, max {EchoLatencyMaxMs ?? p99:0.0} ms");
+        else
+            sb.Append("echo latency n/a");
+        sb.AppendLine();
+
+        sb.Append(c, $"errors: {Errors}");
+        if (Errors > 0)
+        {
+            sb.Append(" (").Append(Tally(ErrorsByCode)).Append(')');
+            if (FirstErrors.Count > 0) sb.Append("; first: ").Append(string.Join(" | ", FirstErrors));
+        }
+        sb.AppendLine();
+        sb.Append(c, $"duration: {Duration.TotalSeconds:0.0} s").AppendLine();
+        return sb.ToString();
+    }
+
+    private static string Tally(IReadOnlyDictionary<string, long> counts) =>
+        string.Join(", ", counts.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => $"{kv.Key} x{kv.Value.ToString(CultureInfo.InvariantCulture)}"));
+}

@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using Mxo.Protocol;
+
+namespace Mxo.Node.Bots;
+
+/// <summary>
+/// A load generator of simulated players: <see cref="BotOptions.Count"/> WebSocket clients that identify, enter a
+/// district, walk and chat until the duration ends or the token is cancelled, then close gracefully and report.
+/// Single use: each swarm has its own run tag, so its characters and request ids are fresh.
+/// </summary>
+public sealed class BotSwarm
+{
+    private const int MaxReportedErrors = 5;
+
+    private readonly int _seed;
+    private int _started;
+
+    /// <exception cref="ArgumentException">the options are not valid (see <see cref="BotOptions.Validate"/>)</exception>
+    public BotSwarm(BotOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = options.Validate();
+        if (problems.Count > 0) throw new ArgumentException(string.Join("; ", problems), nameof(options));
+
+        Options = options;
+        _seed = options.Seed ?? Random.Shared.Next();
+        RunTag = options.RunTag ?? BotNames.NewRunTag(new Random(_seed));
+        Names = Enumerable.Range(0, options.Count).Select(i => BotNames.Format(options.NamePrefix, RunTag, i, options.Count)).ToArray();
+        District = DistrictCatalog.Find(options.District)!;
+    }
+
+    public BotOptions Options { get; }
+
+    /// <summary>The random part of this run's bot names.</summary>
+    public string RunTag { get; }
+
+    /// <summary>The bots' character names, by index.</summary>
+    public IReadOnlyList<string> Names { get; }
+
+    public DistrictInfo District { get; }
+
+    /// <summary>
+    /// Runs the bots until <see cref="BotOptions.Duration"/> has passed, <paramref name="cancellationToken"/> is
+    /// cancelled, or every bot has failed or been disconnected; then closes every socket and reports. Cancellation
+    /// is a normal end: this does not throw <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public async Task<BotReport> RunAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _started, 1) != 0) throw new InvalidOperationException("a BotSwarm runs once");
+
+        var started = Stopwatch.GetTimestamp();
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (Options.Duration is { } duration) run.CancelAfter(duration);
+
+        var latency = new LatencyHistogram();
+        var bots = Names.Select((name, i) => new Bot(Options, i, name, District, new Random(unchecked(_seed + (i + 1) * 1_000_003)), latency))
+            .ToArray();
+        var running = new List<Task>(bots.Length);
+
+        try
+        {
+            if (Options.Ramp is { } ramp && ramp > TimeSpan.Zero)
+            {
+                for (var i = 0; i < bots.Length; i++)
+                {
+                    var due = TimeSpan.FromTicks(ramp.Ticks / bots.Length * i);
+                    var wait = due - Stopwatch.GetElapsedTime(started);
+                    if (wait > TimeSpan.Zero) await Task.Delay(wait, run.Token).ConfigureAwait(false);
+                    run.Token.ThrowIfCancellationRequested();
+                    running.Add(bots[i].RunAsync(run.Token));
+                }
+            }
+            else
+            {
+                for (var i = 0; i < bots.Length; i += Options.ConnectBatchSize)
+                {
+                    run.Token.ThrowIfCancellationRequested();
+                    var batch = bots.AsSpan(i, Math.Min(Options.ConnectBatchSize, bots.Length - i)).ToArray();
+                    foreach (var bot in batch) running.Add(bot.RunAsync(run.Token));
+                    await Task.WhenAll(batch.Select(b => b.Ready)).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (run.IsCancellationRequested)
+        {
+            // the run ended while bots were still being started: the rest stay "not started"
+        }
+
+        await Task.WhenAll(running).ConfigureAwait(false); // bots never throw
+        return Report(bots, latency, Stopwatch.GetElapsedTime(started));
+    }
+
+    private BotReport Report(Bot[] bots, LatencyHistogram latency, TimeSpan elapsed)
+    {
+        var received = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var type in Bot.KnownTypes) received[type] = 0;
+        var errorsByCode = new Dictionary<string, long>(StringComparer.Ordinal);
+        var connectFailures = new Dictionary<string, int>(StringComparer.Ordinal);
+        var disconnects = new Dictionary<string, int>(StringComparer.Ordinal);
+        long invalid = 0;
+
+        foreach (var bot in bots)
+        {
+            for (var t = 0; t < Bot.KnownTypes.Length; t++) received[Bot.KnownTypes[t]] += bot.ReceivedByKnownType[t];
+            foreach (var (type, n) in bot.ReceivedOtherTypes) received[type] = received.GetValueOrDefault(type) + n;
+            foreach (var (code, n) in bot.ErrorsByCode) errorsByCode[code] = errorsByCode.GetValueOrDefault(code) + n;
+            invalid += bot.InvalidFrames;
+            if (bot.Result == Bot.Outcome.FailedToConnect && bot.FailureReason is { } failure)
+                connectFailures[failure] = connectFailures.GetValueOrDefault(failure) + 1;
+            if (bot.DisconnectedEarly && bot.DisconnectReason is { } reason)
+                disconnects[reason] = disconnects.GetValueOrDefault(reason) + 1;
+        }
+        if (invalid > 0) received["invalid"] = invalid;
+
+        return new BotReport
+        {
+            RunTag = RunTag,
+            Requested = bots.Length,
+            Connected = bots.Count(b => b.Result == Bot.Outcome.Connected),
+            FailedToConnect = bots.Count(b => b.Result == Bot.Outcome.FailedToConnect),
+            DisconnectedEarly = bots.Count(b => b.DisconnectedEarly),
+            NotStarted = bots.Count(b => b.Result == Bot.Outcome.NotStarted),
+            ConnectFailures = connectFailures,
+            Disconnects = disconnects,
+            FramesSent = bots.Sum(b => b.FramesSent),
+            FramesReceived = bots.Sum(b => b.FramesReceived),
+            ReceivedByType = received,
+            Said = bots.Sum(b => b.Said),
+            Acked = bots.Sum(b => b.Acked),
+            Echoed = bots.Sum(b => b.Echoed),
+            EchoLatencyP50Ms = latency.Percentile(0.50),
+            EchoLatencyP99Ms = latency.Percentile(0.99),
+            EchoLatencyMaxMs = latency.MaxMs,
+            Errors = bots.Sum(b => b.Errors),
+            ErrorsByCode = errorsByCode,
+            FirstErrors = bots.SelectMany(b => b.FirstErrors).OrderBy(e => e.At).Take(MaxReportedErrors).Select(e => e.Text).ToArray(),
+            Duration = elapsed,
+        };
+    }
+}

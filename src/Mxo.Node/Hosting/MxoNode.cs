@@ -1,0 +1,102 @@
+using Akka.Cluster.Hosting;
+using Akka.Hosting;
+using Akka.Persistence.Sql.Hosting;
+using Akka.Remote.Hosting;
+using Mxo.Actors;
+using Mxo.Actors.Hosting;
+using Mxo.Edge;
+using Mxo.Protocol;
+using Mxo.Protocol.Serialization;
+
+namespace Mxo.Node.Hosting;
+
+/// <summary>Builds a node: the same binary for every role; the roles decide what it hosts.</summary>
+public static class MxoNode
+{
+    /// <summary>Command-line switches → configuration keys (docs/configuration.md).</summary>
+    public static readonly IReadOnlyDictionary<string, string> Switches = new Dictionary<string, string>
+    {
+        ["--roles"] = "Mxo:Roles",
+        ["--hostname"] = "Mxo:Hostname",
+        ["--port"] = "Mxo:Port",
+        ["--seeds"] = "Mxo:SeedNodes",
+        ["--edge-url"] = "Mxo:EdgeUrl",
+        ["--persistence"] = "Mxo:Persistence:Provider",
+        ["--connection-string"] = "Mxo:Persistence:ConnectionString",
+        ["--checkpoint-interval"] = "Mxo:World:CheckpointInterval",
+    };
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        // --dev is a bare flag; configuration wants key=value.
+        var normalized = args.Select(a => a == "--dev" ? "--Mxo:Dev=true" : a).ToArray();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = normalized,
+            // appsettings.json and hocon/ ship beside the binary; ./data stays relative to the working directory.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddCommandLine(normalized, Switches.ToDictionary(kv => kv.Key, kv => kv.Value));
+        configure?.Invoke(builder);
+
+        var node = builder.Configuration.GetSection("Mxo").Get<NodeOptions>() ?? new NodeOptions();
+        var world = builder.Configuration.GetSection("Mxo:World").Get<WorldSettings>() ?? new WorldSettings();
+        var edge = (builder.Configuration.GetSection("Mxo:Edge").Get<EdgeOptions>() ?? new EdgeOptions()) with { DevMode = node.Dev };
+        var roles = node.RoleList;
+        if (roles.Count == 0 || roles.Any(r => r is not ("world" or "edge")))
+            throw new InvalidOperationException($"Mxo:Roles must list 'world' and/or 'edge', got '{node.Roles}'");
+
+        var persistence = node.HostsWorld ? PersistenceSetup.From(node.Persistence, Environment.CurrentDirectory) : null;
+
+        builder.WebHost.UseUrls(node.EdgeUrl);
+        builder.Services.AddSingleton(node);
+        builder.Services.AddEdge(edge);
+        if (persistence is not null) builder.Services.AddSingleton<IReadinessCheck>(persistence);
+
+        builder.Services.AddAkka(node.SystemName, (akka, _) =>
+        {
+            akka.AddHoconFile(Path.Combine(AppContext.BaseDirectory, "hocon", "akka.conf"), HoconAddMode.Prepend)
+                .ConfigureLoggers(loggers =>
+                {
+                    loggers.ClearLoggers();
+                    loggers.AddLoggerFactory();
+                })
+                .WithRemoting(node.Hostname, node.Port)
+                .WithClustering(new ClusterOptions
+                {
+                    Roles = roles.ToArray(),
+                    SeedNodes = node.SeedNodeList.ToArray(),
+                })
+                .WithCustomSerializer("mxo", [typeof(IMxoMessage)], system => new MxoSerializer(system));
+
+            if (node.SeedNodeList.Count == 0)
+                akka.WithActors((system, _) => Akka.Cluster.Cluster.Get(system).Join(Akka.Cluster.Cluster.Get(system).SelfAddress));
+
+            if (persistence is not null)
+                akka.WithSqlPersistence(persistence.ConnectionString, persistence.LinqProvider, autoInitialize: true);
+
+            akka.AddDistrictEntity(world, node.HostsWorld)
+                .AddPlayerEntity(world, node.HostsWorld);
+
+            if (node.HostsEdge) akka.AddEdgeSessions(edge);
+        });
+
+        var app = builder.Build();
+        app.MapHealth();
+        if (node.HostsEdge) app.MapPlayerSocket();
+
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Mxo.Node");
+        if (node.Dev)
+            log.LogWarning("DEV MODE (--dev): the 'hello' stand-in identity is enabled; never expose this node beyond your machine");
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            log.LogInformation("MXO node up: roles [{Roles}], cluster {System}@{Host}:{Port}, seeds [{Seeds}]",
+                string.Join(", ", roles), node.SystemName, node.Hostname, node.Port,
+                node.SeedNodeList.Count == 0 ? "self" : string.Join(", ", node.SeedNodeList));
+            log.LogInformation("Listening on {Url}{Socket}", node.EdgeUrl,
+                node.HostsEdge ? $" (players: {node.EdgeUrl.Replace("http", "ws")}/ws)" : "");
+            log.LogInformation("Data: {Data}", persistence?.Description ?? "none (this node does not host the world)");
+        });
+        return app;
+    }
+}

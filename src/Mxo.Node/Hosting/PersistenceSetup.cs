@@ -1,0 +1,82 @@
+using System.Data.Common;
+using LinqToDB;
+using Microsoft.Data.Sqlite;
+using Mxo.Edge;
+using Npgsql;
+
+namespace Mxo.Node.Hosting;
+
+/// <summary>Resolves the journal's provider and connection string, and checks the database is reachable.</summary>
+public sealed class PersistenceSetup : IReadinessCheck
+{
+    public const string DefaultSqliteFile = "data/mxo.db";
+
+    private PersistenceSetup(string linqProvider, string connectionString, string description, Func<DbConnection> open)
+    {
+        LinqProvider = linqProvider;
+        ConnectionString = connectionString;
+        Description = description;
+        _open = open;
+    }
+
+    private readonly Func<DbConnection> _open;
+
+    public string LinqProvider { get; }
+    public string ConnectionString { get; }
+
+    /// <summary>Human-readable location of the data, for the start-up banner (no password).</summary>
+    public string Description { get; }
+
+    public string Name => "journal";
+
+    public static PersistenceSetup From(PersistenceOptions options, string contentRoot)
+    {
+        switch (options.Provider.Trim().ToLowerInvariant())
+        {
+            case "sqlite":
+            {
+                var builder = new SqliteConnectionStringBuilder(
+                    string.IsNullOrWhiteSpace(options.ConnectionString) ? $"Data Source={DefaultSqliteFile}" : options.ConnectionString);
+                if (!Path.IsPathRooted(builder.DataSource) && builder.DataSource != ":memory:")
+                    builder.DataSource = Path.GetFullPath(Path.Combine(contentRoot, builder.DataSource));
+                Directory.CreateDirectory(Path.GetDirectoryName(builder.DataSource)!);
+                builder.DefaultTimeout = 30; // seconds a writer waits for SQLite's file lock
+                var cs = builder.ToString();
+                EnableWriteAheadLog(cs);
+                return new PersistenceSetup(ProviderName.SQLiteMS, cs, $"SQLite {builder.DataSource}", () => new SqliteConnection(cs));
+            }
+            case "postgresql" or "postgres":
+            {
+                if (string.IsNullOrWhiteSpace(options.ConnectionString))
+                    throw new InvalidOperationException("Mxo:Persistence:ConnectionString is required when the provider is postgresql");
+                var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+                var cs = builder.ToString();
+                return new PersistenceSetup(ProviderName.PostgreSQL15, cs,
+                    $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database}", () => new NpgsqlConnection(cs));
+            }
+            default:
+                throw new InvalidOperationException(
+                    $"Unknown Mxo:Persistence:Provider '{options.Provider}'; use 'sqlite' or 'postgresql'");
+        }
+    }
+
+    public async Task<string?> CheckAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = _open();
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT 1";
+        await command.ExecuteScalarAsync(cancellationToken);
+        return null;
+    }
+
+    /// <summary>WAL lets readers (recovery) and the writer work at once; the setting is stored in the file.</summary>
+    private static void EnableWriteAheadLog(string connectionString)
+    {
+        using var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=WAL;";
+        command.ExecuteNonQuery();
+    }
+}

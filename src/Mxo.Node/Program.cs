@@ -1,0 +1,27 @@
+using Mxo.Node.Bots;
+using Mxo.Node.Hosting;
+
+if (args.Length > 0 && args[0] == "bots")
+{
+    using var cts = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        cts.Cancel();
+    };
+    return await BotsCommand.RunAsync(args[1..], Console.Out, cts.Token);
+}
+
+WebApplication app;
+try
+{
+    app = MxoNode.Build(args);
+}
+catch (InvalidOperationException e)
+{
+    Console.Error.WriteLine($"mxo-node: {e.Message}");
+    return 2;
+}
+
+await app.RunAsync();
+return 0;
