@@ -26,7 +26,10 @@ public static class MxoNode
         ["--checkpoint-interval"] = "Mxo:World:CheckpointInterval",
     };
 
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    /// <param name="configure">Extra host configuration (tests: logging, configuration sources).</param>
+    /// <param name="configureAkka">Extra Akka configuration, applied last (tests: the fallback-serializer guard).</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null,
+        Action<AkkaConfigurationBuilder>? configureAkka = null)
     {
         // --dev is a bare flag; configuration wants key=value.
         var normalized = args.Select(a => a == "--dev" ? "--Mxo:Dev=true" : a).ToArray();
@@ -79,6 +82,7 @@ public static class MxoNode
                 .AddPlayerEntity(world, node.HostsWorld);
 
             if (node.HostsEdge) akka.AddEdgeSessions(edge);
+            configureAkka?.Invoke(akka);
         });
 
         var app = builder.Build();

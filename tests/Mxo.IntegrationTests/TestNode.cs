@@ -1,0 +1,66 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Mxo.Node.Hosting;
+using Mxo.TestSupport;
+
+namespace Mxo.IntegrationTests;
+
+/// <summary>A real node in this process: real Kestrel on a free loopback port, real remoting, real journal.</summary>
+public sealed class TestNode : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private bool _stopped;
+
+    private TestNode(WebApplication app, int httpPort, int remotingPort)
+    {
+        _app = app;
+        HttpPort = httpPort;
+        RemotingPort = remotingPort;
+    }
+
+    public int HttpPort { get; }
+    public int RemotingPort { get; }
+    public Uri Http => new($"http://127.0.0.1:{HttpPort}");
+    public Uri Ws => new($"ws://127.0.0.1:{HttpPort}/ws");
+    public string Address => $"akka.tcp://mxo@127.0.0.1:{RemotingPort}";
+    public ActorSystem System => _app.Services.GetRequiredService<ActorSystem>();
+
+    /// <summary>Starts a node and waits until it is an Up member of its cluster.</summary>
+    public static async Task<TestNode> StartAsync(params string[] args)
+    {
+        var httpPort = FreePorts.Tcp();
+        var remotingPort = FreePorts.Tcp();
+        string[] all = [.. args, "--port", remotingPort.ToString(), "--edge-url", $"http://127.0.0.1:{httpPort}"];
+        var app = MxoNode.Build(all,
+            builder => builder.Logging.SetMinimumLevel(LogLevel.Warning),
+            akka => akka.AddHocon(FallbackGuardSerializer.Hocon, HoconAddMode.Prepend));
+        await app.StartAsync();
+        var node = new TestNode(app, httpPort, remotingPort);
+        await node.WaitUntilUpAsync(TimeSpan.FromSeconds(30));
+        return node;
+    }
+
+    public async Task WaitUntilUpAsync(TimeSpan timeout)
+    {
+        var up = new TaskCompletionSource();
+        var cluster = Cluster.Get(System);
+        cluster.RegisterOnMemberUp(() => up.TrySetResult());
+        if (cluster.SelfMember.Status == MemberStatus.Up) up.TrySetResult();
+        await up.Task.WaitAsync(timeout);
+    }
+
+    /// <summary>Graceful stop: sockets closed with 1001, cluster left, actor system terminated.</summary>
+    public async Task StopAsync()
+    {
+        if (_stopped) return;
+        _stopped = true;
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+}

@@ -1,0 +1,90 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Sharding;
+using Xunit;
+
+namespace Mxo.IntegrationTests;
+
+/// <summary>A world-only node and an edge-only node on loopback, talking through real remoting with the guard serializer.</summary>
+public sealed class TwoNodeClusterTests
+{
+    private sealed record Unbound;
+
+    private static async Task<IReadOnlyCollection<string>> PlayerEntitiesOn(TestNode world)
+    {
+        var region = ClusterSharding.Get(world.System).ShardRegion("player");
+        var state = await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, TimeSpan.FromSeconds(5));
+        return state.Shards.SelectMany(s => s.EntityIds).ToArray();
+    }
+
+    private static async Task AwaitMembers(TestNode node, int count)
+    {
+        var deadline = DateTime.UtcNow + TestClient.DefaultTimeout;
+        while (Cluster.Get(node.System).State.Members.Count(m => m.Status == MemberStatus.Up) != count)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"cluster did not reach {count} Up members");
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
+    public async Task Player_lives_on_the_world_node_and_its_position_survives_a_world_node_restart()
+    {
+        using var data = new TempData();
+        var world = await TestNode.StartAsync([.. data.SqliteArgs, "--roles", "world"]);
+        await using var edge = await TestNode.StartAsync("--dev", "--roles", "edge", "--seeds", world.Address);
+        await AwaitMembers(edge, 2);
+        // Everything crossing between the two nodes below went through real serializers: a fallback would throw.
+        Assert.IsType<Mxo.TestSupport.FallbackGuardSerializer>(edge.System.Serialization.FindSerializerForType(typeof(Unbound)));
+
+        var name = "neo" + Guid.NewGuid().ToString("N")[..6];
+        await using (var client = await TestClient.ConnectAsync(edge.Ws))
+        {
+            await client.HelloAsync(name);
+            await client.EnterAsync("downtown");
+            await client.MoveAsync(1512, 0, 7);
+            var ping = await client.SendAsync("ping");
+            await client.ExpectTypeAsync("pong", ping);
+
+            // The entity lives on the world node; the edge only has a proxy.
+            Assert.Contains(name, await PlayerEntitiesOn(world));
+
+            // Stop the world node gracefully while the player is still connected: hand-off checkpoints the
+            // position it last heard, although no checkpoint interval has passed.
+            var movedAt = DateTime.UtcNow;
+            await world.StopAsync();
+            Assert.True(DateTime.UtcNow - movedAt < TimeSpan.FromSeconds(60));
+        }
+
+        await using var world2 = await TestNode.StartAsync([.. data.SqliteArgs, "--roles", "world", "--seeds", edge.Address]);
+        await AwaitMembers(edge, 2);
+        await using var again = await TestClient.ConnectAsync(edge.Ws);
+        var player = Frames.Data(await again.HelloAsync(name)).GetProperty("player");
+        Assert.Equal("downtown", player.GetProperty("district").GetString());
+        Assert.Equal((1512.0, 0.0, 7.0), Frames.Position(player.GetProperty("position")));
+        Assert.Contains(name, await PlayerEntitiesOn(world2));
+    }
+
+    [Fact]
+    public async Task Two_clients_on_an_edge_node_see_each_other_through_the_world_node()
+    {
+        using var data = new TempData();
+        await using var world = await TestNode.StartAsync([.. data.SqliteArgs, "--roles", "world"]);
+        await using var edge = await TestNode.StartAsync("--dev", "--roles", "edge", "--seeds", world.Address);
+        await AwaitMembers(edge, 2);
+
+        await using var a = await TestClient.ConnectAsync(edge.Ws);
+        await using var b = await TestClient.ConnectAsync(edge.Ws);
+        var bName = "trin" + Guid.NewGuid().ToString("N")[..6];
+        await a.HelloAsync("neo" + Guid.NewGuid().ToString("N")[..6]);
+        await b.HelloAsync(bName);
+        await a.EnterAsync("westview");
+        await b.EnterAsync("westview");
+        await b.MoveAsync(-498, 0, 1);
+        var moved = Frames.Data(await a.ExpectTypeAsync("moved"));
+        Assert.Equal(bName, moved.GetProperty("id").GetString());
+        var sayId = await b.SendAsync("say", """{"text":"Dodge this."}""");
+        Assert.Equal("Dodge this.", Frames.Data(await a.ExpectTypeAsync("chat")).GetProperty("text").GetString());
+        await b.ExpectTypeAsync("ack", sayId);
+    }
+}
