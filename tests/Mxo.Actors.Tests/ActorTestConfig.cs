@@ -1,6 +1,7 @@
 using Akka.Configuration;
 using Mxo.Actors;
 using Mxo.Protocol.Serialization;
+using Mxo.TestSupport;
 
 namespace Mxo.Actors.Tests;
 
@@ -9,6 +10,7 @@ internal static class ActorTestConfig
     /// <summary>In-memory journal and snapshots (unit tests of one actor only) with the real serializer bound.</summary>
     public static readonly Config Hocon = ConfigurationFactory.ParseString($$"""
         akka.loglevel = INFO
+        {{TestTime.AkkaHocon}}
         akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
         akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
         akka.actor.serializers.mxo = "Mxo.Protocol.Serialization.MxoSerializer, Mxo.Protocol"

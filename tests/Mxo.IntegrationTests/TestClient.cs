@@ -14,8 +14,7 @@ public sealed class TestClient : IAsyncDisposable
     private int _counter;
 
     /// <summary>The akka.test.timefactor equivalent for these tests (env MXO_TEST_TIMEFACTOR, default 1).</summary>
-    public static double TimeFactor =>
-        double.TryParse(Environment.GetEnvironmentVariable("MXO_TEST_TIMEFACTOR"), out var f) && f > 0 ? f : 1;
+    public static double TimeFactor => Mxo.TestSupport.TestTime.Factor;
 
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 

@@ -14,6 +14,7 @@ public sealed class SerializerTests : Akka.TestKit.Xunit2.TestKit
         akka.actor.serialization-bindings { "Mxo.Protocol.IMxoMessage, Mxo.Protocol" = mxo }
         akka.actor.serialization-identifiers { "Mxo.Protocol.Serialization.MxoSerializer, Mxo.Protocol" = {{MxoSerializer.SerializerId}} }
         {{FallbackGuardSerializer.Hocon}}
+        {{TestTime.AkkaHocon}}
         """);
 
     public SerializerTests() : base(Hocon)
