@@ -74,8 +74,32 @@ public sealed class WebSocketConnection
 
         // Let the reader see the peer's close frame (completing the handshake), but not forever.
         var finished = await Task.WhenAny(read, Task.Delay(_options.CloseTimeout, aborted).ContinueWith(_ => { }, TaskScheduler.Default));
+        // After a too-big or binary frame the reader has stopped while the peer may still be sending: discard the
+        // rest until its close frame, so the peer reads our close code instead of a reset.
+        if (finished == read && _socket.State == WebSocketState.CloseSent)
+            await DrainUntilCloseAsync();
         if (finished != read || _socket.State is not (WebSocketState.Closed or WebSocketState.Aborted))
             _socket.Abort();
+    }
+
+    private async Task DrainUntilCloseAsync()
+    {
+        var scratch = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        using var timeout = new CancellationTokenSource(_options.CloseTimeout);
+        try
+        {
+            while (_socket.State == WebSocketState.CloseSent)
+                if ((await _socket.ReceiveAsync(scratch.AsMemory(), timeout.Token)).MessageType == WebSocketMessageType.Close)
+                    return;
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // the peer never closed; the caller aborts
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
     }
 
     /// <summary>Reads one whole message. Yields at most one too-big or binary marker and then ends the stream.</summary>

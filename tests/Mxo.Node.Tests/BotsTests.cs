@@ -135,7 +135,8 @@ public class BotsTests
     [Fact]
     public async Task Without_a_server_every_bot_fails_to_connect_and_the_exit_code_is_1()
     {
-        var port = FreeLoopbackPort();
+        using var dead = new DeadPort();
+        var port = dead.Port;
         using var output = new StringWriter();
 
         var exit = await BotsCommand.RunAsync(
@@ -153,7 +154,8 @@ public class BotsTests
     [Fact]
     public async Task A_swarm_cancelled_before_it_starts_reports_every_bot_as_not_started()
     {
-        var swarm = new BotSwarm(new BotOptions { Count = 4, Url = new Uri($"ws://127.0.0.1:{FreeLoopbackPort()}/ws") });
+        using var dead = new DeadPort();
+        var swarm = new BotSwarm(new BotOptions { Count = 4, Url = new Uri($"ws://127.0.0.1:{dead.Port}/ws") });
 
         var report = await swarm.RunAsync(new CancellationToken(canceled: true));
 
@@ -213,17 +215,18 @@ public class BotsTests
         Assert.Equal(1, (report with { Errors = 0, Connected = 0 }).ExitCode);
     }
 
-    private static int FreeLoopbackPort()
+    /// <summary>
+    /// A loopback port that is bound but not listening, held until disposed: connections to it are refused, and no
+    /// other test running in parallel can start a server on it.
+    /// </summary>
+    private sealed class DeadPort : IDisposable
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
+        private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+
+        public DeadPort() => _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+
+        public int Port => ((IPEndPoint)_socket.LocalEndPoint!).Port;
+
+        public void Dispose() => _socket.Dispose();
     }
 }
