@@ -31,6 +31,7 @@ public static class MxoNode
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null,
         Action<AkkaConfigurationBuilder>? configureAkka = null)
     {
+        RejectUnknownSwitches(args);
         // --dev is a bare flag; configuration wants key=value.
         var normalized = args.Select(a => a == "--dev" ? "--Mxo:Dev=true" : a).ToArray();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -49,6 +50,7 @@ public static class MxoNode
         if (roles.Count == 0 || roles.Any(r => r is not ("world" or "edge")))
             throw new InvalidOperationException($"Mxo:Roles must list 'world' and/or 'edge', got '{node.Roles}'");
 
+        Validate(world, edge);
         var persistence = node.HostsWorld ? PersistenceSetup.From(node.Persistence, Environment.CurrentDirectory) : null;
 
         builder.WebHost.UseUrls(node.EdgeUrl);
@@ -102,5 +104,42 @@ public static class MxoNode
             log.LogInformation("Data: {Data}", persistence?.Description ?? "none (this node does not host the world)");
         });
         return app;
+    }
+
+    /// <summary>A misspelt switch would otherwise become a configuration key nobody reads.</summary>
+    private static void RejectUnknownSwitches(string[] args)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (!arg.StartsWith("--", StringComparison.Ordinal)) continue;
+            var name = arg.Split('=', 2)[0];
+            if (name == "--dev") continue;
+            if (Switches.ContainsKey(name))
+            {
+                if (!arg.Contains('=')) i++; // its value
+                continue;
+            }
+            // Full configuration keys (--Mxo:World:SnapshotEvery=50, --Logging:LogLevel:Default=Debug) are allowed.
+            if (name.Contains(':')) continue;
+            throw new InvalidOperationException(
+                $"unknown option '{name}'; options: --dev, {string.Join(", ", Switches.Keys)}, or a configuration key such as --Mxo:World:SnapshotEvery=50");
+        }
+    }
+
+    private static void Validate(WorldSettings world, EdgeOptions edge)
+    {
+        var problems = new List<string>();
+        if (world.CheckpointInterval <= TimeSpan.Zero) problems.Add("Mxo:World:CheckpointInterval must be positive");
+        if (world.SnapshotEvery < 1) problems.Add("Mxo:World:SnapshotEvery must be at least 1");
+        if (world.PlayerIdleTimeout <= TimeSpan.Zero) problems.Add("Mxo:World:PlayerIdleTimeout must be positive");
+        if (world.EnterTimeout <= TimeSpan.Zero) problems.Add("Mxo:World:EnterTimeout must be positive");
+        if (world.MaxShards < 1) problems.Add("Mxo:World:MaxShards must be at least 1");
+        if (edge.InboundBuffer < 1) problems.Add("Mxo:Edge:InboundBuffer must be at least 1");
+        if (edge.OutboundBuffer < 1) problems.Add("Mxo:Edge:OutboundBuffer must be at least 1");
+        if (edge.MaxInFlight < 1) problems.Add("Mxo:Edge:MaxInFlight must be at least 1");
+        if (edge.RequestTimeout <= TimeSpan.Zero) problems.Add("Mxo:Edge:RequestTimeout must be positive");
+        if (edge.CloseTimeout <= TimeSpan.Zero) problems.Add("Mxo:Edge:CloseTimeout must be positive");
+        if (problems.Count > 0) throw new InvalidOperationException(string.Join("; ", problems));
     }
 }

@@ -29,7 +29,8 @@ public sealed class PersistenceSetup : IReadinessCheck
 
     public string Name => "journal";
 
-    public static PersistenceSetup From(PersistenceOptions options, string contentRoot)
+    /// <param name="baseDirectory">Relative SQLite paths resolve against this (the working directory).</param>
+    public static PersistenceSetup From(PersistenceOptions options, string baseDirectory)
     {
         switch (options.Provider.Trim().ToLowerInvariant())
         {
@@ -38,7 +39,7 @@ public sealed class PersistenceSetup : IReadinessCheck
                 var builder = new SqliteConnectionStringBuilder(
                     string.IsNullOrWhiteSpace(options.ConnectionString) ? $"Data Source={DefaultSqliteFile}" : options.ConnectionString);
                 if (!Path.IsPathRooted(builder.DataSource) && builder.DataSource != ":memory:")
-                    builder.DataSource = Path.GetFullPath(Path.Combine(contentRoot, builder.DataSource));
+                    builder.DataSource = Path.GetFullPath(Path.Combine(baseDirectory, builder.DataSource));
                 Directory.CreateDirectory(Path.GetDirectoryName(builder.DataSource)!);
                 builder.DefaultTimeout = 30; // seconds a writer waits for SQLite's file lock
                 var cs = builder.ToString();
