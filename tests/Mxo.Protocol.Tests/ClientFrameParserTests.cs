@@ -48,6 +48,13 @@ public sealed class ClientFrameParserTests
         Assert.False(string.IsNullOrWhiteSpace(error.Message));
     }
 
+    [Theory]
+    [InlineData("""{"type":"\udc00","v":1}""")]
+    [InlineData("""{"type":"ping","v":1,"id":"\ud800"}""")]
+    [InlineData("""{"type":"say","v":1,"id":"s1","data":{"text":"a\ud800b"}}""")]
+    public void Lone_surrogate_escapes_are_malformed_json_not_a_crash(string json) =>
+        Assert.Equal(ErrorCodes.MalformedJson, Parse(json).Error!.Code);
+
     [Fact]
     public void Chat_over_the_limit_is_text_too_long()
     {

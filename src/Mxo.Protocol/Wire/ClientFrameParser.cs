@@ -24,7 +24,21 @@ public static class ClientFrameParser
 
         using (doc)
         {
-            var root = doc.RootElement;
+            try
+            {
+                return Parse(doc.RootElement);
+            }
+            catch (InvalidOperationException)
+            {
+                // JsonElement.GetString throws on escapes that are not valid UTF-16 (a lone surrogate such as \udc00).
+                return Fail(ErrorCodes.MalformedJson, "a string holds an invalid escape (lone UTF-16 surrogate)", null);
+            }
+        }
+    }
+
+    private static (ClientRequest? Request, WireError? Error) Parse(JsonElement root)
+    {
+        {
             if (root.ValueKind != JsonValueKind.Object)
                 return Fail(ErrorCodes.MalformedJson, "frame must be a JSON object", null);
 
