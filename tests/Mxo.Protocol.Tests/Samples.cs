@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Mxo.Protocol;
+using Mxo.Protocol.Accounts;
 using Mxo.Protocol.Districts;
 using Mxo.Protocol.Players;
 
@@ -11,6 +12,16 @@ public static class Samples
     public static readonly PlayerId Neo = new("neo");
     public static readonly DistrictId Downtown = new("downtown");
     public static readonly Vec3 Here = new(1500.25, -3, 42.5);
+
+    public static readonly AccountId Thomas = new("thomas.anderson");
+
+    private static readonly byte[] Salt = [.. Enumerable.Range(1, 16).Select(i => (byte)i)];
+    private static readonly byte[] HashA = [.. Enumerable.Range(100, 32).Select(i => (byte)i)];
+    private static readonly byte[] HashB = [.. Enumerable.Range(200, 32).Select(i => (byte)i)];
+    private static readonly PasswordHash Pbkdf2 = new("pbkdf2-sha256", 600_000, Salt, HashA);
+    private static readonly AccountCharacter NeoCharacter = new(Neo, "Neo");
+    private const string FamilyId = "AAECAwQFBgcICQoLDA0ODw";
+    private const string Token = "AAECAwQFBgcICQoLDA0ODw.ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8";
 
     private static readonly Occupant Trinity = new(new PlayerId("trinity"), "Trinity", new Vec3(1, 2, 3));
 
@@ -25,6 +36,20 @@ public static class Samples
         new DistrictEvents.PlayerLeft(Neo),
         new DistrictEvents.ChatLineRecorded(Neo, "Neo", "There is no spoon.", "cmd-3", 1_795_000_000_000),
         new DistrictState(Downtown, System.Collections.Immutable.ImmutableDictionary<string, string>.Empty.Add("neo", "Neo"), ["neo/cmd-3"]),
+        new AccountEvents.AccountRegistered(Thomas, "Thomas.Anderson", Pbkdf2, 1_795_000_000_000),
+        new AccountEvents.PasswordChanged(new PasswordHash("pbkdf2-sha512", 210_000, Salt, [.. HashA, .. HashB]), 1_795_000_000_001),
+        new AccountEvents.PasswordRehashed(new PasswordHash("pbkdf2-sha256", 700_000, Salt, HashB)),
+        new AccountEvents.AccountLocked(1_795_000_060_000, 5),
+        new AccountEvents.CharacterAdded(Neo, "Neo"),
+        new AccountEvents.RefreshTokenIssued(FamilyId, HashA, 1_795_000_000_000, 1_797_592_000_000),
+        new AccountEvents.RefreshTokenRotated(FamilyId, HashA, HashB, 1_795_000_100_000, 1_797_592_100_000),
+        new AccountEvents.RefreshFamilyRevoked(FamilyId, RevocationReasons.Reuse),
+        new AccountEvents.PermissionGranted(Permissions.GameMaster),
+        new AccountEvents.PermissionRevoked(Permissions.Admin),
+        new AccountState(Thomas, true, "Thomas.Anderson", Pbkdf2, [Permissions.Player, Permissions.GameMaster], [NeoCharacter],
+            1_795_000_060_000, [new RefreshFamily(FamilyId, HashB, 1_795_000_000_000, 1_797_592_100_000, HashA, 1_795_000_100_000)],
+            1_795_000_000_000),
+        new CharacterNameEvents.Claimed(Neo, "Neo", Thomas),
     ];
 
     public static IReadOnlyList<IMxoMessage> All(IActorRef someActor) =>
@@ -54,5 +79,37 @@ public static class Samples
         new SessionPushes.OccupantLeft(Downtown, Neo),
         new SessionPushes.OccupantMoved(Downtown, Neo, Here),
         new SessionPushes.ChatLine(Downtown, Neo, "Neo", "Whoa.", 1_795_000_000_000),
+        new AccountCommands.Register(Thomas, "Thomas.Anderson", "correct horse battery"),
+        new AccountCommands.Login(Thomas, "correct horse battery", "203.0.113.7"),
+        new AccountCommands.ChangePassword(Thomas, "correct horse battery", "staple battery horse"),
+        new AccountCommands.CreateCharacter(Thomas, "Neo"),
+        new AccountCommands.ListCharacters(Thomas),
+        new AccountCommands.SelectCharacter(Thomas, "Neo"),
+        new AccountCommands.Refresh(Thomas, Token),
+        new AccountCommands.Logout(Thomas, Token),
+        new AccountCommands.GrantPermission(Thomas, Permissions.GameMaster),
+        new AccountCommands.RevokePermission(Thomas, Permissions.GameMaster),
+        new AccountCommands.GetAccount(Thomas),
+        new AccountReplies.Registered(Thomas, "Thomas.Anderson"),
+        new AccountReplies.RegisterFailed(Thomas, AccountErrorCodes.NameTaken, "that user name is taken"),
+        new AccountReplies.LoginSucceeded(Thomas, "Thomas.Anderson", [Permissions.Player], [NeoCharacter], Token, FamilyId, 1_797_592_000_000),
+        new AccountReplies.LoginFailed(Thomas, AccountErrorCodes.AccountLocked, 60),
+        new AccountReplies.PasswordChanged(Thomas, 2),
+        new AccountReplies.PasswordChangeFailed(Thomas, AccountErrorCodes.InvalidCredentials, "the password is wrong", 0),
+        new AccountReplies.CharacterCreated(Thomas, NeoCharacter),
+        new AccountReplies.CharacterFailed(Thomas, "Neo", AccountErrorCodes.NameTaken, "that character name is taken"),
+        new AccountReplies.CharacterList(Thomas, [NeoCharacter]),
+        new AccountReplies.CharacterSelected(Thomas, Neo, "Neo"),
+        new AccountReplies.Refreshed(Thomas, Token, FamilyId, 1_797_592_000_000, [Permissions.Player, Permissions.GameMaster]),
+        new AccountReplies.RefreshFailed(Thomas, AccountErrorCodes.TokenReused, true),
+        new AccountReplies.LoggedOut(Thomas, true),
+        new AccountReplies.PermissionsChanged(Thomas, [Permissions.Player, Permissions.Admin]),
+        new AccountReplies.AccountSummary(Thomas, true, "Thomas.Anderson", [Permissions.Player], [NeoCharacter], 1_795_000_060_000, 1, "pbkdf2-sha256", 600_000),
+        new AccountReplies.Rejected(Thomas, AccountErrorCodes.Busy, "the account is busy; retry shortly"),
+        new CharacterNameCommands.Claim(Neo, "Neo", Thomas),
+        new CharacterNameCommands.GetOwner(Neo),
+        new CharacterNameReplies.Claimed(Neo, "Neo", Thomas),
+        new CharacterNameReplies.Refused(Neo, AccountErrorCodes.NameTaken),
+        new CharacterNameReplies.OwnerIs(Neo, Thomas, "Neo"),
     ];
 }

@@ -1,6 +1,7 @@
 using System.Runtime.Serialization;
 using Akka.Actor;
 using Akka.Serialization;
+using Mxo.Protocol.Accounts;
 using Mxo.Protocol.Districts;
 using Mxo.Protocol.Players;
 using ProtoBuf;
@@ -57,6 +58,54 @@ public sealed class MxoSerializer : SerializerWithStringManifest
         ["push.left"] = typeof(SessionPushes.OccupantLeft),
         ["push.moved"] = typeof(SessionPushes.OccupantMoved),
         ["push.chat"] = typeof(SessionPushes.ChatLine),
+        // account commands
+        ["ac.register"] = typeof(AccountCommands.Register),
+        ["ac.login"] = typeof(AccountCommands.Login),
+        ["ac.password"] = typeof(AccountCommands.ChangePassword),
+        ["ac.char-create"] = typeof(AccountCommands.CreateCharacter),
+        ["ac.char-list"] = typeof(AccountCommands.ListCharacters),
+        ["ac.char-select"] = typeof(AccountCommands.SelectCharacter),
+        ["ac.refresh"] = typeof(AccountCommands.Refresh),
+        ["ac.logout"] = typeof(AccountCommands.Logout),
+        ["ac.grant"] = typeof(AccountCommands.GrantPermission),
+        ["ac.revoke"] = typeof(AccountCommands.RevokePermission),
+        ["ac.get"] = typeof(AccountCommands.GetAccount),
+        // account events (persisted)
+        ["ae.registered"] = typeof(AccountEvents.AccountRegistered),
+        ["ae.password"] = typeof(AccountEvents.PasswordChanged),
+        ["ae.rehashed"] = typeof(AccountEvents.PasswordRehashed),
+        ["ae.locked"] = typeof(AccountEvents.AccountLocked),
+        ["ae.char-added"] = typeof(AccountEvents.CharacterAdded),
+        ["ae.token-issued"] = typeof(AccountEvents.RefreshTokenIssued),
+        ["ae.token-rotated"] = typeof(AccountEvents.RefreshTokenRotated),
+        ["ae.family-revoked"] = typeof(AccountEvents.RefreshFamilyRevoked),
+        ["ae.perm-granted"] = typeof(AccountEvents.PermissionGranted),
+        ["ae.perm-revoked"] = typeof(AccountEvents.PermissionRevoked),
+        // account replies and state
+        ["ar.registered"] = typeof(AccountReplies.Registered),
+        ["ar.register-failed"] = typeof(AccountReplies.RegisterFailed),
+        ["ar.login-ok"] = typeof(AccountReplies.LoginSucceeded),
+        ["ar.login-failed"] = typeof(AccountReplies.LoginFailed),
+        ["ar.password"] = typeof(AccountReplies.PasswordChanged),
+        ["ar.password-failed"] = typeof(AccountReplies.PasswordChangeFailed),
+        ["ar.char-created"] = typeof(AccountReplies.CharacterCreated),
+        ["ar.char-failed"] = typeof(AccountReplies.CharacterFailed),
+        ["ar.char-list"] = typeof(AccountReplies.CharacterList),
+        ["ar.char-selected"] = typeof(AccountReplies.CharacterSelected),
+        ["ar.refreshed"] = typeof(AccountReplies.Refreshed),
+        ["ar.refresh-failed"] = typeof(AccountReplies.RefreshFailed),
+        ["ar.logged-out"] = typeof(AccountReplies.LoggedOut),
+        ["ar.permissions"] = typeof(AccountReplies.PermissionsChanged),
+        ["ar.summary"] = typeof(AccountReplies.AccountSummary),
+        ["ar.rejected"] = typeof(AccountReplies.Rejected),
+        ["as"] = typeof(AccountState),
+        // character-name registry
+        ["nc.claim"] = typeof(CharacterNameCommands.Claim),
+        ["nc.owner"] = typeof(CharacterNameCommands.GetOwner),
+        ["ne.claimed"] = typeof(CharacterNameEvents.Claimed),
+        ["nr.claimed"] = typeof(CharacterNameReplies.Claimed),
+        ["nr.refused"] = typeof(CharacterNameReplies.Refused),
+        ["nr.owner"] = typeof(CharacterNameReplies.OwnerIs),
     };
 
     private static readonly Dictionary<Type, string> ManifestByType = Manifests.ToDictionary(kv => kv.Value, kv => kv.Key);

@@ -1,0 +1,506 @@
+using System.Security.Cryptography;
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Event;
+using Akka.Persistence;
+using Mxo.Protocol;
+using Mxo.Protocol.Accounts;
+
+namespace Mxo.Actors.Accounts;
+
+/// <summary>
+/// One account, keyed by the normalised user name: sharded, persistent. A thin shell around <see cref="AccountLogic"/>:
+/// it persists, applies, replies, snapshots and passivates.
+/// <para>
+/// Password hashing (register, login, change password) runs off the actor's thread (<see cref="Task.Run(Func{Task})"/>
+/// + PipeTo, at most one check per processor at a time across the node). Meanwhile the account is "busy": it stashes
+/// up to <see cref="AccountSettings.MaxPendingCommands"/> commands and answers "busy" beyond that, so an account never
+/// blocks a dispatcher thread and never queues without bound. Creating a character waits for the name registry the
+/// same way.
+/// </para>
+/// <para>
+/// Persisted: registration, password hashes (changes and re-hashes), locks, characters, refresh-token families
+/// (hashes only), permissions. Transient: the failed-login count (<see cref="LoginThrottle"/>) and, for the grace
+/// window, the plain text of each family's latest successor token, so a racing refresh can be given it again. If the
+/// account restarts inside that window the racing refresh gets "invalid_token" — it never revokes the family.
+/// </para>
+/// </summary>
+public sealed class AccountEntity : ReceivePersistentActor, IWithTimers
+{
+    /// <summary>Sent by the shard on passivation and hand-off: stop once nothing is in flight.</summary>
+    public sealed class Stop
+    {
+        public static readonly Stop Instance = new();
+        private Stop() { }
+    }
+
+    private sealed record RegisterHashed(AccountCommands.Register Command, PasswordHash Hash, IActorRef ReplyTo);
+    private sealed record LoginChecked(AccountCommands.Login Command, bool Ok, PasswordHash? Rehash, IActorRef ReplyTo);
+    private sealed record PasswordChecked(AccountCommands.ChangePassword Command, bool Ok, PasswordHash? NewHash, IActorRef ReplyTo);
+    private sealed record HashingFailed(Exception Cause, IActorRef ReplyTo);
+    private sealed record ClaimTimedOut(PlayerId Character);
+    private sealed record PendingClaim(PlayerId Character, IActorRef ReplyTo);
+    private sealed record Successor(byte[] ReplacedHash, string Token);
+
+    /// <summary>At most one PBKDF2 computation per processor at a time on this node; the rest wait asynchronously.</summary>
+    private static readonly SemaphoreSlim HashingGate = new(Math.Max(1, Environment.ProcessorCount));
+
+    private readonly AccountSettings _settings;
+    private readonly IActorRef _characterNames;
+    private readonly TimeProvider _clock;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<string, Successor> _successors = new();
+    private AccountState _state;
+    private LoginThrottle _throttle;
+    private PendingClaim? _pendingClaim;
+    private int _stashed;
+
+    public AccountEntity(string entityId, AccountSettings settings, IActorRef characterNames, TimeProvider clock)
+    {
+        _settings = settings;
+        _characterNames = characterNames;
+        _clock = clock;
+        _state = AccountState.Empty(new AccountId(entityId));
+        PersistenceId = "account-" + entityId;
+
+        Recover<SnapshotOffer>(offer =>
+        {
+            if (offer.Snapshot is AccountState snapshot) _state = snapshot;
+        });
+        Recover<IMxoEvent>(e => _state = AccountLogic.Apply(_state, e));
+        Recover<RecoveryCompleted>(_ => Context.SetReceiveTimeout(_settings.IdleTimeout));
+
+        Ready();
+    }
+
+    public override string PersistenceId { get; }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private AccountId Id => _state.AccountId;
+
+    private long NowMs => _clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public static Props PropsFor(string entityId, AccountSettings settings, IActorRef characterNames, TimeProvider? clock = null) =>
+        Props.Create(() => new AccountEntity(entityId, settings, characterNames, clock ?? TimeProvider.System));
+
+    // ---------------------------------------------------------------- behaviours
+
+    private void Ready()
+    {
+        Command<AccountCommands.Register>(HandleRegister);
+        Command<AccountCommands.Login>(HandleLogin);
+        Command<AccountCommands.ChangePassword>(HandleChangePassword);
+        Command<AccountCommands.CreateCharacter>(HandleCreateCharacter);
+        Command<AccountCommands.ListCharacters>(_ => Sender.Tell(new AccountReplies.CharacterList(Id, [.. _state.Characters])));
+        Command<AccountCommands.SelectCharacter>(HandleSelectCharacter);
+        Command<AccountCommands.Refresh>(HandleRefresh);
+        Command<AccountCommands.Logout>(HandleLogout);
+        Command<AccountCommands.GrantPermission>(HandleGrant);
+        Command<AccountCommands.RevokePermission>(HandleRevoke);
+        Command<AccountCommands.GetAccount>(_ => Sender.Tell(AccountLogic.Summary(_state, _throttle)));
+        // Late answers to a claim that already timed out: the claim is idempotent, a retry will succeed.
+        Command<CharacterNameReplies.Claimed>(_ => { });
+        Command<CharacterNameReplies.Refused>(_ => { });
+        Command<ClaimTimedOut>(_ => { });
+        Command<Stop>(_ => Context.Stop(Self));
+        Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(Stop.Instance)));
+        SnapshotHousekeeping();
+    }
+
+    private void Busy()
+    {
+        Command<RegisterHashed>(OnRegisterHashed);
+        Command<LoginChecked>(OnLoginChecked);
+        Command<PasswordChecked>(OnPasswordChecked);
+        Command<HashingFailed>(failed =>
+        {
+            _log.Error(failed.Cause, "Password hashing for {0} failed", Id);
+            failed.ReplyTo.Tell(new AccountReplies.Rejected(Id, AccountErrorCodes.Busy, "the password check failed; retry"));
+            BecomeReady();
+        });
+        Command<CharacterNameReplies.Claimed>(OnNameClaimed);
+        Command<CharacterNameReplies.Refused>(OnNameRefused);
+        Command<ClaimTimedOut>(OnClaimTimedOut);
+        // Stopping waits for the work in flight; it is never refused.
+        Command<Stop>(_ => Stash.Stash());
+        Command<ReceiveTimeout>(_ => { });
+        Command<IAccountCommand>(_ =>
+        {
+            if (_stashed >= _settings.MaxPendingCommands)
+            {
+                Sender.Tell(new AccountReplies.Rejected(Id, AccountErrorCodes.Busy, "the account is busy; retry shortly"));
+                return;
+            }
+            _stashed++;
+            Stash.Stash();
+        });
+        SnapshotHousekeeping();
+    }
+
+    private void SnapshotHousekeeping()
+    {
+        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Snapshot of {0} failed", PersistenceId));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(f => _log.Warning(f.Cause, "Deleting old snapshots of {0} failed", PersistenceId));
+    }
+
+    private void BecomeBusy() => Become(Busy);
+
+    private void BecomeReady()
+    {
+        Become(Ready);
+        _stashed = 0;
+        Stash.UnstashAll();
+    }
+
+    /// <summary>Runs CPU-heavy work on the thread pool (through the node's hashing gate) and pipes its result to this account.</summary>
+    private void RunOffThread(Func<object> work, IActorRef replyTo)
+    {
+        BecomeBusy();
+        Task.Run(async () =>
+        {
+            await HashingGate.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                return work();
+            }
+            finally
+            {
+                HashingGate.Release();
+            }
+        }).PipeTo(Self, failure: cause => new HashingFailed(cause, replyTo));
+    }
+
+    // ---------------------------------------------------------------- register
+
+    private void HandleRegister(AccountCommands.Register cmd)
+    {
+        if (AccountLogic.CheckRegister(_state, cmd.DisplayName, cmd.Password) is { } refusal)
+        {
+            Sender.Tell(new AccountReplies.RegisterFailed(Id, refusal.Code, refusal.Message));
+            return;
+        }
+        var replyTo = Sender;
+        var password = cmd.Password;
+        var algorithm = _settings.PasswordAlgorithm;
+        var iterations = _settings.PasswordIterations;
+        RunOffThread(() => new RegisterHashed(cmd, PasswordHasher.Hash(password, algorithm, iterations), replyTo), replyTo);
+    }
+
+    private void OnRegisterHashed(RegisterHashed hashed)
+    {
+        if (_state.Registered)
+        {
+            hashed.ReplyTo.Tell(new AccountReplies.RegisterFailed(Id, AccountErrorCodes.NameTaken, "that user name is taken"));
+            BecomeReady();
+            return;
+        }
+        var displayName = hashed.Command.DisplayName.Trim();
+        PersistThen([new AccountEvents.AccountRegistered(Id, displayName, hashed.Hash, NowMs)], () =>
+        {
+            _log.Info("Account {0} registered", Id);
+            hashed.ReplyTo.Tell(new AccountReplies.Registered(Id, displayName));
+            BecomeReady();
+        });
+    }
+
+    // ---------------------------------------------------------------- login and passwords
+
+    private void HandleLogin(AccountCommands.Login cmd)
+    {
+        var now = NowMs;
+        var lockedUntil = AccountLogic.LockedUntil(_state, _throttle);
+        if (lockedUntil > now)
+        {
+            Sender.Tell(new AccountReplies.LoginFailed(Id, AccountErrorCodes.AccountLocked, AccountLogic.RetryAfterSeconds(lockedUntil, now)));
+            return;
+        }
+        var replyTo = Sender;
+        var password = cmd.Password ?? "";
+        var stored = _state.Registered ? _state.Password : null;
+        var algorithm = _settings.PasswordAlgorithm;
+        var iterations = _settings.PasswordIterations;
+        RunOffThread(() =>
+        {
+            // An unknown user name costs a full check too, against a hash nothing matches: same answer, same time.
+            var verification = PasswordHasher.Verify(password, stored ?? PasswordHasher.Dummy(algorithm, iterations), algorithm, iterations);
+            var ok = stored is not null && verification.Ok;
+            var rehash = ok && verification.NeedsRehash ? PasswordHasher.Hash(password, algorithm, iterations) : null;
+            return new LoginChecked(cmd, ok, rehash, replyTo);
+        }, replyTo);
+    }
+
+    private void OnLoginChecked(LoginChecked checkedLogin)
+    {
+        var now = NowMs;
+        if (!checkedLogin.Ok)
+        {
+            _log.Info("Failed login for {0} from {1}", Id, checkedLogin.Command.Address ?? "an unknown address");
+            RecordFailure(now, lockedUntil => checkedLogin.ReplyTo.Tell(lockedUntil > now
+                ? new AccountReplies.LoginFailed(Id, AccountErrorCodes.AccountLocked, AccountLogic.RetryAfterSeconds(lockedUntil, now))
+                : new AccountReplies.LoginFailed(Id, AccountErrorCodes.InvalidCredentials, 0)));
+            return;
+        }
+
+        _throttle = default;
+        var events = new List<IMxoEvent>();
+        if (checkedLogin.Rehash is { } rehash) events.Add(new AccountEvents.PasswordRehashed(rehash));
+        var familyId = RefreshTokens.NewFamilyId();
+        var token = RefreshTokens.NewToken(familyId);
+        var issue = AccountLogic.DecideIssue(_state, familyId, RefreshTokens.HashOf(token), now, _settings);
+        events.AddRange(issue);
+        var expiresAt = ((AccountEvents.RefreshTokenIssued)issue[^1]).ExpiresAtUnixMs;
+        PersistThen(events, () =>
+        {
+            if (checkedLogin.Rehash is not null) _log.Info("Password of {0} re-hashed with current parameters", Id);
+            checkedLogin.ReplyTo.Tell(new AccountReplies.LoginSucceeded(Id, _state.DisplayName, [.. _state.Permissions],
+                [.. _state.Characters], token, familyId, expiresAt));
+            BecomeReady();
+        });
+    }
+
+    private void HandleChangePassword(AccountCommands.ChangePassword cmd)
+    {
+        var now = NowMs;
+        if (AccountRules.ValidatePassword(cmd.NewPassword) is { } error)
+        {
+            Sender.Tell(new AccountReplies.PasswordChangeFailed(Id, AccountErrorCodes.InvalidPassword, error, 0));
+            return;
+        }
+        var lockedUntil = AccountLogic.LockedUntil(_state, _throttle);
+        if (lockedUntil > now)
+        {
+            Sender.Tell(new AccountReplies.PasswordChangeFailed(Id, AccountErrorCodes.AccountLocked, "too many failed attempts",
+                AccountLogic.RetryAfterSeconds(lockedUntil, now)));
+            return;
+        }
+        var replyTo = Sender;
+        var oldPassword = cmd.OldPassword ?? "";
+        var newPassword = cmd.NewPassword;
+        var stored = _state.Registered ? _state.Password : null;
+        var algorithm = _settings.PasswordAlgorithm;
+        var iterations = _settings.PasswordIterations;
+        RunOffThread(() =>
+        {
+            var verification = PasswordHasher.Verify(oldPassword, stored ?? PasswordHasher.Dummy(algorithm, iterations), algorithm, iterations);
+            var ok = stored is not null && verification.Ok;
+            return new PasswordChecked(cmd, ok, ok ? PasswordHasher.Hash(newPassword, algorithm, iterations) : null, replyTo);
+        }, replyTo);
+    }
+
+    private void OnPasswordChecked(PasswordChecked checkedPassword)
+    {
+        var now = NowMs;
+        if (!checkedPassword.Ok || checkedPassword.NewHash is not { } newHash)
+        {
+            RecordFailure(now, lockedUntil => checkedPassword.ReplyTo.Tell(lockedUntil > now
+                ? new AccountReplies.PasswordChangeFailed(Id, AccountErrorCodes.AccountLocked, "too many failed attempts",
+                    AccountLogic.RetryAfterSeconds(lockedUntil, now))
+                : new AccountReplies.PasswordChangeFailed(Id, AccountErrorCodes.InvalidCredentials, "the password is wrong", 0)));
+            return;
+        }
+        _throttle = default;
+        var revoked = _state.RefreshFamilies.Count;
+        PersistThen([new AccountEvents.PasswordChanged(newHash, now)], () =>
+        {
+            _successors.Clear();
+            _log.Info("Password of {0} changed; {1} refresh families revoked", Id, revoked);
+            checkedPassword.ReplyTo.Tell(new AccountReplies.PasswordChanged(Id, revoked));
+            BecomeReady();
+        });
+    }
+
+    /// <summary>Counts a failed password check (in memory); persists a lock when it is due. Replies, then leaves "busy".</summary>
+    private void RecordFailure(long now, Action<long> reply)
+    {
+        var (throttle, locked) = AccountLogic.DecideFailure(_state, _throttle, now, _settings);
+        _throttle = throttle;
+        if (locked is null)
+        {
+            reply(AccountLogic.LockedUntil(_state, _throttle));
+            BecomeReady();
+            return;
+        }
+        PersistThen([locked], () =>
+        {
+            _log.Warning("Account {0} locked for {1} after {2} failed password checks", Id, _settings.LockDuration, locked.Failures);
+            reply(locked.UntilUnixMs);
+            BecomeReady();
+        });
+    }
+
+    // ---------------------------------------------------------------- characters
+
+    private void HandleCreateCharacter(AccountCommands.CreateCharacter cmd)
+    {
+        switch (AccountLogic.DecideCreateCharacter(_state, cmd.CharacterName, _settings))
+        {
+            case CharacterDecision.Refuse refuse:
+                Sender.Tell(new AccountReplies.CharacterFailed(Id, cmd.CharacterName ?? "", refuse.Code, refuse.Message));
+                return;
+            case CharacterDecision.AlreadyOwned owned:
+                Sender.Tell(new AccountReplies.CharacterCreated(Id, owned.Character));
+                return;
+            case CharacterDecision.Claim claim:
+                _pendingClaim = new PendingClaim(claim.Character, Sender);
+                BecomeBusy();
+                _characterNames.Tell(new CharacterNameCommands.Claim(claim.Character, claim.Name, Id));
+                Timers.StartSingleTimer("claim", new ClaimTimedOut(claim.Character), _settings.ClaimTimeout);
+                return;
+        }
+    }
+
+    private void OnNameClaimed(CharacterNameReplies.Claimed claimed)
+    {
+        if (_pendingClaim is not { } pending || pending.Character != claimed.Character || claimed.Owner != Id) return;
+        Timers.Cancel("claim");
+        _pendingClaim = null;
+        PersistThen([new AccountEvents.CharacterAdded(claimed.Character, claimed.Name)], () =>
+        {
+            pending.ReplyTo.Tell(new AccountReplies.CharacterCreated(Id, new AccountCharacter(claimed.Character, claimed.Name)));
+            BecomeReady();
+        });
+    }
+
+    private void OnNameRefused(CharacterNameReplies.Refused refused)
+    {
+        if (_pendingClaim is not { } pending || pending.Character != refused.Character) return;
+        Timers.Cancel("claim");
+        _pendingClaim = null;
+        var message = refused.Code == AccountErrorCodes.NameTaken ? "that character name is taken" : "that character name is not allowed";
+        pending.ReplyTo.Tell(new AccountReplies.CharacterFailed(Id, refused.Character.Value, refused.Code, message));
+        BecomeReady();
+    }
+
+    private void OnClaimTimedOut(ClaimTimedOut timeout)
+    {
+        if (_pendingClaim is not { } pending || pending.Character != timeout.Character) return;
+        _pendingClaim = null;
+        _log.Warning("The character name registry did not answer {0} about '{1}' in time", Id, timeout.Character);
+        pending.ReplyTo.Tell(new AccountReplies.CharacterFailed(Id, timeout.Character.Value, AccountErrorCodes.Timeout,
+            "the name registry did not answer in time; retry"));
+        BecomeReady();
+    }
+
+    private void HandleSelectCharacter(AccountCommands.SelectCharacter cmd)
+    {
+        if (AccountLogic.FindCharacter(_state, cmd.CharacterName) is { } character)
+            Sender.Tell(new AccountReplies.CharacterSelected(Id, character.PlayerId, character.Name));
+        else
+            Sender.Tell(new AccountReplies.CharacterFailed(Id, cmd.CharacterName ?? "", AccountErrorCodes.UnknownCharacter,
+                "this account has no character of that name"));
+    }
+
+    // ---------------------------------------------------------------- refresh tokens
+
+    private void HandleRefresh(AccountCommands.Refresh cmd)
+    {
+        if (!RefreshTokens.TryParseFamily(cmd.RefreshToken, out var familyId))
+        {
+            Sender.Tell(new AccountReplies.RefreshFailed(Id, AccountErrorCodes.InvalidToken, false));
+            return;
+        }
+        var replyTo = Sender;
+        var successor = RefreshTokens.NewToken(familyId);
+        switch (AccountLogic.DecideRefresh(_state, cmd.RefreshToken, RefreshTokens.HashOf(successor), NowMs, _settings))
+        {
+            case RefreshDecision.Rotate rotate:
+                PersistThen([rotate.Event], () =>
+                {
+                    _successors[familyId] = new Successor(rotate.Event.OldHash, successor);
+                    replyTo.Tell(new AccountReplies.Refreshed(Id, successor, familyId, rotate.Event.ExpiresAtUnixMs, [.. _state.Permissions]));
+                });
+                return;
+            case RefreshDecision.ResendSuccessor resend:
+                if (_successors.TryGetValue(familyId, out var kept) && CryptographicOperations.FixedTimeEquals(kept.ReplacedHash, resend.PreviousHash))
+                    replyTo.Tell(new AccountReplies.Refreshed(Id, kept.Token, familyId, resend.ExpiresAtUnixMs, [.. _state.Permissions]));
+                else
+                    replyTo.Tell(new AccountReplies.RefreshFailed(Id, AccountErrorCodes.InvalidToken, false));
+                return;
+            case RefreshDecision.Reused reused:
+                PersistThen([reused.Event], () =>
+                {
+                    _successors.Remove(familyId);
+                    _log.Warning("A used refresh token of {0} was presented again: family {1} revoked", Id, familyId);
+                    replyTo.Tell(new AccountReplies.RefreshFailed(Id, AccountErrorCodes.TokenReused, true));
+                });
+                return;
+            default:
+                replyTo.Tell(new AccountReplies.RefreshFailed(Id, AccountErrorCodes.InvalidToken, false));
+                return;
+        }
+    }
+
+    private void HandleLogout(AccountCommands.Logout cmd)
+    {
+        if (AccountLogic.DecideLogout(_state, cmd.RefreshToken) is not { } revoked)
+        {
+            Sender.Tell(new AccountReplies.LoggedOut(Id, false));
+            return;
+        }
+        var replyTo = Sender;
+        PersistThen([revoked], () =>
+        {
+            _successors.Remove(revoked.FamilyId);
+            replyTo.Tell(new AccountReplies.LoggedOut(Id, true));
+        });
+    }
+
+    // ---------------------------------------------------------------- permissions
+
+    private void HandleGrant(AccountCommands.GrantPermission cmd)
+    {
+        if (AccountLogic.CheckPermission(_state, cmd.Permission) is { } refusal)
+        {
+            Sender.Tell(new AccountReplies.Rejected(Id, refusal.Code, refusal.Message));
+            return;
+        }
+        PersistThenReplyPermissions(AccountLogic.DecideGrant(_state, cmd.Permission));
+    }
+
+    private void HandleRevoke(AccountCommands.RevokePermission cmd)
+    {
+        if (AccountLogic.CheckPermission(_state, cmd.Permission) is { } refusal)
+        {
+            Sender.Tell(new AccountReplies.Rejected(Id, refusal.Code, refusal.Message));
+            return;
+        }
+        PersistThenReplyPermissions(AccountLogic.DecideRevoke(_state, cmd.Permission));
+    }
+
+    private void PersistThenReplyPermissions(IMxoEvent? change)
+    {
+        var replyTo = Sender;
+        PersistThen(change is null ? [] : [change], () =>
+        {
+            if (change is not null) _log.Info("Permissions of {0} changed: {1}", Id, change);
+            replyTo.Tell(new AccountReplies.PermissionsChanged(Id, [.. _state.Permissions]));
+        });
+    }
+
+    // ---------------------------------------------------------------- persistence
+
+    /// <summary>Persists the events in order, applying each, and runs <paramref name="then"/> once the last is durable.</summary>
+    private void PersistThen(IReadOnlyList<IMxoEvent> events, Action then)
+    {
+        if (events.Count == 0)
+        {
+            then();
+            return;
+        }
+        var remaining = events.Count;
+        PersistAll(events, e =>
+        {
+            ApplyPersisted(e);
+            if (--remaining == 0) then();
+        });
+    }
+
+    private void ApplyPersisted(IMxoEvent e)
+    {
+        _state = AccountLogic.Apply(_state, e);
+        if (LastSequenceNr % _settings.SnapshotEvery == 0) SaveSnapshot(_state);
+    }
+}
