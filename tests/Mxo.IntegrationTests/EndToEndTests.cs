@@ -117,7 +117,7 @@ public sealed class ProductionModeTests
     public async Task Hello_is_refused_without_dev()
     {
         using var data = new TempData();
-        await using var node = await TestNode.StartAsync(data.SqliteArgs);
+        await using var node = await TestNode.StartAsync([.. data.SqliteArgs, "--Mxo:Jwt:SigningKey=" + TestNode.SigningKey]);
         await using var client = await TestClient.ConnectAsync(node.Ws);
         var id = await client.SendAsync("hello", """{"name":"Neo"}""");
         Assert.Equal("dev_only", Frames.Data(await client.ExpectTypeAsync("error", id)).GetProperty("code").GetString());

@@ -22,6 +22,9 @@ public sealed class TestNode : IAsyncDisposable
         RemotingPort = remotingPort;
     }
 
+    /// <summary>A fixed 256-bit test key for nodes started without --dev (which generates a random one).</summary>
+    public static readonly string SigningKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
+
     public int HttpPort { get; }
     public int RemotingPort { get; }
     public Uri Http => new($"http://127.0.0.1:{HttpPort}");

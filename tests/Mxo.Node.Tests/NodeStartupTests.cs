@@ -13,6 +13,8 @@ public sealed class NodeStartupTests
     [InlineData(new[] { "--Mxo:Edge:OutboundBuffer=0" }, "OutboundBuffer must be at least 1")]
     [InlineData(new[] { "--persistence", "oracle" }, "Unknown Mxo:Persistence:Provider 'oracle'")]
     [InlineData(new[] { "--persistence", "postgresql" }, "ConnectionString is required")]
+    [InlineData(new[] { "--roles", "edge" }, "Mxo:Jwt:SigningKey")]
+    [InlineData(new[] { "--roles", "edge", "--Mxo:Jwt:SigningKey=c2hvcnQ=" }, "Mxo:Jwt:SigningKey")]
     public void Refuses_to_start(string[] args, string message)
     {
         var e = Assert.Throws<InvalidOperationException>(() => MxoNode.Build(args));

@@ -3,8 +3,11 @@ using Akka.Hosting;
 using Akka.Persistence.Sql.Hosting;
 using Akka.Remote.Hosting;
 using Mxo.Actors;
+using Mxo.Actors.Accounts;
 using Mxo.Actors.Hosting;
 using Mxo.Edge;
+using Mxo.Edge.Auth;
+using Mxo.Edge.Http;
 using Mxo.Protocol;
 using Mxo.Protocol.Serialization;
 
@@ -50,6 +53,8 @@ public static class MxoNode
         if (roles.Count == 0 || roles.Any(r => r is not ("world" or "edge")))
             throw new InvalidOperationException($"Mxo:Roles must list 'world' and/or 'edge', got '{node.Roles}'");
 
+        var accounts = builder.Configuration.GetSection("Mxo:Accounts").Get<AccountSettings>() ?? new AccountSettings();
+        var jwt = builder.Configuration.GetSection(JwtOptions.SectionName).Get<JwtOptions>() ?? new JwtOptions();
         Validate(world, edge);
         var persistence = node.HostsWorld ? PersistenceSetup.From(node.Persistence, Environment.CurrentDirectory) : null;
 
@@ -57,6 +62,11 @@ public static class MxoNode
         builder.Services.AddSingleton(node);
         builder.Services.AddEdge(edge);
         if (persistence is not null) builder.Services.AddSingleton<IReadinessCheck>(persistence);
+        builder.Services.AddSingleton(accounts);
+        if (node.HostsEdge) builder.Services.AddEdgeHttp(builder.Configuration, node.Dev);
+        // Resolved right after Build so a missing or short key stops the node at start-up (unless --dev).
+        builder.Services.AddSingleton(sp => new TokenService(
+            JwtKeyPolicy.Resolve(jwt, node.Dev, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Mxo.Auth"))));
 
         builder.Services.AddAkka(node.SystemName, (akka, _) =>
         {
@@ -81,17 +91,23 @@ public static class MxoNode
                 akka.WithSqlPersistence(persistence.ConnectionString, persistence.LinqProvider, autoInitialize: true);
 
             akka.AddDistrictEntity(world, node.HostsWorld)
-                .AddPlayerEntity(world, node.HostsWorld);
+                .AddPlayerEntity(world, node.HostsWorld)
+                .AddAccountEntity(accounts, node.HostsWorld);
 
             if (node.HostsEdge) akka.AddEdgeSessions(edge);
             configureAkka?.Invoke(akka);
         });
 
         var app = builder.Build();
-        app.MapHealth();
-        if (node.HostsEdge) app.MapPlayerSocket();
-
+        if (node.HostsEdge) app.Services.GetRequiredService<TokenService>();
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Mxo.Node");
+        if (node.HostsWorld && !accounts.MeetsOwaspMinimum)
+            log.LogWarning("Mxo:Accounts password hashing ({Algorithm}, {Iterations} iterations) is below OWASP's minimum",
+                accounts.PasswordAlgorithm, accounts.PasswordIterations);
+        if (node.HostsEdge) app.UseEdgeHttp();
+        app.MapHealth();
+        if (node.HostsEdge) app.MapAuth().MapPlayerSocket();
+
         if (node.Dev)
             log.LogWarning("DEV MODE (--dev): the 'hello' stand-in identity is enabled; never expose this node beyond your machine");
         app.Lifetime.ApplicationStarted.Register(() =>
