@@ -18,4 +18,6 @@ public static class ErrorCodes
     public const string Busy = "busy";
     public const string Timeout = "timeout";
     public const string NotAttached = "not_attached";
+    public const string WrongCharacter = "wrong_character";
+    public const string InvalidToken = "invalid_token";
 }

@@ -194,4 +194,38 @@ public sealed class PlayerEntityTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal((before.Position, before.District, before.Name), (after.Position, after.District, after.Name));
         Assert.Equal(new Vec3(1504, 0, 0), after.Position);
     }
+
+    [Fact]
+    public void A_new_session_replaces_the_old_one_which_is_told_to_close()
+    {
+        var player = StartPlayer();
+        AttachAndEnter(player);
+        var newer = CreateTestProbe();
+        player.Tell(new PlayerCommands.Attach(Neo, "Neo", newer.Ref), newer.Ref);
+        newer.ExpectMsg<PlayerReplies.Attached>();
+        Assert.Equal(Neo, _session.ExpectMsg<SessionPushes.Replaced>().PlayerId);
+        Assert.Equal(Neo, _districts.ExpectMsg<DistrictCommands.Depart>().PlayerId);
+
+        // The old session's late detach must not take the new one offline.
+        player.Tell(new PlayerCommands.Detach(Neo, _session.Ref));
+        player.Tell(new PlayerCommands.Kick(Neo, "reuse"));
+        Assert.Equal("reuse", newer.ExpectMsg<SessionPushes.Revoked>().Reason);
+        _session.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public void A_session_that_dies_without_detaching_takes_the_character_offline()
+    {
+        var player = StartPlayer();
+        var session = CreateTestProbe();
+        player.Tell(new PlayerCommands.Attach(Neo, "Neo", session.Ref), session.Ref);
+        session.ExpectMsg<PlayerReplies.Attached>();
+        player.Tell(new PlayerCommands.EnterDistrict(Neo, Downtown, "c1"), session.Ref);
+        _districts.ExpectMsg<DistrictCommands.Join>();
+        _districts.Reply(new DistrictReplies.Joined(Downtown, Neo, "c1", []));
+        session.ExpectMsg<PlayerReplies.EnteredDistrict>();
+
+        Sys.Stop(session.Ref);
+        Assert.Equal(Neo, _districts.ExpectMsg<DistrictCommands.Depart>().PlayerId);
+    }
 }

@@ -55,7 +55,9 @@ public sealed class PlayerEntity : ReceivePersistentActor, IWithTimers
         });
 
         Command<PlayerCommands.Attach>(HandleAttach);
-        Command<PlayerCommands.Detach>(HandleDetach);
+        Command<PlayerCommands.Detach>(cmd => DetachSession(cmd.Session));
+        Command<Terminated>(t => DetachSession(t.ActorRef));
+        Command<PlayerCommands.Kick>(cmd => _session?.Tell(new SessionPushes.Revoked(_state.PlayerId, cmd.Reason)));
         Command<PlayerCommands.EnterDistrict>(HandleEnter);
         Command<DistrictReplies.Joined>(HandleJoined);
         Command<EnterTimedOut>(HandleEnterTimedOut);
@@ -86,10 +88,14 @@ public sealed class PlayerEntity : ReceivePersistentActor, IWithTimers
     {
         if (_session is not null && !_session.Equals(cmd.Session))
         {
-            // The newest session wins; the old one is no longer present in its district.
+            // One live session per character: the newest wins, the old one is told to close and leaves the district.
             LeaveDistrictPresence();
+            Context.Unwatch(_session);
+            _session.Tell(new SessionPushes.Replaced(_state.PlayerId));
         }
         _session = cmd.Session;
+        // A session that dies without detaching (its edge node crashed) must not keep the character online.
+        Context.Watch(_session);
         Context.SetReceiveTimeout(null);
         var replyTo = Sender;
         var events = PlayerRules.DecideAttach(_state, cmd.Name);
@@ -105,9 +111,10 @@ public sealed class PlayerEntity : ReceivePersistentActor, IWithTimers
         });
     }
 
-    private void HandleDetach(PlayerCommands.Detach cmd)
+    private void DetachSession(IActorRef session)
     {
-        if (_session is null || !_session.Equals(cmd.Session)) return;
+        if (_session is null || !_session.Equals(session)) return;
+        Context.Unwatch(_session);
         LeaveDistrictPresence();
         _session = null;
         CheckpointThen(() => Context.SetReceiveTimeout(_settings.PlayerIdleTimeout));

@@ -144,6 +144,16 @@ public static class SessionPushes
         [property: ProtoMember(2)] PlayerId PlayerId,
         [property: ProtoMember(3)] Vec3 Position) : ISessionPush;
 
+    /// <summary>A newer session took over the character: this one must close (4001).</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record Replaced([property: ProtoMember(1)] PlayerId PlayerId) : ISessionPush;
+
+    /// <summary>The account's sessions were revoked (refresh token reuse, password change): close with 1008.</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record Revoked(
+        [property: ProtoMember(1)] PlayerId PlayerId,
+        [property: ProtoMember(2)] string Reason) : ISessionPush;
+
     [ProtoContract(SkipConstructor = true)]
     public sealed record ChatLine(
         [property: ProtoMember(1)] DistrictId District,

@@ -45,6 +45,12 @@ public static class PlayerCommands
         [property: ProtoMember(2)] string Text,
         [property: ProtoMember(3)] string CommandId) : IPlayerCommand;
 
+    /// <summary>Close the character's live session (its account's refresh tokens were revoked). No reply.</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record Kick(
+        [property: ProtoMember(1)] PlayerId PlayerId,
+        [property: ProtoMember(2)] string Reason) : IPlayerCommand;
+
     /// <summary>Reply: the current <see cref="PlayerState"/> (operators, tests).</summary>
     [ProtoContract(SkipConstructor = true)]
     public sealed record GetState([property: ProtoMember(1)] PlayerId PlayerId) : IPlayerCommand;

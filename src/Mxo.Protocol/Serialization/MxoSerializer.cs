@@ -27,6 +27,7 @@ public sealed class MxoSerializer : SerializerWithStringManifest
         ["pc.move"] = typeof(PlayerCommands.Move),
         ["pc.say"] = typeof(PlayerCommands.Say),
         ["pc.get"] = typeof(PlayerCommands.GetState),
+        ["pc.kick"] = typeof(PlayerCommands.Kick),
         // player events (persisted)
         ["pe.created"] = typeof(PlayerEvents.CharacterCreated),
         ["pe.entered"] = typeof(PlayerEvents.EnteredDistrict),
@@ -58,6 +59,8 @@ public sealed class MxoSerializer : SerializerWithStringManifest
         ["push.left"] = typeof(SessionPushes.OccupantLeft),
         ["push.moved"] = typeof(SessionPushes.OccupantMoved),
         ["push.chat"] = typeof(SessionPushes.ChatLine),
+        ["push.replaced"] = typeof(SessionPushes.Replaced),
+        ["push.revoked"] = typeof(SessionPushes.Revoked),
         // account commands
         ["ac.register"] = typeof(AccountCommands.Register),
         ["ac.login"] = typeof(AccountCommands.Login),

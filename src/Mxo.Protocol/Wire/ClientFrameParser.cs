@@ -79,6 +79,9 @@ public static class ClientFrameParser
                     ? Fail(e)
                     : string.IsNullOrWhiteSpace(text) ? Fail(ErrorCodes.InvalidField, "'text' must not be blank", id) : Ok(new SayRequest(id, text!))),
                 "ping" => Ok(new PingRequest(id)),
+                "auth" => WithData(root, id, data => RequiredString(data, "token", id, 8192, out var token) is { } e
+                    ? Fail(e)
+                    : string.IsNullOrWhiteSpace(token) ? Fail(ErrorCodes.MissingField, "'data.token' must not be empty", id) : Ok(new AuthRequest(id, token!))),
                 _ => Fail(ErrorCodes.UnknownType, $"unknown frame type '{type}'", id),
             };
         }

@@ -14,5 +14,11 @@ public sealed record SayRequest(string? Id, string Text) : ClientRequest(Id);
 
 public sealed record PingRequest(string? Id) : ClientRequest(Id);
 
+/// <summary>Replace the session's access token before it expires (same character).</summary>
+public sealed record AuthRequest(string? Id, string Token) : ClientRequest(Id)
+{
+    public override string ToString() => $"AuthRequest {{ Id = {Id}, Token = *** }}";
+}
+
 /// <summary>A frame that could not be accepted. Sent back as an <c>error</c> frame; the connection stays open.</summary>
 public sealed record WireError(string Code, string Message, string? Id);

@@ -17,6 +17,8 @@ public static class WireProtocol
         public const int UnsupportedData = 1003;    // binary frame
         public const int PolicyViolation = 1008;    // auth or protocol policy
         public const int MessageTooBig = 1009;      // frame over MaxFrameBytes
+        public const int InternalError = 1011;      // the session failed
         public const int TryAgainLater = 1013;      // client cannot keep up with its outgoing queue
+        public const int Replaced = 4001;           // a newer login took over the character
     }
 }
