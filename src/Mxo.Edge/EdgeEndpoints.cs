@@ -9,6 +9,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Mxo.Actors.Hosting;
+using Mxo.Edge.Auth;
+using Mxo.Edge.Http;
+using Mxo.Protocol;
+using Mxo.Protocol.Accounts;
 using Mxo.Protocol.Wire;
 
 namespace Mxo.Edge;
@@ -29,8 +33,16 @@ public static class EdgeEndpoints
 {
     /// <summary>Starts the sessions parent (needs the player region or its proxy).</summary>
     public static AkkaConfigurationBuilder AddEdgeSessions(this AkkaConfigurationBuilder builder, EdgeOptions options) =>
-        builder.WithActors((system, registry) =>
-            registry.Register<SessionsActor>(system.ActorOf(SessionsActor.PropsFor(registry.Get<PlayerRegion>(), options), "sessions")));
+        builder.WithActors((system, registry, resolver) =>
+        {
+            var tokens = resolver.GetService<TokenService>();
+            Func<string, SessionIdentity?> validate = token =>
+                tokens.Validate(token) is { IsValid: true, Claims: { PlayerId: { } player } claims }
+                    ? new SessionIdentity(claims.AccountId, new PlayerId(player), "", claims.ExpiresAt)
+                    : null;
+            registry.Register<SessionsActor>(system.ActorOf(
+                SessionsActor.PropsFor(registry.Get<PlayerRegion>(), options, validate), "sessions"));
+        });
 
     public static IServiceCollection AddEdge(this IServiceCollection services, EdgeOptions options)
     {
@@ -47,18 +59,59 @@ public static class EdgeEndpoints
 
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
 
-        app.Map("/ws", async (HttpContext context, ActorSystem system, IRequiredActor<SessionsActor> sessionsRef) =>
+        app.Map("/ws", async (HttpContext context, ActorSystem system, IRequiredActor<SessionsActor> sessionsRef,
+            IRequiredActor<AccountRegion> accountsRef, TokenService tokens, OriginPolicy origins) =>
         {
             if (!context.WebSockets.IsWebSocketRequest)
             {
                 await WriteJson(context, StatusCodes.Status400BadRequest, "websocket_required", "GET /ws must be a WebSocket upgrade");
                 return;
             }
+            if (!origins.IsAllowed(context.Request.Headers.Origin))
+            {
+                await WriteJson(context, StatusCodes.Status403Forbidden, "origin_not_allowed", "this origin may not open sockets");
+                return;
+            }
+
+            var (token, offeredProtocol) = SocketToken.From(context.Request);
+            SessionIdentity? identity = null;
+            if (token is null)
+            {
+                if (!options.DevMode)
+                {
+                    await WriteJson(context, StatusCodes.Status401Unauthorized, "missing_token",
+                        "send an access token: 'Authorization: Bearer <token>' or the subprotocols 'mxo.v1, bearer.<token>'");
+                    return;
+                }
+            }
+            else
+            {
+                var validation = tokens.Validate(token);
+                if (!validation.IsValid || validation.Claims is not { } claims)
+                {
+                    await WriteJson(context, StatusCodes.Status401Unauthorized, validation.Error ?? "invalid_token", "the access token is not valid");
+                    return;
+                }
+                // The token names the character; the account confirms it is (still) its own and gives its name.
+                var accounts = await accountsRef.GetAsync(context.RequestAborted);
+                var selected = claims.PlayerId is null
+                    ? null
+                    : await accounts.Ask<IMxoMessage>(new AccountCommands.SelectCharacter(new AccountId(claims.AccountId), claims.PlayerId),
+                        options.RequestTimeout, context.RequestAborted) as AccountReplies.CharacterSelected;
+                if (selected is null)
+                {
+                    await WriteJson(context, StatusCodes.Status403Forbidden, "no_character",
+                        "the token does not name one of this account's characters; log in with a character");
+                    return;
+                }
+                identity = new SessionIdentity(claims.AccountId, selected.PlayerId, selected.Name, claims.ExpiresAt);
+            }
+
             var sessions = await sessionsRef.GetAsync(context.RequestAborted);
-            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            using var socket = await context.WebSockets.AcceptWebSocketAsync(offeredProtocol ? SocketToken.Subprotocol : null);
             var connection = new WebSocketConnection(socket, options, logger, WireProtocol.MaxFrameBytes);
             await connection.RunAsync(system.Materializer(),
-                outbound => sessions.Ask<IActorRef>(new SessionsActor.Spawn(outbound), options.RequestTimeout),
+                outbound => sessions.Ask<IActorRef>(new SessionsActor.Spawn(outbound, identity), options.RequestTimeout),
                 context.RequestAborted);
         });
 

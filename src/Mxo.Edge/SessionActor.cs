@@ -15,10 +15,14 @@ namespace Mxo.Edge;
 public sealed class SessionActor : ReceiveActor, IWithTimers
 {
     private sealed record RequestTimedOut(string CommandId);
+    private sealed class TokenExpired { public static readonly TokenExpired Instance = new(); }
 
     private readonly IActorRef _players;
     private readonly IActorRef _outbound;
     private readonly EdgeOptions _options;
+    private readonly SessionIdentity? _identity;
+    private readonly Func<string, SessionIdentity?>? _validateToken;
+    private bool _detached;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     /// <summary>Durable requests awaiting the world: command id → the client's request id (null when it sent none).</summary>
@@ -30,11 +34,16 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     private DistrictId? _district;
     private bool _closing;
 
-    public SessionActor(IActorRef players, IActorRef outbound, EdgeOptions options)
+    /// <param name="identity">Who the upgrade's access token says this is; null only for a --dev socket without a token.</param>
+    /// <param name="validateToken">Checks a token sent with <c>auth</c>; returns the identity it names, or null.</param>
+    public SessionActor(IActorRef players, IActorRef outbound, EdgeOptions options,
+        SessionIdentity? identity = null, Func<string, SessionIdentity?>? validateToken = null)
     {
         _players = players;
         _outbound = outbound;
         _options = options;
+        _identity = identity;
+        _validateToken = validateToken;
         Context.Watch(_outbound);
 
         Receive<StreamInit>(_ => Sender.Tell(StreamAck.Instance));
@@ -59,6 +68,9 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
             End(0, "");
         });
         Receive<Shutdown>(s => Close(s.Code, s.Reason));
+        Receive<TokenExpired>(_ => Close(WireProtocol.CloseCodes.PolicyViolation, "access token expired"));
+        Receive<SessionPushes.Replaced>(_ => Close(WireProtocol.CloseCodes.Replaced, "replaced by a new login"));
+        Receive<SessionPushes.Revoked>(r => Close(WireProtocol.CloseCodes.PolicyViolation, "session revoked: " + r.Reason));
 
         Receive<PlayerReplies.Attached>(a =>
         {
@@ -95,8 +107,32 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props PropsFor(IActorRef players, IActorRef outbound, EdgeOptions options) =>
-        Props.Create(() => new SessionActor(players, outbound, options));
+    public static Props PropsFor(IActorRef players, IActorRef outbound, EdgeOptions options,
+        SessionIdentity? identity = null, Func<string, SessionIdentity?>? validateToken = null) =>
+        Props.Create(() => new SessionActor(players, outbound, options, identity, validateToken));
+
+    protected override void PreStart()
+    {
+        if (_identity is not { } identity) return;
+        // An authenticated socket plays its token's character at once; welcome carries no request id.
+        _attaching = true;
+        _players.Tell(new PlayerCommands.Attach(identity.PlayerId, identity.CharacterName, Self));
+        Timers.StartSingleTimer("attach", new RequestTimedOut("attach"), _options.RequestTimeout);
+        ScheduleExpiry(identity.ExpiresAt);
+    }
+
+    /// <summary>Whatever stopped this session (a crash included), its socket closes and its character goes offline.</summary>
+    protected override void PostStop()
+    {
+        if (!_closing) _outbound.Tell(new CloseSocket(WireProtocol.CloseCodes.InternalError, "session ended"));
+        Detach();
+    }
+
+    private void ScheduleExpiry(DateTimeOffset expiresAt)
+    {
+        var remaining = expiresAt - DateTimeOffset.UtcNow;
+        Timers.StartSingleTimer("token-expiry", TokenExpired.Instance, remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
+    }
 
     private void HandleInbound(Inbound frame)
     {
@@ -127,6 +163,11 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         if (request is HelloRequest hello)
         {
             HandleHello(hello);
+            return;
+        }
+        if (request is AuthRequest auth)
+        {
+            HandleAuth(auth);
             return;
         }
         if (_player is not { } player)
@@ -162,7 +203,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
             Send(ServerFrames.Error(ErrorCodes.DevOnly, "hello is accepted only on a node started with --dev", hello.Id));
             return;
         }
-        if (_player is not null || _attaching)
+        if (_player is not null || _attaching || _identity is not null)
         {
             Send(ServerFrames.Error(ErrorCodes.AlreadyIdentified, "this connection already has a character", hello.Id));
             return;
@@ -176,6 +217,28 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         _attachRequest = hello.Id;
         _players.Tell(new PlayerCommands.Attach(PlayerId.FromName(hello.Name), hello.Name.Trim(), Self));
         Timers.StartSingleTimer("attach", new RequestTimedOut("attach"), _options.RequestTimeout);
+    }
+
+    private void HandleAuth(AuthRequest auth)
+    {
+        if (_identity is not { } current || _validateToken is null)
+        {
+            Send(ServerFrames.Error(ErrorCodes.NotIdentified, "this socket was not opened with an access token", auth.Id));
+            return;
+        }
+        var renewed = _validateToken(auth.Token);
+        if (renewed is null)
+        {
+            Send(ServerFrames.Error(ErrorCodes.InvalidToken, "the token is not valid", auth.Id));
+            return;
+        }
+        if (renewed.PlayerId != current.PlayerId || renewed.AccountId != current.AccountId)
+        {
+            Send(ServerFrames.Error(ErrorCodes.WrongCharacter, "the token names another character", auth.Id));
+            return;
+        }
+        ScheduleExpiry(renewed.ExpiresAt);
+        Send(ServerFrames.Ack(auth.Id));
     }
 
     /// <summary>Registers a durable request; returns its command id, or null (after telling the client) when refused.</summary>
@@ -219,8 +282,15 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     /// <summary>The client side is gone: let the character go offline, finish the close handshake, stop.</summary>
     private void End(int closeCode, string reason)
     {
-        if (_player is { } player) _players.Tell(new PlayerCommands.Detach(player, Self));
+        Detach();
         if (closeCode > 0) Close(closeCode, reason);
         Context.Stop(Self);
+    }
+
+    private void Detach()
+    {
+        if (_detached) return;
+        _detached = true;
+        if (_player is { } player) _players.Tell(new PlayerCommands.Detach(player, Self));
     }
 }

@@ -9,7 +9,8 @@ namespace Mxo.Edge;
 /// </summary>
 public sealed class SessionsActor : ReceiveActor
 {
-    public sealed record Spawn(IActorRef Outbound);
+    /// <param name="Identity">From the upgrade's access token; null only for a --dev socket without one.</param>
+    public sealed record Spawn(IActorRef Outbound, SessionIdentity? Identity = null);
     public sealed record CloseAll(int Code, string Reason);
     public sealed class AllClosed { public static readonly AllClosed Instance = new(); }
     public sealed class Count { public static readonly Count Instance = new(); }
@@ -17,11 +18,11 @@ public sealed class SessionsActor : ReceiveActor
     private readonly List<IActorRef> _waitingForClose = new();
     private int _live;
 
-    public SessionsActor(IActorRef players, EdgeOptions options)
+    public SessionsActor(IActorRef players, EdgeOptions options, Func<string, SessionIdentity?>? validateToken = null)
     {
         Receive<Spawn>(s =>
         {
-            var session = Context.ActorOf(SessionActor.PropsFor(players, s.Outbound, options));
+            var session = Context.ActorOf(SessionActor.PropsFor(players, s.Outbound, options, s.Identity, validateToken));
             Context.Watch(session);
             _live++;
             Sender.Tell(session);
@@ -42,7 +43,8 @@ public sealed class SessionsActor : ReceiveActor
 
     protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
 
-    public static Props PropsFor(IActorRef players, EdgeOptions options) => Props.Create(() => new SessionsActor(players, options));
+    public static Props PropsFor(IActorRef players, EdgeOptions options, Func<string, SessionIdentity?>? validateToken = null) =>
+        Props.Create(() => new SessionsActor(players, options, validateToken));
 
     public static CloseAll ShuttingDown { get; } = new(WireProtocol.CloseCodes.GoingAway, "server shutting down");
 

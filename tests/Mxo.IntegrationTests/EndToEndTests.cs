@@ -110,16 +110,3 @@ public sealed class EndToEndTests(DevNodeFixture fixture) : IClassFixture<DevNod
         Assert.Contains("websocket_required", await ws.Content.ReadAsStringAsync());
     }
 }
-
-public sealed class ProductionModeTests
-{
-    [Fact]
-    public async Task Hello_is_refused_without_dev()
-    {
-        using var data = new TempData();
-        await using var node = await TestNode.StartAsync([.. data.SqliteArgs, "--Mxo:Jwt:SigningKey=" + TestNode.SigningKey]);
-        await using var client = await TestClient.ConnectAsync(node.Ws);
-        var id = await client.SendAsync("hello", """{"name":"Neo"}""");
-        Assert.Equal("dev_only", Frames.Data(await client.ExpectTypeAsync("error", id)).GetProperty("code").GetString());
-    }
-}

@@ -18,12 +18,33 @@ public sealed class TestClient : IAsyncDisposable
 
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
-    public static async Task<TestClient> ConnectAsync(Uri ws)
+    public string? SubProtocol => _socket.SubProtocol;
+
+    public static async Task<TestClient> ConnectAsync(Uri ws, Action<ClientWebSocketOptions>? configure = null)
     {
         var client = new TestClient();
+        configure?.Invoke(client._socket.Options);
         using var timeout = new CancellationTokenSource(DefaultTimeout);
         await client._socket.ConnectAsync(ws, timeout.Token);
         return client;
+    }
+
+    /// <summary>An upgrade that the server refuses: its HTTP status and JSON body.</summary>
+    public static async Task<(int Status, string Body)> RefusedUpgradeAsync(Uri ws, Action<ClientWebSocketOptions>? configure = null)
+    {
+        using var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        configure?.Invoke(socket.Options);
+        using var timeout = new CancellationTokenSource(DefaultTimeout);
+        try
+        {
+            await socket.ConnectAsync(ws, timeout.Token);
+        }
+        catch (WebSocketException)
+        {
+            return ((int)socket.HttpStatusCode, "");
+        }
+        throw new InvalidOperationException("the upgrade was accepted");
     }
 
     public string NextId() => $"t{Interlocked.Increment(ref _counter)}-{Guid.NewGuid():N}"[..20];
