@@ -1,0 +1,577 @@
+using System.Text.Json;
+using Akka.Actor;
+using Akka.TestKit;
+using Mxo.Protocol;
+using Mxo.Protocol.Districts;
+using Mxo.Protocol.Players;
+using Xunit;
+using static Mxo.Edge.SessionProtocol;
+using static Mxo.Edge.Tests.EdgeTestConfig;
+
+namespace Mxo.Edge.Tests;
+
+public sealed class SessionActorTests : Akka.TestKit.Xunit2.TestKit
+{
+    private static readonly PlayerId Neo = new("neo");
+    private static readonly PlayerId Trinity = new("trinity");
+    private static readonly DistrictId Downtown = new("downtown");
+    private static readonly Vec3 Spawn = DistrictCatalog.Downtown.Spawn;
+
+    private static readonly EdgeOptions Dev = new() { DevMode = true, RequestTimeout = TimeSpan.FromSeconds(5) };
+
+    /// <summary>Stand-in for the player shard region.</summary>
+    private readonly TestProbe _players;
+
+    /// <summary>Stand-in for the connection's socket writer.</summary>
+    private readonly TestProbe _outbound;
+
+    public SessionActorTests() : base(EdgeTestConfig.Hocon)
+    {
+        _players = CreateTestProbe("players");
+        _outbound = CreateTestProbe("outbound");
+    }
+
+    private static TimeSpan Quiet => TimeSpan.FromMilliseconds(150);
+
+    private IActorRef StartSession(EdgeOptions? options = null) =>
+        Sys.ActorOf(SessionActor.PropsFor(_players.Ref, _outbound.Ref, options ?? Dev));
+
+    /// <summary>Feeds one client frame as the stream's sink would, and checks it is acknowledged.</summary>
+    private void Feed(IActorRef session, Inbound frame)
+    {
+        session.Tell(frame, TestActor);
+        ExpectMsg<StreamAck>();
+    }
+
+    private void Feed(IActorRef session, string json) => Feed(session, new TextFrame(Utf8(json)));
+
+    /// <summary>Feeds one frame and returns the frame the session answered with.</summary>
+    private Frame Request(IActorRef session, string json)
+    {
+        Feed(session, json);
+        return NextFrame();
+    }
+
+    private Frame NextFrame() => Frame.Parse(_outbound.ExpectMsg<SendFrame>().Utf8);
+
+    private void AssertError(Frame frame, string code, string? id)
+    {
+        Assert.True(frame.Type == "error", $"expected an error frame, got {frame}");
+        Assert.Equal(1, frame.Version);
+        Assert.Equal(code, frame.ErrorCode);
+        Assert.Equal(id, frame.Id);
+        Assert.False(string.IsNullOrWhiteSpace(frame.Data.GetProperty("message").GetString()));
+    }
+
+    private void AssertStillUsable(IActorRef session)
+    {
+        var pong = Request(session, """{"type":"ping","v":1,"id":"p-after"}""");
+        Assert.Equal(("pong", "p-after"), (pong.Type, pong.Id));
+    }
+
+    private static PlayerReplies.CharacterSheet Sheet(DistrictId? district = null) =>
+        new(Neo, "Neo", district, new Vec3(1, 2, 3), CharacterRules.StartingHealth, CharacterRules.StartingInnerStrength, CharacterRules.StartingInfo);
+
+    private IActorRef Identified(EdgeOptions? options = null)
+    {
+        var session = StartSession(options);
+        Feed(session, """{"type":"hello","v":1,"id":"h1","data":{"name":"Neo"}}""");
+        _players.ExpectMsg<PlayerCommands.Attach>();
+        _players.Reply(new PlayerReplies.Attached(Sheet()));
+        Assert.Equal("welcome", NextFrame().Type);
+        return session;
+    }
+
+    private IActorRef InDistrict(EdgeOptions? options = null)
+    {
+        var session = Identified(options);
+        Feed(session, """{"type":"enter","v":1,"id":"e1","data":{"district":"downtown"}}""");
+        _players.ExpectMsg<PlayerCommands.EnterDistrict>();
+        _players.Reply(new PlayerReplies.EnteredDistrict("e1", Downtown, Spawn, []));
+        Assert.Equal("entered", NextFrame().Type);
+        return session;
+    }
+
+    // ---- bad input ----
+
+    public static TheoryData<string, string, string?> BadFrames => new()
+    {
+        { "not json", "malformed_json", null },
+        { "", "malformed_json", null },
+        { "[1,2,3]", "malformed_json", null },
+        { "\"move\"", "malformed_json", null },
+        { """{"type":"move","v":1,"id":"m1","data":{"x":0,""", "malformed_json", null },
+        { """{"type":"ping","v":1,"id":"c1"} // comment""", "malformed_json", null },
+        { """{"type":"ping","v":1,"id":"deep","data":{"a":[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]}}""", "malformed_json", null },
+        { """{"type":"fly","v":1,"id":"u1","data":{}}""", "unknown_type", "u1" },
+        { """{"type":"","v":1,"id":"u2"}""", "unknown_type", "u2" },
+        { """{"v":1,"id":"t1","data":{}}""", "missing_field", "t1" },
+        { """{"type":7,"v":1,"id":"t2"}""", "invalid_field", "t2" },
+        { """{"type":"ping","id":"v1"}""", "missing_field", "v1" },
+        { """{"type":"ping","v":2,"id":"v2"}""", "unsupported_version", "v2" },
+        { """{"type":"ping","v":0,"id":"v3"}""", "unsupported_version", "v3" },
+        { """{"type":"ping","v":"1","id":"v4"}""", "invalid_field", "v4" },
+        { """{"type":"ping","v":1.5,"id":"v5"}""", "invalid_field", "v5" },
+        { """{"type":"ping","v":1,"id":""}""", "invalid_field", null },
+        { """{"type":"ping","v":1,"id":42}""", "invalid_field", null },
+        { """{"type":"ping","v":1,"id":null}""", "invalid_field", null },
+        { $$"""{"type":"ping","v":1,"id":"{{new string('i', 65)}}"}""", "invalid_field", null },
+        { """{"type":"enter","v":1,"id":"d1"}""", "missing_field", "d1" },
+        { """{"type":"enter","v":1,"id":"d2","data":{}}""", "missing_field", "d2" },
+        { """{"type":"enter","v":1,"id":"d3","data":"downtown"}""", "invalid_field", "d3" },
+        { """{"type":"enter","v":1,"id":"d4","data":{"district":5}}""", "invalid_field", "d4" },
+        { """{"type":"enter","v":1,"id":"d5","data":{"district":"zion"}}""", "unknown_district", "d5" },
+        { """{"type":"enter","v":1,"id":"d6","data":{"district":""}}""", "unknown_district", "d6" },
+        { """{"type":"move","v":1,"id":"x1","data":{"x":1,"y":2}}""", "missing_field", "x1" },
+        { """{"type":"move","v":1,"id":"x2","data":[1,2,3]}""", "invalid_field", "x2" },
+        { """{"type":"move","v":1,"id":"x3","data":{"x":"1","y":0,"z":0}}""", "invalid_field", "x3" },
+        { """{"type":"move","v":1,"id":"x4","data":{"x":null,"y":0,"z":0}}""", "invalid_field", "x4" },
+        { """{"type":"move","v":1,"id":"x5","data":{"x":1000000.5,"y":0,"z":0}}""", "invalid_position", "x5" },
+        { """{"type":"move","v":1,"id":"x6","data":{"x":0,"y":-1e7,"z":0}}""", "invalid_position", "x6" },
+        { """{"type":"move","v":1,"id":"x7","data":{"x":0,"y":0,"z":1e308}}""", "invalid_position", "x7" },
+        { """{"type":"move","v":1,"id":"x8","data":{"x":1e400,"y":0,"z":0}}""", "invalid_position", "x8" },
+        { """{"type":"move","v":1,"id":"x9","data":{"x":"NaN","y":0,"z":0}}""", "invalid_field", "x9" },
+        { """{"type":"say","v":1,"id":"s1","data":{}}""", "missing_field", "s1" },
+        { """{"type":"say","v":1,"id":"s2","data":{"text":"   "}}""", "invalid_field", "s2" },
+        { """{"type":"say","v":1,"id":"s3","data":{"text":5}}""", "invalid_field", "s3" },
+        { $$$"""{"type":"say","v":1,"id":"s4","data":{"text":"{{{new string('a', 501)}}}"}}""", "text_too_long", "s4" },
+        { """{"type":"hello","v":1,"id":"n1"}""", "missing_field", "n1" },
+        { """{"type":"hello","v":1,"id":"n2","data":{"name":7}}""", "invalid_field", "n2" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadFrames))]
+    public void Bad_input_is_refused_with_the_documented_code_and_reaches_no_player(string json, string code, string? id)
+    {
+        var session = InDistrict();
+
+        AssertError(Request(session, json), code, id);
+
+        _players.ExpectNoMsg(Quiet);
+        AssertStillUsable(session);
+    }
+
+    private static byte[] WithInvalidUtf8(string json)
+    {
+        // "@@" in the template marks where the invalid two-byte sequence C3 28 goes
+        var parts = json.Split("@@");
+        return [.. Utf8(parts[0]), 0xC3, 0x28, .. Utf8(parts[1])];
+    }
+
+    [Theory]
+    [InlineData("""{"type":"ping","v":1,"id":"@@"}""")]
+    [InlineData("""{"type":"@@","v":1}""")]
+    [InlineData("""{"type":"say","v":1,"data":{"text":"@@"}}""")]
+    public void Invalid_utf8_in_a_string_is_refused_and_the_session_survives(string template)
+    {
+        var session = InDistrict();
+        Watch(session);
+
+        Feed(session, new TextFrame(WithInvalidUtf8(template)));
+
+        Assert.Equal("error", NextFrame().Type);
+        _players.ExpectNoMsg(Quiet);
+        AssertStillUsable(session);
+    }
+
+    [Theory]
+    [InlineData("""{"type":"ping","v":1,"id":"\ud800"}""")]
+    [InlineData("""{"type":"\udc00","v":1}""")]
+    [InlineData("""{"type":"say","v":1,"id":"s1","data":{"text":"a\ud800b"}}""")]
+    [InlineData("""{"type":"hello","v":1,"id":"h1","data":{"name":"\ud800"}}""")]
+    public void A_lone_surrogate_escape_is_refused_and_the_session_survives(string json)
+    {
+        var session = InDistrict();
+
+        Assert.Equal("error", Request(session, json).Type);
+        _players.ExpectNoMsg(Quiet);
+        AssertStillUsable(session);
+    }
+
+    [Fact]
+    public void Say_of_exactly_500_characters_is_accepted()
+    {
+        var session = InDistrict();
+
+        Feed(session, $$$"""{"type":"say","v":1,"id":"s500","data":{"text":"{{{new string('a', 500)}}}"}}""");
+
+        Assert.Equal(500, _players.ExpectMsg<PlayerCommands.Say>().Text.Length);
+    }
+
+    // ---- identification ----
+
+    [Theory]
+    [InlineData("""{"type":"enter","v":1,"id":"r1","data":{"district":"downtown"}}""", "r1")]
+    [InlineData("""{"type":"move","v":1,"id":"r2","data":{"x":0,"y":0,"z":0}}""", "r2")]
+    [InlineData("""{"type":"say","v":1,"id":"r3","data":{"text":"hi"}}""", "r3")]
+    [InlineData("""{"type":"say","v":1,"data":{"text":"hi"}}""", null)]
+    public void Requests_before_hello_are_not_identified(string json, string? id)
+    {
+        var session = StartSession();
+
+        AssertError(Request(session, json), "not_identified", id);
+
+        _players.ExpectNoMsg(Quiet);
+        AssertStillUsable(session);
+    }
+
+    [Fact]
+    public void Ping_before_hello_is_answered_without_and_with_an_id()
+    {
+        var session = StartSession();
+
+        var anonymous = Request(session, """{"type":"ping","v":1}""");
+        Assert.Equal(("pong", (string?)null), (anonymous.Type, anonymous.Id));
+        Assert.Equal(JsonValueKind.Object, anonymous.Data.ValueKind);
+        AssertStillUsable(session);
+    }
+
+    [Fact]
+    public void Hello_is_refused_without_dev_mode()
+    {
+        var session = StartSession(Dev with { DevMode = false });
+
+        AssertError(Request(session, """{"type":"hello","v":1,"id":"h1","data":{"name":"Neo"}}"""), "dev_only", "h1");
+
+        _players.ExpectNoMsg(Quiet);
+        AssertStillUsable(session);
+    }
+
+    [Theory]
+    [InlineData("Ne")]
+    [InlineData("1Neo")]
+    [InlineData("Neo Anderson")]
+    [InlineData("Néo")]
+    [InlineData("   ")]
+    [InlineData("_neo")]
+    [InlineData("abcdefghijklmnopqrstuvwxy")]
+    public void Hello_with_an_invalid_name_is_an_invalid_field(string name)
+    {
+        var session = StartSession();
+
+        AssertError(Request(session, $$$"""{"type":"hello","v":1,"id":"h1","data":{"name":{{{JsonSerializer.Serialize(name)}}}}}"""), "invalid_field", "h1");
+
+        _players.ExpectNoMsg(Quiet);
+        AssertStillUsable(session);
+        // still not identified, and a valid hello is still possible
+        AssertError(Request(session, """{"type":"move","v":1,"id":"m1","data":{"x":0,"y":0,"z":0}}"""), "not_identified", "m1");
+        Feed(session, """{"type":"hello","v":1,"id":"h2","data":{"name":"Neo"}}""");
+        _players.ExpectMsg<PlayerCommands.Attach>();
+    }
+
+    [Fact]
+    public void A_second_hello_is_already_identified()
+    {
+        var session = Identified();
+
+        AssertError(Request(session, """{"type":"hello","v":1,"id":"h2","data":{"name":"Trinity"}}"""), "already_identified", "h2");
+
+        _players.ExpectNoMsg(Quiet);
+        AssertStillUsable(session);
+    }
+
+    [Fact]
+    public void A_second_hello_while_the_first_is_pending_is_already_identified()
+    {
+        var session = StartSession();
+        Feed(session, """{"type":"hello","v":1,"id":"h1","data":{"name":"Neo"}}""");
+        _players.ExpectMsg<PlayerCommands.Attach>();
+
+        AssertError(Request(session, """{"type":"hello","v":1,"id":"h2","data":{"name":"Neo"}}"""), "already_identified", "h2");
+        _players.ExpectNoMsg(Quiet);
+    }
+
+    [Fact]
+    public void Move_and_say_before_enter_are_not_in_district()
+    {
+        var session = Identified();
+
+        AssertError(Request(session, """{"type":"move","v":1,"id":"m1","data":{"x":0,"y":0,"z":0}}"""), "not_in_district", "m1");
+        AssertError(Request(session, """{"type":"say","v":1,"id":"s1","data":{"text":"hi"}}"""), "not_in_district", "s1");
+
+        _players.ExpectNoMsg(Quiet);
+        AssertStillUsable(session);
+    }
+
+    // ---- happy path ----
+
+    [Fact]
+    public void Hello_enter_move_say_and_pushes_make_the_documented_frames()
+    {
+        var session = StartSession();
+
+        // hello → Attach → welcome
+        Feed(session, """{"type":"hello","v":1,"id":"h1","data":{"name":" Neo "}}""");
+        var attach = _players.ExpectMsg<PlayerCommands.Attach>();
+        Assert.Equal((Neo, "Neo", session), (attach.PlayerId, attach.Name, attach.Session));
+        Assert.Equal(session, _players.LastSender);
+        _players.Reply(new PlayerReplies.Attached(Sheet(Downtown)));
+        var welcome = NextFrame();
+        Assert.Equal(("welcome", 1, "h1"), (welcome.Type, welcome.Version, welcome.Id));
+        var player = welcome.Data.GetProperty("player");
+        Assert.Equal("neo", player.GetProperty("id").GetString());
+        Assert.Equal("Neo", player.GetProperty("name").GetString());
+        Assert.Equal("downtown", player.GetProperty("district").GetString());
+        Assert.Equal(new Vec3(1, 2, 3), ReadPosition(player.GetProperty("position")));
+        Assert.Equal(CharacterRules.StartingHealth, player.GetProperty("health").GetInt32());
+        Assert.Equal(CharacterRules.StartingInnerStrength, player.GetProperty("innerStrength").GetInt32());
+        Assert.Equal(CharacterRules.StartingInfo, player.GetProperty("info").GetInt64());
+
+        // enter → EnterDistrict (idempotency key = request id) → entered
+        Feed(session, """{"type":"enter","v":1,"id":"e1","data":{"district":"DownTown"}}""");
+        var enter = _players.ExpectMsg<PlayerCommands.EnterDistrict>();
+        Assert.Equal((Neo, Downtown, "e1"), (enter.PlayerId, enter.District, enter.CommandId));
+        _players.Reply(new PlayerReplies.EnteredDistrict("e1", Downtown, Spawn, [new Occupant(Trinity, "Trinity", new Vec3(4, 5, 6))]));
+        var entered = NextFrame();
+        Assert.Equal(("entered", "e1"), (entered.Type, entered.Id));
+        Assert.Equal("downtown", entered.Data.GetProperty("district").GetString());
+        Assert.Equal(Spawn, ReadPosition(entered.Data.GetProperty("position")));
+        var occupant = Assert.Single(entered.Data.GetProperty("occupants").EnumerateArray().ToArray());
+        Assert.Equal(("trinity", "Trinity"), (occupant.GetProperty("id").GetString(), occupant.GetProperty("name").GetString()));
+        Assert.Equal(new Vec3(4, 5, 6), ReadPosition(occupant.GetProperty("position")));
+
+        // move → Move, no reply
+        Feed(session, """{"type":"move","v":1,"id":"m1","data":{"x":1500.5,"y":-2,"z":12.25}}""");
+        var move = _players.ExpectMsg<PlayerCommands.Move>();
+        Assert.Equal((Neo, new Vec3(1500.5, -2, 12.25)), (move.PlayerId, move.Position));
+        _outbound.ExpectNoMsg(Quiet);
+
+        // say → Say → ack
+        Feed(session, """{"type":"say","v":1,"id":"s1","data":{"text":"Whoa."}}""");
+        var say = _players.ExpectMsg<PlayerCommands.Say>();
+        Assert.Equal((Neo, "Whoa.", "s1"), (say.PlayerId, say.Text, say.CommandId));
+        session.Tell(new PlayerReplies.Acknowledged("s1"), _players.Ref);
+        var ack = NextFrame();
+        Assert.Equal(("ack", "s1"), (ack.Type, ack.Id));
+        Assert.Empty(ack.Data.EnumerateObject());
+
+        // pushes
+        session.Tell(new SessionPushes.OccupantMoved(Downtown, Trinity, new Vec3(7, 8, 9)));
+        var moved = NextFrame();
+        Assert.Equal(("moved", (string?)null), (moved.Type, moved.Id));
+        Assert.Equal(("downtown", "trinity"), (moved.Data.GetProperty("district").GetString(), moved.Data.GetProperty("id").GetString()));
+        Assert.Equal(new Vec3(7, 8, 9), ReadPosition(moved.Data.GetProperty("position")));
+
+        session.Tell(new SessionPushes.ChatLine(Downtown, Trinity, "Trinity", "Follow the white rabbit", 1_700_000_000_123));
+        var chat = NextFrame();
+        Assert.Equal(("chat", (string?)null), (chat.Type, chat.Id));
+        Assert.Equal("downtown", chat.Data.GetProperty("district").GetString());
+        Assert.Equal("trinity", chat.Data.GetProperty("from").GetString());
+        Assert.Equal("Trinity", chat.Data.GetProperty("name").GetString());
+        Assert.Equal("Follow the white rabbit", chat.Data.GetProperty("text").GetString());
+        Assert.Equal(1_700_000_000_123, chat.Data.GetProperty("at").GetInt64());
+
+        session.Tell(new SessionPushes.OccupantEntered(Downtown, new Occupant(new PlayerId("morpheus"), "Morpheus", Spawn)));
+        var joined = NextFrame();
+        Assert.Equal(("occupant_entered", (string?)null), (joined.Type, joined.Id));
+        Assert.Equal("downtown", joined.Data.GetProperty("district").GetString());
+        var who = joined.Data.GetProperty("occupant");
+        Assert.Equal(("morpheus", "Morpheus"), (who.GetProperty("id").GetString(), who.GetProperty("name").GetString()));
+        Assert.Equal(Spawn, ReadPosition(who.GetProperty("position")));
+
+        session.Tell(new SessionPushes.OccupantLeft(Downtown, Trinity));
+        var left = NextFrame();
+        Assert.Equal(("occupant_left", (string?)null), (left.Type, left.Id));
+        Assert.Equal(("downtown", "trinity"), (left.Data.GetProperty("district").GetString(), left.Data.GetProperty("id").GetString()));
+
+        _players.ExpectNoMsg(Quiet);
+    }
+
+    [Fact]
+    public void A_rejected_command_is_an_error_frame_with_the_request_id()
+    {
+        var session = InDistrict();
+
+        Feed(session, """{"type":"say","v":1,"id":"s1","data":{"text":"hi"}}""");
+        _players.ExpectMsg<PlayerCommands.Say>();
+        _players.Reply(new PlayerReplies.Rejected("s1", ErrorCodes.NotInDistrict, "enter a district first"));
+
+        AssertError(NextFrame(), "not_in_district", "s1");
+        AssertStillUsable(session);
+    }
+
+    [Fact]
+    public void A_durable_request_without_an_id_gets_a_generated_command_id_and_a_reply_without_id()
+    {
+        var session = InDistrict();
+
+        Feed(session, """{"type":"say","v":1,"data":{"text":"hi"}}""");
+        var say = _players.ExpectMsg<PlayerCommands.Say>();
+        Assert.False(string.IsNullOrEmpty(say.CommandId));
+        _players.Reply(new PlayerReplies.Acknowledged(say.CommandId));
+
+        var ack = NextFrame();
+        Assert.Equal(("ack", (string?)null), (ack.Type, ack.Id));
+    }
+
+    [Fact]
+    public void Repeating_an_id_still_in_flight_is_busy_and_not_forwarded()
+    {
+        var session = InDistrict();
+        Feed(session, """{"type":"say","v":1,"id":"s1","data":{"text":"hi"}}""");
+        _players.ExpectMsg<PlayerCommands.Say>();
+
+        AssertError(Request(session, """{"type":"say","v":1,"id":"s1","data":{"text":"hi"}}"""), "busy", "s1");
+        _players.ExpectNoMsg(Quiet);
+
+        session.Tell(new PlayerReplies.Acknowledged("s1"), _players.Ref);
+        var ack = NextFrame();
+        Assert.Equal(("ack", "s1"), (ack.Type, ack.Id));
+    }
+
+    [Fact]
+    public void More_than_MaxInFlight_durable_requests_are_busy()
+    {
+        var session = InDistrict(Dev with { MaxInFlight = 2 });
+        Feed(session, """{"type":"say","v":1,"id":"s1","data":{"text":"one"}}""");
+        Feed(session, """{"type":"say","v":1,"id":"s2","data":{"text":"two"}}""");
+        _players.ExpectMsg<PlayerCommands.Say>();
+        _players.ExpectMsg<PlayerCommands.Say>();
+
+        AssertError(Request(session, """{"type":"say","v":1,"id":"s3","data":{"text":"three"}}"""), "busy", "s3");
+        _players.ExpectNoMsg(Quiet);
+    }
+
+    // ---- timeouts ----
+
+    [Fact]
+    public void Enter_without_an_answer_times_out_with_the_request_id()
+    {
+        var timeout = TimeSpan.FromMilliseconds(300);
+        var session = Identified(Dev with { RequestTimeout = timeout });
+
+        Feed(session, """{"type":"enter","v":1,"id":"e9","data":{"district":"richland"}}""");
+        Assert.Equal("e9", _players.ExpectMsg<PlayerCommands.EnterDistrict>().CommandId);
+
+        _outbound.ExpectNoMsg(timeout / 2);
+        AssertError(NextFrame(), "timeout", "e9");
+
+        // a retry with the same id is forwarded again (the id is free once it timed out)
+        Feed(session, """{"type":"enter","v":1,"id":"e9","data":{"district":"richland"}}""");
+        Assert.Equal("e9", _players.ExpectMsg<PlayerCommands.EnterDistrict>().CommandId);
+    }
+
+    [Fact]
+    public void A_reply_before_the_timeout_cancels_it()
+    {
+        var timeout = TimeSpan.FromMilliseconds(300);
+        var session = Identified(Dev with { RequestTimeout = timeout });
+        Feed(session, """{"type":"enter","v":1,"id":"e1","data":{"district":"downtown"}}""");
+        _players.ExpectMsg<PlayerCommands.EnterDistrict>();
+        _players.Reply(new PlayerReplies.EnteredDistrict("e1", Downtown, Spawn, []));
+        Assert.Equal("entered", NextFrame().Type);
+
+        _outbound.ExpectNoMsg(timeout * 2);
+        AssertStillUsable(session);
+    }
+
+    [Fact]
+    public void Hello_without_an_answer_times_out_with_the_request_id()
+    {
+        var session = StartSession(Dev with { RequestTimeout = TimeSpan.FromMilliseconds(300) });
+
+        Feed(session, """{"type":"hello","v":1,"id":"h1","data":{"name":"Neo"}}""");
+        _players.ExpectMsg<PlayerCommands.Attach>();
+
+        AssertError(NextFrame(), "timeout", "h1");
+    }
+
+    // ---- closing ----
+
+    [Fact]
+    public void A_frame_too_big_closes_with_1009()
+    {
+        var session = InDistrict();
+
+        Feed(session, new FrameTooBig(65536));
+
+        Assert.Equal(1009, _outbound.ExpectMsg<CloseSocket>().Code);
+        // nothing more is sent on a closing connection
+        Feed(session, """{"type":"ping","v":1,"id":"p1"}""");
+        _outbound.ExpectNoMsg(Quiet);
+    }
+
+    [Fact]
+    public void A_binary_frame_closes_with_1003()
+    {
+        var session = StartSession();
+
+        Feed(session, new BinaryFrame());
+
+        Assert.Equal(1003, _outbound.ExpectMsg<CloseSocket>().Code);
+    }
+
+    [Fact]
+    public void Shutdown_closes_with_its_code_and_reason()
+    {
+        var session = InDistrict();
+
+        session.Tell(new Shutdown(1001, "server shutting down"));
+
+        Assert.Equal(new CloseSocket(1001, "server shutting down"), _outbound.ExpectMsg<CloseSocket>());
+        session.Tell(new SessionPushes.OccupantLeft(Downtown, Trinity));
+        _outbound.ExpectNoMsg(Quiet);
+    }
+
+    [Fact]
+    public void Stream_completion_detaches_the_player_and_stops_the_session()
+    {
+        var session = Identified();
+        Watch(session);
+
+        session.Tell(StreamCompleted.Instance, TestActor);
+
+        var detach = _players.ExpectMsg<PlayerCommands.Detach>();
+        Assert.Equal((Neo, session), (detach.PlayerId, detach.Session));
+        ExpectTerminated(session);
+    }
+
+    [Fact]
+    public void Stream_failure_detaches_the_player_and_stops_the_session()
+    {
+        var session = Identified();
+        Watch(session);
+
+        session.Tell(new StreamFailed(new IOException("connection reset")), TestActor);
+
+        Assert.Equal(Neo, _players.ExpectMsg<PlayerCommands.Detach>().PlayerId);
+        ExpectTerminated(session);
+    }
+
+    [Fact]
+    public void Stream_completion_before_hello_stops_without_detaching()
+    {
+        var session = StartSession();
+        Watch(session);
+
+        session.Tell(StreamCompleted.Instance, TestActor);
+
+        ExpectTerminated(session);
+        _players.ExpectNoMsg(Quiet);
+    }
+
+    [Fact]
+    public void The_writer_stopping_detaches_the_player_and_stops_the_session()
+    {
+        var session = InDistrict();
+        Watch(session);
+
+        Sys.Stop(_outbound.Ref);
+
+        Assert.Equal(Neo, _players.ExpectMsg<PlayerCommands.Detach>().PlayerId);
+        ExpectTerminated(session);
+    }
+
+    [Fact]
+    public void Stream_init_is_acknowledged()
+    {
+        var session = StartSession();
+
+        session.Tell(StreamInit.Instance, TestActor);
+
+        ExpectMsg<StreamAck>();
+    }
+
+    private static Vec3 ReadPosition(JsonElement p) =>
+        new(p.GetProperty("x").GetDouble(), p.GetProperty("y").GetDouble(), p.GetProperty("z").GetDouble());
+}
