@@ -48,6 +48,7 @@ public static class EdgeEndpoints
     {
         services.AddSingleton(options);
         services.AddSingleton<IReadinessCheck, ClusterMemberCheck>();
+        services.AddSingleton<ISessionRevoker, PlayerKickRevoker>();
         return services;
     }
 

@@ -1,0 +1,59 @@
+namespace Mxo.Edge.Http;
+
+/// <summary>HTTP security settings of an edge node, bound from <c>Mxo:Security</c> (docs/configuration.md).</summary>
+public sealed record SecurityOptions
+{
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string SectionName = "Mxo:Security";
+
+    /// <summary>The seed's browser origins, used when <see cref="AllowedOrigins"/> is not set.</summary>
+    public const string DefaultAllowedOrigins = "https://mxo.example.com,https://game.mxo.example.com";
+
+    /// <summary>Comma-separated browser origins (scheme://host[:port]) allowed to call the API and open sockets.
+    /// "*" (any origin) is refused outside --dev.</summary>
+    public string AllowedOrigins { get; init; } = DefaultAllowedOrigins;
+
+    /// <summary>Failed logins (wrong user name or password) from one address within <see cref="LoginFailureWindow"/>
+    /// that block the address.</summary>
+    public int LoginFailuresPerAddress { get; init; } = 10;
+
+    /// <summary>The sliding window in which <see cref="LoginFailuresPerAddress"/> failures are counted.</summary>
+    public TimeSpan LoginFailureWindow { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a blocked address is refused logins (429 address_blocked).</summary>
+    public TimeSpan AddressBlockDuration { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Addresses the login throttle tracks at most (memory bound); the least recently seen are forgotten first.</summary>
+    public int MaxTrackedAddresses { get; init; } = 100_000;
+
+    /// <summary>Comma-separated user names that receive the <c>admin</c> permission at their next successful login.
+    /// The way to create the first operator.</summary>
+    public string BootstrapAdmins { get; init; } = "";
+
+    /// <summary>Request rate limits per client address and per account.</summary>
+    public RateLimitOptions RateLimit { get; init; } = new();
+
+    /// <summary>Checks every setting; the message names the first bad one.</summary>
+    /// <exception cref="InvalidOperationException">A setting is out of range.</exception>
+    public void EnsureValid()
+    {
+        var problems = new List<string>();
+        if (LoginFailuresPerAddress < 1) problems.Add($"{SectionName}:LoginFailuresPerAddress must be at least 1");
+        if (LoginFailureWindow <= TimeSpan.Zero) problems.Add($"{SectionName}:LoginFailureWindow must be positive");
+        if (AddressBlockDuration <= TimeSpan.Zero) problems.Add($"{SectionName}:AddressBlockDuration must be positive");
+        if (MaxTrackedAddresses < 100) problems.Add($"{SectionName}:MaxTrackedAddresses must be at least 100");
+        if (RateLimit.PerMinute < 0) problems.Add($"{SectionName}:RateLimit:PerMinute must be 0 (off) or positive");
+        if (RateLimit.PerHour < 0) problems.Add($"{SectionName}:RateLimit:PerHour must be 0 (off) or positive");
+        if (problems.Count > 0) throw new InvalidOperationException(string.Join("; ", problems));
+    }
+}
+
+/// <summary>Fixed-window request limits, bound from <c>Mxo:Security:RateLimit</c>. 0 turns a limit off.</summary>
+public sealed record RateLimitOptions
+{
+    /// <summary>Requests per client address, and per account, in one minute.</summary>
+    public int PerMinute { get; init; } = 100;
+
+    /// <summary>Requests per client address, and per account, in one hour.</summary>
+    public int PerHour { get; init; } = 1000;
+}
