@@ -17,4 +17,28 @@ public sealed record WorldSettings
 
     /// <summary>Shards per entity type; fixed for the life of a cluster.</summary>
     public int MaxShards { get; init; } = 100;
+
+    /// <summary>How often an active district sends view updates (the seed's 20 Hz). An empty district does not tick.</summary>
+    public TimeSpan TickInterval { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Players see others within this many units (ground plane); nothing about anyone farther.</summary>
+    public double InterestRadius { get; init; } = 100;
+
+    /// <summary>Overrides every district's capacity from the world data file when set.</summary>
+    public int? DistrictCapacity { get; init; }
+
+    /// <summary>Server-side speed limit in units per second (the seed's anti-cheat).</summary>
+    public double MaxSpeed { get; init; } = 20;
+
+    /// <summary>Network jitter a legitimate client may show without ever being corrected.</summary>
+    public TimeSpan MovementJitter { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Jack-out takes this long and is cancelled by movement.</summary>
+    public TimeSpan JackOutDuration { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Walking within this many units of a hardline unlocks it for teleporting.</summary>
+    public double HardlineUnlockRadius { get; init; } = 15;
+
+    /// <summary>How close a player must be to a world object to use it.</summary>
+    public double InteractionReach { get; init; } = 10;
 }

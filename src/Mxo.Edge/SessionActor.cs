@@ -28,6 +28,8 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     /// <summary>Durable requests awaiting the world: command id → the client's request id (null when it sent none).</summary>
     private readonly Dictionary<string, string?> _inFlight = new();
 
+    private readonly ViewConflation _pendingView = new();
+    private bool _viewInFlight;
     private PlayerId? _player;
     private string? _attachRequest;
     private bool _attaching;
@@ -86,6 +88,15 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
             Send(ServerFrames.Entered(Complete(e.CommandId), e));
         });
         Receive<PlayerReplies.Acknowledged>(a => Send(ServerFrames.Ack(Complete(a.CommandId))));
+        Receive<PlayerReplies.PositionCorrected>(c => Send(ServerFrames.PositionCorrected(c)));
+        Receive<PlayerReplies.HardlineUnlocked>(h => Send(ServerFrames.HardlineUnlocked(h)));
+        Receive<PlayerReplies.JackedOut>(j =>
+        {
+            Send(ServerFrames.JackedOut(Complete(j.CommandId)));
+            Close(WireProtocol.CloseCodes.Normal, "jacked out");
+        });
+        Receive<SessionPushes.ObjectChanged>(p => Send(ServerFrames.ObjectChanged(p)));
+        Receive<SessionPushes.Environment>(p => Send(ServerFrames.Environment(p)));
         Receive<PlayerReplies.Rejected>(r => Send(ServerFrames.Error(r.Code, r.Message, Complete(r.CommandId))));
         Receive<RequestTimedOut>(t =>
         {
@@ -103,6 +114,16 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         Receive<SessionPushes.OccupantLeft>(p => Send(ServerFrames.OccupantLeft(p)));
         Receive<SessionPushes.OccupantMoved>(p => Send(ServerFrames.Moved(p)));
         Receive<SessionPushes.ChatLine>(p => Send(ServerFrames.Chat(p)));
+        Receive<SessionPushes.ViewUpdate>(v =>
+        {
+            _pendingView.Add(v);
+            SendPendingView();
+        });
+        Receive<ViewWritten>(_ =>
+        {
+            _viewInFlight = false;
+            SendPendingView();
+        });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -185,7 +206,21 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
                 if (_district is null)
                     Send(ServerFrames.Error(ErrorCodes.NotInDistrict, "enter a district first", move.Id));
                 else
-                    _players.Tell(new PlayerCommands.Move(player, move.Position));
+                    // Speed is judged on when the server received the move, never on the client's word.
+                    _players.Tell(new PlayerCommands.Move(player, move.Position, Environment.TickCount64));
+                return;
+            case TeleportRequest teleport:
+                if (Begin(teleport.Id) is { } teleportId)
+                    _players.Tell(new PlayerCommands.Teleport(player, teleport.Hardline, teleportId));
+                return;
+            case InteractRequest interact:
+                if (Begin(interact.Id) is { } interactId)
+                    _players.Tell(new PlayerCommands.Interact(player, interact.Object, interact.Action, interactId));
+                return;
+            case JackOutRequest jackOut:
+                // The answer comes after the jack-out delay, so the usual request timeout would fire first.
+                if (Begin(jackOut.Id, _options.RequestTimeout * 3) is { } jackOutId)
+                    _players.Tell(new PlayerCommands.JackOut(player, jackOutId));
                 return;
             case SayRequest say:
                 if (_district is null)
@@ -242,7 +277,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>Registers a durable request; returns its command id, or null (after telling the client) when refused.</summary>
-    private string? Begin(string? requestId)
+    private string? Begin(string? requestId, TimeSpan? timeout = null)
     {
         var commandId = requestId ?? "auto-" + Guid.NewGuid().ToString("N");
         if (_inFlight.ContainsKey(commandId))
@@ -256,7 +291,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
             return null;
         }
         _inFlight[commandId] = requestId;
-        Timers.StartSingleTimer(commandId, new RequestTimedOut(commandId), _options.RequestTimeout);
+        Timers.StartSingleTimer(commandId, new RequestTimedOut(commandId), timeout ?? _options.RequestTimeout);
         return commandId;
     }
 
@@ -270,6 +305,14 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     private void Send(byte[] frame)
     {
         if (!_closing) _outbound.Tell(new SendFrame(frame));
+    }
+
+    /// <summary>At most one view frame is queued for the writer; later ticks merge into the next one meanwhile.</summary>
+    private void SendPendingView()
+    {
+        if (_viewInFlight || _closing || _pendingView.Take() is not { } view) return;
+        _viewInFlight = true;
+        _outbound.Tell(new SendFrame(ServerFrames.View(view), NotifyWritten: true));
     }
 
     private void Close(int code, string reason)

@@ -22,6 +22,7 @@ public sealed class WebSocketConnection
     private readonly EdgeOptions _options;
     private readonly ILogger _logger;
     private readonly int _maxFrameBytes;
+    private IActorRef _session = ActorRefs.Nobody;
 
     public WebSocketConnection(WebSocket socket, EdgeOptions options, ILogger logger, int maxFrameBytes)
     {
@@ -44,6 +45,7 @@ public sealed class WebSocketConnection
         try
         {
             session = await spawnSession(outbound);
+            _session = session;
         }
         catch
         {
@@ -144,6 +146,7 @@ public sealed class WebSocketConnection
         {
             case SendFrame frame:
                 await _socket.SendAsync(frame.Utf8, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+                if (frame.NotifyWritten) _session.Tell(ViewWritten.Instance);
                 break;
             case CloseSocket close:
                 await TryCloseAsync((WebSocketCloseStatus)close.Code, close.Reason);

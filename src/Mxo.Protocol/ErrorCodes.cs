@@ -20,4 +20,12 @@ public static class ErrorCodes
     public const string NotAttached = "not_attached";
     public const string WrongCharacter = "wrong_character";
     public const string InvalidToken = "invalid_token";
+    public const string DistrictFull = "district_full";
+    public const string UnknownHardline = "unknown_hardline";
+    public const string HardlineLocked = "hardline_locked";
+    public const string UnknownObject = "unknown_object";
+    public const string UnknownAction = "unknown_action";
+    public const string OutOfReach = "out_of_reach";
+    public const string JackOutCancelled = "jack_out_cancelled";
+    public const string JackingOut = "jacking_out";
 }

@@ -18,6 +18,9 @@ internal static class ActorTestConfig
         akka.actor.serialization-identifiers { "Mxo.Protocol.Serialization.MxoSerializer, Mxo.Protocol" = {{MxoSerializer.SerializerId}} }
         """);
 
+    /// <summary>The shipped world data file.</summary>
+    public static readonly Mxo.Protocol.World.WorldMap Map = Mxo.Protocol.World.WorldMap.Load(Mxo.Protocol.World.WorldMap.DefaultPath);
+
     public static readonly WorldSettings Settings = new()
     {
         CheckpointInterval = TimeSpan.FromMilliseconds(300),

@@ -13,47 +13,85 @@ public sealed class DistrictEntityTests : Akka.TestKit.Xunit2.TestKit
     private static readonly DistrictId Downtown = new("downtown");
     private static readonly PlayerId Neo = new("neo");
     private static readonly PlayerId Trinity = new("trinity");
+    private static readonly PlayerId Morpheus = new("morpheus");
+    private static readonly Vec3 Spawn = new(1500, 0, 0);
+    private static readonly Vec3 FarAway = new(1500, 0, 500);
 
     public DistrictEntityTests() : base(ActorTestConfig.Hocon)
     {
     }
 
-    private IActorRef StartDistrict() => Sys.ActorOf(DistrictEntity.PropsFor("downtown", ActorTestConfig.Settings));
+    private IActorRef StartDistrict(WorldSettings? settings = null) =>
+        Sys.ActorOf(DistrictEntity.PropsFor("downtown", settings ?? ActorTestConfig.Settings, ActorTestConfig.Map));
 
-    private DistrictReplies.Joined Join(IActorRef district, PlayerId player, string name, TestProbe session, Vec3 at = default)
+    private DistrictReplies.Joined Join(IActorRef district, PlayerId player, string name, TestProbe session, Vec3 at)
     {
         district.Tell(new DistrictCommands.Join(Downtown, player, name, at, session.Ref, "j-" + player));
         return ExpectMsg<DistrictReplies.Joined>();
     }
 
+    /// <summary>The next view update for a session, skipping other pushes (environment).</summary>
+    private static SessionPushes.ViewUpdate NextView(TestProbe session) =>
+        session.FishForMessage<SessionPushes.ViewUpdate>(_ => true);
+
     [Fact]
-    public void Joining_lists_who_is_present_and_tells_them()
+    public void Joining_lists_who_is_in_view_and_the_next_tick_tells_them()
     {
         var district = StartDistrict();
         var neo = CreateTestProbe();
         var trinity = CreateTestProbe();
-        Assert.Empty(Join(district, Neo, "Neo", neo).Occupants);
-        var joined = Join(district, Trinity, "Trinity", trinity, new Vec3(1, 2, 3));
+        var far = CreateTestProbe();
+        Assert.Empty(Join(district, Neo, "Neo", neo, Spawn).Occupants);
+        Join(district, Morpheus, "Morpheus", far, FarAway);
+        var joined = Join(district, Trinity, "Trinity", trinity, new Vec3(1510, 0, 10));
+        // Only those within the interest radius: Morpheus is 500 units away.
         Assert.Equal(Neo, Assert.Single(joined.Occupants).PlayerId);
-        var entered = neo.ExpectMsg<SessionPushes.OccupantEntered>();
-        Assert.Equal((Trinity, new Vec3(1, 2, 3)), (entered.Occupant.PlayerId, entered.Occupant.Position));
-        trinity.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+
+        var view = NextView(neo);
+        Assert.Equal(Trinity, Assert.Single(view.Entered).PlayerId);
+        Assert.Equal("Trinity", view.Entered[0].Name);
+        far.ExpectNoMsg(TimeSpan.FromMilliseconds(500)); // nothing about anyone beyond the radius
     }
 
     [Fact]
-    public void Movement_is_relayed_to_the_others_only()
+    public void Movement_is_batched_per_tick_to_viewers_within_the_radius_only()
     {
         var district = StartDistrict();
         var neo = CreateTestProbe();
         var trinity = CreateTestProbe();
-        Join(district, Neo, "Neo", neo);
-        Join(district, Trinity, "Trinity", trinity);
-        neo.ExpectMsg<SessionPushes.OccupantEntered>();
+        var far = CreateTestProbe();
+        Join(district, Neo, "Neo", neo, Spawn);
+        Join(district, Trinity, "Trinity", trinity, new Vec3(1520, 0, 0));
+        Join(district, Morpheus, "Morpheus", far, FarAway);
+        NextView(neo);
+        NextView(trinity);
 
-        district.Tell(new DistrictCommands.UpdatePosition(Downtown, Trinity, new Vec3(5, 0, 5)));
-        var moved = neo.ExpectMsg<SessionPushes.OccupantMoved>();
-        Assert.Equal((Trinity, new Vec3(5, 0, 5)), (moved.PlayerId, moved.Position));
-        trinity.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        district.Tell(new DistrictCommands.UpdatePosition(Downtown, Trinity, new Vec3(1521, 0, 0)));
+        district.Tell(new DistrictCommands.UpdatePosition(Downtown, Trinity, new Vec3(1522, 0, 0)));
+        var view = NextView(neo);
+        var moved = Assert.Single(view.Moved);
+        Assert.Equal((Trinity, new Vec3(1522, 0, 0)), (moved.PlayerId, moved.Position));
+        far.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+
+        // Walking out of range is a "left" for the viewer, and nothing more after that.
+        district.Tell(new DistrictCommands.UpdatePosition(Downtown, Trinity, new Vec3(1700, 0, 0)));
+        Assert.Equal(Trinity, Assert.Single(NextView(neo).Left));
+    }
+
+    [Fact]
+    public void A_full_district_refuses_entry_and_names_the_alternatives()
+    {
+        var district = StartDistrict(ActorTestConfig.Settings with { DistrictCapacity = 2 });
+        Join(district, Neo, "Neo", CreateTestProbe(), Spawn);
+        Join(district, Trinity, "Trinity", CreateTestProbe(), Spawn);
+        district.Tell(new DistrictCommands.Join(Downtown, Morpheus, "Morpheus", Spawn, CreateTestProbe().Ref, "j3"));
+        var refused = ExpectMsg<DistrictReplies.JoinRefused>();
+        Assert.Equal(("j3", ErrorCodes.DistrictFull), (refused.CommandId, refused.Code));
+        Assert.Contains("international", refused.Message);
+        // Someone already present may re-join (a reconnect), the district is not "more full".
+        Join(district, Neo, "Neo", CreateTestProbe(), Spawn);
+        district.Tell(new DistrictCommands.GetStatus(Downtown));
+        Assert.Equal(2, ExpectMsg<DistrictReplies.Status>().Present);
     }
 
     [Fact]
@@ -62,19 +100,18 @@ public sealed class DistrictEntityTests : Akka.TestKit.Xunit2.TestKit
         var district = StartDistrict();
         var neo = CreateTestProbe();
         var trinity = CreateTestProbe();
-        Join(district, Neo, "Neo", neo);
-        Join(district, Trinity, "Trinity", trinity);
-        neo.ExpectMsg<SessionPushes.OccupantEntered>();
+        Join(district, Neo, "Neo", neo, Spawn);
+        Join(district, Trinity, "Trinity", trinity, FarAway);
 
         district.Tell(new DistrictCommands.Say(Downtown, Neo, "Whoa.", "s1"), neo.Ref);
-        Assert.Equal("Whoa.", trinity.ExpectMsg<SessionPushes.ChatLine>().Text);
-        Assert.Equal("Neo", neo.ExpectMsg<SessionPushes.ChatLine>().Name);
-        Assert.Equal("s1", neo.ExpectMsg<PlayerReplies.Acknowledged>().CommandId);
+        Assert.Equal("Whoa.", trinity.FishForMessage<SessionPushes.ChatLine>(_ => true).Text);
+        Assert.Equal("Neo", neo.FishForMessage<SessionPushes.ChatLine>(_ => true).Name);
+        Assert.Equal("s1", neo.FishForMessage<PlayerReplies.Acknowledged>(_ => true).CommandId);
 
         // A retry of the same request: acknowledged again, nobody hears it twice.
         district.Tell(new DistrictCommands.Say(Downtown, Neo, "Whoa.", "s1"), neo.Ref);
-        Assert.Equal("s1", neo.ExpectMsg<PlayerReplies.Acknowledged>().CommandId);
-        trinity.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        Assert.Equal("s1", neo.FishForMessage<PlayerReplies.Acknowledged>(_ => true).CommandId);
+        trinity.ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // far from Neo: no view updates either
     }
 
     [Fact]
@@ -86,38 +123,70 @@ public sealed class DistrictEntityTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void Departing_or_a_dead_session_tells_the_others()
+    public void Departing_or_a_dead_session_is_a_left_for_those_who_saw_it_and_an_empty_district_stops_ticking()
     {
         var district = StartDistrict();
         var neo = CreateTestProbe();
         var trinity = CreateTestProbe();
         var morpheus = CreateTestProbe();
-        Join(district, Neo, "Neo", neo);
-        Join(district, Trinity, "Trinity", trinity);
-        Join(district, new PlayerId("morpheus"), "Morpheus", morpheus);
-        neo.ExpectMsg<SessionPushes.OccupantEntered>();
-        neo.ExpectMsg<SessionPushes.OccupantEntered>();
+        Join(district, Neo, "Neo", neo, Spawn);
+        Join(district, Trinity, "Trinity", trinity, new Vec3(1505, 0, 0));
+        Join(district, Morpheus, "Morpheus", morpheus, new Vec3(1495, 0, 0));
+        Assert.Equal(2, NextView(neo).Entered.Length);
 
         district.Tell(new DistrictCommands.Depart(Downtown, Trinity));
-        Assert.Equal(Trinity, neo.ExpectMsg<SessionPushes.OccupantLeft>().PlayerId);
-
+        Assert.Equal(Trinity, Assert.Single(NextView(neo).Left));
         Sys.Stop(morpheus.Ref);
-        Assert.Equal(new PlayerId("morpheus"), neo.ExpectMsg<SessionPushes.OccupantLeft>().PlayerId);
+        Assert.Equal(Morpheus, Assert.Single(NextView(neo).Left));
 
-        district.Tell(new DistrictCommands.GetOccupancy(Downtown));
-        var occupancy = ExpectMsg<DistrictReplies.Occupancy>();
-        Assert.Equal(3, occupancy.Residents);
-        Assert.Equal(Neo, Assert.Single(occupancy.Present).PlayerId);
+        district.Tell(new DistrictCommands.Depart(Downtown, Neo));
+        district.Tell(new DistrictCommands.GetStatus(Downtown));
+        var before = ExpectMsg<DistrictReplies.Status>();
+        Assert.Equal(0, before.Present);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(400)); // eight tick intervals pass
+        district.Tell(new DistrictCommands.GetStatus(Downtown));
+        Assert.InRange(ExpectMsg<DistrictReplies.Status>().Ticks, before.Ticks, before.Ticks + 1);
+    }
+
+    [Fact]
+    public void Using_an_object_is_recorded_broadcast_and_survives_a_restart()
+    {
+        var district = StartDistrict();
+        var neo = CreateTestProbe();
+        var trinity = CreateTestProbe();
+        var nearDoor = new Vec3(1517, 0, 55);
+        Join(district, Neo, "Neo", neo, nearDoor);
+        Join(district, Trinity, "Trinity", trinity, FarAway);
+
+        district.Tell(new DistrictCommands.Interact(Downtown, Neo, "downtown-office-door", "open", "i1"), neo.Ref);
+        var changed = trinity.FishForMessage<SessionPushes.ObjectChanged>(_ => true);
+        Assert.Equal(("downtown-office-door", "open", Neo), (changed.Object.Id, changed.Object.State, changed.By));
+        Assert.Equal("i1", neo.FishForMessage<PlayerReplies.Acknowledged>(_ => true).CommandId);
+
+        district.Tell(new DistrictCommands.Interact(Downtown, Neo, "downtown-bank-terminal", "use", "i2"), neo.Ref);
+        Assert.Equal(ErrorCodes.OutOfReach, neo.FishForMessage<PlayerReplies.Rejected>(_ => true).Code);
+        district.Tell(new DistrictCommands.Interact(Downtown, Neo, "no-such-thing", "use", "i3"), neo.Ref);
+        Assert.Equal(ErrorCodes.UnknownObject, neo.FishForMessage<PlayerReplies.Rejected>(_ => true).Code);
+        district.Tell(new DistrictCommands.Interact(Downtown, Neo, "downtown-office-door", "dance", "i4"), neo.Ref);
+        Assert.Equal(ErrorCodes.UnknownAction, neo.FishForMessage<PlayerReplies.Rejected>(_ => true).Code);
+
+        Watch(district);
+        Sys.Stop(district);
+        ExpectTerminated(district);
+        var restarted = StartDistrict();
+        restarted.Tell(new DistrictCommands.GetStatus(Downtown));
+        var status = ExpectMsg<DistrictReplies.Status>();
+        Assert.Equal("open", status.Objects.Single(o => o.Id == "downtown-office-door").State);
+        Assert.Equal("idle", status.Objects.Single(o => o.Id == "downtown-bank-terminal").State);
     }
 
     [Fact]
     public void Residents_survive_a_restart_and_presence_does_not()
     {
         var district = StartDistrict();
-        Join(district, Neo, "Neo", CreateTestProbe());
-        Join(district, Trinity, "Trinity", CreateTestProbe());
+        Join(district, Neo, "Neo", CreateTestProbe(), Spawn);
+        Join(district, Trinity, "Trinity", CreateTestProbe(), Spawn);
         district.Tell(new DistrictCommands.Leave(Downtown, Trinity));
-        // 2 arrivals + 1 departure + 1 chat: crosses SnapshotEvery = 3.
         district.Tell(new DistrictCommands.GetOccupancy(Downtown));
         Assert.Equal(1, ExpectMsg<DistrictReplies.Occupancy>().Residents);
 

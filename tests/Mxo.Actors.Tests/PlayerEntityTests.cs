@@ -21,7 +21,7 @@ public sealed class PlayerEntityTests : Akka.TestKit.Xunit2.TestKit
         _session = CreateTestProbe();
     }
 
-    private IActorRef StartPlayer() => Sys.ActorOf(PlayerEntity.PropsFor("neo", ActorTestConfig.Settings, _districts.Ref));
+    private IActorRef StartPlayer() => Sys.ActorOf(PlayerEntity.PropsFor("neo", ActorTestConfig.Settings, ActorTestConfig.Map, _districts.Ref));
 
     private void StopGracefully(IActorRef player)
     {
@@ -71,7 +71,7 @@ public sealed class PlayerEntityTests : Akka.TestKit.Xunit2.TestKit
     {
         var player = StartPlayer();
         AttachAndEnter(player);
-        var target = new Vec3(1510, 0, 5);
+        var target = new Vec3(1505, 0, 3);
         player.Tell(new PlayerCommands.Move(Neo, target), _session.Ref);
         Assert.Equal(target, _districts.ExpectMsg<DistrictCommands.UpdatePosition>().Position);
 
@@ -80,7 +80,7 @@ public sealed class PlayerEntityTests : Akka.TestKit.Xunit2.TestKit
         AwaitAssert(() =>
         {
             var probe = CreateTestProbe();
-            var reader = Sys.ActorOf(PlayerEntity.PropsFor("neo", ActorTestConfig.Settings, _districts.Ref));
+            var reader = Sys.ActorOf(PlayerEntity.PropsFor("neo", ActorTestConfig.Settings, ActorTestConfig.Map, _districts.Ref));
             reader.Tell(new PlayerCommands.GetState(Neo), probe.Ref);
             var state = probe.ExpectMsg<PlayerState>();
             Sys.Stop(reader);
@@ -156,7 +156,7 @@ public sealed class PlayerEntityTests : Akka.TestKit.Xunit2.TestKit
     {
         var player = StartPlayer();
         AttachAndEnter(player, "c1");
-        var move = new Vec3(1520, 0, 0);
+        var move = new Vec3(1506, 0, 0);
         player.Tell(new PlayerCommands.Move(Neo, move), _session.Ref);
         _districts.ExpectMsg<DistrictCommands.UpdatePosition>();
 
@@ -227,5 +227,113 @@ public sealed class PlayerEntityTests : Akka.TestKit.Xunit2.TestKit
 
         Sys.Stop(session.Ref);
         Assert.Equal(Neo, _districts.ExpectMsg<DistrictCommands.Depart>().PlayerId);
+    }
+
+    private IActorRef StartPlayer(WorldSettings settings) => Sys.ActorOf(PlayerEntity.PropsFor("neo", settings, ActorTestConfig.Map, _districts.Ref));
+
+    [Fact]
+    public void A_move_faster_than_the_limit_is_refused_with_the_authoritative_position()
+    {
+        var player = StartPlayer();
+        AttachAndEnter(player);
+        player.Tell(new PlayerCommands.Move(Neo, new Vec3(1504, 0, 0), 10_000), _session.Ref);
+        _districts.ExpectMsg<DistrictCommands.UpdatePosition>();
+        // 60 units in 100 ms is 600 u/s.
+        player.Tell(new PlayerCommands.Move(Neo, new Vec3(1564, 0, 0), 10_100), _session.Ref);
+        var corrected = _session.ExpectMsg<PlayerReplies.PositionCorrected>();
+        Assert.Equal((new Vec3(1504, 0, 0), "too_fast"), (corrected.Position, corrected.Reason));
+        _districts.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        player.Tell(new PlayerCommands.GetState(Neo));
+        Assert.Equal(new Vec3(1504, 0, 0), ExpectMsg<PlayerState>().Position);
+    }
+
+    [Fact]
+    public void Walking_across_the_edge_hands_the_player_over_to_the_neighbouring_district()
+    {
+        var player = StartPlayer();
+        AttachAndEnter(player);
+        // Walk west at 20 u/s (5 units every 250 ms of edge time) from x = 1500 to x = 995 (International begins below 1000).
+        var at = 100_000L;
+        for (var x = 1495; x >= 995; x -= 5)
+        {
+            at += 250;
+            player.Tell(new PlayerCommands.Move(Neo, new Vec3(x, 0, 0), at), _session.Ref);
+        }
+        var join = _districts.FishForMessage<DistrictCommands.Join>(_ => true);
+        Assert.Equal((new DistrictId("international"), new Vec3(995, 0, 0)), (join.District, join.Position));
+        _districts.Reply(new DistrictReplies.Joined(join.District, Neo, join.CommandId, []));
+        // Only once the new district is durable does the old one hear the player has left.
+        Assert.Equal(Downtown, _districts.FishForMessage<DistrictCommands.Leave>(_ => true).District);
+        var entered = _session.FishForMessage<PlayerReplies.EnteredDistrict>(_ => true);
+        Assert.Equal(new DistrictId("international"), entered.District);
+
+        StopGracefully(player);
+        StartPlayer().Tell(new PlayerCommands.GetState(Neo));
+        var state = ExpectMsg<PlayerState>();
+        Assert.Equal((new DistrictId("international"), new Vec3(995, 0, 0)), (state.District, state.Position));
+    }
+
+    [Fact]
+    public void Walking_into_a_full_district_is_refused_and_the_player_stays_put()
+    {
+        var player = StartPlayer();
+        AttachAndEnter(player);
+        var at = 100_000L;
+        for (var x = 1495; x >= 995; x -= 5)
+        {
+            at += 250;
+            player.Tell(new PlayerCommands.Move(Neo, new Vec3(x, 0, 0), at), _session.Ref);
+        }
+        var join = _districts.FishForMessage<DistrictCommands.Join>(_ => true);
+        _districts.Reply(new DistrictReplies.JoinRefused(join.District, Neo, join.CommandId, ErrorCodes.DistrictFull, "International is full"));
+        var corrected = _session.FishForMessage<PlayerReplies.PositionCorrected>(_ => true);
+        Assert.Equal(new Vec3(1000, 0, 0), corrected.Position);
+        player.Tell(new PlayerCommands.GetState(Neo));
+        Assert.Equal(Downtown, ExpectMsg<PlayerState>().District);
+    }
+
+    [Fact]
+    public void Teleporting_needs_an_unlocked_hardline_and_lands_on_it()
+    {
+        var player = StartPlayer(ActorTestConfig.Settings with { HardlineUnlockRadius = 0.5 });
+        AttachAndEnter(player);
+        player.Tell(new PlayerCommands.Teleport(Neo, "downtown-achlys", "t1"), _session.Ref);
+        Assert.Equal(ErrorCodes.HardlineLocked, _session.ExpectMsg<PlayerReplies.Rejected>().Code);
+        player.Tell(new PlayerCommands.Teleport(Neo, "zion-dock", "t2"), _session.Ref);
+        Assert.Equal(ErrorCodes.UnknownHardline, _session.ExpectMsg<PlayerReplies.Rejected>().Code);
+
+        // Entering with a huge unlock radius unlocks everything in Downtown.
+        var wide = StartPlayerAfterStop(player, ActorTestConfig.Settings with { HardlineUnlockRadius = 5000 });
+        AttachAndEnter(wide, "c2");
+        _session.FishForMessage<PlayerReplies.HardlineUnlocked>(h => h.Hardline == "downtown-achlys");
+        wide.Tell(new PlayerCommands.Teleport(Neo, "downtown-achlys", "t3"), _session.Ref);
+        var join = _districts.FishForMessage<DistrictCommands.Join>(_ => true);
+        Assert.Equal(new Vec3(1710, 0, -260), join.Position);
+        _districts.Reply(new DistrictReplies.Joined(Downtown, Neo, "t3", []));
+        Assert.Equal(("t3", new Vec3(1710, 0, -260)),
+            _session.FishForMessage<PlayerReplies.EnteredDistrict>(_ => true) is var e ? (e.CommandId, e.Position) : default);
+    }
+
+    private IActorRef StartPlayerAfterStop(IActorRef player, WorldSettings settings)
+    {
+        StopGracefully(player);
+        return StartPlayer(settings);
+    }
+
+    [Fact]
+    public void Jacking_out_takes_its_time_and_movement_cancels_it()
+    {
+        var player = StartPlayer(ActorTestConfig.Settings with { JackOutDuration = TimeSpan.FromMilliseconds(300) });
+        AttachAndEnter(player);
+        player.Tell(new PlayerCommands.JackOut(Neo, "j1"), _session.Ref);
+        player.Tell(new PlayerCommands.Move(Neo, new Vec3(1502, 0, 0), 5_000), _session.Ref);
+        var cancelled = _session.FishForMessage<PlayerReplies.Rejected>(_ => true);
+        Assert.Equal(("j1", ErrorCodes.JackOutCancelled), (cancelled.CommandId, cancelled.Code));
+
+        player.Tell(new PlayerCommands.JackOut(Neo, "j2"), _session.Ref);
+        Assert.Equal("j2", _session.FishForMessage<PlayerReplies.JackedOut>(_ => true).CommandId);
+        _districts.FishForMessage<DistrictCommands.Depart>(_ => true);
+        player.Tell(new PlayerCommands.GetState(Neo));
+        Assert.Equal(new Vec3(1502, 0, 0), ExpectMsg<PlayerState>().Position);
     }
 }

@@ -27,12 +27,12 @@ public sealed class PlayerRulesTests
     public void Entering_a_new_district_spawns_there_and_is_persisted_once()
     {
         var state = Created();
-        var admit = Assert.IsType<EnterDecision.Admit>(PlayerRules.DecideEnter(state, Downtown, "c1"));
+        var admit = Assert.IsType<EnterDecision.Admit>(PlayerRules.DecideEnter(state, ActorTestConfig.Map, Downtown, "c1"));
         Assert.True(admit.IsNew);
         Assert.Equal(DistrictCatalog.Downtown.Spawn, admit.Position);
 
         state = PlayerRules.Apply(state, new PlayerEvents.EnteredDistrict(Downtown, admit.Position, "c1"));
-        var retry = Assert.IsType<EnterDecision.Admit>(PlayerRules.DecideEnter(state, Westview, "c1"));
+        var retry = Assert.IsType<EnterDecision.Admit>(PlayerRules.DecideEnter(state, ActorTestConfig.Map, Westview, "c1"));
         Assert.False(retry.IsNew);
         Assert.Equal(Downtown, retry.District); // a retried request never moves the player again
     }
@@ -42,7 +42,7 @@ public sealed class PlayerRulesTests
     {
         var state = PlayerRules.Apply(Created(), new PlayerEvents.EnteredDistrict(Downtown, new Vec3(1, 2, 3), "c1"));
         state = PlayerRules.Apply(state, new PlayerEvents.PositionCheckpointed(new Vec3(7, 8, 9)));
-        var admit = Assert.IsType<EnterDecision.Admit>(PlayerRules.DecideEnter(state, Downtown, "c2"));
+        var admit = Assert.IsType<EnterDecision.Admit>(PlayerRules.DecideEnter(state, ActorTestConfig.Map, Downtown, "c2"));
         Assert.False(admit.IsNew);
         Assert.Equal(new Vec3(7, 8, 9), admit.Position);
     }
@@ -50,7 +50,7 @@ public sealed class PlayerRulesTests
     [Fact]
     public void Unknown_districts_are_refused()
     {
-        var refuse = Assert.IsType<EnterDecision.Refuse>(PlayerRules.DecideEnter(Created(), new DistrictId("zion"), "c1"));
+        var refuse = Assert.IsType<EnterDecision.Refuse>(PlayerRules.DecideEnter(Created(), ActorTestConfig.Map, new DistrictId("zion"), "c1"));
         Assert.Equal(ErrorCodes.UnknownDistrict, refuse.Code);
     }
 

@@ -106,7 +106,7 @@ public sealed class CrashRecoveryTests
         var httpPort = FreePorts.Tcp();
         var remotingPort = FreePorts.Tcp();
         var name = "crash" + Guid.NewGuid().ToString("N")[..6];
-        (double, double, double) checkpointed = (1520, 0, 2), latest = (1524, 0, 2);
+        (double, double, double) checkpointed = (1506, 0, 2), latest = (1509, 0, 2);
 
         await using (var node = new NodeProcess(data, httpPort, remotingPort))
         {

@@ -154,6 +154,20 @@ public sealed class TestClient : IAsyncDisposable
 
 public static class Frames
 {
+    /// <summary>A view frame that says <paramref name="id"/> entered view.</summary>
+    public static bool SeesEnter(JsonElement frame, string id) =>
+        Type(frame) == "view" && Data(frame).GetProperty("entered").EnumerateArray().Any(o => o.GetProperty("id").GetString() == id);
+
+    /// <summary>The position a view frame reports for <paramref name="id"/> (moved or entered), if any.</summary>
+    public static (double X, double Y, double Z)? SeenAt(JsonElement frame, string id)
+    {
+        if (Type(frame) != "view") return null;
+        foreach (var list in new[] { "moved", "entered" })
+            foreach (var o in Data(frame).GetProperty(list).EnumerateArray())
+                if (o.GetProperty("id").GetString() == id) return Position(o.GetProperty("position"));
+        return null;
+    }
+
     public static (double X, double Y, double Z) Position(JsonElement e) =>
         (e.GetProperty("x").GetDouble(), e.GetProperty("y").GetDouble(), e.GetProperty("z").GetDouble());
 

@@ -1,28 +1,46 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
+using Mxo.Actors.Players;
+using Mxo.Actors.World;
 using Mxo.Protocol;
 using Mxo.Protocol.Districts;
 using Mxo.Protocol.Players;
+using Mxo.Protocol.World;
+using ProtocolSeen = Mxo.Protocol.Districts.Seen;
 
 namespace Mxo.Actors.Districts;
 
 /// <summary>
-/// One district: sharded, persistent, remembered. Its residents (who is located here) are durable; who is present
-/// right now, with their session and live position, is held in memory and relayed naively to everyone present.
+/// One district: sharded, persistent, remembered. Durable: its residents (who is located here), recent chat ids and
+/// the state of its world objects. In memory: who is present right now, with their session, and where (an
+/// <see cref="InterestManager"/>). While anyone is present it ticks (<see cref="WorldSettings.TickInterval"/>) and sends
+/// each player one batched view of the players within the interest radius; an empty district does not tick.
 /// </summary>
-public sealed class DistrictEntity : ReceivePersistentActor
+public sealed class DistrictEntity : ReceivePersistentActor, IWithTimers
 {
-    private sealed record Presence(string Name, IActorRef Session, Vec3 Position);
+    private sealed record Presence(string Name, IActorRef Session);
+    private sealed class Tick { public static readonly Tick Instance = new(); }
+    private sealed class Resubscribe { public static readonly Resubscribe Instance = new(); }
 
     private readonly WorldSettings _settings;
+    private readonly DistrictData _data;
+    private readonly IActorRef? _clock;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<PlayerId, Presence> _present = new();
+    private readonly InterestManager _interest;
+    private readonly TickTimings _timings = new(1024);
     private DistrictState _state;
+    private WorldEnvironment? _environment;
 
-    public DistrictEntity(string entityId, WorldSettings settings)
+    /// <param name="clock">The world clock's proxy, if the node has one: the district subscribes for environment changes.</param>
+    public DistrictEntity(string entityId, WorldSettings settings, WorldMap map, IActorRef? clock = null)
     {
         _settings = settings;
+        _data = map.Find(new DistrictId(entityId)) ?? throw new ArgumentException($"no district '{entityId}' in the world map", nameof(entityId));
+        _clock = clock;
+        _interest = new InterestManager(settings.InterestRadius);
         _state = DistrictState.Empty(new DistrictId(entityId));
         PersistenceId = "district-" + entityId;
 
@@ -35,10 +53,23 @@ public sealed class DistrictEntity : ReceivePersistentActor
         Command<DistrictCommands.Join>(HandleJoin);
         Command<DistrictCommands.Leave>(HandleLeave);
         Command<DistrictCommands.Depart>(cmd => RemovePresence(cmd.PlayerId));
-        Command<DistrictCommands.UpdatePosition>(HandleUpdatePosition);
+        Command<DistrictCommands.UpdatePosition>(cmd =>
+        {
+            if (_present.ContainsKey(cmd.PlayerId)) _interest.Move(cmd.PlayerId, cmd.Position);
+        });
         Command<DistrictCommands.Say>(HandleSay);
+        Command<DistrictCommands.Interact>(HandleInteract);
         Command<DistrictCommands.GetOccupancy>(_ =>
-            Sender.Tell(new DistrictReplies.Occupancy(_state.District, _state.Residents.Count, Occupants(except: null))));
+            Sender.Tell(new DistrictReplies.Occupancy(_state.District, _state.Residents.Count, Occupants(near: null, except: null))));
+        Command<DistrictCommands.GetStatus>(_ => Sender.Tell(Status()));
+        Command<Tick>(_ => HandleTick());
+        Command<WorldClockEvents.EnvironmentChanged>(e =>
+        {
+            _environment = e.Environment;
+            Broadcast(new SessionPushes.Environment(_state.District, e.Environment));
+        });
+        Command<WorldEnvironment>(e => _environment ??= e);
+        Command<Resubscribe>(_ => _clock?.Tell(new WorldClockCommands.Subscribe(Self)));
         Command<Terminated>(t =>
         {
             // A session died without departing (its edge node crashed): it is no longer present.
@@ -53,22 +84,43 @@ public sealed class DistrictEntity : ReceivePersistentActor
 
     public override string PersistenceId { get; }
 
-    public static Props PropsFor(string entityId, WorldSettings settings) =>
-        Props.Create(() => new DistrictEntity(entityId, settings));
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public int Capacity => _settings.DistrictCapacity ?? _data.Capacity;
+
+    public static Props PropsFor(string entityId, WorldSettings settings, WorldMap map, IActorRef? clock = null) =>
+        Props.Create(() => new DistrictEntity(entityId, settings, map, clock));
+
+    protected override void PreStart()
+    {
+        base.PreStart();
+        if (_clock is null) return;
+        // Subscriptions do not survive a clock fail-over: renew them now and then (the clock treats repeats as one).
+        _clock.Tell(new WorldClockCommands.Subscribe(Self));
+        Timers.StartPeriodicTimer("clock", Resubscribe.Instance, TimeSpan.FromSeconds(30));
+    }
 
     private void HandleJoin(DistrictCommands.Join cmd)
     {
         var replyTo = Sender;
+        if (!_present.ContainsKey(cmd.PlayerId) && _present.Count >= Capacity)
+        {
+            replyTo.Tell(new DistrictReplies.JoinRefused(_state.District, cmd.PlayerId, cmd.CommandId, ErrorCodes.DistrictFull,
+                $"{_data.Name} is full ({Capacity} players); you may go to: {string.Join(", ", Alternatives())}"));
+            return;
+        }
 
         void Admit()
         {
             if (_present.Remove(cmd.PlayerId, out var old) && !old.Session.Equals(cmd.Session))
                 Context.Unwatch(old.Session);
-            var others = Occupants(except: cmd.PlayerId);
-            _present[cmd.PlayerId] = new Presence(cmd.Name, cmd.Session, cmd.Position);
+            _present[cmd.PlayerId] = new Presence(cmd.Name, cmd.Session);
             Context.Watch(cmd.Session);
-            Broadcast(new SessionPushes.OccupantEntered(_state.District, new Occupant(cmd.PlayerId, cmd.Name, cmd.Position)), except: cmd.PlayerId);
-            replyTo.Tell(new DistrictReplies.Joined(_state.District, cmd.PlayerId, cmd.CommandId, others));
+            _interest.Join(cmd.PlayerId, cmd.Position);
+            if (_present.Count == 1) Timers.StartPeriodicTimer("tick", Tick.Instance, _settings.TickInterval);
+            // Those already in view are listed now; the next tick's view update tells everyone else concerned.
+            replyTo.Tell(new DistrictReplies.Joined(_state.District, cmd.PlayerId, cmd.CommandId, Occupants(near: cmd.Position, except: cmd.PlayerId)));
+            if (_environment is { } environment) cmd.Session.Tell(new SessionPushes.Environment(_state.District, environment));
         }
 
         if (DistrictRules.DecideJoin(_state, cmd.PlayerId, cmd.Name) is { } entered)
@@ -81,6 +133,9 @@ public sealed class DistrictEntity : ReceivePersistentActor
             Admit();
     }
 
+    private IEnumerable<string> Alternatives() =>
+        new[] { "richland", "westview", "international", "downtown" }.Where(d => d != _state.District.Value);
+
     private void HandleLeave(DistrictCommands.Leave cmd)
     {
         RemovePresence(cmd.PlayerId);
@@ -88,11 +143,25 @@ public sealed class DistrictEntity : ReceivePersistentActor
             Persist(left, ApplyPersisted);
     }
 
-    private void HandleUpdatePosition(DistrictCommands.UpdatePosition cmd)
+    private void HandleTick()
     {
-        if (!_present.TryGetValue(cmd.PlayerId, out var presence)) return;
-        _present[cmd.PlayerId] = presence with { Position = cmd.Position };
-        Broadcast(new SessionPushes.OccupantMoved(_state.District, cmd.PlayerId, cmd.Position), except: cmd.PlayerId);
+        var started = Stopwatch.GetTimestamp();
+        foreach (var update in _interest.Tick())
+        {
+            if (!_present.TryGetValue(update.Viewer, out var viewer)) continue;
+            // The interest manager reuses its lists: copy into the message now.
+            var entered = new Occupant[update.Entered.Count];
+            for (var i = 0; i < entered.Length; i++)
+            {
+                var seen = update.Entered[i];
+                entered[i] = new Occupant(seen.Player, _present.TryGetValue(seen.Player, out var p) ? p.Name : seen.Player.Value, seen.Position);
+            }
+            var moved = new ProtocolSeen[update.Moved.Count];
+            for (var i = 0; i < moved.Length; i++) moved[i] = new ProtocolSeen(update.Moved[i].Player, update.Moved[i].Position);
+            viewer.Session.Tell(new SessionPushes.ViewUpdate(_state.District, entered, moved, update.Left.ToArray()), ActorRefs.NoSender);
+        }
+        _timings.Record(Stopwatch.GetElapsedTime(started));
+        if (_present.Count == 0) Timers.Cancel("tick");
     }
 
     private void HandleSay(DistrictCommands.Say cmd)
@@ -113,30 +182,106 @@ public sealed class DistrictEntity : ReceivePersistentActor
         Persist(line, e =>
         {
             ApplyPersisted(e);
-            Broadcast(new SessionPushes.ChatLine(_state.District, e.PlayerId, e.Name, e.Text, e.UnixTimeMs), except: null);
+            Broadcast(new SessionPushes.ChatLine(_state.District, e.PlayerId, e.Name, e.Text, e.UnixTimeMs));
             replyTo.Tell(new PlayerReplies.Acknowledged(e.CommandId));
         });
+    }
+
+    private void HandleInteract(DistrictCommands.Interact cmd)
+    {
+        var replyTo = Sender;
+        if (!_present.ContainsKey(cmd.PlayerId) || !_interest.TryGetPosition(cmd.PlayerId, out var at))
+        {
+            replyTo.Tell(new PlayerReplies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "you are not present in this district"));
+            return;
+        }
+        var decision = DistrictRules.DecideInteract(_state, _data, cmd.PlayerId, at, cmd.ObjectId, cmd.Action, cmd.CommandId,
+            _settings.InteractionReach, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        switch (decision)
+        {
+            case InteractDecision.Refuse refuse:
+                replyTo.Tell(new PlayerReplies.Rejected(cmd.CommandId, refuse.Code, refuse.Message));
+                return;
+            case InteractDecision.AlreadyDone:
+                replyTo.Tell(new PlayerReplies.Acknowledged(cmd.CommandId));
+                return;
+            case InteractDecision.Record record:
+                Persist(record.Event, e =>
+                {
+                    ApplyPersisted(e);
+                    Broadcast(new SessionPushes.ObjectChanged(_state.District, ObjectStatusOf(e.ObjectId), e.PlayerId));
+                    replyTo.Tell(new PlayerReplies.Acknowledged(cmd.CommandId));
+                });
+                return;
+        }
+    }
+
+    private ObjectStatus ObjectStatusOf(string objectId)
+    {
+        var data = _data.Objects.First(o => o.Id == objectId);
+        return new ObjectStatus(data.Id, data.Kind, data.Position, DistrictRules.ObjectState(_state, data));
+    }
+
+    private DistrictReplies.Status Status()
+    {
+        var (p50, p99) = _timings.Percentiles();
+        return new DistrictReplies.Status(_state.District, _present.Count, Capacity,
+            _data.Objects.Select(o => ObjectStatusOf(o.Id)).ToArray(), _environment, _timings.Count, p50, p99);
     }
 
     private void RemovePresence(PlayerId player)
     {
         if (!_present.Remove(player, out var presence)) return;
         Context.Unwatch(presence.Session);
-        Broadcast(new SessionPushes.OccupantLeft(_state.District, player), except: null);
+        _interest.Leave(player);
     }
 
-    private Occupant[] Occupants(PlayerId? except) =>
-        _present.Where(kv => kv.Key != except).Select(kv => new Occupant(kv.Key, kv.Value.Name, kv.Value.Position)).ToArray();
-
-    private void Broadcast(ISessionPush push, PlayerId? except)
+    /// <summary>Present players within the interest radius of <paramref name="near"/> (everyone when null).</summary>
+    private Occupant[] Occupants(Vec3? near, PlayerId? except)
     {
+        var list = new List<Occupant>();
         foreach (var (player, presence) in _present)
-            if (player != except) presence.Session.Tell(push, ActorRefs.NoSender);
+        {
+            if (player == except || !_interest.TryGetPosition(player, out var position)) continue;
+            if (near is { } centre && PlayerRules.Flat(centre, position) > _interest.Radius) continue;
+            list.Add(new Occupant(player, presence.Name, position));
+        }
+        return list.ToArray();
+    }
+
+    private void Broadcast(ISessionPush push)
+    {
+        foreach (var presence in _present.Values) presence.Session.Tell(push, ActorRefs.NoSender);
     }
 
     private void ApplyPersisted(IMxoEvent e)
     {
         _state = DistrictRules.Apply(_state, e);
         if (LastSequenceNr % _settings.SnapshotEvery == 0) SaveSnapshot(_state);
+    }
+}
+
+/// <summary>A bounded ring of recent tick durations, for the status reply (p50/p99) and the 1,000-bot benchmark.</summary>
+internal sealed class TickTimings(int size)
+{
+    private readonly double[] _ms = new double[size];
+    private int _next;
+
+    public long Count { get; private set; }
+
+    public void Record(TimeSpan elapsed)
+    {
+        _ms[_next] = elapsed.TotalMilliseconds;
+        _next = (_next + 1) % _ms.Length;
+        Count++;
+    }
+
+    public (double P50, double P99) Percentiles()
+    {
+        var n = (int)Math.Min(Count, _ms.Length);
+        if (n == 0) return (0, 0);
+        var sorted = _ms[..n];
+        Array.Sort(sorted);
+        return (sorted[(int)(0.50 * (n - 1))], sorted[(int)(0.99 * (n - 1))]);
     }
 }

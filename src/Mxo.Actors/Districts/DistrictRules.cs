@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Mxo.Protocol;
 using Mxo.Protocol.Districts;
+using Mxo.Protocol.World;
 
 namespace Mxo.Actors.Districts;
 
@@ -15,6 +16,7 @@ public static class DistrictRules
         DistrictEvents.PlayerEntered e => state with { Residents = state.Residents.SetItem(e.PlayerId.Value, e.Name) },
         DistrictEvents.PlayerLeft e => state with { Residents = state.Residents.Remove(e.PlayerId.Value) },
         DistrictEvents.ChatLineRecorded e => state with { RecentChatIds = Remember(state.RecentChatIds, ChatKey(e.PlayerId, e.CommandId)) },
+        DistrictEvents.ObjectInteracted e => state with { Objects = state.Objects.SetItem(e.ObjectId, e.State) },
         _ => throw new ArgumentException($"DistrictEntity cannot apply {@event.GetType().Name}", nameof(@event)),
     };
 
@@ -33,9 +35,51 @@ public static class DistrictRules
 
     public static string ChatKey(PlayerId player, string commandId) => player.Value + "/" + commandId;
 
+    /// <summary>An object's current state: the last interaction's, or the world data file's initial one.</summary>
+    public static string ObjectState(DistrictState state, WorldObjectData data) =>
+        state.Objects.TryGetValue(data.Id, out var current) ? current : data.State;
+
+    /// <summary>
+    /// What an action does to an object. Doors open and close (a locked door refuses); terminals are used (and stay
+    /// idle for the next user). An action that would not change the state is acknowledged without recording.
+    /// </summary>
+    public static InteractDecision DecideInteract(DistrictState state, DistrictData district, PlayerId player, Vec3 at,
+        string objectId, string action, string commandId, double reach, long nowUnixMs)
+    {
+        if (district.Objects.FirstOrDefault(o => o.Id == objectId) is not { } data)
+            return new InteractDecision.Refuse(ErrorCodes.UnknownObject, $"no object '{objectId}' in {district.Name}");
+        var dx = data.Position.X - at.X; var dz = data.Position.Z - at.Z;
+        if (Math.Sqrt(dx * dx + dz * dz) > reach)
+            return new InteractDecision.Refuse(ErrorCodes.OutOfReach, $"'{objectId}' is more than {reach:0} units away");
+        var current = ObjectState(state, data);
+        string? next = (data.Kind, action, current) switch
+        {
+            ("door", "open", "locked") => null,
+            ("door", "open", _) => "open",
+            ("door", "close", "locked") => "locked",
+            ("door", "close", _) => "closed",
+            ("terminal", "use", _) => "used",
+            _ => null,
+        };
+        if (next is null)
+            return new InteractDecision.Refuse(ErrorCodes.UnknownAction,
+                current == "locked" ? $"'{objectId}' is locked" : $"'{action}' does not apply to a {data.Kind}");
+        return next == current && data.Kind == "door"
+            ? new InteractDecision.AlreadyDone()
+            : new InteractDecision.Record(new DistrictEvents.ObjectInteracted(objectId, player, action, next, nowUnixMs));
+    }
+
     private static ImmutableList<string> Remember(ImmutableList<string> recent, string id)
     {
         var next = recent.Add(id);
         return next.Count > RememberedChatIds ? next.RemoveRange(0, next.Count - RememberedChatIds) : next;
     }
+}
+
+/// <summary>What using a world object comes to.</summary>
+public abstract record InteractDecision
+{
+    public sealed record Refuse(string Code, string Message) : InteractDecision;
+    public sealed record AlreadyDone : InteractDecision;
+    public sealed record Record(DistrictEvents.ObjectInteracted Event) : InteractDecision;
 }

@@ -8,6 +8,7 @@ using Mxo.Actors.Players;
 using Mxo.Protocol.Accounts;
 using Mxo.Protocol.Districts;
 using Mxo.Protocol.Players;
+using Mxo.Protocol.World;
 
 namespace Mxo.Actors.Hosting;
 
@@ -58,14 +59,14 @@ public static class EntityRegistration
     public const string AccountTypeName = "account";
     public const string CharacterNameTypeName = "charactername";
 
-    public static AkkaConfigurationBuilder AddPlayerEntity(this AkkaConfigurationBuilder builder, WorldSettings settings, bool hostsWorld)
+    public static AkkaConfigurationBuilder AddPlayerEntity(this AkkaConfigurationBuilder builder, WorldSettings settings, WorldMap map, bool hostsWorld)
     {
         var extractor = new PlayerMessageExtractor(settings.MaxShards);
         if (!hostsWorld)
             return builder.WithShardRegionProxy<PlayerRegion>(PlayerTypeName, WorldRole, extractor);
 
         return builder.WithShardRegion<PlayerRegion>(PlayerTypeName,
-            (_, registry) => entityId => PlayerEntity.PropsFor(entityId, settings, registry.Get<DistrictRegion>()),
+            (_, registry) => entityId => PlayerEntity.PropsFor(entityId, settings, map, registry.Get<DistrictRegion>()),
             extractor,
             new ShardOptions
             {
@@ -79,14 +80,17 @@ public static class EntityRegistration
             });
     }
 
-    public static AkkaConfigurationBuilder AddDistrictEntity(this AkkaConfigurationBuilder builder, WorldSettings settings, bool hostsWorld)
+    /// <param name="withClock">Districts subscribe to the world clock (register it with AddWorldClock first).</param>
+    public static AkkaConfigurationBuilder AddDistrictEntity(this AkkaConfigurationBuilder builder, WorldSettings settings, WorldMap map,
+        bool hostsWorld, bool withClock = true)
     {
         var extractor = new DistrictMessageExtractor(settings.MaxShards);
         if (!hostsWorld)
             return builder.WithShardRegionProxy<DistrictRegion>(DistrictTypeName, WorldRole, extractor);
 
         return builder.WithShardRegion<DistrictRegion>(DistrictTypeName,
-            entityId => DistrictEntity.PropsFor(entityId, settings),
+            (_, registry) => entityId => DistrictEntity.PropsFor(entityId, settings, map,
+                withClock && registry.TryGet<WorldClockKey>(out var clock) ? clock : null),
             extractor,
             new ShardOptions
             {

@@ -1,18 +1,21 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
-using Akka.Hosting;
 using Akka.Persistence;
-using Mxo.Actors.Hosting;
+using Mxo.Actors.World;
 using Mxo.Protocol;
 using Mxo.Protocol.Districts;
 using Mxo.Protocol.Players;
+using Mxo.Protocol.World;
 
 namespace Mxo.Actors.Players;
 
 /// <summary>
 /// One character: sharded, persistent. Thin shell around <see cref="PlayerRules"/>: it persists, applies, replies,
-/// snapshots and passivates. Movement is held in memory and checkpointed (DESIGN.md decision 8).
+/// snapshots and passivates. It is the authority on where the character is: movement is validated here (speed limit on
+/// the edge's receive times, world bounds), held in memory and checkpointed (DESIGN.md decision 8); crossing a district
+/// edge, entering and teleporting are hand-overs that end with one persisted <see cref="PlayerEvents.EnteredDistrict"/>,
+/// so the character's district is always exactly one.
 /// </summary>
 public sealed class PlayerEntity : ReceivePersistentActor, IWithTimers
 {
@@ -23,11 +26,17 @@ public sealed class PlayerEntity : ReceivePersistentActor, IWithTimers
         private Stop() { }
     }
 
+    private enum Admission { Enter, Handover, Teleport }
+
     private sealed record CheckpointDue;
     private sealed record EnterTimedOut(string CommandId);
-    private sealed record PendingEnter(EnterDecision.Admit Decision, string CommandId, IActorRef ReplyTo);
+    private sealed record JackOutDue(string CommandId);
+    private sealed record PendingEnter(EnterDecision.Admit Decision, string CommandId, IActorRef ReplyTo, Admission Kind);
+    private sealed record PendingJackOut(string CommandId, IActorRef ReplyTo);
 
     private readonly WorldSettings _settings;
+    private readonly WorldMap _map;
+    private readonly MovementSettings _movement;
     private readonly IActorRef _districts;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private PlayerState _state;
@@ -35,10 +44,15 @@ public sealed class PlayerEntity : ReceivePersistentActor, IWithTimers
     private Vec3 _livePosition;
     private bool _present;
     private PendingEnter? _pendingEnter;
+    private PendingJackOut? _jackOut;
+    private MovementTracker _tracker;
+    private bool _trackerNeedsStart = true;
 
-    public PlayerEntity(string entityId, WorldSettings settings, IActorRef districts)
+    public PlayerEntity(string entityId, WorldSettings settings, WorldMap map, IActorRef districts)
     {
         _settings = settings;
+        _map = map;
+        _movement = new MovementSettings { MaxSpeed = settings.MaxSpeed, JitterAllowance = settings.MovementJitter };
         _districts = districts;
         _state = PlayerState.Empty(new PlayerId(entityId));
         PersistenceId = "player-" + entityId;
@@ -59,10 +73,15 @@ public sealed class PlayerEntity : ReceivePersistentActor, IWithTimers
         Command<Terminated>(t => DetachSession(t.ActorRef));
         Command<PlayerCommands.Kick>(cmd => _session?.Tell(new SessionPushes.Revoked(_state.PlayerId, cmd.Reason)));
         Command<PlayerCommands.EnterDistrict>(HandleEnter);
+        Command<PlayerCommands.Teleport>(HandleTeleport);
         Command<DistrictReplies.Joined>(HandleJoined);
+        Command<DistrictReplies.JoinRefused>(HandleJoinRefused);
         Command<EnterTimedOut>(HandleEnterTimedOut);
         Command<PlayerCommands.Move>(HandleMove);
         Command<PlayerCommands.Say>(HandleSay);
+        Command<PlayerCommands.Interact>(HandleInteract);
+        Command<PlayerCommands.JackOut>(HandleJackOut);
+        Command<JackOutDue>(HandleJackOutDue);
         Command<PlayerCommands.GetState>(_ => Sender.Tell(_state with { Position = _livePosition }));
         Command<CheckpointDue>(_ => Checkpoint());
         Command<Stop>(_ => CheckpointThen(() => Context.Stop(Self)));
@@ -81,8 +100,8 @@ public sealed class PlayerEntity : ReceivePersistentActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props PropsFor(string entityId, WorldSettings settings, IActorRef districts) =>
-        Props.Create(() => new PlayerEntity(entityId, settings, districts));
+    public static Props PropsFor(string entityId, WorldSettings settings, WorldMap map, IActorRef districts) =>
+        Props.Create(() => new PlayerEntity(entityId, settings, map, districts));
 
     private void HandleAttach(PlayerCommands.Attach cmd)
     {
@@ -94,6 +113,7 @@ public sealed class PlayerEntity : ReceivePersistentActor, IWithTimers
             _session.Tell(new SessionPushes.Replaced(_state.PlayerId));
         }
         _session = cmd.Session;
+        _trackerNeedsStart = true;
         // A session that dies without detaching (its edge node crashed) must not keep the character online.
         Context.Watch(_session);
         Context.SetReceiveTimeout(null);
@@ -115,6 +135,7 @@ public sealed class PlayerEntity : ReceivePersistentActor, IWithTimers
     {
         if (_session is null || !_session.Equals(session)) return;
         Context.Unwatch(_session);
+        CancelJackOut(null);
         LeaveDistrictPresence();
         _session = null;
         CheckpointThen(() => Context.SetReceiveTimeout(_settings.PlayerIdleTimeout));
@@ -122,26 +143,54 @@ public sealed class PlayerEntity : ReceivePersistentActor, IWithTimers
 
     private void HandleEnter(PlayerCommands.EnterDistrict cmd)
     {
+        if (RefuseWhileBusy(cmd.CommandId)) return;
+        // Decide on the live position: a re-entry must not rewind movement that is not checkpointed yet.
+        Admit(PlayerRules.DecideEnter(_state with { Position = _livePosition }, _map, cmd.District, cmd.CommandId),
+            cmd.CommandId, Sender, Admission.Enter);
+    }
+
+    private void HandleTeleport(PlayerCommands.Teleport cmd)
+    {
+        if (RefuseWhileBusy(cmd.CommandId)) return;
+        if (!_present)
+        {
+            Sender.Tell(new PlayerReplies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "enter a district first"));
+            return;
+        }
+        Admit(PlayerRules.DecideTeleport(_state, _map, cmd.Hardline), cmd.CommandId, Sender, Admission.Teleport);
+    }
+
+    private bool RefuseWhileBusy(string commandId)
+    {
         if (_session is null)
         {
-            Sender.Tell(new PlayerReplies.Rejected(cmd.CommandId, ErrorCodes.NotAttached, "no session is attached to this character"));
-            return;
+            Sender.Tell(new PlayerReplies.Rejected(commandId, ErrorCodes.NotAttached, "no session is attached to this character"));
+            return true;
         }
         if (_pendingEnter is not null)
         {
-            Sender.Tell(new PlayerReplies.Rejected(cmd.CommandId, ErrorCodes.Busy, "an enter request is still in progress"));
-            return;
+            Sender.Tell(new PlayerReplies.Rejected(commandId, ErrorCodes.Busy, "a district change is still in progress"));
+            return true;
         }
-        // Decide on the live position: a re-entry must not rewind movement that is not checkpointed yet.
-        switch (PlayerRules.DecideEnter(_state with { Position = _livePosition }, cmd.District, cmd.CommandId))
+        if (_jackOut is not null)
+        {
+            Sender.Tell(new PlayerReplies.Rejected(commandId, ErrorCodes.JackingOut, "jacking out; move to cancel it first"));
+            return true;
+        }
+        return false;
+    }
+
+    private void Admit(EnterDecision decision, string commandId, IActorRef replyTo, Admission kind)
+    {
+        switch (decision)
         {
             case EnterDecision.Refuse refuse:
-                Sender.Tell(new PlayerReplies.Rejected(cmd.CommandId, refuse.Code, refuse.Message));
+                replyTo.Tell(new PlayerReplies.Rejected(commandId, refuse.Code, refuse.Message));
                 return;
             case EnterDecision.Admit admit:
-                _pendingEnter = new PendingEnter(admit, cmd.CommandId, Sender);
-                _districts.Tell(new DistrictCommands.Join(admit.District, _state.PlayerId, _state.Name, admit.Position, _session, cmd.CommandId));
-                Timers.StartSingleTimer("enter", new EnterTimedOut(cmd.CommandId), _settings.EnterTimeout);
+                _pendingEnter = new PendingEnter(admit, commandId, replyTo, kind);
+                _districts.Tell(new DistrictCommands.Join(admit.District, _state.PlayerId, _state.Name, admit.Position, _session!, commandId));
+                Timers.StartSingleTimer("enter", new EnterTimedOut(commandId), _settings.EnterTimeout);
                 return;
         }
     }
@@ -157,7 +206,9 @@ public sealed class PlayerEntity : ReceivePersistentActor, IWithTimers
         {
             _present = true;
             _livePosition = admit.Position;
+            _trackerNeedsStart = true;
             pending.ReplyTo.Tell(new PlayerReplies.EnteredDistrict(pending.CommandId, admit.District, admit.Position, joined.Occupants));
+            UnlockNearbyHardlines(admit.Position);
         }
 
         if (!admit.IsNew)
@@ -168,10 +219,26 @@ public sealed class PlayerEntity : ReceivePersistentActor, IWithTimers
         Persist(new PlayerEvents.EnteredDistrict(admit.District, admit.Position, pending.CommandId), e =>
         {
             ApplyPersisted(e);
-            // Leave the old district only once the new one is durable: never in neither.
+            // Leave the old district only once the new one is durable: the character is never in neither.
             if (admit.Previous is { } previous) _districts.Tell(new DistrictCommands.Leave(previous, _state.PlayerId));
             Complete();
         });
+    }
+
+    private void HandleJoinRefused(DistrictReplies.JoinRefused refused)
+    {
+        if (_pendingEnter is not { } pending || pending.CommandId != refused.CommandId) return;
+        Timers.Cancel("enter");
+        _pendingEnter = null;
+        if (pending.Kind == Admission.Handover)
+        {
+            // Walking into a full district: the player stays on this side of the edge.
+            _trackerNeedsStart = true;
+            pending.ReplyTo.Tell(new PlayerReplies.PositionCorrected(_livePosition, refused.Code));
+            pending.ReplyTo.Tell(new PlayerReplies.Rejected("", refused.Code, refused.Message));
+            return;
+        }
+        pending.ReplyTo.Tell(new PlayerReplies.Rejected(pending.CommandId, refused.Code, refused.Message));
     }
 
     private void HandleEnterTimedOut(EnterTimedOut timeout)
@@ -179,8 +246,11 @@ public sealed class PlayerEntity : ReceivePersistentActor, IWithTimers
         if (_pendingEnter is not { } pending || pending.CommandId != timeout.CommandId) return;
         _pendingEnter = null;
         _log.Warning("District {0} did not admit {1} in time", pending.Decision.District, _state.PlayerId);
-        pending.ReplyTo.Tell(new PlayerReplies.Rejected(pending.CommandId, ErrorCodes.Timeout,
-            "the district did not answer in time; retry with the same id"));
+        if (pending.Kind == Admission.Handover)
+            pending.ReplyTo.Tell(new PlayerReplies.PositionCorrected(_livePosition, ErrorCodes.Timeout));
+        else
+            pending.ReplyTo.Tell(new PlayerReplies.Rejected(pending.CommandId, ErrorCodes.Timeout,
+                "the district did not answer in time; retry with the same id"));
     }
 
     private void HandleMove(PlayerCommands.Move cmd)
@@ -190,10 +260,56 @@ public sealed class PlayerEntity : ReceivePersistentActor, IWithTimers
             Sender.Tell(new PlayerReplies.Rejected("", ErrorCodes.NotInDistrict, "enter a district first"));
             return;
         }
+        // A district change is in flight: the player is where it was until it completes.
+        if (_pendingEnter is not null) return;
+
+        var now = TimeSpan.FromMilliseconds(cmd.ReceivedAtMs > 0 ? cmd.ReceivedAtMs : Environment.TickCount64);
+        if (_trackerNeedsStart)
+        {
+            _tracker = MovementTracker.Start(_livePosition, now, _movement);
+            _trackerNeedsStart = false;
+        }
+        if (_map.DistrictAt(cmd.Position) is not { } target)
+        {
+            Sender.Tell(new PlayerReplies.PositionCorrected(_livePosition, "outside_world"));
+            return;
+        }
+        var decision = MovementRules.Decide(_tracker, cmd.Position, now, _movement);
+        _tracker = decision.Tracker;
+        if (!decision.Accepted)
+        {
+            Sender.Tell(new PlayerReplies.PositionCorrected(_livePosition, "too_fast"));
+            if (decision.ShouldLog)
+                _log.Warning("{0} moves faster than {1} u/s: {2} refused moves in the last {3} s ({4} in all)",
+                    _state.PlayerId, _movement.MaxSpeed, _tracker.RecentOffences, _movement.OffenceWindow.TotalSeconds, _tracker.TotalOffences);
+            return;
+        }
+        if (cmd.Position != _livePosition) CancelJackOut("you moved");
+
+        if (target.Id != district)
+        {
+            // Crossing the edge: the neighbouring district admits the player first (it may live on another node).
+            Admit(new EnterDecision.Admit(target.Id, cmd.Position, IsNew: true, Previous: district),
+                "handover-" + Guid.NewGuid().ToString("N"), Sender, Admission.Handover);
+            return;
+        }
         _livePosition = cmd.Position;
         _districts.Tell(new DistrictCommands.UpdatePosition(district, _state.PlayerId, cmd.Position));
         if (!Timers.IsTimerActive("checkpoint"))
             Timers.StartSingleTimer("checkpoint", new CheckpointDue(), _settings.CheckpointInterval);
+        UnlockNearbyHardlines(cmd.Position);
+    }
+
+    private void UnlockNearbyHardlines(Vec3 position)
+    {
+        var unlocks = PlayerRules.DecideUnlocks(_state, _map, position, _settings.HardlineUnlockRadius);
+        if (unlocks.Count == 0) return;
+        PersistAll(unlocks, e =>
+        {
+            ApplyPersisted(e);
+            var name = _map.Hardline(e.Hardline)?.Name ?? e.Hardline;
+            _session?.Tell(new PlayerReplies.HardlineUnlocked(e.Hardline, name));
+        });
     }
 
     private void HandleSay(PlayerCommands.Say cmd)
@@ -205,6 +321,45 @@ public sealed class PlayerEntity : ReceivePersistentActor, IWithTimers
         }
         // The district persists the line and acknowledges to the original sender.
         _districts.Forward(new DistrictCommands.Say(district, _state.PlayerId, cmd.Text, cmd.CommandId));
+    }
+
+    private void HandleInteract(PlayerCommands.Interact cmd)
+    {
+        if (!_present || _state.District is not { } district)
+        {
+            Sender.Tell(new PlayerReplies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "enter a district first"));
+            return;
+        }
+        _districts.Forward(new DistrictCommands.Interact(district, _state.PlayerId, cmd.ObjectId, cmd.Action, cmd.CommandId));
+    }
+
+    private void HandleJackOut(PlayerCommands.JackOut cmd)
+    {
+        if (RefuseWhileBusy(cmd.CommandId)) return;
+        if (!_present)
+        {
+            Sender.Tell(new PlayerReplies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "enter a district first"));
+            return;
+        }
+        _jackOut = new PendingJackOut(cmd.CommandId, Sender);
+        Timers.StartSingleTimer("jackout", new JackOutDue(cmd.CommandId), _settings.JackOutDuration);
+    }
+
+    private void HandleJackOutDue(JackOutDue due)
+    {
+        if (_jackOut is not { } jackOut || jackOut.CommandId != due.CommandId) return;
+        _jackOut = null;
+        LeaveDistrictPresence();
+        CheckpointThen(() => jackOut.ReplyTo.Tell(new PlayerReplies.JackedOut(jackOut.CommandId)));
+    }
+
+    private void CancelJackOut(string? reason)
+    {
+        if (_jackOut is not { } jackOut) return;
+        _jackOut = null;
+        Timers.Cancel("jackout");
+        if (reason is not null)
+            jackOut.ReplyTo.Tell(new PlayerReplies.Rejected(jackOut.CommandId, ErrorCodes.JackOutCancelled, "jack-out cancelled: " + reason));
     }
 
     private void LeaveDistrictPresence()

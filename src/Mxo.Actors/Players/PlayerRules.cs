@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Mxo.Protocol;
 using Mxo.Protocol.Players;
+using Mxo.Protocol.World;
 
 namespace Mxo.Actors.Players;
 
@@ -30,6 +31,9 @@ public static class PlayerRules
             District = e.District, Position = e.Position, RecentCommandIds = Remember(state.RecentCommandIds, e.CommandId),
         },
         PlayerEvents.PositionCheckpointed e => state with { Position = e.Position },
+        PlayerEvents.HardlineUnlocked e => state.UnlockedHardlines.Contains(e.Hardline)
+            ? state
+            : state with { UnlockedHardlines = state.UnlockedHardlines.Add(e.Hardline) },
         _ => throw new ArgumentException($"PlayerEntity cannot apply {@event.GetType().Name}", nameof(@event)),
     };
 
@@ -40,9 +44,9 @@ public static class PlayerRules
             : [new PlayerEvents.CharacterCreated(state.PlayerId, name.Trim(), CharacterRules.StartingHealth,
                 CharacterRules.StartingInnerStrength, CharacterRules.StartingInfo)];
 
-    public static EnterDecision DecideEnter(PlayerState state, DistrictId target, string commandId)
+    public static EnterDecision DecideEnter(PlayerState state, WorldMap map, DistrictId target, string commandId)
     {
-        if (DistrictCatalog.Find(target.Value) is not { } info)
+        if (map.Find(target) is not { } info)
             return new EnterDecision.Refuse(ErrorCodes.UnknownDistrict, $"unknown district '{target.Value}'");
         // A retried request that was already applied re-admits the player where it is now, and changes nothing.
         if (state.RecentCommandIds.Contains(commandId) && state.District is { } current)
@@ -51,6 +55,35 @@ public static class PlayerRules
         return state.District == target
             ? new EnterDecision.Admit(target, state.Position, IsNew: false, Previous: null)
             : new EnterDecision.Admit(target, info.Spawn, IsNew: true, Previous: state.District);
+    }
+
+    /// <summary>Teleporting needs the hardline to be unlocked; it always lands on the hardline (and is persisted).</summary>
+    public static EnterDecision DecideTeleport(PlayerState state, WorldMap map, string hardlineId)
+    {
+        if (map.Hardline(hardlineId) is not { } hardline)
+            return new EnterDecision.Refuse(ErrorCodes.UnknownHardline, $"no hardline '{hardlineId}'");
+        if (!state.UnlockedHardlines.Contains(hardline.Id))
+            return new EnterDecision.Refuse(ErrorCodes.HardlineLocked, $"'{hardline.Name}' is not unlocked: walk up to it first");
+        return new EnterDecision.Admit(hardline.District, hardline.Position, IsNew: true,
+            Previous: state.District == hardline.District ? null : state.District);
+    }
+
+    /// <summary>Walking up to a hardline unlocks it, once.</summary>
+    public static IReadOnlyList<PlayerEvents.HardlineUnlocked> DecideUnlocks(PlayerState state, WorldMap map, Vec3 position, double radius)
+    {
+        if (state.District is not { } district || map.Find(district) is not { } data) return [];
+        List<PlayerEvents.HardlineUnlocked>? unlocked = null;
+        foreach (var hardline in data.Hardlines)
+            if (!state.UnlockedHardlines.Contains(hardline.Id) && Flat(hardline.Position, position) <= radius)
+                (unlocked ??= []).Add(new PlayerEvents.HardlineUnlocked(hardline.Id));
+        return unlocked ?? (IReadOnlyList<PlayerEvents.HardlineUnlocked>)[];
+    }
+
+    /// <summary>Distance on the ground plane (X/Z), the one interest, reach and unlocking use.</summary>
+    public static double Flat(Vec3 a, Vec3 b)
+    {
+        var dx = a.X - b.X; var dz = a.Z - b.Z;
+        return Math.Sqrt(dx * dx + dz * dz);
     }
 
     /// <summary>A checkpoint is due when the live position differs from the last persisted one.</summary>

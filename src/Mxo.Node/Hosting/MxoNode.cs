@@ -5,11 +5,13 @@ using Akka.Remote.Hosting;
 using Mxo.Actors;
 using Mxo.Actors.Accounts;
 using Mxo.Actors.Hosting;
+using Mxo.Actors.World;
 using Mxo.Edge;
 using Mxo.Edge.Auth;
 using Mxo.Edge.Http;
 using Mxo.Protocol;
 using Mxo.Protocol.Serialization;
+using Mxo.Protocol.World;
 
 namespace Mxo.Node.Hosting;
 
@@ -56,6 +58,13 @@ public static class MxoNode
         var accounts = builder.Configuration.GetSection("Mxo:Accounts").Get<AccountSettings>() ?? new AccountSettings();
         var jwt = builder.Configuration.GetSection(JwtOptions.SectionName).Get<JwtOptions>() ?? new JwtOptions();
         Validate(world, edge);
+        // The world data file: a map that breaks a rule (overlaps, a hardline outside its district) stops the node.
+        var mapPath = builder.Configuration["Mxo:World:MapFile"] is { Length: > 0 } configured
+            ? Path.GetFullPath(configured, Environment.CurrentDirectory)
+            : WorldMap.DefaultPath;
+        var map = WorldMap.Load(mapPath);
+        if (world.DistrictCapacity is { } capacity) map = map.WithCapacity(null, capacity);
+        var clock = builder.Configuration.GetSection("Mxo:WorldClock").Get<WorldClockSettings>() ?? new WorldClockSettings();
         var persistence = node.HostsWorld ? PersistenceSetup.From(node.Persistence, Environment.CurrentDirectory) : null;
 
         builder.WebHost.UseUrls(node.EdgeUrl);
@@ -63,6 +72,7 @@ public static class MxoNode
         builder.Services.AddEdge(edge);
         if (persistence is not null) builder.Services.AddSingleton<IReadinessCheck>(persistence);
         builder.Services.AddSingleton(accounts);
+        builder.Services.AddSingleton(map);
         if (node.HostsEdge) builder.Services.AddEdgeHttp(builder.Configuration, node.Dev);
         // Resolved right after Build so a missing or short key stops the node at start-up (unless --dev).
         builder.Services.AddSingleton(sp => new TokenService(
@@ -90,8 +100,9 @@ public static class MxoNode
             if (persistence is not null)
                 akka.WithSqlPersistence(persistence.ConnectionString, persistence.LinqProvider, autoInitialize: true);
 
-            akka.AddDistrictEntity(world, node.HostsWorld)
-                .AddPlayerEntity(world, node.HostsWorld)
+            akka.AddWorldClock(clock, node.HostsWorld)
+                .AddDistrictEntity(world, map, node.HostsWorld)
+                .AddPlayerEntity(world, map, node.HostsWorld)
                 .AddAccountEntity(accounts, node.HostsWorld);
 
             if (node.HostsEdge) akka.AddEdgeSessions(edge);
@@ -118,6 +129,7 @@ public static class MxoNode
             log.LogInformation("Listening on {Url}{Socket}", node.EdgeUrl,
                 node.HostsEdge ? $" (players: {node.EdgeUrl.Replace("http", "ws")}/ws)" : "");
             log.LogInformation("Data: {Data}", persistence?.Description ?? "none (this node does not host the world)");
+            log.LogInformation("World map: {Path} ({Districts} districts)", mapPath, map.All.Count);
         });
         return app;
     }

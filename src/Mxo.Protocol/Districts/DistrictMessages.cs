@@ -52,6 +52,19 @@ public static class DistrictCommands
         [property: ProtoMember(3)] string Text,
         [property: ProtoMember(4)] string CommandId) : IDistrictCommand;
 
+    /// <summary>Use a world object. The district records it, tells everyone present, and acknowledges the sender.</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record Interact(
+        [property: ProtoMember(1)] DistrictId District,
+        [property: ProtoMember(2)] PlayerId PlayerId,
+        [property: ProtoMember(3)] string ObjectId,
+        [property: ProtoMember(4)] string Action,
+        [property: ProtoMember(5)] string CommandId) : IDistrictCommand;
+
+    /// <summary>Reply: <see cref="DistrictReplies.Status"/> (the seed's GetDistrictState, without anyone's private data).</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record GetStatus([property: ProtoMember(1)] DistrictId District) : IDistrictCommand;
+
     /// <summary>Reply: <see cref="DistrictReplies.Occupancy"/>.</summary>
     [ProtoContract(SkipConstructor = true)]
     public sealed record GetOccupancy([property: ProtoMember(1)] DistrictId District) : IDistrictCommand;
@@ -66,6 +79,14 @@ public static class DistrictEvents
 
     [ProtoContract(SkipConstructor = true)]
     public sealed record PlayerLeft([property: ProtoMember(1)] PlayerId PlayerId) : IMxoEvent;
+
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record ObjectInteracted(
+        [property: ProtoMember(1)] string ObjectId,
+        [property: ProtoMember(2)] PlayerId PlayerId,
+        [property: ProtoMember(3)] string Action,
+        [property: ProtoMember(4)] string State,
+        [property: ProtoMember(5)] long UnixTimeMs) : IMxoEvent;
 
     [ProtoContract(SkipConstructor = true)]
     public sealed record ChatLineRecorded(
@@ -91,6 +112,31 @@ public static class DistrictReplies
         private Occupant[]? _occupants = Occupants;
     }
 
+    /// <summary>The district is full: the player may go to one of <see cref="Alternatives"/> instead.</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record JoinRefused(
+        [property: ProtoMember(1)] DistrictId District,
+        [property: ProtoMember(2)] PlayerId PlayerId,
+        [property: ProtoMember(3)] string CommandId,
+        [property: ProtoMember(4)] string Code,
+        [property: ProtoMember(5)] string Message) : IMxoMessage;
+
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record Status(
+        [property: ProtoMember(1)] DistrictId District,
+        [property: ProtoMember(2)] int Present,
+        [property: ProtoMember(3)] int Capacity,
+        ObjectStatus[] Objects,
+        [property: ProtoMember(5)] World.WorldEnvironment? Environment,
+        [property: ProtoMember(6)] long Ticks,
+        [property: ProtoMember(7)] double TickP50Ms,
+        [property: ProtoMember(8)] double TickP99Ms) : IMxoMessage
+    {
+        [ProtoMember(4)]
+        public ObjectStatus[] Objects { get => _objects ?? []; init => _objects = value; }
+        private ObjectStatus[]? _objects = Objects;
+    }
+
     [ProtoContract(SkipConstructor = true)]
     public sealed record Occupancy(
         [property: ProtoMember(1)] DistrictId District,
@@ -103,13 +149,28 @@ public static class DistrictReplies
     }
 }
 
-/// <summary>The district's durable picture: its residents (players whose location is this district) and recent chat ids.</summary>
+/// <summary>A world object as anyone may see it.</summary>
+[ProtoContract(SkipConstructor = true)]
+public sealed record ObjectStatus(
+    [property: ProtoMember(1)] string Id,
+    [property: ProtoMember(2)] string Kind,
+    [property: ProtoMember(3)] Vec3 Position,
+    [property: ProtoMember(4)] string State) : IMxoMessage;
+
+/// <summary>The district's durable picture: its residents (players whose location is this district), recent chat ids
+/// and the state of its world objects.</summary>
 [ProtoContract(SkipConstructor = true)]
 public sealed record DistrictState(
     [property: ProtoMember(1)] DistrictId District,
     ImmutableDictionary<string, string> Residents,
-    ImmutableList<string> RecentChatIds) : IMxoMessage
+    ImmutableList<string> RecentChatIds,
+    ImmutableDictionary<string, string>? Objects = null) : IMxoMessage
 {
+    /// <summary>Object id → state, for objects whose state changed since the world data file's initial one.</summary>
+    [ProtoMember(4)]
+    public ImmutableDictionary<string, string> Objects { get => _objects ?? ImmutableDictionary<string, string>.Empty; init => _objects = value; }
+    private ImmutableDictionary<string, string>? _objects = Objects;
+
     /// <summary>Player id → character name.</summary>
     [ProtoMember(2)]
     public ImmutableDictionary<string, string> Residents { get => _residents ?? ImmutableDictionary<string, string>.Empty; init => _residents = value; }
@@ -125,6 +186,12 @@ public sealed record DistrictState(
 
 /// <summary>Pushed by a district to the sessions of the players present in it.</summary>
 public interface ISessionPush : IMxoMessage;
+
+/// <summary>A player's latest position, as seen by others.</summary>
+[ProtoContract(SkipConstructor = true)]
+public sealed record Seen(
+    [property: ProtoMember(1)] PlayerId PlayerId,
+    [property: ProtoMember(2)] Vec3 Position) : IMxoMessage;
 
 public static class SessionPushes
 {
@@ -143,6 +210,42 @@ public static class SessionPushes
         [property: ProtoMember(1)] DistrictId District,
         [property: ProtoMember(2)] PlayerId PlayerId,
         [property: ProtoMember(3)] Vec3 Position) : ISessionPush;
+
+    /// <summary>
+    /// One tick's news for one viewer: who came into view (within the interest radius), who moved among those in
+    /// view, who left view. Clients apply Left, then Entered, then Moved.
+    /// </summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record ViewUpdate(
+        [property: ProtoMember(1)] DistrictId District,
+        Occupant[] Entered,
+        Seen[] Moved,
+        PlayerId[] Left) : ISessionPush
+    {
+        [ProtoMember(2)]
+        public Occupant[] Entered { get => _entered ?? []; init => _entered = value; }
+        private Occupant[]? _entered = Entered;
+
+        [ProtoMember(3)]
+        public Seen[] Moved { get => _moved ?? []; init => _moved = value; }
+        private Seen[]? _moved = Moved;
+
+        [ProtoMember(4)]
+        public PlayerId[] Left { get => _left ?? []; init => _left = value; }
+        private PlayerId[]? _left = Left;
+    }
+
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record ObjectChanged(
+        [property: ProtoMember(1)] DistrictId District,
+        [property: ProtoMember(2)] ObjectStatus Object,
+        [property: ProtoMember(3)] PlayerId By) : ISessionPush;
+
+    /// <summary>The district's time of day, lighting phase or weather changed (and once on entering).</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record Environment(
+        [property: ProtoMember(1)] DistrictId District,
+        [property: ProtoMember(2)] World.WorldEnvironment Current) : ISessionPush;
 
     /// <summary>A newer session took over the character: this one must close (4001).</summary>
     [ProtoContract(SkipConstructor = true)]

@@ -32,11 +32,37 @@ public static class PlayerCommands
         [property: ProtoMember(2)] DistrictId District,
         [property: ProtoMember(3)] string CommandId) : IPlayerCommand;
 
-    /// <summary>Transient: no reply unless refused (<see cref="PlayerReplies.Rejected"/>).</summary>
+    /// <summary>
+    /// Transient: no reply unless refused (<see cref="PlayerReplies.Rejected"/>, or <see cref="PlayerReplies.PositionCorrected"/>
+    /// for a move faster than the speed limit). <see cref="ReceivedAtMs"/> is when the edge received it (its monotonic
+    /// clock, milliseconds): speed is judged on server receive times, never on the client's word.
+    /// </summary>
     [ProtoContract(SkipConstructor = true)]
     public sealed record Move(
         [property: ProtoMember(1)] PlayerId PlayerId,
-        [property: ProtoMember(2)] Vec3 Position) : IPlayerCommand;
+        [property: ProtoMember(2)] Vec3 Position,
+        [property: ProtoMember(3)] long ReceivedAtMs = 0) : IPlayerCommand;
+
+    /// <summary>Teleport to an unlocked hardline. Reply: <see cref="PlayerReplies.EnteredDistrict"/> or <see cref="PlayerReplies.Rejected"/>.</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record Teleport(
+        [property: ProtoMember(1)] PlayerId PlayerId,
+        [property: ProtoMember(2)] string Hardline,
+        [property: ProtoMember(3)] string CommandId) : IPlayerCommand;
+
+    /// <summary>Leave the world after the jack-out delay; any movement cancels it. Reply: <see cref="PlayerReplies.JackedOut"/> or Rejected.</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record JackOut(
+        [property: ProtoMember(1)] PlayerId PlayerId,
+        [property: ProtoMember(2)] string CommandId) : IPlayerCommand;
+
+    /// <summary>Use a world object (open a door, use a terminal). Reply: Acknowledged after the district recorded it, or Rejected.</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record Interact(
+        [property: ProtoMember(1)] PlayerId PlayerId,
+        [property: ProtoMember(2)] string ObjectId,
+        [property: ProtoMember(3)] string Action,
+        [property: ProtoMember(4)] string CommandId) : IPlayerCommand;
 
     /// <summary>District chat. Reply: <see cref="PlayerReplies.Acknowledged"/> after the district has persisted the line.</summary>
     [ProtoContract(SkipConstructor = true)]
@@ -73,6 +99,9 @@ public static class PlayerEvents
         [property: ProtoMember(2)] Vec3 Position,
         [property: ProtoMember(3)] string CommandId) : IMxoEvent;
 
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record HardlineUnlocked([property: ProtoMember(1)] string Hardline) : IMxoEvent;
+
     /// <summary>Movement is transient; this records where the player was at a checkpoint, a district change or logout.</summary>
     [ProtoContract(SkipConstructor = true)]
     public sealed record PositionCheckpointed([property: ProtoMember(1)] Vec3 Position) : IMxoEvent;
@@ -108,6 +137,21 @@ public static class PlayerReplies
 
     [ProtoContract(SkipConstructor = true)]
     public sealed record Acknowledged([property: ProtoMember(1)] string CommandId) : IMxoMessage;
+
+    /// <summary>A move was refused (too fast, or into a full district): this is where the server has the player.</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record PositionCorrected(
+        [property: ProtoMember(1)] Vec3 Position,
+        [property: ProtoMember(2)] string Reason) : IMxoMessage;
+
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record HardlineUnlocked(
+        [property: ProtoMember(1)] string Hardline,
+        [property: ProtoMember(2)] string Name) : IMxoMessage;
+
+    /// <summary>The jack-out completed: the character has left the world (checkpointed, gone from its district).</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record JackedOut([property: ProtoMember(1)] string CommandId) : IMxoMessage;
 
     /// <summary>A command was refused; <see cref="Code"/> is one of <see cref="ErrorCodes"/>. Nothing changed.</summary>
     [ProtoContract(SkipConstructor = true)]

@@ -17,8 +17,14 @@ public sealed record PlayerState(
     [property: ProtoMember(6)] long Info,
     [property: ProtoMember(7)] DistrictId? District,
     [property: ProtoMember(8)] Vec3 Position,
-    ImmutableList<string> RecentCommandIds) : IMxoMessage
+    ImmutableList<string> RecentCommandIds,
+    ImmutableList<string>? UnlockedHardlines = null) : IMxoMessage
 {
+    /// <summary>Hardlines the character has walked up to and may teleport to.</summary>
+    [ProtoMember(10)]
+    public ImmutableList<string> UnlockedHardlines { get => _hardlines ?? []; init => _hardlines = value; }
+    private ImmutableList<string>? _hardlines = UnlockedHardlines;
+
     /// <summary>Ids of the last durable commands applied, newest last, so a retried command is applied once.</summary>
     [ProtoMember(9)]
     public ImmutableList<string> RecentCommandIds { get => _recent ?? []; init => _recent = value; }

@@ -28,6 +28,21 @@ public sealed class MxoSerializer : SerializerWithStringManifest
         ["pc.say"] = typeof(PlayerCommands.Say),
         ["pc.get"] = typeof(PlayerCommands.GetState),
         ["pc.kick"] = typeof(PlayerCommands.Kick),
+        ["pc.teleport"] = typeof(PlayerCommands.Teleport),
+        ["pc.jackout"] = typeof(PlayerCommands.JackOut),
+        ["pc.interact"] = typeof(PlayerCommands.Interact),
+        ["pe.hardline"] = typeof(PlayerEvents.HardlineUnlocked),
+        ["pr.corrected"] = typeof(PlayerReplies.PositionCorrected),
+        ["pr.hardline"] = typeof(PlayerReplies.HardlineUnlocked),
+        ["pr.jackedout"] = typeof(PlayerReplies.JackedOut),
+        ["dc.interact"] = typeof(DistrictCommands.Interact),
+        ["dc.status"] = typeof(DistrictCommands.GetStatus),
+        ["de.object"] = typeof(DistrictEvents.ObjectInteracted),
+        ["dr.refused"] = typeof(DistrictReplies.JoinRefused),
+        ["dr.status"] = typeof(DistrictReplies.Status),
+        ["object"] = typeof(ObjectStatus),
+        ["push.object"] = typeof(SessionPushes.ObjectChanged),
+        ["push.env"] = typeof(SessionPushes.Environment),
         // player events (persisted)
         ["pe.created"] = typeof(PlayerEvents.CharacterCreated),
         ["pe.entered"] = typeof(PlayerEvents.EnteredDistrict),
@@ -60,6 +75,8 @@ public sealed class MxoSerializer : SerializerWithStringManifest
         ["push.moved"] = typeof(SessionPushes.OccupantMoved),
         ["push.chat"] = typeof(SessionPushes.ChatLine),
         ["push.replaced"] = typeof(SessionPushes.Replaced),
+        ["push.view"] = typeof(SessionPushes.ViewUpdate),
+        ["seen"] = typeof(Seen),
         ["push.revoked"] = typeof(SessionPushes.Revoked),
         // account commands
         ["ac.register"] = typeof(AccountCommands.Register),
@@ -109,6 +126,15 @@ public sealed class MxoSerializer : SerializerWithStringManifest
         ["nr.claimed"] = typeof(CharacterNameReplies.Claimed),
         ["nr.refused"] = typeof(CharacterNameReplies.Refused),
         ["nr.owner"] = typeof(CharacterNameReplies.OwnerIs),
+        // world clock (singleton): commands, events (persisted), publications, replies and state
+        ["wc.subscribe"] = typeof(World.WorldClockCommands.Subscribe),
+        ["wc.unsubscribe"] = typeof(World.WorldClockCommands.Unsubscribe),
+        ["wc.get"] = typeof(World.WorldClockCommands.GetEnvironment),
+        ["we.started"] = typeof(World.WorldClockEvents.ClockStarted),
+        ["we.weather"] = typeof(World.WorldClockEvents.WeatherChanged),
+        ["we.env-changed"] = typeof(World.WorldClockEvents.EnvironmentChanged),
+        ["wr.env"] = typeof(World.WorldEnvironment),
+        ["wcs"] = typeof(World.WorldClockState),
     };
 
     private static readonly Dictionary<Type, string> ManifestByType = Manifests.ToDictionary(kv => kv.Value, kv => kv.Key);

@@ -79,6 +79,13 @@ public static class ClientFrameParser
                     ? Fail(e)
                     : string.IsNullOrWhiteSpace(text) ? Fail(ErrorCodes.InvalidField, "'text' must not be blank", id) : Ok(new SayRequest(id, text!))),
                 "ping" => Ok(new PingRequest(id)),
+                "jack_out" => Ok(new JackOutRequest(id)),
+                "teleport" => WithData(root, id, data => RequiredString(data, "hardline", id, 64, out var hardline) is { } e
+                    ? Fail(e) : Ok(new TeleportRequest(id, hardline!))),
+                "interact" => WithData(root, id, data =>
+                    RequiredString(data, "object", id, 64, out var obj) is { } e1 ? Fail(e1)
+                    : RequiredString(data, "action", id, 32, out var action) is { } e2 ? Fail(e2)
+                    : Ok(new InteractRequest(id, obj!, action!))),
                 "auth" => WithData(root, id, data => RequiredString(data, "token", id, 8192, out var token) is { } e
                     ? Fail(e)
                     : string.IsNullOrWhiteSpace(token) ? Fail(ErrorCodes.MissingField, "'data.token' must not be empty", id) : Ok(new AuthRequest(id, token!))),

@@ -14,6 +14,12 @@ public sealed record SayRequest(string? Id, string Text) : ClientRequest(Id);
 
 public sealed record PingRequest(string? Id) : ClientRequest(Id);
 
+public sealed record TeleportRequest(string? Id, string Hardline) : ClientRequest(Id);
+
+public sealed record JackOutRequest(string? Id) : ClientRequest(Id);
+
+public sealed record InteractRequest(string? Id, string Object, string Action) : ClientRequest(Id);
+
 /// <summary>Replace the session's access token before it expires (same character).</summary>
 public sealed record AuthRequest(string? Id, string Token) : ClientRequest(Id)
 {

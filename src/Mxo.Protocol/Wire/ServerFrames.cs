@@ -62,6 +62,71 @@ public static class ServerFrames
         w.WriteNumber("at", p.UnixTimeMs);
     });
 
+    public static byte[] View(SessionPushes.ViewUpdate v) => Frame("view", null, w =>
+    {
+        w.WriteString("district", v.District.Value);
+        w.WriteStartArray("left");
+        foreach (var id in v.Left) w.WriteStringValue(id.Value);
+        w.WriteEndArray();
+        w.WriteStartArray("entered");
+        foreach (var o in v.Entered) WriteOccupant(w, o);
+        w.WriteEndArray();
+        w.WriteStartArray("moved");
+        foreach (var m in v.Moved)
+        {
+            w.WriteStartObject();
+            w.WriteString("id", m.PlayerId.Value);
+            WritePosition(w, "position", m.Position);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    });
+
+    public static byte[] PositionCorrected(PlayerReplies.PositionCorrected c) => Frame("position_corrected", null, w =>
+    {
+        WritePosition(w, "position", c.Position);
+        w.WriteString("reason", c.Reason);
+    });
+
+    public static byte[] HardlineUnlocked(PlayerReplies.HardlineUnlocked h) => Frame("hardline_unlocked", null, w =>
+    {
+        w.WriteString("hardline", h.Hardline);
+        w.WriteString("name", h.Name);
+    });
+
+    public static byte[] JackedOut(string? id) => Frame("jacked_out", id, _ => { });
+
+    public static byte[] ObjectChanged(SessionPushes.ObjectChanged o) => Frame("object_changed", null, w =>
+    {
+        w.WriteString("district", o.District.Value);
+        WriteObject(w, "object", o.Object);
+        w.WriteString("by", o.By.Value);
+    });
+
+    public static byte[] Environment(SessionPushes.Environment e) => Frame("environment", null, w =>
+    {
+        w.WriteString("district", e.District.Value);
+        WriteEnvironment(w, e.Current);
+    });
+
+    public static void WriteEnvironment(Utf8JsonWriter w, World.WorldEnvironment e)
+    {
+        w.WriteNumber("gameSeconds", e.Time.TotalSeconds);
+        w.WriteString("timeOfDay", $"{e.Time.TotalSeconds / 3600 % 24:00}:{e.Time.TotalSeconds / 60 % 60:00}");
+        w.WriteString("phase", e.Phase.ToString().ToLowerInvariant());
+        w.WriteString("weather", e.Weather.ToString().ToLowerInvariant());
+    }
+
+    public static void WriteObject(Utf8JsonWriter w, string name, ObjectStatus o)
+    {
+        w.WriteStartObject(name);
+        w.WriteString("id", o.Id);
+        w.WriteString("kind", o.Kind);
+        w.WriteString("state", o.State);
+        WritePosition(w, "position", o.Position);
+        w.WriteEndObject();
+    }
+
     public static byte[] Ack(string? id) => Frame("ack", id, _ => { });
 
     public static byte[] Pong(string? id) => Frame("pong", id, _ => { });
@@ -83,7 +148,7 @@ public static class ServerFrames
         w.WriteEndObject();
     }
 
-    private static void WritePosition(Utf8JsonWriter w, string name, Vec3 p)
+    public static void WritePosition(Utf8JsonWriter w, string name, Vec3 p)
     {
         w.WriteStartObject(name);
         w.WriteNumber("x", p.X);

@@ -1,0 +1,36 @@
+using Akka.Cluster.Hosting;
+using Akka.Hosting;
+using Mxo.Actors.World;
+
+namespace Mxo.Actors.Hosting;
+
+/// <summary>Registry key of the world clock singleton's proxy (on every node): <c>registry.Get&lt;WorldClockKey&gt;()</c>.</summary>
+public sealed class WorldClockKey;
+
+public static class WorldClockRegistration
+{
+    /// <summary>Singleton manager at <c>/user/world-clock</c>, the clock's supervisor under it, proxy at <c>/user/world-clock-proxy</c>.</summary>
+    public const string SingletonName = "world-clock";
+
+    /// <summary>
+    /// The <see cref="WorldClock"/> cluster singleton on the oldest node with the world role, with a proxy registered as
+    /// <see cref="WorldClockKey"/>; on nodes without the world role only the proxy.
+    /// </summary>
+    /// <param name="time">Real time; <see cref="TimeProvider.System"/> unless a test injects one.</param>
+    public static AkkaConfigurationBuilder AddWorldClock(this AkkaConfigurationBuilder builder, WorldClockSettings settings,
+        bool hostsWorld, TimeProvider? time = null)
+    {
+        if (settings.Problems() is { Count: > 0 } problems)
+            throw new InvalidOperationException(string.Join("; ", problems));
+        var options = new ClusterSingletonOptions
+        {
+            Role = EntityRegistration.WorldRole,
+            // On hand-over the clock finishes a pending persist, then stops; only then does the next node start it.
+            TerminationMessage = WorldClock.Stop.Instance,
+        };
+        if (!hostsWorld)
+            return builder.WithSingletonProxy<WorldClockKey>(SingletonName, options);
+        return builder.WithSingleton<WorldClockKey>(SingletonName,
+            WorldClock.SupervisedPropsFor(settings, time ?? TimeProvider.System), options, createProxyToo: true);
+    }
+}
