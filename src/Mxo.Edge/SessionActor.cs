@@ -29,6 +29,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, string?> _inFlight = new();
 
     private readonly ViewConflation _pendingView = new();
+    private SessionPushes.Environment? _heldEnvironment;
     private bool _viewInFlight;
     private PlayerId? _player;
     private string? _attachRequest;
@@ -86,6 +87,10 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         {
             _district = e.District;
             Send(ServerFrames.Entered(Complete(e.CommandId), e));
+            var environment = e.Environment;
+            if (_heldEnvironment is { } held && held.District == e.District) environment ??= held.Current;
+            _heldEnvironment = null;
+            if (environment is not null) Send(ServerFrames.Environment(new SessionPushes.Environment(e.District, environment)));
         });
         Receive<PlayerReplies.Acknowledged>(a => Send(ServerFrames.Ack(Complete(a.CommandId))));
         Receive<PlayerReplies.PositionCorrected>(c => Send(ServerFrames.PositionCorrected(c)));
@@ -96,7 +101,12 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
             Close(WireProtocol.CloseCodes.Normal, "jacked out");
         });
         Receive<SessionPushes.ObjectChanged>(p => Send(ServerFrames.ObjectChanged(p)));
-        Receive<SessionPushes.Environment>(p => Send(ServerFrames.Environment(p)));
+        Receive<SessionPushes.Environment>(p =>
+        {
+            // A district's news may overtake the reply that says we are in it: hold it until "entered" is sent.
+            if (p.District == _district) Send(ServerFrames.Environment(p));
+            else _heldEnvironment = p;
+        });
         Receive<PlayerReplies.Rejected>(r => Send(ServerFrames.Error(r.Code, r.Message, Complete(r.CommandId))));
         Receive<RequestTimedOut>(t =>
         {

@@ -68,7 +68,13 @@ public sealed class DistrictEntity : ReceivePersistentActor, IWithTimers
             _environment = e.Environment;
             Broadcast(new SessionPushes.Environment(_state.District, e.Environment));
         });
-        Command<WorldEnvironment>(e => _environment ??= e);
+        Command<WorldEnvironment>(e =>
+        {
+            // The clock's answer to a subscription: the first one is news to anyone already present.
+            if (_environment is not null) return;
+            _environment = e;
+            Broadcast(new SessionPushes.Environment(_state.District, e));
+        });
         Command<Resubscribe>(_ => _clock?.Tell(new WorldClockCommands.Subscribe(Self)));
         Command<Terminated>(t =>
         {
@@ -119,8 +125,9 @@ public sealed class DistrictEntity : ReceivePersistentActor, IWithTimers
             _interest.Join(cmd.PlayerId, cmd.Position);
             if (_present.Count == 1) Timers.StartPeriodicTimer("tick", Tick.Instance, _settings.TickInterval);
             // Those already in view are listed now; the next tick's view update tells everyone else concerned.
-            replyTo.Tell(new DistrictReplies.Joined(_state.District, cmd.PlayerId, cmd.CommandId, Occupants(near: cmd.Position, except: cmd.PlayerId)));
-            if (_environment is { } environment) cmd.Session.Tell(new SessionPushes.Environment(_state.District, environment));
+            // The environment rides with the reply, so the client hears it after "entered", not before.
+            replyTo.Tell(new DistrictReplies.Joined(_state.District, cmd.PlayerId, cmd.CommandId,
+                Occupants(near: cmd.Position, except: cmd.PlayerId), _environment));
         }
 
         if (DistrictRules.DecideJoin(_state, cmd.PlayerId, cmd.Name) is { } entered)

@@ -207,7 +207,8 @@ public sealed class PlayerEntity : ReceivePersistentActor, IWithTimers
             _present = true;
             _livePosition = admit.Position;
             _trackerNeedsStart = true;
-            pending.ReplyTo.Tell(new PlayerReplies.EnteredDistrict(pending.CommandId, admit.District, admit.Position, joined.Occupants));
+            pending.ReplyTo.Tell(new PlayerReplies.EnteredDistrict(pending.CommandId, admit.District, admit.Position, joined.Occupants,
+                joined.Environment));
             UnlockNearbyHardlines(admit.Position);
         }
 

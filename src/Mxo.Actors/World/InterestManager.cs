@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Mxo.Protocol;
 
 namespace Mxo.Actors.World;
@@ -11,8 +12,10 @@ public readonly record struct Seen(PlayerId Player, Vec3 Position);
 /// went beyond the radius). Never the viewer itself, never anyone beyond the radius.
 /// </summary>
 /// <remarks>
-/// The lists are buffers owned by the interest manager and reused by its next <see cref="IInterestManager.Tick"/>:
-/// read or copy them before the next tick, and never hand them to another actor as they are.
+/// The lists are buffers owned by the interest manager (for <see cref="InterestManager"/>: <see cref="SeenList"/> and
+/// <see cref="ReusableList{T}"/>) and reused by its next <see cref="IInterestManager.Tick"/>: the district turns each
+/// batch into its message (e.g. with <see cref="SeenList.ToArray"/>) right away and never hands the lists themselves
+/// to another actor. Their contents do not change before the next tick, whatever moves arrive in between.
 /// </remarks>
 public readonly record struct ViewUpdate(
     PlayerId Viewer,
@@ -47,9 +50,24 @@ public sealed class ReusableList<T> : IReadOnlyList<T>
 
     internal void Reset() => _count = 0;
 
-    internal void Add(T item)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void Add(in T item)
     {
-        if (_count == _items.Length) Array.Resize(ref _items, Math.Max(16, _items.Length * 2));
+        var items = _items;
+        var count = _count;
+        if ((uint)count < (uint)items.Length)
+        {
+            items[count] = item;
+            _count = count + 1;
+            return;
+        }
+        Grow(item);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Grow(in T item)
+    {
+        Array.Resize(ref _items, Math.Max(16, _items.Length * 2));
         _items[_count++] = item;
     }
 
@@ -60,6 +78,91 @@ public sealed class ReusableList<T> : IReadOnlyList<T>
         public readonly T Current => list._items[_index];
 
         readonly object? System.Collections.IEnumerator.Current => Current;
+
+        public bool MoveNext() => ++_index < list._count;
+
+        public void Reset() => _index = -1;
+
+        public readonly void Dispose()
+        {
+        }
+    }
+}
+
+/// <summary>
+/// The players of one batch list (<see cref="ViewUpdate.Moved"/>, <see cref="ViewUpdate.Entered"/>): grid handles,
+/// resolved when read against a snapshot of every player's id and position taken when the tick started. Filling a tick
+/// therefore writes 4 bytes per entry instead of copying a 32-byte <see cref="Seen"/> with a reference in it; reading
+/// costs what copying would have. Reused by the next tick, like every batch buffer.
+/// </summary>
+public sealed class SeenList : IReadOnlyList<Seen>
+{
+    private int[] _handles = [];
+    private int _count;
+    private Seen[] _snapshot = [];
+
+    public int Count => _count;
+
+    public Seen this[int index] =>
+        (uint)index < (uint)_count ? _snapshot[_handles[index]] : throw new ArgumentOutOfRangeException(nameof(index));
+
+    /// <summary>Copies the entries out (what a district does to turn a batch into a message).</summary>
+    public Seen[] ToArray()
+    {
+        if (_count == 0) return [];
+        var result = new Seen[_count];
+        CopyTo(result);
+        return result;
+    }
+
+    public void CopyTo(Span<Seen> destination)
+    {
+        if (destination.Length < _count) throw new ArgumentException("destination is too short", nameof(destination));
+        var handles = _handles;
+        var snapshot = _snapshot;
+        for (var i = 0; i < _count; i++) destination[i] = snapshot[handles[i]];
+    }
+
+    public Enumerator GetEnumerator() => new(this);
+
+    IEnumerator<Seen> IEnumerable<Seen>.GetEnumerator() => GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    internal void Reset(Seen[] snapshot)
+    {
+        _count = 0;
+        _snapshot = snapshot;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void Add(int handle)
+    {
+        var handles = _handles;
+        var count = _count;
+        if ((uint)count < (uint)handles.Length)
+        {
+            handles[count] = handle;
+            _count = count + 1;
+            return;
+        }
+        Grow(handle);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Grow(int handle)
+    {
+        Array.Resize(ref _handles, Math.Max(16, _handles.Length * 2));
+        _handles[_count++] = handle;
+    }
+
+    public struct Enumerator(SeenList list) : IEnumerator<Seen>
+    {
+        private int _index = -1;
+
+        public readonly Seen Current => list._snapshot[list._handles[_index]];
+
+        readonly object System.Collections.IEnumerator.Current => Current;
 
         public bool MoveNext() => ++_index < list._count;
 
@@ -123,7 +226,8 @@ public interface IInterestManager
 /// computed from at most 3 × 3 cells instead of every player (looked up once per cell, see
 /// <see cref="SpatialGrid.QueryAll{TVisitor}"/>). Views are lists of grid handles and the per-tick diff
 /// (moved / entered / left) uses a stamp array, so a tick does no hashing, no sorting and — once the buffers have grown
-/// to the district's crowd — no allocation.
+/// to the district's crowd — no allocation. Batch lists hold handles into a snapshot taken at the start of the tick
+/// (<see cref="SeenList"/>).
 /// </summary>
 public sealed class InterestManager : IInterestManager
 {
@@ -142,15 +246,12 @@ public sealed class InterestManager : IInterestManager
     private int _departedCount;
     private long _stamp;
 
-    // Per grid handle.
-    private bool[] _moved = [];
-    private bool[] _departed = [];
-    private long[] _mark = [];
-    private List<int>[] _view = [];
-    private List<int>[] _nextView = [];
-    private ReusableList<Seen>[] _movedOut = [];
-    private ReusableList<Seen>[] _enteredOut = [];
-    private ReusableList<PlayerId>[] _leftOut = [];
+    // Per grid handle. What the tick reads for every candidate pair is packed into two arrays (a 16-byte slot and the
+    // 32-byte Seen), so that the ~100–500 candidates around one cell stay in L1 while its players are processed.
+    private Slot[] _slots = [];
+    private Seen[] _seen = [];
+    private Seen[] _snapshot = [];
+    private Viewer[] _viewers = [];
 
     public InterestManager(double radius = DefaultRadius, int maxPlayers = DefaultMaxPlayers)
     {
@@ -171,11 +272,11 @@ public sealed class InterestManager : IInterestManager
 
     public int Count => _grid.Count - _departedCount;
 
-    public bool Contains(PlayerId player) => _grid.TryGetHandle(player, out var handle) && !_departed[handle];
+    public bool Contains(PlayerId player) => _grid.TryGetHandle(player, out var handle) && !_slots[handle].Departed;
 
     public bool TryGetPosition(PlayerId player, out Vec3 position)
     {
-        if (_grid.TryGetHandle(player, out var handle) && !_departed[handle])
+        if (_grid.TryGetHandle(player, out var handle) && !_slots[handle].Departed)
         {
             position = _grid.PositionOf(handle);
             return true;
@@ -188,9 +289,9 @@ public sealed class InterestManager : IInterestManager
     {
         if (_grid.TryGetHandle(player, out var handle))
         {
-            if (_departed[handle])
+            if (_slots[handle].Departed)
             {
-                _departed[handle] = false;
+                _slots[handle].Departed = false;
                 _departedCount--;
             }
             MoveHandle(handle, position);
@@ -200,25 +301,25 @@ public sealed class InterestManager : IInterestManager
         if (_grid.Count >= _maxPlayers) return false;
         handle = _grid.Add(player, position);
         EnsureCapacity(_grid.HandleCapacity);
-        _moved[handle] = false; // it is "entered" for everyone, never "moved"
-        _departed[handle] = false;
-        _view[handle].Clear();
+        _slots[handle] = default; // it is "entered" for everyone, never "moved"
+        _seen[handle] = new Seen(player, position);
+        _viewers[handle].View.Clear();
         return true;
     }
 
     public bool Move(PlayerId player, Vec3 position)
     {
-        if (!_grid.TryGetHandle(player, out var handle) || _departed[handle]) return false;
+        if (!_grid.TryGetHandle(player, out var handle) || _slots[handle].Departed) return false;
         MoveHandle(handle, position);
         return true;
     }
 
     public bool Leave(PlayerId player)
     {
-        if (!_grid.TryGetHandle(player, out var handle) || _departed[handle]) return false;
-        // Stays in the grid (filtered out of every query) until the tick has told its viewers, so its handle cannot be
+        if (!_grid.TryGetHandle(player, out var handle) || _slots[handle].Departed) return false;
+        // Stays in the grid (skipped by every view) until the tick has told its viewers, so its handle cannot be
         // reused by a join while old views still refer to it.
-        _departed[handle] = true;
+        _slots[handle].Departed = true;
         _departedCount++;
         _departures.Add(handle);
         return true;
@@ -227,110 +328,134 @@ public sealed class InterestManager : IInterestManager
     public IReadOnlyList<ViewUpdate> Tick()
     {
         _batches.Clear();
-        var capacity = _grid.HandleCapacity;
+        // The batches read ids and positions from this copy, so later moves cannot change a batch already handed out.
+        if (_snapshot.Length != _seen.Length) _snapshot = new Seen[_seen.Length];
+        Array.Copy(_seen, _snapshot, Math.Min(_grid.HandleCapacity, _seen.Length));
         _grid.QueryAll(_radius, _visitor);
         foreach (var handle in _departures)
         {
-            if (!_departed[handle]) continue; // joined again before the tick
-            _departed[handle] = false;
+            if (!_slots[handle].Departed) continue; // joined again before the tick
+            _slots[handle] = default;
             _departedCount--;
-            _view[handle].Clear();
-            _nextView[handle].Clear();
-            _movedOut[handle].Reset();
-            _enteredOut[handle].Reset();
-            _leftOut[handle].Reset();
-            _grid.Remove(_grid.IdOf(handle));
+            _viewers[handle].Clear();
+            _grid.Remove(_seen[handle].Player);
+            _seen[handle] = default;
         }
         _departures.Clear();
-        Array.Clear(_moved, 0, capacity);
+        var slots = _slots;
+        var capacity = Math.Min(_grid.HandleCapacity, slots.Length);
+        for (var i = 0; i < capacity; i++) slots[i].Moved = false;
         return _batches;
-    }
-
-    /// <summary>One viewer's part of the tick: diff the new view against the old and fill the viewer's batch.</summary>
-    private void Update(int viewer, List<int> candidates)
-    {
-        if (_departed[viewer]) return;
-        var old = _view[viewer];
-        var next = _nextView[viewer];
-        var moved = _movedOut[viewer];
-        var entered = _enteredOut[viewer];
-        var left = _leftOut[viewer];
-        next.Clear();
-        moved.Reset();
-        entered.Reset();
-        left.Reset();
-
-        // Old view marked with `stamp`; those found again are re-marked `stamp + 1`; the rest have left.
-        _stamp += 2;
-        var stamp = _stamp;
-        var mark = _mark;
-        var departed = _departed;
-        for (var i = 0; i < old.Count; i++) mark[old[i]] = stamp;
-        for (var i = 0; i < candidates.Count; i++)
-        {
-            var other = candidates[i];
-            if (other == viewer || departed[other]) continue;
-            next.Add(other);
-            if (mark[other] == stamp)
-            {
-                mark[other] = stamp + 1;
-                if (_moved[other]) moved.Add(new Seen(_grid.IdOf(other), _grid.PositionOf(other)));
-            }
-            else
-            {
-                entered.Add(new Seen(_grid.IdOf(other), _grid.PositionOf(other)));
-            }
-        }
-        for (var i = 0; i < old.Count; i++)
-        {
-            if (mark[old[i]] == stamp) left.Add(_grid.IdOf(old[i]));
-        }
-
-        _view[viewer] = next;
-        _nextView[viewer] = old;
-        if (moved.Count + entered.Count + left.Count > 0)
-            _batches.Add(new ViewUpdate(_grid.IdOf(viewer), moved, entered, left));
-    }
-
-    private sealed class TickVisitor(InterestManager owner) : INeighbourVisitor
-    {
-        public void Visit(int handle, List<int> neighbours) => owner.Update(handle, neighbours);
     }
 
     public void CopyViewTo(PlayerId viewer, List<PlayerId> into)
     {
         ArgumentNullException.ThrowIfNull(into);
-        if (!_grid.TryGetHandle(viewer, out var handle) || _departed[handle]) return;
-        foreach (var other in _view[handle]) into.Add(_grid.IdOf(other));
+        if (!_grid.TryGetHandle(viewer, out var handle) || _slots[handle].Departed) return;
+        foreach (var other in _viewers[handle].View) into.Add(_seen[other].Player);
+    }
+
+    /// <summary>One viewer's part of the tick: diff the new view against the old and fill the viewer's batch.</summary>
+    private void Update(int viewer, List<int> candidates)
+    {
+        var slots = _slots;
+        if (slots[viewer].Departed) return;
+        var seen = _snapshot;
+        var state = _viewers[viewer];
+        var old = state.View;
+        var next = state.Next;
+        var moved = state.Moved;
+        var entered = state.Entered;
+        var left = state.Left;
+        next.Clear();
+        moved.Reset(seen);
+        entered.Reset(seen);
+        left.Reset();
+
+        // Old view marked with `stamp`; those found again are re-marked `stamp + 1`; the rest have left.
+        _stamp += 2;
+        var stamp = _stamp;
+        for (var i = 0; i < old.Count; i++) slots[old[i]].Mark = stamp;
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var other = candidates[i];
+            if (other == viewer) continue;
+            ref var slot = ref slots[other];
+            if (slot.Departed) continue;
+            next.Add(other);
+            if (slot.Mark == stamp)
+            {
+                slot.Mark = stamp + 1;
+                if (slot.Moved) moved.Add(other);
+            }
+            else
+            {
+                entered.Add(other);
+            }
+        }
+        for (var i = 0; i < old.Count; i++)
+        {
+            if (slots[old[i]].Mark == stamp) left.Add(seen[old[i]].Player);
+        }
+
+        state.View = next;
+        state.Next = old;
+        if (moved.Count + entered.Count + left.Count > 0)
+            _batches.Add(new ViewUpdate(seen[viewer].Player, moved, entered, left));
     }
 
     private void MoveHandle(int handle, Vec3 position)
     {
-        if (_grid.PositionOf(handle) == position) return;
+        if (_seen[handle].Position == position) return;
         _grid.MoveHandle(handle, position);
-        _moved[handle] = true;
+        _seen[handle] = _seen[handle] with { Position = position };
+        _slots[handle].Moved = true;
     }
 
     private void EnsureCapacity(int needed)
     {
-        var size = _moved.Length;
+        var size = _slots.Length;
         if (needed <= size) return;
         var grown = Math.Max(needed, size * 2);
-        Array.Resize(ref _moved, grown);
-        Array.Resize(ref _departed, grown);
-        Array.Resize(ref _mark, grown);
-        Array.Resize(ref _view, grown);
-        Array.Resize(ref _nextView, grown);
-        Array.Resize(ref _movedOut, grown);
-        Array.Resize(ref _enteredOut, grown);
-        Array.Resize(ref _leftOut, grown);
-        for (var i = size; i < grown; i++)
+        Array.Resize(ref _slots, grown);
+        Array.Resize(ref _seen, grown);
+        Array.Resize(ref _viewers, grown);
+        for (var i = size; i < grown; i++) _viewers[i] = new Viewer();
+    }
+
+    private struct Slot
+    {
+        /// <summary>Diff stamp (see <see cref="Update"/>).</summary>
+        public long Mark;
+
+        /// <summary>Moved since the last tick.</summary>
+        public bool Moved;
+
+        /// <summary>Left since the last tick; still in the grid until the tick.</summary>
+        public bool Departed;
+    }
+
+    /// <summary>A viewer's current view (grid handles) and its reusable batch buffers.</summary>
+    private sealed class Viewer
+    {
+        public List<int> View = new();
+        public List<int> Next = new();
+        public readonly SeenList Moved = new();
+        public readonly SeenList Entered = new();
+        public readonly ReusableList<PlayerId> Left = new();
+
+        public void Clear()
         {
-            _view[i] = new List<int>();
-            _nextView[i] = new List<int>();
-            _movedOut[i] = new ReusableList<Seen>();
-            _enteredOut[i] = new ReusableList<Seen>();
-            _leftOut[i] = new ReusableList<PlayerId>();
+            View.Clear();
+            Next.Clear();
+            Moved.Reset([]);
+            Entered.Reset([]);
+            Left.Reset();
         }
+    }
+
+    private sealed class TickVisitor(InterestManager owner) : INeighbourVisitor
+    {
+        public void Visit(int handle, List<int> neighbours) => owner.Update(handle, neighbours);
     }
 }

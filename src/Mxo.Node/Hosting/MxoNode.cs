@@ -117,7 +117,7 @@ public static class MxoNode
                 accounts.PasswordAlgorithm, accounts.PasswordIterations);
         if (node.HostsEdge) app.UseEdgeHttp();
         app.MapHealth();
-        if (node.HostsEdge) app.MapAuth().MapPlayerSocket();
+        if (node.HostsEdge) app.MapAuth().MapPlayerSocket().MapWorld();
 
         if (node.Dev)
             log.LogWarning("DEV MODE (--dev): the 'hello' stand-in identity is enabled; never expose this node beyond your machine");

@@ -104,7 +104,8 @@ public static class DistrictReplies
         [property: ProtoMember(1)] DistrictId District,
         [property: ProtoMember(2)] PlayerId PlayerId,
         [property: ProtoMember(3)] string CommandId,
-        Occupant[] Occupants) : IMxoMessage
+        Occupant[] Occupants,
+        [property: ProtoMember(5)] World.WorldEnvironment? Environment = null) : IMxoMessage
     {
         /// <summary>Everyone present at the moment of joining, the joiner excluded.</summary>
         [ProtoMember(4)]

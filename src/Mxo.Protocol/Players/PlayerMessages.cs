@@ -123,12 +123,14 @@ public static class PlayerReplies
     [ProtoContract(SkipConstructor = true)]
     public sealed record Attached([property: ProtoMember(1)] CharacterSheet Character) : IMxoMessage;
 
+    /// <summary><see cref="Environment"/>: the district's time and weather, when it knows them (sent after "entered").</summary>
     [ProtoContract(SkipConstructor = true)]
     public sealed record EnteredDistrict(
         [property: ProtoMember(1)] string CommandId,
         [property: ProtoMember(2)] DistrictId District,
         [property: ProtoMember(3)] Vec3 Position,
-        Occupant[] Occupants) : IMxoMessage
+        Occupant[] Occupants,
+        [property: ProtoMember(5)] World.WorldEnvironment? Environment = null) : IMxoMessage
     {
         [ProtoMember(4)]
         public Occupant[] Occupants { get => _occupants ?? []; init => _occupants = value; }
