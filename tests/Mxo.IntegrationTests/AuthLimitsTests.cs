@@ -94,4 +94,15 @@ public sealed class AuthRateLimitTests
         for (var i = 0; i < 10; i++)
             (await api.GetAsync("/health/live")).AssertStatus(HttpStatusCode.OK);
     }
+
+    [Fact]
+    public async Task A_dev_node_does_not_limit_this_machine_by_address()
+    {
+        var (node, data) = await AuthNodes.StartAsync("--dev", "--Mxo:Security:RateLimit:PerMinute=3", "--Mxo:Security:RateLimit:PerHour=1000");
+        using var dataScope = data;
+        await using var nodeScope = node;
+        using var api = new AuthClient(node.Http);
+        for (var i = 0; i < 10; i++)
+            (await api.GetAsync("/auth/validate")).AssertError(HttpStatusCode.Unauthorized, "missing_token");
+    }
 }

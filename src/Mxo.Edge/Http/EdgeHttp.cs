@@ -71,7 +71,7 @@ public static class EdgeHttp
                 return new ValueTask(ApiError.Write(context.HttpContext, StatusCodes.Status429TooManyRequests, HttpErrors.RateLimited,
                     "too many requests; slow down", retryAfter));
             };
-            if (RequestLimiter(security.RateLimit) is { } global)
+            if (RequestLimiter(security.RateLimit, exemptLoopback: devMode) is { } global)
                 limiter.GlobalLimiter = global;
         });
         return services;
@@ -82,7 +82,11 @@ public static class EdgeHttp
     /// socket's <c>bearer.</c> subprotocol): <c>PerMinute</c> in a fixed one-minute window and <c>PerHour</c> in a
     /// one-hour window, every HTTP request (the <c>/ws</c> upgrade included) except <c>/health/*</c>. Null when both are 0.
     /// </summary>
-    private static PartitionedRateLimiter<HttpContext>? RequestLimiter(RateLimitOptions options)
+    /// <param name="exemptLoopback">
+    /// --dev only: requests from this machine skip the per-address limits, so a bot swarm on a laptop is not throttled
+    /// as one client. Per-account limits still apply.
+    /// </param>
+    private static PartitionedRateLimiter<HttpContext>? RequestLimiter(RateLimitOptions options, bool exemptLoopback)
     {
         var byAddress = new List<PartitionedRateLimiter<HttpContext>>(2);
         var byAccount = new List<PartitionedRateLimiter<HttpContext>>(2);
@@ -90,7 +94,7 @@ public static class EdgeHttp
         {
             if (limit <= 0) continue;
             byAddress.Add(PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                IsExempt(context)
+                IsExempt(context) || (exemptLoopback && context.Connection.RemoteIpAddress is { } ip && System.Net.IPAddress.IsLoopback(ip))
                     ? RateLimitPartition.GetNoLimiter("")
                     : RateLimitPartition.GetFixedWindowLimiter("a:" + ClientAddress.Of(context), _ => Window(limit, window))));
             byAccount.Add(PartitionedRateLimiter.Create<HttpContext, string>(context =>

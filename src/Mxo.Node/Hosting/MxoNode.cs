@@ -120,7 +120,8 @@ public static class MxoNode
         if (node.HostsEdge) app.MapAuth().MapPlayerSocket().MapWorld();
 
         if (node.Dev)
-            log.LogWarning("DEV MODE (--dev): the 'hello' stand-in identity is enabled; never expose this node beyond your machine");
+            log.LogWarning("DEV MODE (--dev): the 'hello' stand-in identity and sockets without a token are accepted, and " +
+                "requests from this machine skip the per-address rate limits; never expose this node beyond your machine");
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             log.LogInformation("MXO node up: roles [{Roles}], cluster {System}@{Host}:{Port}, seeds [{Seeds}]",
