@@ -86,4 +86,59 @@ public sealed class TwoNodeClusterTests
         Assert.Equal("Dodge this.", Frames.Data(await a.ExpectTypeAsync("chat")).GetProperty("text").GetString());
         await b.ExpectTypeAsync("ack", sayId);
     }
+
+    private static async Task<HashSet<string>> DistrictsOn(TestNode node)
+    {
+        var region = ClusterSharding.Get(node.System).ShardRegion("district");
+        var state = await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, TimeSpan.FromSeconds(5));
+        return state.Shards.SelectMany(s => s.EntityIds).ToHashSet();
+    }
+
+    [Fact]
+    public async Task Walking_across_an_edge_hands_over_between_districts_on_different_nodes()
+    {
+        using var data = new TempData();
+        string[] fast = ["--Mxo:World:MaxSpeed=2000"];
+        await using var a = await TestNode.StartAsync([.. data.SqliteArgs, .. fast, "--dev", "--roles", "world,edge"]);
+        await using var b = await TestNode.StartAsync([.. data.SqliteArgs, .. fast, "--roles", "world", "--seeds", a.Address]);
+        await AwaitMembers(a, 2);
+
+        // Wait until both nodes' district regions are known to the coordinator, then start every district: the
+        // least-shard allocation spreads them over both nodes.
+        var region = ClusterSharding.Get(a.System).ShardRegion("district");
+        var deadline = DateTime.UtcNow + TestClient.DefaultTimeout;
+        while ((await region.Ask<ClusterShardingStats>(new GetClusterShardingStats(TimeSpan.FromSeconds(3)), TimeSpan.FromSeconds(5))).Regions.Count < 2)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "node b's district region never registered");
+            await Task.Delay(200);
+        }
+        foreach (var id in new[] { "richland", "westview", "international", "downtown" })
+            await region.Ask<Mxo.Protocol.Districts.DistrictReplies.Status>(
+                new Mxo.Protocol.Districts.DistrictCommands.GetStatus(new Mxo.Protocol.DistrictId(id)), TimeSpan.FromSeconds(10));
+        var onA = await DistrictsOn(a);
+        var onB = await DistrictsOn(b);
+
+        // Adjacent pairs along x: the edge between them and a point just either side.
+        (string West, string East, double EdgeX)[] pairs = [("richland", "westview", -1000), ("westview", "international", 0), ("international", "downtown", 1000)];
+        var pair = pairs.FirstOrDefault(p => onA.Contains(p.West) != onA.Contains(p.East) && (onA.Contains(p.West) || onB.Contains(p.West)));
+        Assert.True(pair.West is not null, $"no adjacent districts on different nodes: a has [{string.Join(",", onA)}], b has [{string.Join(",", onB)}]");
+
+        var name = "walker" + Guid.NewGuid().ToString("N")[..6];
+        await using var client = await TestClient.ConnectAsync(a.Ws);
+        await client.HelloAsync(name);
+        await client.EnterAsync(pair.West);
+        await client.MoveAsync(pair.EdgeX - 5, 0, 0);
+        var ping = await client.SendAsync("ping");
+        await client.ExpectTypeAsync("pong", ping);
+        await client.MoveAsync(pair.EdgeX + 5, 0, 0);
+        var entered = await client.ExpectAsync(f => Frames.Type(f) == "entered", what: "hand-over to " + pair.East);
+        Assert.Equal(pair.East, Frames.Data(entered).GetProperty("district").GetString());
+
+        // The hand-over is durable: a fresh connection finds the character on the east side.
+        await client.CloseAsync();
+        await using var again = await TestClient.ConnectAsync(a.Ws);
+        var player = Frames.Data(await again.HelloAsync(name)).GetProperty("player");
+        Assert.Equal(pair.East, player.GetProperty("district").GetString());
+        Assert.Equal((pair.EdgeX + 5, 0.0, 0.0), Frames.Position(player.GetProperty("position")));
+    }
 }
