@@ -120,9 +120,6 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
                 Send(ServerFrames.Error(ErrorCodes.Timeout, "the world did not answer in time; retry with the same id", Complete(t.CommandId)));
         });
 
-        Receive<SessionPushes.OccupantEntered>(p => Send(ServerFrames.OccupantEntered(p)));
-        Receive<SessionPushes.OccupantLeft>(p => Send(ServerFrames.OccupantLeft(p)));
-        Receive<SessionPushes.OccupantMoved>(p => Send(ServerFrames.Moved(p)));
         Receive<SessionPushes.ChatLine>(p => Send(ServerFrames.Chat(p)));
         Receive<SessionPushes.ViewUpdate>(v =>
         {

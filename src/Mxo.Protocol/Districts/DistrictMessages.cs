@@ -196,22 +196,6 @@ public sealed record Seen(
 
 public static class SessionPushes
 {
-    [ProtoContract(SkipConstructor = true)]
-    public sealed record OccupantEntered(
-        [property: ProtoMember(1)] DistrictId District,
-        [property: ProtoMember(2)] Occupant Occupant) : ISessionPush;
-
-    [ProtoContract(SkipConstructor = true)]
-    public sealed record OccupantLeft(
-        [property: ProtoMember(1)] DistrictId District,
-        [property: ProtoMember(2)] PlayerId PlayerId) : ISessionPush;
-
-    [ProtoContract(SkipConstructor = true)]
-    public sealed record OccupantMoved(
-        [property: ProtoMember(1)] DistrictId District,
-        [property: ProtoMember(2)] PlayerId PlayerId,
-        [property: ProtoMember(3)] Vec3 Position) : ISessionPush;
-
     /// <summary>
     /// One tick's news for one viewer: who came into view (within the interest radius), who moved among those in
     /// view, who left view. Clients apply Left, then Entered, then Moved.

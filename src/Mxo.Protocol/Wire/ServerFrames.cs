@@ -33,26 +33,6 @@ public static class ServerFrames
         w.WriteEndArray();
     });
 
-    public static byte[] OccupantEntered(SessionPushes.OccupantEntered p) => Frame("occupant_entered", null, w =>
-    {
-        w.WriteString("district", p.District.Value);
-        w.WritePropertyName("occupant");
-        WriteOccupant(w, p.Occupant);
-    });
-
-    public static byte[] OccupantLeft(SessionPushes.OccupantLeft p) => Frame("occupant_left", null, w =>
-    {
-        w.WriteString("district", p.District.Value);
-        w.WriteString("id", p.PlayerId.Value);
-    });
-
-    public static byte[] Moved(SessionPushes.OccupantMoved p) => Frame("moved", null, w =>
-    {
-        w.WriteString("district", p.District.Value);
-        w.WriteString("id", p.PlayerId.Value);
-        WritePosition(w, "position", p.Position);
-    });
-
     public static byte[] Chat(SessionPushes.ChatLine p) => Frame("chat", null, w =>
     {
         w.WriteString("district", p.District.Value);
