@@ -176,12 +176,12 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
             case TextFrame text:
                 var (request, error) = ClientFrameParser.Parse(text.Utf8);
                 if (error is not null) Send(ServerFrames.Error(error));
-                else Handle(request!);
+                else Handle(request!, text.ReceivedAtMs > 0 ? text.ReceivedAtMs : Environment.TickCount64);
                 return;
         }
     }
 
-    private void Handle(ClientRequest request)
+    private void Handle(ClientRequest request, long receivedAtMs)
     {
         if (request is PingRequest)
         {
@@ -214,7 +214,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
                     Send(ServerFrames.Error(ErrorCodes.NotInDistrict, "enter a district first", move.Id));
                 else
                     // Speed is judged on when the server received the move, never on the client's word.
-                    _players.Tell(new PlayerCommands.Move(player, move.Position, Environment.TickCount64));
+                    _players.Tell(new PlayerCommands.Move(player, move.Position, receivedAtMs));
                 return;
             case TeleportRequest teleport:
                 if (Begin(teleport.Id) is { } teleportId)

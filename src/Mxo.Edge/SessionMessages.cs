@@ -10,7 +10,9 @@ public static class SessionProtocol
 
     /// <summary>What the socket reader produced.</summary>
     public abstract record Inbound;
-    public sealed record TextFrame(ReadOnlyMemory<byte> Utf8) : Inbound;
+    /// <param name="ReceivedAtMs">When the reader took the frame off the socket (Environment.TickCount64): movement speed
+    /// is judged on this, so frames that queue up behind a busy session do not look bunched.</param>
+    public sealed record TextFrame(ReadOnlyMemory<byte> Utf8, long ReceivedAtMs = 0) : Inbound;
     public sealed record FrameTooBig(int Limit) : Inbound;
     public sealed record BinaryFrame : Inbound;
 

@@ -131,7 +131,7 @@ public sealed class WebSocketConnection
                     return (true, new FrameTooBig(_maxFrameBytes));
                 writer.Write(rented.AsSpan(0, result.Count));
                 if (result.EndOfMessage)
-                    return (false, new TextFrame(writer.WrittenMemory));
+                    return (false, new TextFrame(writer.WrittenMemory, Environment.TickCount64));
             }
         }
         finally

@@ -11,6 +11,9 @@ public sealed class NodeStartupTests
     [InlineData(new[] { "--roles", "world,arena" }, "Mxo:Roles")]
     [InlineData(new[] { "--Mxo:World:SnapshotEvery=0" }, "SnapshotEvery must be at least 1")]
     [InlineData(new[] { "--Mxo:Edge:OutboundBuffer=0" }, "OutboundBuffer must be at least 1")]
+    [InlineData(new[] { "--Mxo:World:InterestRadius=0" }, "InterestRadius must be at least 1")]
+    [InlineData(new[] { "--Mxo:World:DistrictCapacity=0" }, "DistrictCapacity must be at least 1")]
+    [InlineData(new[] { "--Mxo:WorldClock:TickInterval=00:00:00" }, "Mxo:WorldClock")]
     [InlineData(new[] { "--persistence", "oracle" }, "Unknown Mxo:Persistence:Provider 'oracle'")]
     [InlineData(new[] { "--persistence", "postgresql" }, "ConnectionString is required")]
     [InlineData(new[] { "--roles", "edge" }, "Mxo:Jwt:SigningKey")]
@@ -19,5 +22,37 @@ public sealed class NodeStartupTests
     {
         var e = Assert.Throws<InvalidOperationException>(() => MxoNode.Build(args));
         Assert.Contains(message, e.Message);
+    }
+}
+
+public sealed class WorldMapStartupTests
+{
+    [Fact]
+    public void A_map_with_overlapping_districts_stops_the_node_and_says_which()
+    {
+        var shipped = File.ReadAllText(Mxo.Protocol.World.WorldMap.DefaultPath);
+        // Westview reaches 500 units into Richland.
+        var broken = shipped.Replace("\"bounds\": { \"minX\": -1000, \"minZ\": -1000, \"maxX\": 0, \"maxZ\": 1000 }",
+            "\"bounds\": { \"minX\": -1500, \"minZ\": -1000, \"maxX\": 0, \"maxZ\": 1000 }");
+        Assert.NotEqual(shipped, broken);
+        var path = Path.Combine(Path.GetTempPath(), $"mxo-map-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, broken);
+        try
+        {
+            var e = Assert.ThrowsAny<InvalidOperationException>(() => MxoNode.Build(["--Mxo:World:MapFile=" + path]));
+            Assert.Contains("richland", e.Message);
+            Assert.Contains("westview", e.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void A_missing_map_file_stops_the_node()
+    {
+        var e = Assert.ThrowsAny<InvalidOperationException>(() => MxoNode.Build(["--Mxo:World:MapFile=/nonexistent/districts.json"]));
+        Assert.Contains("districts.json", e.Message);
     }
 }

@@ -27,6 +27,7 @@ public sealed class DistrictEntity : ReceivePersistentActor, IWithTimers
     private readonly WorldSettings _settings;
     private readonly DistrictData _data;
     private readonly IActorRef? _clock;
+    private readonly string[] _others;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<PlayerId, Presence> _present = new();
     private readonly InterestManager _interest;
@@ -40,6 +41,7 @@ public sealed class DistrictEntity : ReceivePersistentActor, IWithTimers
         _settings = settings;
         _data = map.Find(new DistrictId(entityId)) ?? throw new ArgumentException($"no district '{entityId}' in the world map", nameof(entityId));
         _clock = clock;
+        _others = map.All.Where(d => d.Id != _data.Id).Select(d => d.Id.Value).ToArray();
         _interest = new InterestManager(settings.InterestRadius);
         _state = DistrictState.Empty(new DistrictId(entityId));
         PersistenceId = "district-" + entityId;
@@ -65,8 +67,10 @@ public sealed class DistrictEntity : ReceivePersistentActor, IWithTimers
         Command<Tick>(_ => HandleTick());
         Command<WorldClockEvents.EnvironmentChanged>(e =>
         {
+            // Re-subscribing is answered with the current environment: news only when the phase or weather changed.
+            var news = _environment is not { } current || current.Phase != e.Environment.Phase || current.Weather != e.Environment.Weather;
             _environment = e.Environment;
-            Broadcast(new SessionPushes.Environment(_state.District, e.Environment));
+            if (news) Broadcast(new SessionPushes.Environment(_state.District, e.Environment));
         });
         Command<WorldEnvironment>(e =>
         {
@@ -140,8 +144,7 @@ public sealed class DistrictEntity : ReceivePersistentActor, IWithTimers
             Admit();
     }
 
-    private IEnumerable<string> Alternatives() =>
-        new[] { "richland", "westview", "international", "downtown" }.Where(d => d != _state.District.Value);
+    private IEnumerable<string> Alternatives() => _others;
 
     private void HandleLeave(DistrictCommands.Leave cmd)
     {

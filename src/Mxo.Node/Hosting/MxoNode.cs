@@ -65,6 +65,8 @@ public static class MxoNode
         var map = WorldMap.Load(mapPath);
         if (world.DistrictCapacity is { } capacity) map = map.WithCapacity(null, capacity);
         var clock = builder.Configuration.GetSection("Mxo:WorldClock").Get<WorldClockSettings>() ?? new WorldClockSettings();
+        if (clock.Problems() is { Count: > 0 } clockProblems)
+            throw new InvalidOperationException("Mxo:WorldClock: " + string.Join("; ", clockProblems));
         var persistence = node.HostsWorld ? PersistenceSetup.From(node.Persistence, Environment.CurrentDirectory) : null;
 
         builder.WebHost.UseUrls(node.EdgeUrl);
@@ -164,6 +166,14 @@ public static class MxoNode
         if (world.PlayerIdleTimeout <= TimeSpan.Zero) problems.Add("Mxo:World:PlayerIdleTimeout must be positive");
         if (world.EnterTimeout <= TimeSpan.Zero) problems.Add("Mxo:World:EnterTimeout must be positive");
         if (world.MaxShards < 1) problems.Add("Mxo:World:MaxShards must be at least 1");
+        if (world.TickInterval <= TimeSpan.Zero) problems.Add("Mxo:World:TickInterval must be positive");
+        if (!(world.InterestRadius >= 1)) problems.Add("Mxo:World:InterestRadius must be at least 1");
+        if (world.DistrictCapacity is < 1) problems.Add("Mxo:World:DistrictCapacity must be at least 1 when set");
+        if (!(world.MaxSpeed > 0)) problems.Add("Mxo:World:MaxSpeed must be positive");
+        if (world.MovementJitter < TimeSpan.Zero) problems.Add("Mxo:World:MovementJitter must not be negative");
+        if (world.JackOutDuration <= TimeSpan.Zero) problems.Add("Mxo:World:JackOutDuration must be positive");
+        if (!(world.HardlineUnlockRadius >= 0)) problems.Add("Mxo:World:HardlineUnlockRadius must not be negative");
+        if (!(world.InteractionReach > 0)) problems.Add("Mxo:World:InteractionReach must be positive");
         if (edge.InboundBuffer < 1) problems.Add("Mxo:Edge:InboundBuffer must be at least 1");
         if (edge.OutboundBuffer < 1) problems.Add("Mxo:Edge:OutboundBuffer must be at least 1");
         if (edge.MaxInFlight < 1) problems.Add("Mxo:Edge:MaxInFlight must be at least 1");
