@@ -11,7 +11,8 @@ namespace Mxo.Actors.World;
 /// exceeds <see cref="MaxSpeed"/>, sends at least every <see cref="MaxSendInterval"/> while it moves, and whose packets
 /// reach the server between 0 and <see cref="JitterAllowance"/> after it sent them, is never refused. A client that keeps
 /// moving faster than <see cref="MaxSpeed"/> by e units/s is refused after at most <see cref="BudgetCapacity"/> / e
-/// seconds of server time (the defaults: 9 units, so 30 units/s is refused within 0.9 s, 25 units/s within 1.8 s).
+/// seconds of server time plus one packet (the defaults: 9 units, so 30 units/s is refused within 0.9 s, 25 units/s
+/// within 1.8 s), and a single jump longer than 9 units is always refused.
 /// </remarks>
 public sealed record MovementSettings
 {

@@ -110,17 +110,21 @@ public sealed class GridTests
                 }
                 Assert.Equal(model.Count, grid.Count);
 
-                // The whole-grid pass gives every player the same answer as its own query would.
-                var allRadius = round % 3 == 0 ? cellSize : rng.NextDouble() * cellSize * 2.5;
-                var collector = new Collector(grid);
-                grid.QueryAll(allRadius, collector);
-                Assert.Equal(model.Count, collector.Seen.Count);
-                foreach (var (id, p) in model)
+                // Every fourth round: the whole-grid pass gives every player the same answer as its own query would.
+                if (round % 4 == 0)
                 {
-                    var expected = AllPairs(model, p, allRadius);
-                    if (!expected.SetEquals(collector.Seen[id]))
-                        Assert.Fail($"seed {seed} world {world} round {round}: QueryAll around {id} at {p} r={allRadius} differs");
+                    var allRadius = round % 8 == 0 ? cellSize : rng.NextDouble() * cellSize * 2.5;
+                    var collector = new Collector(grid);
+                    grid.QueryAll(allRadius, collector);
+                    Assert.Equal(model.Count, collector.Seen.Count);
+                    foreach (var (id, p) in model)
+                    {
+                        var expected = AllPairs(model, p, allRadius);
+                        if (!expected.SetEquals(collector.Seen[id]))
+                            Assert.Fail($"seed {seed} world {world} round {round}: QueryAll around {id} at {p} r={allRadius} differs");
+                    }
                 }
+
 
                 for (var q = 0; q < 25; q++)
                 {

@@ -221,7 +221,7 @@ public sealed class InterestManagerTests
                 Apply(m => Assert.True(m.Join(id, at)), m => m.Join(id, at));
             }
 
-            for (var tick = 0; tick < 25; tick++)
+            for (var tick = 0; tick < 20; tick++)
             {
                 foreach (var id in ids.ToList())
                 {
