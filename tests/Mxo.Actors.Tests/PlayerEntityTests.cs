@@ -229,6 +229,17 @@ public sealed class PlayerEntityTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(Neo, _districts.ExpectMsg<DistrictCommands.Depart>().PlayerId);
     }
 
+    /// <summary>Walks west at 20 u/s (5 units every 250 ms of edge time) from x = 1500 to x = 995: International begins below 1000.</summary>
+    private void WalkWestPastDowntownsEdge(IActorRef player)
+    {
+        var at = 100_000L;
+        for (var x = 1495; x >= 995; x -= 5)
+        {
+            at += 250;
+            player.Tell(new PlayerCommands.Move(Neo, new Vec3(x, 0, 0), at), _session.Ref);
+        }
+    }
+
     private IActorRef StartPlayer(WorldSettings settings) => Sys.ActorOf(PlayerEntity.PropsFor("neo", settings, ActorTestConfig.Map, _districts.Ref));
 
     [Fact]
@@ -252,13 +263,7 @@ public sealed class PlayerEntityTests : Akka.TestKit.Xunit2.TestKit
     {
         var player = StartPlayer();
         AttachAndEnter(player);
-        // Walk west at 20 u/s (5 units every 250 ms of edge time) from x = 1500 to x = 995 (International begins below 1000).
-        var at = 100_000L;
-        for (var x = 1495; x >= 995; x -= 5)
-        {
-            at += 250;
-            player.Tell(new PlayerCommands.Move(Neo, new Vec3(x, 0, 0), at), _session.Ref);
-        }
+        WalkWestPastDowntownsEdge(player);
         var join = _districts.FishForMessage<DistrictCommands.Join>(_ => true);
         Assert.Equal((new DistrictId("international"), new Vec3(995, 0, 0)), (join.District, join.Position));
         _districts.Reply(new DistrictReplies.Joined(join.District, Neo, join.CommandId, []));
@@ -278,12 +283,7 @@ public sealed class PlayerEntityTests : Akka.TestKit.Xunit2.TestKit
     {
         var player = StartPlayer();
         AttachAndEnter(player);
-        var at = 100_000L;
-        for (var x = 1495; x >= 995; x -= 5)
-        {
-            at += 250;
-            player.Tell(new PlayerCommands.Move(Neo, new Vec3(x, 0, 0), at), _session.Ref);
-        }
+        WalkWestPastDowntownsEdge(player);
         var join = _districts.FishForMessage<DistrictCommands.Join>(_ => true);
         _districts.Reply(new DistrictReplies.JoinRefused(join.District, Neo, join.CommandId, ErrorCodes.DistrictFull, "International is full"));
         var corrected = _session.FishForMessage<PlayerReplies.PositionCorrected>(_ => true);
