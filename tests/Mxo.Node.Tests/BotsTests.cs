@@ -1,6 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Mxo.Node.Bots;
 using Xunit;
 
@@ -23,6 +31,41 @@ public class BotsTests
         Assert.Equal("bot", options.NamePrefix);
         Assert.Null(options.Ramp);
         Assert.Equal(10, options.ConnectBatchSize);
+        Assert.False(options.Hello);
+        Assert.Null(options.HttpUrl);
+        Assert.Equal(new Uri("http://127.0.0.1:5080/"), options.HttpBaseUrl);
+        Assert.Null(options.Password);
+        Assert.Null(options.RunTag);
+        Assert.Equal(0.8, options.RefreshFraction);
+    }
+
+    [Fact]
+    public void The_account_options_are_parsed()
+    {
+        string[] args = ["--http", "https://api.example.com:8443", "--password=s3cret-pass word", "--run-tag", "Ab12", "--hello"];
+        Assert.True(BotsCommand.TryParse(args, out var options, out var error), error);
+        Assert.Equal(new Uri("https://api.example.com:8443/"), options.HttpBaseUrl);
+        Assert.Equal("s3cret-pass word", options.Password);
+        Assert.Equal("Ab12", options.RunTag);
+        Assert.True(options.Hello);
+
+        Assert.True(BotsCommand.TryParse(["--hello", "--count", "3"], out options, out error), error); // a flag takes no value
+        Assert.True(options.Hello);
+        Assert.Equal(3, options.Count);
+        Assert.True(BotsCommand.TryParse(["--hello=false"], out options, out error), error);
+        Assert.False(options.Hello);
+    }
+
+    [Theory]
+    [InlineData("ws://127.0.0.1:5080/ws", "http://127.0.0.1:5080/")]
+    [InlineData("ws://10.0.0.5:6000/some/path?x=1", "http://10.0.0.5:6000/")]
+    [InlineData("wss://game.example.com/ws", "https://game.example.com/")]
+    [InlineData("wss://game.example.com:8443/ws", "https://game.example.com:8443/")]
+    [InlineData("ws://game.example.com/ws", "http://game.example.com/")]
+    public void The_http_url_is_derived_from_the_socket_url(string socket, string http)
+    {
+        Assert.True(BotsCommand.TryParse(["--url", socket], out var options, out var error), error);
+        Assert.Equal(new Uri(http), options.HttpBaseUrl);
     }
 
     [Fact]
@@ -64,6 +107,14 @@ public class BotsTests
     [InlineData("--name-prefix", "bad name")]
     [InlineData("--name-prefix", "waytoolongforacharacter")]
     [InlineData("--ramp", "-1s")]
+    [InlineData("--http", "ws://127.0.0.1:5080")]
+    [InlineData("--http", "/auth")]
+    [InlineData("--http")]
+    [InlineData("--password", "short")]
+    [InlineData("--password", "           ")]
+    [InlineData("--run-tag", "toolongtag")]
+    [InlineData("--run-tag", "a-b")]
+    [InlineData("--hello=maybe")]
     [InlineData("--bogus", "1")]
     [InlineData("stray")]
     public async Task A_bad_option_prints_usage_and_exits_2_without_connecting(params string[] args)
@@ -152,6 +203,45 @@ public class BotsTests
     }
 
     [Fact]
+    public async Task Without_a_server_the_hello_flow_fails_to_connect_without_http()
+    {
+        using var dead = new DeadPort();
+        using var output = new StringWriter();
+
+        var exit = await BotsCommand.RunAsync(
+            ["--hello", "--count", "2", "--url", $"ws://127.0.0.1:{dead.Port}/ws", "--duration", "1m"], output, CancellationToken.None);
+
+        var text = output.ToString();
+        Assert.Equal(1, exit);
+        Assert.Contains("[hello (dev, no accounts)]", text);
+        Assert.Contains("bots: 2 requested, 0 connected, 2 failed to connect", text);
+        Assert.DoesNotContain("http:", text);
+    }
+
+    [Fact]
+    public async Task An_unreachable_http_api_is_reported_per_endpoint_and_code()
+    {
+        using var deadHttp = new DeadPort();
+        using var output = new StringWriter();
+
+        // The swarm ends as soon as every bot has failed: the 1 minute is never waited for.
+        var exit = await BotsCommand.RunAsync(
+            ["--count", "3", "--url", "ws://127.0.0.1:1/ws", "--http", $"http://127.0.0.1:{deadHttp.Port}", "--duration", "1m"],
+            output, CancellationToken.None);
+
+        var text = output.ToString();
+        Assert.Equal(1, exit);
+        Assert.Contains($"[accounts via http://127.0.0.1:{deadHttp.Port}/]", text);
+        Assert.Contains("bots: 3 requested, 0 connected, 3 failed to connect, 0 disconnected early", text);
+        Assert.Contains("connect failures: register: connection_refused (", text);
+        Assert.Contains("http: 3 requests (register 3), 3 failed (register connection_refused x3)", text);
+        Assert.Contains("logins: 0 ok, latency n/a", text);
+        Assert.Contains("frames: 0 sent, 0 received", text);
+        Assert.Contains("errors: 0", text);
+        Assert.DoesNotContain("Exception", text);
+    }
+
+    [Fact]
     public async Task A_swarm_cancelled_before_it_starts_reports_every_bot_as_not_started()
     {
         using var dead = new DeadPort();
@@ -215,6 +305,140 @@ public class BotsTests
         Assert.Equal(1, (report with { Errors = 0, Connected = 0 }).ExitCode);
     }
 
+    [Fact]
+    public void The_summary_lists_http_requests_failures_and_login_latency()
+    {
+        var report = new BotReport
+        {
+            RunTag = "k3f9", Requested = 2, Connected = 2, FailedToConnect = 0, DisconnectedEarly = 0, NotStarted = 0,
+            ConnectFailures = new Dictionary<string, int>(), Disconnects = new Dictionary<string, int>(),
+            FramesSent = 4, FramesReceived = 4, ReceivedByType = new Dictionary<string, long> { ["welcome"] = 2, ["entered"] = 2 },
+            Said = 0, Acked = 0, Echoed = 0, EchoLatencyP50Ms = null, EchoLatencyP99Ms = null, EchoLatencyMaxMs = null,
+            Errors = 0, ErrorsByCode = new Dictionary<string, long>(), FirstErrors = [], Duration = TimeSpan.FromSeconds(2),
+            HttpRequests = new Dictionary<string, long> { ["refresh"] = 1, ["login"] = 5, ["register"] = 2, ["socket"] = 2, ["characters"] = 2 },
+            HttpFailures = new Dictionary<string, long> { ["login 429 rate_limited"] = 1 },
+            ExistingAccounts = 0,
+            Logins = 4, LoginLatencyP50Ms = 150.04, LoginLatencyP99Ms = 420.0, LoginLatencyMaxMs = 421.0,
+            TokenRefreshes = 1, TokensSent = 1, TokensAcked = 1,
+        };
+
+        var lines = report.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Contains("http: 12 requests (register 2, login 5, characters 2, socket 2, refresh 1), 1 failed (login 429 rate_limited x1)", lines);
+        Assert.Contains("logins: 4 ok, latency p50 150.0 ms, p99 420.0 ms, max 421.0 ms; tokens: 1 refreshed, 1 auth sent, 1 acked", lines);
+        Assert.Equal(0, report.ExitCode); // HTTP failures that were retried do not fail the run
+    }
+
+    [Fact]
+    public async Task Bots_register_log_in_create_their_character_open_the_socket_with_the_token_and_refresh_it()
+    {
+        await using var node = await FakeNode.StartAsync(tokenLifetime: TimeSpan.FromSeconds(1));
+        var swarm = new BotSwarm(new BotOptions
+        {
+            Count = 2, Url = node.SocketUrl, MoveHz = 0, ChatEvery = TimeSpan.Zero, Seed = 7, Password = "correct horse battery",
+        });
+        using var cts = new CancellationTokenSource();
+
+        var run = swarm.RunAsync(cts.Token);
+        await node.AuthAcked(2).WaitAsync(TimeSpan.FromSeconds(60)); // every bot renewed its token at least once
+        cts.Cancel();
+        var report = await run;
+
+        Assert.True(report.Connected == 2, report.ToString());
+        Assert.Equal(0, report.Errors);
+        Assert.Equal(0, report.HttpFailed);
+        Assert.Equal(2, report.HttpRequests["register"]);
+        Assert.Equal(4, report.HttpRequests["login"]);     // without a character, then with it
+        Assert.Equal(2, report.HttpRequests["characters"]); // created
+        Assert.True(report.TokenRefreshes >= 2, report.ToString());
+        Assert.True(report.TokensAcked >= 2, report.ToString());
+        Assert.Equal(4, report.Logins);
+        Assert.NotNull(report.LoginLatencyP99Ms);
+        Assert.Equal(2, report.Received("welcome"));
+        Assert.Equal(2, report.Received("entered"));
+        Assert.Equal(0, report.Acked); // auth acks are not chat acks
+        Assert.Equal(swarm.Names.Select(n => n.ToLowerInvariant()).Order(), node.Characters.Order());
+        Assert.All(node.SocketPlayers, p => Assert.Contains(p, swarm.Names.Select(n => n.ToLowerInvariant())));
+    }
+
+    [Fact]
+    public async Task A_second_run_with_the_same_run_tag_and_password_logs_straight_into_the_existing_characters()
+    {
+        await using var node = await FakeNode.StartAsync(tokenLifetime: TimeSpan.FromMinutes(15));
+        var options = new BotOptions
+        {
+            Count = 2, Url = node.SocketUrl, MoveHz = 50, ChatEvery = TimeSpan.Zero, RunTag = "again", Password = "correct horse battery",
+        };
+
+        for (var round = 1; round <= 2; round++)
+        {
+            using var cts = new CancellationTokenSource();
+            var run = new BotSwarm(options).RunAsync(cts.Token);
+            await node.Moved(2 * round).WaitAsync(TimeSpan.FromSeconds(60));
+            cts.Cancel();
+            var report = await run;
+
+            Assert.True(report.Connected == 2, report.ToString());
+            Assert.Equal(0, report.HttpFailed);
+            Assert.Equal(round == 1 ? 0 : 2, report.ExistingAccounts);
+            Assert.Equal(round == 1 ? 4 : 2, report.HttpRequests["login"]);
+            Assert.Equal(round == 1 ? 2 : 0, report.HttpRequests.GetValueOrDefault("characters"));
+        }
+    }
+
+    [Fact]
+    public async Task Refused_http_requests_and_upgrades_are_counted_by_status_and_code_and_retried_after_retry_after()
+    {
+        await using var node = await FakeNode.StartAsync(tokenLifetime: TimeSpan.FromMinutes(15), rateLimitFirstLogins: 2, rateLimitFirstSockets: 1);
+        var swarm = new BotSwarm(new BotOptions { Count = 1, Url = node.SocketUrl, MoveHz = 50, ChatEvery = TimeSpan.Zero });
+        using var cts = new CancellationTokenSource();
+
+        var run = swarm.RunAsync(cts.Token);
+        await node.Moved(1).WaitAsync(TimeSpan.FromSeconds(60));
+        cts.Cancel();
+        var report = await run;
+
+        Assert.True(report.Connected == 1, report.ToString());
+        Assert.Equal(new Dictionary<string, long> { ["login 429 rate_limited"] = 2, ["socket 429"] = 1 }, report.HttpFailures);
+        Assert.Equal(4, report.HttpRequests["login"]);
+        Assert.Contains("http: 8 requests (register 1, login 4, characters 1, socket 2), 3 failed (login 429 rate_limited x2, socket 429 x1)",
+            report.ToString());
+    }
+
+    [Fact]
+    public async Task A_refused_socket_upgrade_fails_the_bot_with_its_status()
+    {
+        await using var node = await FakeNode.StartAsync(tokenLifetime: TimeSpan.FromMinutes(15), refuseSockets: true);
+
+        var report = await new BotSwarm(new BotOptions { Count = 2, Url = node.SocketUrl }).RunAsync();
+
+        Assert.Equal(2, report.FailedToConnect);
+        Assert.Equal(new Dictionary<string, int> { ["socket upgrade refused: 401"] = 2 }, report.ConnectFailures);
+        Assert.Equal(new Dictionary<string, long> { ["socket 401"] = 2 }, report.HttpFailures);
+        Assert.Equal(2, report.HttpRequests["socket"]); // not retried
+    }
+
+    [Fact]
+    public async Task A_wrong_password_for_an_existing_account_fails_the_bot_with_the_http_code()
+    {
+        await using var node = await FakeNode.StartAsync(tokenLifetime: TimeSpan.FromMinutes(15));
+        var options = new BotOptions { Count = 1, Url = node.SocketUrl, MoveHz = 50, ChatEvery = TimeSpan.Zero, RunTag = "pw" };
+        using (var cts = new CancellationTokenSource())
+        {
+            var first = new BotSwarm(options with { Password = "first password" }).RunAsync(cts.Token);
+            await node.Moved(1).WaitAsync(TimeSpan.FromSeconds(60));
+            cts.Cancel();
+            Assert.Equal(1, (await first).Connected);
+        }
+
+        var report = await new BotSwarm(options with { Password = "other password" }).RunAsync();
+
+        Assert.Equal(1, report.FailedToConnect);
+        Assert.Equal(new Dictionary<string, int> { ["login: 401 invalid_credentials"] = 1 }, report.ConnectFailures);
+        Assert.Equal(new Dictionary<string, long> { ["login 401 invalid_credentials"] = 1 }, report.HttpFailures);
+        Assert.Equal(1, report.ExitCode);
+    }
+
     /// <summary>
     /// A loopback port that is bound but not listening, held until disposed: connections to it are refused, and no
     /// other test running in parallel can start a server on it.
@@ -228,5 +452,323 @@ public class BotsTests
         public int Port => ((IPEndPoint)_socket.LocalEndPoint!).Port;
 
         public void Dispose() => _socket.Dispose();
+    }
+
+    /// <summary>
+    /// A minimal stand-in for a node's HTTP API and socket (docs/protocol.md, "HTTP API" and "Opening the socket"):
+    /// accounts with a password and characters, opaque tokens, single-use refresh tokens, a socket that needs a bearer
+    /// token naming a character, sends <c>welcome</c> without an id, answers <c>enter</c> and acks <c>say</c> and
+    /// <c>auth</c>. Tests wait on its counters (<see cref="Entered"/>, <see cref="AuthAcked"/>), never on time.
+    /// </summary>
+    private sealed class FakeNode : IAsyncDisposable
+    {
+        private readonly object _gate = new();
+        private readonly TimeSpan _tokenLifetime;
+        private readonly Dictionary<string, (string Password, List<string> Characters)> _accounts = new(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, (string User, string? Character)> _tokens = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, (string User, string? Character)> _refreshTokens = new(StringComparer.Ordinal);
+        private readonly List<string> _socketPlayers = [];
+        private readonly HashSet<string> _authAckedPlayers = new(StringComparer.Ordinal);
+        private readonly List<(Func<bool> Done, TaskCompletionSource Signal)> _waiters = [];
+        private int _rateLimitLogins;
+        private int _rateLimitSockets;
+        private bool _refuseSockets;
+        private int _movedSockets;
+        private WebApplication _app = null!;
+
+        private FakeNode(TimeSpan tokenLifetime, int rateLimitFirstLogins)
+        {
+            _tokenLifetime = tokenLifetime;
+            _rateLimitLogins = rateLimitFirstLogins;
+        }
+
+        public Uri SocketUrl { get; private set; } = null!;
+
+        /// <summary>Every character created, lower-cased.</summary>
+        public IReadOnlyList<string> Characters
+        {
+            get { lock (_gate) return _accounts.Values.SelectMany(a => a.Characters).Select(c => c.ToLowerInvariant()).ToArray(); }
+        }
+
+        /// <summary>The player id of every socket opened.</summary>
+        public IReadOnlyList<string> SocketPlayers
+        {
+            get { lock (_gate) return _socketPlayers.ToArray(); }
+        }
+
+        /// <summary>
+        /// Completes once <paramref name="count"/> moves from different sockets have arrived (over the node's life). A
+        /// bot moves only once it is in its district, so by then it counts as connected.
+        /// </summary>
+        public Task Moved(int count) => When(() => _movedSockets >= count);
+
+        /// <summary>Completes once <paramref name="players"/> different players have had an <c>auth</c> frame acked.</summary>
+        public Task AuthAcked(int players) => When(() => _authAckedPlayers.Count >= players);
+
+        /// <param name="rateLimitFirstLogins">The first this many logins answer 429 rate_limited with Retry-After: 0.</param>
+        /// <param name="rateLimitFirstSockets">The first this many socket upgrades answer the same.</param>
+        /// <param name="refuseSockets">Every socket upgrade answers 401 invalid_signature.</param>
+        public static async Task<FakeNode> StartAsync(TimeSpan tokenLifetime, int rateLimitFirstLogins = 0, int rateLimitFirstSockets = 0,
+            bool refuseSockets = false)
+        {
+            var node = new FakeNode(tokenLifetime, rateLimitFirstLogins) { _rateLimitSockets = rateLimitFirstSockets, _refuseSockets = refuseSockets };
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+            var app = builder.Build();
+            app.UseWebSockets();
+            app.MapPost("/auth/register", node.RegisterAsync);
+            app.MapPost("/auth/login", node.LoginAsync);
+            app.MapPost("/auth/refresh", node.RefreshAsync);
+            app.MapGet("/characters", node.ListCharactersAsync);
+            app.MapPost("/characters", node.CreateCharacterAsync);
+            app.Map("/ws", node.SocketAsync);
+            await app.StartAsync();
+            node._app = app;
+            var http = new Uri(app.Urls.First());
+            node.SocketUrl = new Uri($"ws://127.0.0.1:{http.Port}/ws");
+            return node;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        private Task When(Func<bool> done)
+        {
+            lock (_gate)
+            {
+                if (done()) return Task.CompletedTask;
+                var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waiters.Add((done, signal));
+                return signal.Task;
+            }
+        }
+
+        /// <summary>Call under the lock after a counter changed.</summary>
+        private void Signal()
+        {
+            foreach (var waiter in _waiters.Where(w => w.Done()).ToArray())
+            {
+                waiter.Signal.TrySetResult();
+                _waiters.Remove(waiter);
+            }
+        }
+
+        private async Task RegisterAsync(HttpContext context)
+        {
+            var body = await ReadAsync(context);
+            var (user, password) = (Field(body, "username"), Field(body, "password"));
+            if (user is null || password is null) { await ErrorAsync(context, 400, "missing_field"); return; }
+            lock (_gate)
+            {
+                if (_accounts.ContainsKey(user)) user = null;
+                else _accounts[user] = (password, []);
+            }
+            if (user is null) await ErrorAsync(context, 409, "name_taken");
+            else await JsonAsync(context, 201, new JsonObject { ["account_id"] = user.ToLowerInvariant(), ["username"] = user });
+        }
+
+        private async Task LoginAsync(HttpContext context)
+        {
+            var body = await ReadAsync(context);
+            var (user, password, character) = (Field(body, "username"), Field(body, "password"), Field(body, "character"));
+            if (Interlocked.Decrement(ref _rateLimitLogins) >= 0)
+            {
+                context.Response.Headers.RetryAfter = "0";
+                await ErrorAsync(context, 429, "rate_limited");
+                return;
+            }
+            JsonObject? grant = null;
+            var error = (Status: 401, Code: "invalid_credentials");
+            lock (_gate)
+            {
+                if (user is not null && _accounts.TryGetValue(user, out var account) && account.Password == password)
+                {
+                    var own = character is null ? null : account.Characters.FirstOrDefault(c => c.Equals(character, StringComparison.OrdinalIgnoreCase));
+                    if (character is not null && own is null) error = (404, "unknown_character");
+                    else grant = Grant(user, own, account.Characters);
+                }
+            }
+            if (grant is null) await ErrorAsync(context, error.Status, error.Code);
+            else await JsonAsync(context, 200, grant);
+        }
+
+        private async Task RefreshAsync(HttpContext context)
+        {
+            var body = await ReadAsync(context);
+            var refresh = Field(body, "refresh_token") ?? "";
+            JsonObject? grant = null;
+            lock (_gate)
+            {
+                if (_refreshTokens.Remove(refresh, out var family)) // single use
+                    grant = Grant(family.User, Field(body, "character") ?? family.Character, _accounts[family.User].Characters);
+            }
+            if (grant is null) await ErrorAsync(context, 401, "invalid_token");
+            else await JsonAsync(context, 200, grant);
+        }
+
+        private async Task ListCharactersAsync(HttpContext context)
+        {
+            if (Bearer(context) is not { } token) { await ErrorAsync(context, 401, "missing_token"); return; }
+            JsonArray list;
+            lock (_gate)
+                list = new JsonArray(_accounts[token.User].Characters
+                    .Select(c => (JsonNode)new JsonObject { ["id"] = c.ToLowerInvariant(), ["name"] = c }).ToArray());
+            await JsonAsync(context, 200, new JsonObject { ["characters"] = list });
+        }
+
+        private async Task CreateCharacterAsync(HttpContext context)
+        {
+            if (Bearer(context) is not { } token) { await ErrorAsync(context, 401, "missing_token"); return; }
+            var name = Field(await ReadAsync(context), "name");
+            if (name is null) { await ErrorAsync(context, 400, "missing_field"); return; }
+            bool taken;
+            lock (_gate)
+            {
+                taken = _accounts.Values.Any(a => a.Characters.Contains(name, StringComparer.OrdinalIgnoreCase));
+                if (!taken) _accounts[token.User].Characters.Add(name);
+            }
+            if (taken) await ErrorAsync(context, 409, "name_taken");
+            else await JsonAsync(context, 201, new JsonObject { ["id"] = name.ToLowerInvariant(), ["name"] = name });
+        }
+
+        private async Task SocketAsync(HttpContext context)
+        {
+            if (!context.WebSockets.IsWebSocketRequest) { await ErrorAsync(context, 400, "not_a_websocket"); return; }
+            if (_refuseSockets) { await ErrorAsync(context, 401, "invalid_signature"); return; }
+            if (Interlocked.Decrement(ref _rateLimitSockets) >= 0)
+            {
+                context.Response.Headers.RetryAfter = "0";
+                await ErrorAsync(context, 429, "rate_limited");
+                return;
+            }
+            if (Bearer(context) is not { Character: { } character }) { await ErrorAsync(context, 401, "missing_token"); return; }
+            var player = character.ToLowerInvariant();
+            lock (_gate) _socketPlayers.Add(player);
+
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            var ct = context.RequestAborted;
+            await SendAsync(socket, new JsonObject
+            {
+                ["type"] = "welcome", ["v"] = 1,
+                ["data"] = new JsonObject { ["player"] = new JsonObject { ["id"] = player, ["name"] = character } },
+            }, ct);
+
+            var buffer = new byte[64 * 1024];
+            var moved = false;
+            try
+            {
+                while (true)
+                {
+                    var count = 0;
+                    ValueWebSocketReceiveResult result;
+                    do
+                    {
+                        result = await socket.ReceiveAsync(buffer.AsMemory(count), ct);
+                        count += result.Count;
+                    } while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", ct);
+                        return;
+                    }
+
+                    using var frame = JsonDocument.Parse(buffer.AsMemory(0, count));
+                    var type = frame.RootElement.GetProperty("type").GetString();
+                    var id = frame.RootElement.TryGetProperty("id", out var idEl) ? idEl.GetString() : null;
+                    var data = frame.RootElement.TryGetProperty("data", out var d) ? d : default;
+                    switch (type)
+                    {
+                        case "enter":
+                            await SendAsync(socket, Reply("entered", id, new JsonObject
+                            {
+                                ["district"] = data.GetProperty("district").GetString(),
+                                ["position"] = new JsonObject { ["x"] = 0, ["y"] = 0, ["z"] = 0 },
+                                ["occupants"] = new JsonArray(),
+                            }), ct);
+                            break;
+                        case "move":
+                            if (!moved)
+                            {
+                                moved = true;
+                                lock (_gate) { _movedSockets++; Signal(); }
+                            }
+                            break;
+                        case "say":
+                            await SendAsync(socket, Reply("ack", id, []), ct);
+                            break;
+                        case "auth":
+                            bool same;
+                            lock (_gate)
+                                same = _tokens.TryGetValue(data.GetProperty("token").GetString() ?? "", out var t)
+                                       && string.Equals(t.Character, character, StringComparison.OrdinalIgnoreCase);
+                            if (!same)
+                            {
+                                await SendAsync(socket, Reply("error", id, new JsonObject { ["code"] = "wrong_character", ["message"] = "no" }), ct);
+                                break;
+                            }
+                            await SendAsync(socket, Reply("ack", id, []), ct);
+                            lock (_gate) { _authAckedPlayers.Add(player); Signal(); }
+                            break;
+                    }
+                }
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+            {
+                // the bot went away
+            }
+        }
+
+        private JsonObject Grant(string user, string? character, List<string> characters)
+        {
+            var token = $"at-{Guid.NewGuid():N}";
+            var refresh = $"rt-{Guid.NewGuid():N}";
+            _tokens[token] = (user, character);
+            _refreshTokens[refresh] = (user, character);
+            return new JsonObject
+            {
+                ["token"] = token,
+                ["refresh_token"] = refresh,
+                ["expires_at"] = DateTimeOffset.UtcNow.Add(_tokenLifetime).ToString("O"),
+                ["player_id"] = character?.ToLowerInvariant(),
+                ["permissions"] = new JsonArray("player"),
+                ["characters"] = new JsonArray(characters.Select(c => (JsonNode)JsonValue.Create(c)).ToArray()),
+            };
+        }
+
+        private (string User, string? Character)? Bearer(HttpContext context)
+        {
+            var header = context.Request.Headers.Authorization.ToString();
+            if (!header.StartsWith("Bearer ", StringComparison.Ordinal)) return null;
+            lock (_gate) return _tokens.TryGetValue(header["Bearer ".Length..], out var t) ? t : null;
+        }
+
+        private static JsonObject Reply(string type, string? id, JsonObject data) =>
+            new() { ["type"] = type, ["v"] = 1, ["id"] = id, ["data"] = data };
+
+        private static Task SendAsync(WebSocket socket, JsonObject frame, CancellationToken ct) =>
+            socket.SendAsync(Encoding.UTF8.GetBytes(frame.ToJsonString()), WebSocketMessageType.Text, true, ct);
+
+        private static async Task<JsonElement> ReadAsync(HttpContext context)
+        {
+            using var doc = await JsonDocument.ParseAsync(context.Request.Body);
+            return doc.RootElement.Clone();
+        }
+
+        private static string? Field(JsonElement body, string name) =>
+            body.ValueKind == JsonValueKind.Object && body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+        private static Task ErrorAsync(HttpContext context, int status, string code) =>
+            JsonAsync(context, status, new JsonObject { ["error"] = code, ["message"] = code });
+
+        private static Task JsonAsync(HttpContext context, int status, JsonObject body)
+        {
+            context.Response.StatusCode = status;
+            context.Response.ContentType = "application/json";
+            return context.Response.WriteAsync(body.ToJsonString());
+        }
     }
 }

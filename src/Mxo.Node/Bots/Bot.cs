@@ -8,9 +8,13 @@ using Mxo.Protocol.Wire;
 namespace Mxo.Node.Bots;
 
 /// <summary>
-/// One simulated player on one <see cref="ClientWebSocket"/>: hello → welcome, enter → entered, then walks and chats
-/// until the run ends, while a receive loop counts what comes back. Never throws: every outcome is recorded.
-/// Counters are written by one loop each (receive loop or act loop) and read by the swarm after <see cref="RunAsync"/>.
+/// One simulated player on one <see cref="ClientWebSocket"/>. With accounts (the default): register, log in, create
+/// the character if needed, log in with it, open the socket with the bearer token and wait for <c>welcome</c>; with
+/// <see cref="BotOptions.Hello"/>: open the socket without a token and send hello → welcome. Then enter → entered, and
+/// walk and chat until the run ends (refreshing the access token and sending <c>auth</c> at
+/// <see cref="BotOptions.RefreshFraction"/> of its lifetime), while a receive loop counts what comes back. Never
+/// throws: every outcome is recorded. Counters are written by one loop each (receive loop or act loop) and read by the
+/// swarm after <see cref="RunAsync"/>.
 /// </summary>
 internal sealed class Bot
 {
@@ -37,6 +41,9 @@ internal sealed class Bot
     private readonly string _district;
     private readonly LatencyHistogram _latency;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _welcomed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly BotAccounts? _accounts;
+    private readonly string _password;
     private readonly ConcurrentDictionary<string, long> _pendingSays = new(StringComparer.Ordinal);
 
     private CancellationToken _abortToken;
@@ -47,14 +54,22 @@ internal sealed class Bot
     private bool _sendFailedEarly;
     private string? _sendFailure;
     private string? _playerId;
+    private TokenGrant? _grant;
+    private long _refreshDue = long.MaxValue;
+    private volatile string? _authRequestId;
     private Vec3? _enteredAt;
     private long _requestCounter;
     private long _sayCounter;
     private double _x, _y, _z, _heading;
 
-    public Bot(BotOptions options, int index, string name, DistrictInfo district, Random random, LatencyHistogram latency)
+    /// <param name="accounts">The swarm's HTTP client; <c>null</c> for the hello flow.</param>
+    /// <param name="password">The account password (ignored without <paramref name="accounts"/>).</param>
+    public Bot(BotOptions options, int index, string name, DistrictInfo district, Random random, LatencyHistogram latency,
+        BotAccounts? accounts = null, string password = "")
     {
         _options = options;
+        _accounts = accounts;
+        _password = password;
         Index = index;
         Name = name;
         _district = district.Id.Value;
@@ -79,6 +94,11 @@ internal sealed class Bot
     public long Said { get; private set; }
     public long Acked { get; private set; }
     public long Echoed { get; private set; }
+
+    /// <summary><c>auth</c> frames sent with a refreshed access token, and the <c>ack</c>s they got.</summary>
+    public long TokensSent { get; private set; }
+    public long TokensAcked { get; private set; }
+
     public long Errors { get; private set; }
     public long InvalidFrames { get; private set; }
     public long[] ReceivedByKnownType { get; } = new long[KnownTypes.Length];
@@ -117,7 +137,6 @@ internal sealed class Bot
     {
         if (run.IsCancellationRequested) return;
 
-        using var socket = new ClientWebSocket();
         using var abort = new CancellationTokenSource();
         _abortToken = abort.Token;
         // When the run ends the bot closes gracefully; a send stuck on a full TCP window is cancelled (which aborts the
@@ -128,26 +147,28 @@ internal sealed class Bot
             abort.CancelAfter(_options.CloseTimeout);
         });
 
-        try
+        if (_accounts is not null)
         {
-            using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(run);
-            connectTimeout.CancelAfter(_options.ConnectTimeout);
-            await socket.ConnectAsync(_options.Url, connectTimeout.Token).ConfigureAwait(false);
+            SignIn signIn;
+            try
+            {
+                signIn = await _accounts.SignInAsync(Name, _password, run).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (run.IsCancellationRequested)
+            {
+                return; // still signing in when the run ended: not started
+            }
+            if (signIn.Grant is not { } grant)
+            {
+                Fail(signIn.Failure ?? "sign-in failed");
+                return;
+            }
+            _grant = grant;
+            _refreshDue = RefreshDue(grant);
         }
-        catch (Exception) when (run.IsCancellationRequested)
-        {
-            return; // still connecting when the run ended: not started
-        }
-        catch (OperationCanceledException)
-        {
-            Fail($"connect timed out after {_options.ConnectTimeout.TotalSeconds:0.#} s");
-            return;
-        }
-        catch (Exception e)
-        {
-            Fail(Describe(e));
-            return;
-        }
+
+        using var socket = await ConnectAsync(run).ConfigureAwait(false);
+        if (socket is null) return; // failed (recorded) or the run ended first
 
         using var receiveEnded = new CancellationTokenSource();
         var receive = ReceiveLoopAsync(socket, receiveEnded);
@@ -157,8 +178,10 @@ internal sealed class Bot
             string? failure;
             try
             {
-                failure = await RequestAsync(socket, receive, id => writer.Hello(id, Name), "welcome", "hello", run).ConfigureAwait(false)
-                    ?? await RequestAsync(socket, receive, id => writer.Enter(id, _district), "entered", "enter", run).ConfigureAwait(false);
+                failure = (_accounts is null
+                              ? await RequestAsync(socket, receive, id => writer.Hello(id, Name), "welcome", "hello", run).ConfigureAwait(false)
+                              : await WaitForWelcomeAsync(receive, run).ConfigureAwait(false))
+                          ?? await RequestAsync(socket, receive, id => writer.Enter(id, _district), "entered", "enter", run).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (run.IsCancellationRequested)
             {
@@ -190,6 +213,92 @@ internal sealed class Bot
         {
             await CloseAsync(socket, receive).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Opens the socket (with the bearer token when signed in). An upgrade refused with 429 or 503 is retried after
+    /// its Retry-After, like the HTTP requests; other failures are final. Returns <c>null</c> after recording the
+    /// failure, or when the run ended first (the bot stays "not started").
+    /// </summary>
+    private async Task<ClientWebSocket?> ConnectAsync(CancellationToken run)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var socket = new ClientWebSocket();
+            socket.Options.CollectHttpResponseDetails = true;
+            if (_grant is { } grant) socket.Options.SetRequestHeader("Authorization", $"Bearer {grant.Token}");
+            _accounts?.CountSocketAttempt();
+            try
+            {
+                using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(run);
+                connectTimeout.CancelAfter(_options.ConnectTimeout);
+                await socket.ConnectAsync(_options.Url, connectTimeout.Token).ConfigureAwait(false);
+                return socket;
+            }
+            catch (Exception) when (run.IsCancellationRequested)
+            {
+                socket.Dispose();
+                return null; // still connecting when the run ended: not started
+            }
+            catch (OperationCanceledException)
+            {
+                socket.Dispose();
+                Fail($"connect timed out after {_options.ConnectTimeout.TotalSeconds:0.#} s");
+                return null;
+            }
+            catch (Exception e)
+            {
+                var status = (int)socket.HttpStatusCode;
+                var retryAfter = RetryAfter(socket.HttpResponseHeaders);
+                socket.Dispose();
+                if (status is 0 or 101)
+                {
+                    Fail(Describe(e));
+                    return null;
+                }
+
+                // A refused upgrade (401 bad token, 403 no_character, 429 rate_limited, ...) is an HTTP answer instead of 101.
+                _accounts?.CountSocketRefusal(status);
+                if (status is not (429 or 503) || attempt >= _options.HttpAttempts)
+                {
+                    Fail($"socket upgrade refused: {status}");
+                    return null;
+                }
+                var wait = retryAfter ?? TimeSpan.FromMilliseconds(250 * (1 << attempt));
+                try
+                {
+                    await Task.Delay(wait < _options.MaxRetryAfter ? wait : _options.MaxRetryAfter, run).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return null;
+                }
+            }
+        }
+    }
+
+    private static TimeSpan? RetryAfter(IReadOnlyDictionary<string, IEnumerable<string>>? headers)
+    {
+        if (headers is null) return null;
+        foreach (var (name, values) in headers)
+            if (string.Equals(name, "Retry-After", StringComparison.OrdinalIgnoreCase)
+                && int.TryParse(values.FirstOrDefault(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+                return TimeSpan.FromSeconds(seconds);
+        return null;
+    }
+
+    /// <summary>With a token the server sends <c>welcome</c> (no id) on connect; returns why it did not, or <c>null</c>.</summary>
+    private async Task<string?> WaitForWelcomeAsync(Task receive, CancellationToken run)
+    {
+        try
+        {
+            await Task.WhenAny(_welcomed.Task, receive).WaitAsync(_options.HandshakeTimeout, run).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return $"no welcome within {_options.HandshakeTimeout.TotalSeconds:0.#} s";
+        }
+        return _welcomed.Task.IsCompleted ? null : $"closed before welcome: {_receiveEndReason ?? "connection lost"}";
     }
 
     /// <summary>Sends one handshake request and waits for its reply; returns why it failed, or <c>null</c>.</summary>
@@ -245,7 +354,7 @@ internal sealed class Bot
         {
             while (!token.IsCancellationRequested)
             {
-                var next = Math.Min(nextMove, nextChat);
+                var next = Math.Min(Math.Min(nextMove, nextChat), _refreshDue);
                 now = Stopwatch.GetTimestamp();
                 if (next > now)
                 {
@@ -267,6 +376,8 @@ internal sealed class Bot
                     await SayAsync(socket, writer).ConfigureAwait(false);
                     nextChat = Stopwatch.GetTimestamp() + (long)(chatTicks * (0.8 + 0.4 * _random.NextDouble()));
                 }
+
+                if (now >= _refreshDue) await RenewTokenAsync(socket, writer, token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested && !_abortToken.IsCancellationRequested)
@@ -281,6 +392,41 @@ internal sealed class Bot
                 _sendFailure = $"send failed: {Describe(e)}";
             }
         }
+    }
+
+    /// <summary>
+    /// <c>POST /auth/refresh</c> (a login if the refresh token is refused), then <c>auth</c> with the new access token.
+    /// A failed refresh is retried after a quarter of the time left (1–30 s) until the token expires; after that the
+    /// server closes the socket with 1008 and the bot reports an early disconnect.
+    /// </summary>
+    private async Task RenewTokenAsync(ClientWebSocket socket, BotFrameWriter writer, CancellationToken token)
+    {
+        _refreshDue = long.MaxValue;
+        if (_accounts is null || _grant is not { } current) return;
+        var result = await _accounts.RefreshAsync(Name, _password, current.RefreshToken, token).ConfigureAwait(false);
+        if (result.Grant is { } fresh)
+        {
+            _grant = fresh;
+            _refreshDue = RefreshDue(fresh);
+            var id = NextId();
+            _authRequestId = id; // before sending: the ack can never beat it
+            await SendAsync(socket, writer.Auth(id, fresh.Token)).ConfigureAwait(false);
+            TokensSent++;
+            return;
+        }
+
+        var left = current.ExpiresAt - DateTimeOffset.UtcNow;
+        if (left <= TimeSpan.Zero) return; // expired: the server closes the socket (1008)
+        var retry = TimeSpan.FromTicks(Math.Clamp(left.Ticks / 4, TimeSpan.TicksPerSecond, 30 * TimeSpan.TicksPerSecond));
+        _refreshDue = Stopwatch.GetTimestamp() + (long)(retry.TotalSeconds * Stopwatch.Frequency);
+    }
+
+    /// <summary>The <see cref="Stopwatch"/> timestamp at <see cref="BotOptions.RefreshFraction"/> of the grant's remaining lifetime.</summary>
+    private long RefreshDue(TokenGrant grant)
+    {
+        var lifetime = grant.ExpiresAt - DateTimeOffset.UtcNow;
+        if (lifetime < TimeSpan.FromSeconds(1)) lifetime = TimeSpan.FromSeconds(1); // clocks apart: refresh soon, not in a loop
+        return Stopwatch.GetTimestamp() + (long)(lifetime.TotalSeconds * _options.RefreshFraction * Stopwatch.Frequency);
     }
 
     private async Task SayAsync(ClientWebSocket socket, BotFrameWriter writer)
@@ -436,6 +582,7 @@ internal sealed class Bot
             {
                 case "welcome":
                     if (Property(Property(data, "player"), "id") is { ValueKind: JsonValueKind.String } pid) _playerId = pid.GetString();
+                    _welcomed.TrySetResult();
                     Complete(id, "welcome", "");
                     break;
                 case "entered":
@@ -446,7 +593,15 @@ internal sealed class Bot
                     OnChat(data);
                     break;
                 case "ack":
-                    Acked++;
+                    if (id is not null && id == _authRequestId)
+                    {
+                        TokensAcked++;
+                        _authRequestId = null;
+                    }
+                    else
+                    {
+                        Acked++;
+                    }
                     break;
                 case "error":
                     var code = Property(data, "code") is { ValueKind: JsonValueKind.String } c ? c.GetString()! : "(no code)";

@@ -45,6 +45,13 @@ internal sealed class BotFrameWriter : IDisposable
         return End();
     }
 
+    public ReadOnlyMemory<byte> Auth(string id, string token)
+    {
+        Begin("auth", id);
+        _writer.WriteString("token", token);
+        return End();
+    }
+
     public ReadOnlyMemory<byte> Ping(string id)
     {
         Begin("ping", id);

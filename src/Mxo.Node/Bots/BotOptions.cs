@@ -1,4 +1,5 @@
 using Mxo.Protocol;
+using Mxo.Protocol.Accounts;
 
 namespace Mxo.Node.Bots;
 
@@ -21,6 +22,49 @@ public sealed record BotOptions
 
     /// <summary>The node's WebSocket endpoint (<c>ws://</c> or <c>wss://</c>).</summary>
     public Uri Url { get; init; } = DefaultUrl;
+
+    /// <summary>
+    /// The development flow: no accounts, open the socket without a token and send <c>hello</c> (only a node started
+    /// with <c>--dev</c> accepts it). Otherwise each bot registers, logs in, creates its character and opens the
+    /// socket with a bearer token.
+    /// </summary>
+    public bool Hello { get; init; }
+
+    /// <summary>The HTTP API's base url; <c>null</c> derives it from <see cref="Url"/> (see <see cref="HttpBaseUrl"/>).</summary>
+    public Uri? HttpUrl { get; init; }
+
+    /// <summary>Every bot account's password; <c>null</c> draws a random one per run.</summary>
+    public string? Password { get; init; }
+
+    /// <summary>A bot refreshes its access token (and sends <c>auth</c>) after this fraction of its lifetime.</summary>
+    public double RefreshFraction { get; init; } = 0.8;
+
+    /// <summary>How long one HTTP request may take (a login queues behind other PBKDF2 checks on a busy node).</summary>
+    public TimeSpan HttpTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Attempts per HTTP request when the node answers 429/423/503 with a Retry-After (each attempt counts).</summary>
+    public int HttpAttempts { get; init; } = 5;
+
+    /// <summary>A Retry-After longer than this is cut to it.</summary>
+    public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The HTTP API's base url: <see cref="HttpUrl"/>, or <see cref="Url"/> with ws→http, wss→https, path "/".</summary>
+    public Uri HttpBaseUrl => HttpUrl ?? DeriveHttpUrl(Url);
+
+    /// <summary>ws://host:port/anything → http://host:port/ (wss → https).</summary>
+    public static Uri DeriveHttpUrl(Uri socketUrl)
+    {
+        ArgumentNullException.ThrowIfNull(socketUrl);
+        var builder = new UriBuilder(socketUrl)
+        {
+            Scheme = socketUrl.Scheme == "wss" ? Uri.UriSchemeHttps : Uri.UriSchemeHttp,
+            Port = socketUrl.Port, // keep the (default) port of the socket url: ws 80 → http 80, wss 443 → https 443
+            Path = "/",
+            Query = "",
+            Fragment = "",
+        };
+        return builder.Uri;
+    }
 
     /// <summary>How long the bots stay once the swarm starts; <c>null</c> runs until the token is cancelled.</summary>
     public TimeSpan? Duration { get; init; }
@@ -82,8 +126,16 @@ public sealed record BotOptions
         if (!double.IsFinite(WanderRadius) || WanderRadius <= 0) problems.Add("wander radius must be positive");
         if (ConnectTimeout <= TimeSpan.Zero || HandshakeTimeout <= TimeSpan.Zero || CloseTimeout <= TimeSpan.Zero)
             problems.Add("timeouts must be positive");
+        if (HttpUrl is not null && (!HttpUrl.IsAbsoluteUri || (HttpUrl.Scheme != Uri.UriSchemeHttp && HttpUrl.Scheme != Uri.UriSchemeHttps)))
+            problems.Add("--http must be an absolute http:// or https:// url");
+        if (Password is not null && AccountRules.ValidatePassword(Password) is { } passwordProblem)
+            problems.Add($"--password: {passwordProblem}");
+        if (!double.IsFinite(RefreshFraction) || RefreshFraction <= 0 || RefreshFraction >= 1)
+            problems.Add("refresh fraction must be between 0 and 1");
+        if (HttpTimeout <= TimeSpan.Zero || MaxRetryAfter < TimeSpan.Zero) problems.Add("HTTP timeouts must be positive");
+        if (HttpAttempts < 1) problems.Add("HTTP attempts must be at least 1");
         if (RunTag is not null && (RunTag.Length is < 1 or > 8 || !RunTag.All(char.IsAsciiLetterOrDigit)))
-            problems.Add("run tag must be 1-8 ASCII letters or digits");
+            problems.Add("--run-tag must be 1-8 ASCII letters or digits");
 
         var prefixProblem = BotNames.ValidatePrefix(NamePrefix, RunTag?.Length ?? BotNames.DefaultTagLength, Math.Max(Count, 1));
         if (prefixProblem is not null) problems.Add(prefixProblem);

@@ -60,6 +60,35 @@ public sealed record BotReport
     /// <summary>Wall time of the run, connecting and closing included.</summary>
     public required TimeSpan Duration { get; init; }
 
+    /// <summary>HTTP requests sent, by endpoint (register, login, characters, socket upgrades, refresh); empty in the hello flow.</summary>
+    public IReadOnlyDictionary<string, long> HttpRequests { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>
+    /// Refused or failed HTTP requests by "endpoint status code" (e.g. <c>login 429 rate_limited</c>) or "endpoint
+    /// error" when no answer came (e.g. <c>register connection_refused</c>). Retried attempts count each time.
+    /// Expected refusals are not failures: register 409 name_taken (an earlier run's account) and the like.
+    /// </summary>
+    public IReadOnlyDictionary<string, long> HttpFailures { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Bots whose account already existed (register answered 409 name_taken).</summary>
+    public long ExistingAccounts { get; init; }
+
+    /// <summary>Successful <c>POST /auth/login</c> requests; their latency below.</summary>
+    public long Logins { get; init; }
+
+    public double? LoginLatencyP50Ms { get; init; }
+    public double? LoginLatencyP99Ms { get; init; }
+    public double? LoginLatencyMaxMs { get; init; }
+
+    /// <summary>Successful <c>POST /auth/refresh</c> requests.</summary>
+    public long TokenRefreshes { get; init; }
+
+    /// <summary><c>auth</c> frames sent with a renewed access token, and the <c>ack</c>s they got.</summary>
+    public long TokensSent { get; init; }
+    public long TokensAcked { get; init; }
+
+    public long HttpFailed => HttpFailures.Values.Sum();
+
     /// <summary>At least one bot got in and the server refused nothing.</summary>
     public bool Succeeded => Connected > 0 && Errors == 0;
 
@@ -89,6 +118,26 @@ public sealed record BotReport
         else
             sb.Append("echo latency n/a");
         sb.AppendLine();
+
+        if (HttpRequests.Count > 0)
+        {
+            string[] order = ["register", "login", "characters", "socket", "refresh"];
+            var byEndpoint = HttpRequests.OrderBy(kv => Array.IndexOf(order, kv.Key) is var i && i < 0 ? int.MaxValue : i)
+                .ThenBy(kv => kv.Key, StringComparer.Ordinal)
+                .Select(kv => $"{kv.Key} {kv.Value.ToString(c)}");
+            sb.Append(c, $"http: {HttpRequests.Values.Sum()} requests ({string.Join(", ", byEndpoint)}), {HttpFailed} failed");
+            if (HttpFailed > 0) sb.Append(" (").Append(Tally(HttpFailures)).Append(')');
+            if (ExistingAccounts > 0) sb.Append(c, $", {ExistingAccounts} existing accounts");
+            sb.AppendLine();
+            sb.Append(c, $"logins: {Logins} ok, ");
+            if (LoginLatencyP50Ms is { } l50 && LoginLatencyP99Ms is { } l99)
+                sb.Append(c, $"latency p50 {l50:0.0} ms, p99 {l99:0.0} ms, max {LoginLatencyMaxMs ?? l99:0.0} ms");
+            else
+                sb.Append("latency n/a");
+            if (TokenRefreshes > 0 || TokensSent > 0)
+                sb.Append(c, $"; tokens: {TokenRefreshes} refreshed, {TokensSent} auth sent, {TokensAcked} acked");
+            sb.AppendLine();
+        }
 
         sb.Append(c, $"errors: {Errors}");
         if (Errors > 0)

@@ -1,12 +1,15 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
 using Mxo.Protocol;
 
 namespace Mxo.Node.Bots;
 
 /// <summary>
-/// A load generator of simulated players: <see cref="BotOptions.Count"/> WebSocket clients that identify, enter a
-/// district, walk and chat until the duration ends or the token is cancelled, then close gracefully and report.
-/// Single use: each swarm has its own run tag, so its characters and request ids are fresh.
+/// A load generator of simulated players: <see cref="BotOptions.Count"/> WebSocket clients that sign in over HTTP
+/// (or, with <see cref="BotOptions.Hello"/>, identify with hello), enter a district, walk and chat until the duration
+/// ends or the token is cancelled, then close gracefully and report. Single use: each swarm has its own run tag, so
+/// its accounts, characters and request ids are fresh. Each bot's user name and character name are its
+/// <see cref="Names"/> entry.
 /// </summary>
 public sealed class BotSwarm
 {
@@ -27,7 +30,11 @@ public sealed class BotSwarm
         RunTag = options.RunTag ?? BotNames.NewRunTag(new Random(_seed));
         Names = Enumerable.Range(0, options.Count).Select(i => BotNames.Format(options.NamePrefix, RunTag, i, options.Count)).ToArray();
         District = DistrictCatalog.Find(options.District)!;
+        Password = options.Password ?? "bot-" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(15)).Replace('/', '_').Replace('+', '-');
     }
+
+    /// <summary>Every bot account's password: <see cref="BotOptions.Password"/> or a random one for this run.</summary>
+    public string Password { get; }
 
     public BotOptions Options { get; }
 
@@ -53,7 +60,10 @@ public sealed class BotSwarm
         if (Options.Duration is { } duration) run.CancelAfter(duration);
 
         var latency = new LatencyHistogram();
-        var bots = Names.Select((name, i) => new Bot(Options, i, name, District, new Random(unchecked(_seed + (i + 1) * 1_000_003)), latency))
+        var http = new BotHttpStats();
+        using var accounts = Options.Hello ? null : new BotAccounts(Options, http);
+        var bots = Names.Select((name, i) =>
+                new Bot(Options, i, name, District, new Random(unchecked(_seed + (i + 1) * 1_000_003)), latency, accounts, Password))
             .ToArray();
         var running = new List<Task>(bots.Length);
 
@@ -87,10 +97,10 @@ public sealed class BotSwarm
         }
 
         await Task.WhenAll(running).ConfigureAwait(false); // bots never throw
-        return Report(bots, latency, Stopwatch.GetElapsedTime(started));
+        return Report(bots, latency, http, Stopwatch.GetElapsedTime(started));
     }
 
-    private BotReport Report(Bot[] bots, LatencyHistogram latency, TimeSpan elapsed)
+    private BotReport Report(Bot[] bots, LatencyHistogram latency, BotHttpStats http, TimeSpan elapsed)
     {
         var received = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var type in Bot.KnownTypes) received[type] = 0;
@@ -135,6 +145,16 @@ public sealed class BotSwarm
             ErrorsByCode = errorsByCode,
             FirstErrors = bots.SelectMany(b => b.FirstErrors).OrderBy(e => e.At).Take(MaxReportedErrors).Select(e => e.Text).ToArray(),
             Duration = elapsed,
+            HttpRequests = new Dictionary<string, long>(http.Requests, StringComparer.Ordinal),
+            HttpFailures = new Dictionary<string, long>(http.Failures, StringComparer.Ordinal),
+            ExistingAccounts = Interlocked.Read(ref http.ExistingAccounts),
+            Logins = http.LoginLatency.Count,
+            LoginLatencyP50Ms = http.LoginLatency.Percentile(0.50),
+            LoginLatencyP99Ms = http.LoginLatency.Percentile(0.99),
+            LoginLatencyMaxMs = http.LoginLatency.MaxMs,
+            TokenRefreshes = Interlocked.Read(ref http.Refreshes),
+            TokensSent = bots.Sum(b => b.TokensSent),
+            TokensAcked = bots.Sum(b => b.TokensAcked),
         };
     }
 }

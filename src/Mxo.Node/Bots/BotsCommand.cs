@@ -7,7 +7,8 @@ public static class BotsCommand
 {
     public const string Usage =
         "usage: mxo-node bots [--count N] [--url ws://127.0.0.1:5080/ws] [--duration 30s] [--district downtown] " +
-        "[--move-hz 5] [--chat-every 10s] [--name-prefix bot] [--ramp 10s]";
+        "[--move-hz 5] [--chat-every 10s] [--name-prefix bot] [--ramp 10s] [--http http://127.0.0.1:5080] " +
+        "[--password P] [--run-tag T] [--hello]";
 
     /// <summary>Exit code for a bad command line.</summary>
     public const int UsageExitCode = 2;
@@ -32,11 +33,16 @@ public static class BotsCommand
 
         var swarm = new BotSwarm(options);
         var until = options.Duration is { } d ? $"for {FormatDuration(d)}" : "until cancelled";
+        var flow = options.Hello ? "hello (dev, no accounts)" : $"accounts via {options.HttpBaseUrl}";
         await output.WriteLineAsync(
-            $"bots: {options.Count} bots '{options.NamePrefix}-{swarm.RunTag}-*' -> {options.Url} district {swarm.District.Id} {until}")
+            $"bots: {options.Count} bots '{options.NamePrefix}-{swarm.RunTag}-*' -> {options.Url} [{flow}] district {swarm.District.Id} {until}")
             .ConfigureAwait(false);
         var report = await swarm.RunAsync(cancellationToken).ConfigureAwait(false);
         await output.WriteAsync(report.ToString()).ConfigureAwait(false);
+        if (report.HttpFailures.Keys.Any(k => k.Contains(" 429", StringComparison.Ordinal)))
+            await output.WriteLineAsync(
+                "hint: the node limits requests per client address (Mxo:Security:RateLimit, 100 a minute by default); for load " +
+                "runs start it with --Mxo:Security:RateLimit:PerMinute=0 --Mxo:Security:RateLimit:PerHour=0").ConfigureAwait(false);
         await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
         return report.ExitCode;
     }
@@ -57,6 +63,11 @@ public static class BotsCommand
             {
                 name = arg[..eq];
                 value = arg[(eq + 1)..];
+            }
+            else if (arg == "--hello")
+            {
+                name = arg;
+                value = "true"; // a flag: takes no value
             }
             else
             {
@@ -101,6 +112,22 @@ public static class BotsCommand
                     break;
                 case "--name-prefix":
                     options = options with { NamePrefix = value };
+                    break;
+                case "--hello":
+                    if (!bool.TryParse(value, out var hello))
+                        return Fail($"--hello takes no value (or true/false), not '{value}'", out error);
+                    options = options with { Hello = hello };
+                    break;
+                case "--http":
+                    if (!Uri.TryCreate(value, UriKind.Absolute, out var http) || (http.Scheme != Uri.UriSchemeHttp && http.Scheme != Uri.UriSchemeHttps))
+                        return Fail($"--http must be an http:// or https:// url, not '{value}'", out error);
+                    options = options with { HttpUrl = http };
+                    break;
+                case "--password":
+                    options = options with { Password = value };
+                    break;
+                case "--run-tag":
+                    options = options with { RunTag = value };
                     break;
                 case "--ramp":
                     if (!TryParseDuration(value, out var ramp))
