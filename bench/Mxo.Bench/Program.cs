@@ -1,8 +1,8 @@
 namespace Mxo.Bench;
 
 /// <summary>
-/// Entry point: the first argument picks the benchmark. Load commands (like <c>persistence</c>) run here directly;
-/// BenchmarkDotNet suites (ticks, logins, ...) can be added as further cases.
+/// Entry point: the first argument picks the benchmark. Load commands (<c>persistence</c>, <c>auth-load</c>) run here
+/// directly; <c>auth</c> runs BenchmarkDotNet suites.
 /// </summary>
 public static class Program
 {
@@ -13,6 +13,9 @@ public static class Program
         return command switch
         {
             "persistence" => await PersistenceBenchmark.RunAsync(rest).ConfigureAwait(false),
+            "auth" => AuthBenchmark.Run(rest),
+            "auth-load" => await AuthLoadBenchmark.RunAsync(rest).ConfigureAwait(false),
+            "tick" => TickBenchmark.Run(rest),
             _ => Usage(command),
         };
     }
@@ -32,6 +35,13 @@ public static class Program
               persistence [--entities M] [--events K]
                   Akka.Persistence.Sql journal on a throwaway PostgreSQL vs raw Npgsql batched inserts.
                   M persistent actors (default 100) each persist K events (default 100) of 64 bytes.
+              auth [--seconds S] [--parallel-only]
+                  BenchmarkDotNet (ShortRun): PasswordHasher.Hash/Verify at 600,000 PBKDF2-SHA256 iterations,
+                  TokenService.Issue/Validate; then the same on every core in parallel for S seconds (default 5).
+              auth-load --http http://127.0.0.1:5080 [--clients K] [--duration D] [--password P] [--prefix load]
+                  End to end against a running node (starts nothing): registers K accounts, then K clients call
+                  POST /auth/login back to back for D seconds (default 4 clients, 10 s); prints logins/s, p50/p99.
+                  Start the node with --Mxo:Security:RateLimit:PerMinute=0 --Mxo:Security:RateLimit:PerHour=0.
             """);
         return 2;
     }
