@@ -273,7 +273,7 @@ public class BotsTests
             FramesReceived = 67890,
             ReceivedByType = new Dictionary<string, long>
             {
-                ["welcome"] = 50, ["entered"] = 49, ["moved"] = 60000, ["chat"] = 500, ["ack"] = 250, ["error"] = 1, ["pong"] = 3,
+                ["welcome"] = 50, ["entered"] = 49, ["view"] = 60000, ["chat"] = 500, ["ack"] = 250, ["error"] = 1, ["pong"] = 3,
             },
             Said = 250,
             Acked = 250,
@@ -294,7 +294,7 @@ public class BotsTests
             "bots: 50 requested, 49 connected, 1 failed to connect, 2 disconnected early",
             "connect failures: no welcome within 10 s x1",
             "disconnects: 1001 going away \"node shutting down\" x2",
-            "frames: 12345 sent, 67890 received (welcome 50, entered 49, moved 60000, chat 500, ack 250, error 1, pong 3)",
+            "frames: 12345 sent, 67890 received (welcome 50, entered 49, view 60000, chat 500, ack 250, error 1, pong 3)",
             "chat: 250 said, 250 acked, 249 echoed, echo latency p50 3.1 ms, p99 12.0 ms, max 20.0 ms",
             "errors: 1 (busy x1); first: bot-k3f9-0003: busy: still working (id 3-9)",
             "duration: 30.0 s",

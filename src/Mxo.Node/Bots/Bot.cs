@@ -27,7 +27,7 @@ internal sealed class Bot
 
     /// <summary>Server frame types the bot counts by index (no string allocation per frame).</summary>
     internal static readonly string[] KnownTypes =
-        ["welcome", "entered", "occupant_entered", "occupant_left", "moved", "chat", "ack", "pong", "error"];
+        ["welcome", "entered", "view", "position_corrected", "environment", "chat", "ack", "pong", "error"];
 
     private static readonly string[] Phrases =
     [
@@ -40,6 +40,7 @@ internal sealed class Bot
     private readonly Vec3 _spawn;
     private readonly string _district;
     private readonly LatencyHistogram _latency;
+    private readonly MoveWitness? _witness;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _welcomed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly BotAccounts? _accounts;
@@ -65,7 +66,7 @@ internal sealed class Bot
     /// <param name="accounts">The swarm's HTTP client; <c>null</c> for the hello flow.</param>
     /// <param name="password">The account password (ignored without <paramref name="accounts"/>).</param>
     public Bot(BotOptions options, int index, string name, DistrictInfo district, Random random, LatencyHistogram latency,
-        BotAccounts? accounts = null, string password = "")
+        BotAccounts? accounts = null, string password = "", MoveWitness? witness = null)
     {
         _options = options;
         _accounts = accounts;
@@ -76,6 +77,7 @@ internal sealed class Bot
         _spawn = district.Spawn;
         _random = random;
         _latency = latency;
+        _witness = witness;
     }
 
     public int Index { get; }
@@ -366,6 +368,7 @@ internal sealed class Bot
                 if (now >= nextMove)
                 {
                     Step(stepSeconds);
+                    if (_playerId is { } self) _witness?.Sent(self, _x, _z);
                     await SendAsync(socket, writer.Move(NextId(), _x, _y, _z)).ConfigureAwait(false);
                     // Paced from the end of the send: moves are never closer than 1/hz, so speed stays under MaxSpeed.
                     nextMove = Stopwatch.GetTimestamp() + moveTicks;
@@ -592,6 +595,13 @@ internal sealed class Bot
                 case "chat":
                     OnChat(data);
                     break;
+                case "view":
+                    if (_witness is not null) OnView(data);
+                    break;
+                case "position_corrected":
+                    // The server has us elsewhere (too fast under load, or a full district): walk on from there.
+                    if (ReadPosition(Property(data, "position")) is { } corrected) (_x, _y, _z) = (corrected.X, corrected.Y, corrected.Z);
+                    break;
                 case "ack":
                     if (id is not null && id == _authRequestId)
                     {
@@ -610,6 +620,17 @@ internal sealed class Bot
                     Complete(id, "error", $"{code}: {message}");
                     break;
             }
+        }
+    }
+
+    private void OnView(JsonElement data)
+    {
+        foreach (var list in (ReadOnlySpan<string>)["moved", "entered"])
+        {
+            if (Property(data, list) is not { ValueKind: JsonValueKind.Array } seen) continue;
+            foreach (var entry in seen.EnumerateArray())
+                if (Property(entry, "id") is { ValueKind: JsonValueKind.String } who && ReadPosition(Property(entry, "position")) is { } at)
+                    _witness!.Seen(who.GetString()!, at.X, at.Z);
         }
     }
 

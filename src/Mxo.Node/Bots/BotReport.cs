@@ -7,7 +7,7 @@ namespace Mxo.Node.Bots;
 public sealed record BotReport
 {
     /// <summary>Frame types always listed in the summary, in this order; others are listed when received.</summary>
-    public static readonly IReadOnlyList<string> SummaryTypes = ["welcome", "entered", "moved", "chat", "ack", "error"];
+    public static readonly IReadOnlyList<string> SummaryTypes = ["welcome", "entered", "view", "chat", "ack", "error"];
 
     public required string RunTag { get; init; }
     public required int Requested { get; init; }
@@ -48,6 +48,14 @@ public sealed record BotReport
     public required double? EchoLatencyP50Ms { get; init; }
     public required double? EchoLatencyP99Ms { get; init; }
     public required double? EchoLatencyMaxMs { get; init; }
+
+    /// <summary>From a bot's move being sent to another bot's view frame showing it (same process, one clock).</summary>
+    public double? NeighbourLatencyP50Ms { get; init; }
+    public double? NeighbourLatencyP99Ms { get; init; }
+    public long NeighbourSamples { get; init; }
+
+    /// <summary>The district's tick figures as its status endpoint reports them, if it could be read.</summary>
+    public string? Tick { get; init; }
 
     /// <summary>Protocol errors: <c>error</c> frames plus frames the bots could not make sense of.</summary>
     public required long Errors { get; init; }
@@ -118,6 +126,9 @@ public sealed record BotReport
         else
             sb.Append("echo latency n/a");
         sb.AppendLine();
+        if (NeighbourLatencyP50Ms is { } n50 && NeighbourLatencyP99Ms is { } n99)
+            sb.Append(c, $"move-to-neighbour latency: p50 {n50:0.0} ms, p99 {n99:0.0} ms ({NeighbourSamples} samples)").AppendLine();
+        if (Tick is { } tick) sb.Append("district tick: ").AppendLine(tick);
 
         if (HttpRequests.Count > 0)
         {

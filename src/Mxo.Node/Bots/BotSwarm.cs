@@ -60,10 +60,11 @@ public sealed class BotSwarm
         if (Options.Duration is { } duration) run.CancelAfter(duration);
 
         var latency = new LatencyHistogram();
+        var witness = new MoveWitness();
         var http = new BotHttpStats();
         using var accounts = Options.Hello ? null : new BotAccounts(Options, http);
         var bots = Names.Select((name, i) =>
-                new Bot(Options, i, name, District, new Random(unchecked(_seed + (i + 1) * 1_000_003)), latency, accounts, Password))
+                new Bot(Options, i, name, District, new Random(unchecked(_seed + (i + 1) * 1_000_003)), latency, accounts, Password, witness))
             .ToArray();
         var running = new List<Task>(bots.Length);
 
@@ -97,7 +98,31 @@ public sealed class BotSwarm
         }
 
         await Task.WhenAll(running).ConfigureAwait(false); // bots never throw
-        return Report(bots, latency, http, Stopwatch.GetElapsedTime(started));
+        return Report(bots, latency, http, Stopwatch.GetElapsedTime(started)) with
+        {
+            NeighbourLatencyP50Ms = witness.Latency.Percentile(0.50),
+            NeighbourLatencyP99Ms = witness.Latency.Percentile(0.99),
+            NeighbourSamples = witness.Latency.Count,
+            Tick = await DistrictTickAsync().ConfigureAwait(false),
+        };
+    }
+
+    /// <summary>The district's own tick figures (GET /world/districts/{id}), when the node serves them.</summary>
+    private async Task<string?> DistrictTickAsync()
+    {
+        try
+        {
+            var http = Options.HttpBaseUrl;
+            using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            using var doc = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(new Uri(http, "/world/districts/" + District.Id.Value)).ConfigureAwait(false));
+            var tick = doc.RootElement.GetProperty("tick");
+            return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{doc.RootElement.GetProperty("present").GetInt32()} present, {tick.GetProperty("count").GetInt64()} ticks, last 1,024: p50 {tick.GetProperty("p50Ms").GetDouble():0.###} ms, p99 {tick.GetProperty("p99Ms").GetDouble():0.###} ms");
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     private BotReport Report(Bot[] bots, LatencyHistogram latency, BotHttpStats http, TimeSpan elapsed)
