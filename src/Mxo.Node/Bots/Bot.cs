@@ -368,7 +368,8 @@ internal sealed class Bot
                 if (now >= nextMove)
                 {
                     Step(stepSeconds);
-                    if (_playerId is { } self) _witness?.Sent(self, _x, _z);
+                    // The frame carries coordinates rounded to 2 decimals: that is what neighbours will see.
+                    if (_playerId is { } self) _witness?.Sent(self, Math.Round(_x, 2), Math.Round(_z, 2));
                     await SendAsync(socket, writer.Move(NextId(), _x, _y, _z)).ConfigureAwait(false);
                     // Paced from the end of the send: moves are never closer than 1/hz, so speed stays under MaxSpeed.
                     nextMove = Stopwatch.GetTimestamp() + moveTicks;

@@ -8,7 +8,7 @@ public static class BotsCommand
     public const string Usage =
         "usage: mxo-node bots [--count N] [--url ws://127.0.0.1:5080/ws] [--duration 30s] [--district downtown] " +
         "[--move-hz 5] [--chat-every 10s] [--name-prefix bot] [--ramp 10s] [--http http://127.0.0.1:5080] " +
-        "[--password P] [--run-tag T] [--hello]";
+        "[--password P] [--run-tag T] [--hello] [--wander 200]";
 
     /// <summary>Exit code for a bad command line.</summary>
     public const int UsageExitCode = 2;
@@ -133,6 +133,12 @@ public static class BotsCommand
                     if (!TryParseDuration(value, out var ramp))
                         return Fail($"--ramp must be a time like 10s, not '{value}'", out error);
                     options = options with { Ramp = ramp };
+                    break;
+                case "--wander":
+                    if (!double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var wander)
+                        || !double.IsFinite(wander) || wander <= 0 || wander > 1000)
+                        return Fail($"--wander must be a number of units from 1 to 1000, not '{value}'", out error);
+                    options = options with { WanderRadius = wander };
                     break;
                 default:
                     return Fail($"unknown option '{name}'", out error);
