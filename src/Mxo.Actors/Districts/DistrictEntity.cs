@@ -22,11 +22,10 @@ public sealed class DistrictEntity : ReceivePersistentActor, IWithTimers
 {
     private sealed record Presence(string Name, IActorRef Session);
     private sealed class Tick { public static readonly Tick Instance = new(); }
-    private sealed class Resubscribe { public static readonly Resubscribe Instance = new(); }
 
     private readonly WorldSettings _settings;
     private readonly DistrictData _data;
-    private readonly IActorRef? _clock;
+    private readonly (IActorRef Proxy, TimeSpan ResubscribeEvery)? _clock;
     private readonly string[] _others;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<PlayerId, Presence> _present = new();
@@ -35,8 +34,8 @@ public sealed class DistrictEntity : ReceivePersistentActor, IWithTimers
     private DistrictState _state;
     private WorldEnvironment? _environment;
 
-    /// <param name="clock">The world clock's proxy, if the node has one: the district subscribes for environment changes.</param>
-    public DistrictEntity(string entityId, WorldSettings settings, WorldMap map, IActorRef? clock = null)
+    /// <param name="clock">The world clock's proxy, if the node has one, and how often to renew the subscription.</param>
+    public DistrictEntity(string entityId, WorldSettings settings, WorldMap map, (IActorRef Proxy, TimeSpan ResubscribeEvery)? clock = null)
     {
         _settings = settings;
         _data = map.Find(new DistrictId(entityId)) ?? throw new ArgumentException($"no district '{entityId}' in the world map", nameof(entityId));
@@ -79,7 +78,6 @@ public sealed class DistrictEntity : ReceivePersistentActor, IWithTimers
             _environment = e;
             Broadcast(new SessionPushes.Environment(_state.District, e));
         });
-        Command<Resubscribe>(_ => _clock?.Tell(new WorldClockCommands.Subscribe(Self)));
         Command<Terminated>(t =>
         {
             // A session died without departing (its edge node crashed): it is no longer present.
@@ -98,16 +96,15 @@ public sealed class DistrictEntity : ReceivePersistentActor, IWithTimers
 
     public int Capacity => _settings.DistrictCapacity ?? _data.Capacity;
 
-    public static Props PropsFor(string entityId, WorldSettings settings, WorldMap map, IActorRef? clock = null) =>
+    public static Props PropsFor(string entityId, WorldSettings settings, WorldMap map,
+        (IActorRef Proxy, TimeSpan ResubscribeEvery)? clock = null) =>
         Props.Create(() => new DistrictEntity(entityId, settings, map, clock));
 
     protected override void PreStart()
     {
         base.PreStart();
-        if (_clock is null) return;
-        // Subscriptions do not survive a clock fail-over: renew them now and then (the clock treats repeats as one).
-        _clock.Tell(new WorldClockCommands.Subscribe(Self));
-        Timers.StartPeriodicTimer("clock", Resubscribe.Instance, TimeSpan.FromSeconds(30));
+        // Subscriptions do not survive a clock fail-over: the subscriber child renews ours now and then.
+        if (_clock is { } clock) Context.ActorOf(WorldClockSubscriber.PropsFor(clock.Proxy, Self, clock.ResubscribeEvery), "clock");
     }
 
     private void HandleJoin(DistrictCommands.Join cmd)

@@ -5,6 +5,7 @@ using Akka.Hosting;
 using Mxo.Actors.Accounts;
 using Mxo.Actors.Districts;
 using Mxo.Actors.Players;
+using Mxo.Actors.World;
 using Mxo.Protocol.Accounts;
 using Mxo.Protocol.Districts;
 using Mxo.Protocol.Players;
@@ -80,9 +81,10 @@ public static class EntityRegistration
             });
     }
 
-    /// <param name="withClock">Districts subscribe to the world clock (register it with AddWorldClock first).</param>
+    /// <param name="clock">When set, districts subscribe to the world clock (registered with AddWorldClock) and renew the
+    /// subscription every <see cref="WorldClockSettings.ResubscribeInterval"/>.</param>
     public static AkkaConfigurationBuilder AddDistrictEntity(this AkkaConfigurationBuilder builder, WorldSettings settings, WorldMap map,
-        bool hostsWorld, bool withClock = true)
+        bool hostsWorld, WorldClockSettings? clock = null)
     {
         var extractor = new DistrictMessageExtractor(settings.MaxShards);
         if (!hostsWorld)
@@ -90,7 +92,7 @@ public static class EntityRegistration
 
         return builder.WithShardRegion<DistrictRegion>(DistrictTypeName,
             (_, registry) => entityId => DistrictEntity.PropsFor(entityId, settings, map,
-                withClock && registry.TryGet<WorldClockKey>(out var clock) ? clock : null),
+                clock is not null && registry.TryGet<WorldClockKey>(out var proxy) ? (proxy, clock.ResubscribeInterval) : null),
             extractor,
             new ShardOptions
             {

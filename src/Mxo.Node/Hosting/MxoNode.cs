@@ -103,7 +103,7 @@ public static class MxoNode
                 akka.WithSqlPersistence(persistence.ConnectionString, persistence.LinqProvider, autoInitialize: true);
 
             akka.AddWorldClock(clock, node.HostsWorld)
-                .AddDistrictEntity(world, map, node.HostsWorld)
+                .AddDistrictEntity(world, map, node.HostsWorld, clock)
                 .AddPlayerEntity(world, map, node.HostsWorld)
                 .AddAccountEntity(accounts, node.HostsWorld);
 
