@@ -36,5 +36,12 @@ public readonly record struct Vec3(
         return Math.Sqrt(dx * dx + dy * dy + dz * dz);
     }
 
+    /// <summary>Distance on the ground plane (X/Z): what interest, reach and hardline unlocking use.</summary>
+    public double FlatDistanceTo(Vec3 other)
+    {
+        var dx = X - other.X; var dz = Z - other.Z;
+        return Math.Sqrt(dx * dx + dz * dz);
+    }
+
     public override string ToString() => $"({X:0.##}, {Y:0.##}, {Z:0.##})";
 }

@@ -66,7 +66,7 @@ public sealed class PlayerRulesTests
     public void Remembered_command_ids_are_bounded()
     {
         var recent = Enumerable.Range(0, 100).Aggregate(System.Collections.Immutable.ImmutableList<string>.Empty,
-            (list, i) => PlayerRules.Remember(list, $"c{i}"));
+            (list, i) => RecentIds.Remember(list, $"c{i}", PlayerRules.RememberedCommands));
         Assert.Equal(PlayerRules.RememberedCommands, recent.Count);
         Assert.Equal("c99", recent[^1]);
     }

@@ -250,7 +250,7 @@ public sealed class DistrictEntity : ReceivePersistentActor, IWithTimers
         foreach (var (player, presence) in _present)
         {
             if (player == except || !_interest.TryGetPosition(player, out var position)) continue;
-            if (near is { } centre && PlayerRules.Flat(centre, position) > _interest.Radius) continue;
+            if (near is { } centre && centre.FlatDistanceTo(position) > _interest.Radius) continue;
             list.Add(new Occupant(player, presence.Name, position));
         }
         return list.ToArray();

@@ -15,7 +15,7 @@ public static class DistrictRules
     {
         DistrictEvents.PlayerEntered e => state with { Residents = state.Residents.SetItem(e.PlayerId.Value, e.Name) },
         DistrictEvents.PlayerLeft e => state with { Residents = state.Residents.Remove(e.PlayerId.Value) },
-        DistrictEvents.ChatLineRecorded e => state with { RecentChatIds = Remember(state.RecentChatIds, ChatKey(e.PlayerId, e.CommandId)) },
+        DistrictEvents.ChatLineRecorded e => state with { RecentChatIds = RecentIds.Remember(state.RecentChatIds, ChatKey(e.PlayerId, e.CommandId), RememberedChatIds) },
         DistrictEvents.ObjectInteracted e => state with { Objects = state.Objects.SetItem(e.ObjectId, e.State) },
         _ => throw new ArgumentException($"DistrictEntity cannot apply {@event.GetType().Name}", nameof(@event)),
     };
@@ -48,8 +48,7 @@ public static class DistrictRules
     {
         if (district.Objects.FirstOrDefault(o => o.Id == objectId) is not { } data)
             return new InteractDecision.Refuse(ErrorCodes.UnknownObject, $"no object '{objectId}' in {district.Name}");
-        var dx = data.Position.X - at.X; var dz = data.Position.Z - at.Z;
-        if (Math.Sqrt(dx * dx + dz * dz) > reach)
+        if (data.Position.FlatDistanceTo(at) > reach)
             return new InteractDecision.Refuse(ErrorCodes.OutOfReach, $"'{objectId}' is more than {reach:0} units away");
         var current = ObjectState(state, data);
         string? next = (data.Kind, action, current) switch
@@ -69,11 +68,6 @@ public static class DistrictRules
             : new InteractDecision.Record(new DistrictEvents.ObjectInteracted(objectId, player, action, next, nowUnixMs));
     }
 
-    private static ImmutableList<string> Remember(ImmutableList<string> recent, string id)
-    {
-        var next = recent.Add(id);
-        return next.Count > RememberedChatIds ? next.RemoveRange(0, next.Count - RememberedChatIds) : next;
-    }
 }
 
 /// <summary>What using a world object comes to.</summary>

@@ -28,7 +28,7 @@ public static class PlayerRules
         },
         PlayerEvents.EnteredDistrict e => state with
         {
-            District = e.District, Position = e.Position, RecentCommandIds = Remember(state.RecentCommandIds, e.CommandId),
+            District = e.District, Position = e.Position, RecentCommandIds = RecentIds.Remember(state.RecentCommandIds, e.CommandId, RememberedCommands),
         },
         PlayerEvents.PositionCheckpointed e => state with { Position = e.Position },
         PlayerEvents.HardlineUnlocked e => state.UnlockedHardlines.Contains(e.Hardline)
@@ -74,16 +74,9 @@ public static class PlayerRules
         if (state.District is not { } district || map.Find(district) is not { } data) return [];
         List<PlayerEvents.HardlineUnlocked>? unlocked = null;
         foreach (var hardline in data.Hardlines)
-            if (!state.UnlockedHardlines.Contains(hardline.Id) && Flat(hardline.Position, position) <= radius)
+            if (!state.UnlockedHardlines.Contains(hardline.Id) && hardline.Position.FlatDistanceTo(position) <= radius)
                 (unlocked ??= []).Add(new PlayerEvents.HardlineUnlocked(hardline.Id));
         return unlocked ?? (IReadOnlyList<PlayerEvents.HardlineUnlocked>)[];
-    }
-
-    /// <summary>Distance on the ground plane (X/Z), the one interest, reach and unlocking use.</summary>
-    public static double Flat(Vec3 a, Vec3 b)
-    {
-        var dx = a.X - b.X; var dz = a.Z - b.Z;
-        return Math.Sqrt(dx * dx + dz * dz);
     }
 
     /// <summary>A checkpoint is due when the live position differs from the last persisted one.</summary>
@@ -93,10 +86,5 @@ public static class PlayerRules
     public static PlayerReplies.CharacterSheet Sheet(PlayerState state, Vec3 position) =>
         new(state.PlayerId, state.Name, state.District, position, state.Health, state.InnerStrength, state.Info);
 
-    public static ImmutableList<string> Remember(ImmutableList<string> recent, string id)
-    {
-        if (recent.Contains(id)) return recent;
-        var next = recent.Add(id);
-        return next.Count > RememberedCommands ? next.RemoveRange(0, next.Count - RememberedCommands) : next;
-    }
+
 }
