@@ -68,15 +68,7 @@ public static class WorldEndpoints
             {
                 WriteSummary(w, data, status);
                 w.WriteStartArray("objects");
-                foreach (var o in status.Objects)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("id", o.Id);
-                    w.WriteString("kind", o.Kind);
-                    w.WriteString("state", o.State);
-                    ServerFrames.WritePosition(w, "position", o.Position);
-                    w.WriteEndObject();
-                }
+                foreach (var o in status.Objects) ServerFrames.WriteObject(w, o);
                 w.WriteEndArray();
                 w.WriteStartArray("hardlines");
                 foreach (var h in data.Hardlines)

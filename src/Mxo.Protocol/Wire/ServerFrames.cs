@@ -99,7 +99,14 @@ public static class ServerFrames
 
     public static void WriteObject(Utf8JsonWriter w, string name, ObjectStatus o)
     {
-        w.WriteStartObject(name);
+        w.WritePropertyName(name);
+        WriteObject(w, o);
+    }
+
+    /// <summary>A world object as an array element or value: id, kind, state, position.</summary>
+    public static void WriteObject(Utf8JsonWriter w, ObjectStatus o)
+    {
+        w.WriteStartObject();
         w.WriteString("id", o.Id);
         w.WriteString("kind", o.Kind);
         w.WriteString("state", o.State);
