@@ -25,7 +25,7 @@ namespace Mxo.Actors.Accounts;
 /// account restarts inside that window the racing refresh gets "invalid_token" — it never revokes the family.
 /// </para>
 /// </summary>
-public sealed class AccountEntity : ReceivePersistentActor, IWithTimers
+public sealed class AccountEntity : SnapshottingEntity, IWithTimers
 {
     /// <summary>Sent by the shard on passivation and hand-off: stop once nothing is in flight.</summary>
     public sealed class Stop
@@ -140,10 +140,6 @@ public sealed class AccountEntity : ReceivePersistentActor, IWithTimers
 
     private void SnapshotHousekeeping()
     {
-        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
-        Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Snapshot of {0} failed", PersistenceId));
-        Command<DeleteSnapshotsSuccess>(_ => { });
-        Command<DeleteSnapshotsFailure>(f => _log.Warning(f.Cause, "Deleting old snapshots of {0} failed", PersistenceId));
     }
 
     private void BecomeBusy() => Become(Busy);
@@ -501,6 +497,6 @@ public sealed class AccountEntity : ReceivePersistentActor, IWithTimers
     private void ApplyPersisted(IMxoEvent e)
     {
         _state = AccountLogic.Apply(_state, e);
-        if (LastSequenceNr % _settings.SnapshotEvery == 0) SaveSnapshot(_state);
+        SnapshotIfDue(_settings.SnapshotEvery, _state);
     }
 }

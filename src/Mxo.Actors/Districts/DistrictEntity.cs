@@ -18,7 +18,7 @@ namespace Mxo.Actors.Districts;
 /// <see cref="InterestManager"/>). While anyone is present it ticks (<see cref="WorldSettings.TickInterval"/>) and sends
 /// each player one batched view of the players within the interest radius; an empty district does not tick.
 /// </summary>
-public sealed class DistrictEntity : ReceivePersistentActor, IWithTimers
+public sealed class DistrictEntity : SnapshottingEntity, IWithTimers
 {
     private sealed record Presence(string Name, IActorRef Session);
     private sealed class Tick { public static readonly Tick Instance = new(); }
@@ -84,10 +84,6 @@ public sealed class DistrictEntity : ReceivePersistentActor, IWithTimers
             foreach (var (player, presence) in _present.ToArray())
                 if (presence.Session.Equals(t.ActorRef)) RemovePresence(player);
         });
-        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
-        Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Snapshot of {0} failed", PersistenceId));
-        Command<DeleteSnapshotsSuccess>(_ => { });
-        Command<DeleteSnapshotsFailure>(f => _log.Warning(f.Cause, "Deleting old snapshots of {0} failed", PersistenceId));
     }
 
     public override string PersistenceId { get; }
@@ -264,7 +260,7 @@ public sealed class DistrictEntity : ReceivePersistentActor, IWithTimers
     private void ApplyPersisted(IMxoEvent e)
     {
         _state = DistrictRules.Apply(_state, e);
-        if (LastSequenceNr % _settings.SnapshotEvery == 0) SaveSnapshot(_state);
+        SnapshotIfDue(_settings.SnapshotEvery, _state);
     }
 }
 

@@ -17,7 +17,7 @@ namespace Mxo.Actors.Players;
 /// edge, entering and teleporting are hand-overs that end with one persisted <see cref="PlayerEvents.EnteredDistrict"/>,
 /// so the character's district is always exactly one.
 /// </summary>
-public sealed class PlayerEntity : ReceivePersistentActor, IWithTimers
+public sealed class PlayerEntity : SnapshottingEntity, IWithTimers
 {
     /// <summary>Sent by the shard on hand-off (node leaving): checkpoint, then stop.</summary>
     public sealed class Stop
@@ -89,11 +89,6 @@ public sealed class PlayerEntity : ReceivePersistentActor, IWithTimers
         {
             if (_session is null) Context.Parent.Tell(new Passivate(Stop.Instance));
         });
-        Command<SaveSnapshotSuccess>(s =>
-            DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
-        Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Snapshot of {0} failed", PersistenceId));
-        Command<DeleteSnapshotsSuccess>(_ => { });
-        Command<DeleteSnapshotsFailure>(f => _log.Warning(f.Cause, "Deleting old snapshots of {0} failed", PersistenceId));
     }
 
     public override string PersistenceId { get; }
@@ -388,6 +383,6 @@ public sealed class PlayerEntity : ReceivePersistentActor, IWithTimers
     private void ApplyPersisted(IMxoEvent e)
     {
         _state = PlayerRules.Apply(_state, e);
-        if (LastSequenceNr % _settings.SnapshotEvery == 0) SaveSnapshot(_state);
+        SnapshotIfDue(_settings.SnapshotEvery, _state);
     }
 }

@@ -25,7 +25,7 @@ namespace Mxo.Actors.World;
 /// them); a repeated subscribe is idempotent and answered with the current environment.</item>
 /// </list>
 /// </summary>
-public sealed class WorldClock : ReceivePersistentActor, IWithTimers
+public sealed class WorldClock : SnapshottingEntity, IWithTimers
 {
     public const string PersistenceIdValue = "world-clock";
 
@@ -75,10 +75,6 @@ public sealed class WorldClock : ReceivePersistentActor, IWithTimers
         });
         Command<Terminated>(t => _subscribers.Remove(t.ActorRef));
         Command<Stop>(_ => Context.Stop(Self));
-        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
-        Command<SaveSnapshotFailure>(f => _log.Warning(f.Cause, "Snapshot of {0} failed", PersistenceId));
-        Command<DeleteSnapshotsSuccess>(_ => { });
-        Command<DeleteSnapshotsFailure>(f => _log.Warning(f.Cause, "Deleting old snapshots of {0} failed", PersistenceId));
     }
 
     public override string PersistenceId => PersistenceIdValue;
@@ -169,6 +165,6 @@ public sealed class WorldClock : ReceivePersistentActor, IWithTimers
     private void ApplyPersisted(IMxoEvent e)
     {
         _state = WorldClockRules.Apply(_state, e);
-        if (LastSequenceNr % _settings.SnapshotEvery == 0) SaveSnapshot(_state);
+        SnapshotIfDue(_settings.SnapshotEvery, _state);
     }
 }
