@@ -1,3 +1,5 @@
+using Mxo.Actors.Limits;
+
 namespace Mxo.Actors;
 
 /// <summary>Tuning of the world entities. Bound from the <c>Mxo:World</c> configuration section (docs/configuration.md).</summary>
@@ -41,4 +43,28 @@ public sealed record WorldSettings
 
     /// <summary>How close a player must be to a world object to use it.</summary>
     public double InteractionReach { get; init; } = 10;
+
+    /// <summary>Per character: <c>say</c> lines (each one is journaled and broadcast).</summary>
+    public RateLimit SayRate { get; init; } = new(2, 5);
+
+    /// <summary>Per character: <c>interact</c> requests (doors, terminals).</summary>
+    public RateLimit InteractRate { get; init; } = new(2, 5);
+
+    /// <summary>Per character: <c>enter</c>, <c>teleport</c> and <c>jack_out</c> requests together.</summary>
+    public RateLimit TravelRate { get; init; } = new(1, 5);
+
+    /// <summary>
+    /// A character whose requests are refused with <c>rate_limited</c> this many times within <see cref="StrikeWindow"/>
+    /// has its socket closed (4008).
+    /// </summary>
+    public int MaxRateLimitStrikes { get; init; } = 20;
+
+    /// <summary>
+    /// A character that sends this many refused (too fast) moves within <see cref="StrikeWindow"/> has its socket
+    /// closed (4009). A legitimate client is corrected at most a few times in a row and then follows the correction.
+    /// </summary>
+    public int MaxRefusedMoves { get; init; } = 100;
+
+    /// <summary>The window in which rate-limit strikes and refused moves are counted (and refused moves logged once).</summary>
+    public TimeSpan StrikeWindow { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -5,6 +5,7 @@ using Akka.Hosting;
 using Akka.Streams;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -58,6 +59,7 @@ public static class EdgeEndpoints
         var options = app.Services.GetRequiredService<EdgeOptions>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Mxo.Edge");
 
+        GuardedUpgradeFeature.Install(app);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
 
         app.Map("/ws", async (HttpContext context, ActorSystem system, IRequiredActor<SessionsActor> sessionsRef,
@@ -110,7 +112,8 @@ public static class EdgeEndpoints
 
             var sessions = await sessionsRef.GetAsync(context.RequestAborted);
             using var socket = await context.WebSockets.AcceptWebSocketAsync(offeredProtocol ? SocketToken.Subprotocol : null);
-            var connection = new WebSocketConnection(socket, options, logger, WireProtocol.MaxFrameBytes);
+            var connection = new WebSocketConnection(socket, options, logger, WireProtocol.MaxFrameBytes,
+                (context.Features.Get<IHttpUpgradeFeature>() as GuardedUpgradeFeature)?.Stream);
             await connection.RunAsync(system.Materializer(),
                 outbound => sessions.Ask<IActorRef>(new SessionsActor.Spawn(outbound, identity), options.RequestTimeout),
                 context.RequestAborted);

@@ -1,3 +1,5 @@
+using Mxo.Actors.Limits;
+
 namespace Mxo.Edge;
 
 /// <summary>Edge tuning, bound from <c>Mxo:Edge</c> (docs/configuration.md).</summary>
@@ -20,4 +22,25 @@ public sealed record EdgeOptions
 
     /// <summary>How long a closing handshake may take before the socket is aborted.</summary>
     public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Client frames of any type a socket may send (a token bucket). A frame over the rate is dropped unread; the
+    /// first one of a run is answered with one <c>rate_limited</c> error.
+    /// </summary>
+    public RateLimit FrameRate { get; init; } = new(60, 120);
+
+    /// <summary>A socket that has this many frames dropped within <see cref="StrikeWindow"/> is closed with 4008.</summary>
+    public int MaxDroppedFrames { get; init; } = 300;
+
+    /// <summary>The window in which dropped frames are counted.</summary>
+    public TimeSpan StrikeWindow { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Error frames the edge itself sends a socket (answers to frames it could not parse or take). Beyond this rate
+    /// they are counted, not sent, and the next error frame says how many were left out (<c>suppressed</c>).
+    /// </summary>
+    public RateLimit ErrorRate { get; init; } = new(10, 20);
+
+    /// <summary>Open sockets per client address (IPv6: per /64) on this edge node; the upgrade beyond it gets 429.</summary>
+    public int MaxSocketsPerAddress { get; init; } = 500;
 }

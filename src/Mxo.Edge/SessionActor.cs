@@ -29,6 +29,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, string?> _inFlight = new();
 
     private readonly ViewConflation _pendingView = new();
+    private readonly FrameGate _gate;
     private SessionPushes.Environment? _heldEnvironment;
     private bool _viewInFlight;
     private PlayerId? _player;
@@ -47,6 +48,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         _options = options;
         _identity = identity;
         _validateToken = validateToken;
+        _gate = new FrameGate(options, Environment.TickCount64);
         Context.Watch(_outbound);
 
         Receive<StreamInit>(_ => Sender.Tell(StreamAck.Instance));
@@ -74,6 +76,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         Receive<TokenExpired>(_ => Close(WireProtocol.CloseCodes.PolicyViolation, "access token expired"));
         Receive<SessionPushes.Replaced>(_ => Close(WireProtocol.CloseCodes.Replaced, "replaced by a new login"));
         Receive<SessionPushes.Revoked>(r => Close(WireProtocol.CloseCodes.PolicyViolation, "session revoked: " + r.Reason));
+        Receive<SessionPushes.Disconnect>(d => Close(d.CloseCode, d.Reason));
 
         Receive<PlayerReplies.Attached>(a =>
         {
@@ -107,7 +110,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
             if (p.District == _district) Send(ServerFrames.Environment(p));
             else _heldEnvironment = p;
         });
-        Receive<PlayerReplies.Rejected>(r => Send(ServerFrames.Error(r.Code, r.Message, Complete(r.CommandId))));
+        Receive<PlayerReplies.Rejected>(r => Send(ServerFrames.Error(r.Code, r.Message, Complete(r.CommandId), r.RetryAfterMs, 0)));
         Receive<RequestTimedOut>(t =>
         {
             if (t.CommandId == "attach")
@@ -174,9 +177,26 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
                 Close(WireProtocol.CloseCodes.UnsupportedData, "binary frames are not supported");
                 return;
             case TextFrame text:
+                var receivedAt = text.ReceivedAtMs > 0 ? text.ReceivedAtMs : Environment.TickCount64;
+                // The frame rate is checked before the frame is even parsed: a flood costs a counter, not a parse.
+                switch (_gate.Admit(receivedAt))
+                {
+                    case FrameGate.Verdict.Close:
+                        _log.Warning("Closing {0}: {1} frames over the rate within {2} s", (object?)_player ?? "a session",
+                            _gate.Dropped, _options.StrikeWindow.TotalSeconds);
+                        Close(WireProtocol.CloseCodes.RateLimitExceeded, "too many frames");
+                        return;
+                    case FrameGate.Verdict.DropAndTell:
+                        var waitMs = (long)Math.Ceiling(_gate.RetryAfter.TotalMilliseconds);
+                        SendError(ErrorCodes.RateLimited,
+                            $"more than {_options.FrameRate.PerSecond:0.##} frames/s; frames are dropped for {waitMs} ms", null, waitMs);
+                        return;
+                    case FrameGate.Verdict.Drop:
+                        return;
+                }
                 var (request, error) = ClientFrameParser.Parse(text.Utf8);
-                if (error is not null) Send(ServerFrames.Error(error));
-                else Handle(request!, text.ReceivedAtMs > 0 ? text.ReceivedAtMs : Environment.TickCount64);
+                if (error is not null) SendError(error.Code, error.Message, error.Id);
+                else Handle(request!, receivedAt);
                 return;
         }
     }
@@ -200,7 +220,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         }
         if (_player is not { } player)
         {
-            Send(ServerFrames.Error(ErrorCodes.NotIdentified, "send hello first", request.Id));
+            SendError(ErrorCodes.NotIdentified, "send hello first", request.Id);
             return;
         }
         switch (request)
@@ -211,7 +231,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
                 return;
             case MoveRequest move:
                 if (_district is null)
-                    Send(ServerFrames.Error(ErrorCodes.NotInDistrict, "enter a district first", move.Id));
+                    SendError(ErrorCodes.NotInDistrict, "enter a district first", move.Id);
                 else
                     // Speed is judged on when the server received the move, never on the client's word.
                     _players.Tell(new PlayerCommands.Move(player, move.Position, receivedAtMs));
@@ -231,7 +251,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
                 return;
             case SayRequest say:
                 if (_district is null)
-                    Send(ServerFrames.Error(ErrorCodes.NotInDistrict, "enter a district first", say.Id));
+                    SendError(ErrorCodes.NotInDistrict, "enter a district first", say.Id);
                 else if (Begin(say.Id) is { } sayId)
                     _players.Tell(new PlayerCommands.Say(player, say.Text, sayId));
                 return;
@@ -242,17 +262,17 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     {
         if (!_options.DevMode)
         {
-            Send(ServerFrames.Error(ErrorCodes.DevOnly, "hello is accepted only on a node started with --dev", hello.Id));
+            SendError(ErrorCodes.DevOnly, "hello is accepted only on a node started with --dev", hello.Id);
             return;
         }
         if (_player is not null || _attaching || _identity is not null)
         {
-            Send(ServerFrames.Error(ErrorCodes.AlreadyIdentified, "this connection already has a character", hello.Id));
+            SendError(ErrorCodes.AlreadyIdentified, "this connection already has a character", hello.Id);
             return;
         }
         if (CharacterRules.ValidateName(hello.Name) is { } problem)
         {
-            Send(ServerFrames.Error(ErrorCodes.InvalidField, problem, hello.Id));
+            SendError(ErrorCodes.InvalidField, problem, hello.Id);
             return;
         }
         _attaching = true;
@@ -265,18 +285,18 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     {
         if (_identity is not { } current || _validateToken is null)
         {
-            Send(ServerFrames.Error(ErrorCodes.NotIdentified, "this socket was not opened with an access token", auth.Id));
+            SendError(ErrorCodes.NotIdentified, "this socket was not opened with an access token", auth.Id);
             return;
         }
         var renewed = _validateToken(auth.Token);
         if (renewed is null)
         {
-            Send(ServerFrames.Error(ErrorCodes.InvalidToken, "the token is not valid", auth.Id));
+            SendError(ErrorCodes.InvalidToken, "the token is not valid", auth.Id);
             return;
         }
         if (renewed.PlayerId != current.PlayerId || renewed.AccountId != current.AccountId)
         {
-            Send(ServerFrames.Error(ErrorCodes.WrongCharacter, "the token names another character", auth.Id));
+            SendError(ErrorCodes.WrongCharacter, "the token names another character", auth.Id);
             return;
         }
         ScheduleExpiry(renewed.ExpiresAt);
@@ -289,12 +309,12 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         var commandId = requestId ?? "auto-" + Guid.NewGuid().ToString("N");
         if (_inFlight.ContainsKey(commandId))
         {
-            Send(ServerFrames.Error(ErrorCodes.Busy, "a request with this id is still in progress", requestId));
+            SendError(ErrorCodes.Busy, "a request with this id is still in progress", requestId);
             return null;
         }
         if (_inFlight.Count >= _options.MaxInFlight)
         {
-            Send(ServerFrames.Error(ErrorCodes.Busy, $"at most {_options.MaxInFlight} requests may be in flight", requestId));
+            SendError(ErrorCodes.Busy, $"at most {_options.MaxInFlight} requests may be in flight", requestId);
             return null;
         }
         _inFlight[commandId] = requestId;
@@ -307,6 +327,16 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     {
         Timers.Cancel(commandId);
         return _inFlight.Remove(commandId, out var requestId) ? requestId : null;
+    }
+
+    /// <summary>
+    /// An error the edge itself answers a client frame with. Rate-limited (<see cref="EdgeOptions.ErrorRate"/>): a client
+    /// bursting bad frames gets some errors and a count of the rest, instead of overflowing its own outgoing queue.
+    /// </summary>
+    private void SendError(string code, string message, string? id, long retryAfterMs = 0)
+    {
+        var (send, suppressed) = _gate.AdmitError(Environment.TickCount64);
+        if (send) Send(ServerFrames.Error(code, message, id, retryAfterMs, suppressed));
     }
 
     private void Send(byte[] frame)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO;
 using System.Net.WebSockets;
 using Akka;
 using Akka.Actor;
@@ -22,11 +23,14 @@ public sealed class WebSocketConnection
     private readonly EdgeOptions _options;
     private readonly ILogger _logger;
     private readonly int _maxFrameBytes;
+    private readonly UpgradedStream? _transport;
     private IActorRef _session = ActorRefs.Nobody;
 
-    public WebSocketConnection(WebSocket socket, EdgeOptions options, ILogger logger, int maxFrameBytes)
+    /// <param name="transport">The stream under <paramref name="socket"/>, when it runs on one (see <see cref="GuardedUpgradeFeature"/>).</param>
+    public WebSocketConnection(WebSocket socket, EdgeOptions options, ILogger logger, int maxFrameBytes, UpgradedStream? transport = null)
     {
         _socket = socket;
+        _transport = transport;
         _options = options;
         _logger = logger;
         _maxFrameBytes = maxFrameBytes;
@@ -64,14 +68,14 @@ public sealed class WebSocketConnection
         {
             await written;
         }
-        catch (BufferOverflowException)
+        catch (Exception e) when (Unwrap(e) is BufferOverflowException)
         {
             _logger.LogInformation("Closing a client that cannot keep up ({Limit} frames queued)", _options.OutboundBuffer);
             await TryCloseAsync((WebSocketCloseStatus)WireProtocol.CloseCodes.TryAgainLater, "outgoing queue overflow");
         }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception e) when (IsPeerGone(e))
         {
-            // the peer vanished while we were writing
+            // The peer vanished while we were writing (a reset arrives wrapped in an AggregateException by the stream).
         }
 
         // Let the reader see the peer's close frame (completing the handshake), but not forever.
@@ -80,9 +84,28 @@ public sealed class WebSocketConnection
         // rest until its close frame, so the peer reads our close code instead of a reset.
         if (finished == read && _socket.State == WebSocketState.CloseSent)
             await DrainUntilCloseAsync();
+        // The WebSocket refused what the peer sent (not UTF-8: 1007; a protocol violation: 1002), wrote its close frame
+        // and aborted: keep the connection until the peer has read the close and answered it.
+        else if (finished == read && _socket.State == WebSocketState.Aborted && _transport is { CloseFrameWritten: true } transport)
+            await transport.WaitForPeerCloseAsync(_options.CloseTimeout);
         if (finished != read || _socket.State is not (WebSocketState.Closed or WebSocketState.Aborted))
             _socket.Abort();
     }
+
+    /// <summary>The one exception inside the wrappers a faulted stream stage or task puts around it.</summary>
+    public static Exception Unwrap(Exception e)
+    {
+        while (e is AggregateException { InnerExceptions.Count: 1 } aggregate) e = aggregate.InnerExceptions[0];
+        return e;
+    }
+
+    /// <summary>True for what a connection the peer reset or closed under us throws, however it is wrapped.</summary>
+    public static bool IsPeerGone(Exception e) => e switch
+    {
+        AggregateException aggregate => aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(IsPeerGone),
+        WebSocketException or OperationCanceledException or ObjectDisposedException or IOException => true,
+        _ => false,
+    };
 
     private async Task DrainUntilCloseAsync()
     {

@@ -28,4 +28,5 @@ public static class ErrorCodes
     public const string OutOfReach = "out_of_reach";
     public const string JackOutCancelled = "jack_out_cancelled";
     public const string JackingOut = "jacking_out";
+    public const string RateLimited = "rate_limited";
 }

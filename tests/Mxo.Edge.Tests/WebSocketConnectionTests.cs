@@ -102,6 +102,7 @@ public sealed class WebSocketConnectionTests : Akka.TestKit.Xunit2.TestKit, IAsy
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.ClearProviders();
         var app = builder.Build();
+        GuardedUpgradeFeature.Install(app);
         app.UseWebSockets();
         var materializer = Sys.Materializer();
         app.Map("/ws", context => AcceptAsync(context, options, materializer));
@@ -127,7 +128,8 @@ public sealed class WebSocketConnectionTests : Akka.TestKit.Xunit2.TestKit, IAsy
         }
         try
         {
-            await new WebSocketConnection(socket, options, NullLogger.Instance, WireProtocol.MaxFrameBytes)
+            await new WebSocketConnection(socket, options, NullLogger.Instance, WireProtocol.MaxFrameBytes,
+                    (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpUpgradeFeature>() as GuardedUpgradeFeature)?.Stream)
                 .RunAsync(materializer, SpawnSession, context.RequestAborted);
             server.Handler.TrySetResult();
         }
@@ -502,12 +504,84 @@ public sealed class WebSocketConnectionTests : Akka.TestKit.Xunit2.TestKit, IAsy
         using (var cts = new CancellationTokenSource(Timeout()))
             await client.SendAsync(new byte[] { (byte)'"', 0xC3, 0x28, (byte)'"' }, WebSocketMessageType.Text, endOfMessage: true, cts.Token);
 
-        // The server's WebSocket rejects the payload itself (close 1007, usually lost to the reset like 1003/1009):
-        // the frame never reaches the session's JSON parser.
+        // The server's WebSocket rejects the payload itself with close 1007: the frame never reaches the session's JSON parser.
+        // Issue 7: the close frame used to be lost to a reset; now the peer always reads it.
         var outcome = await DrainAsync(client);
-        Assert.True(outcome is "close 1007" or "aborted", $"unexpected outcome: {outcome}");
+        Assert.Equal("close 1007", outcome);
         Assert.Equal(Neo, _players.ExpectMsg<PlayerCommands.Detach>().PlayerId);
         ExpectTerminated(session);
         await server.Handler.Task.WaitAsync(Timeout());
+    }
+
+    private async Task<(RawSocketClient Client, ServerSide Server)> ConnectRawAsync()
+    {
+        using var cts = new CancellationTokenSource(Timeout());
+        var client = await RawSocketClient.ConnectAsync(_uri, cts.Token);
+        var server = await _accepted.Reader.ReadAsync(cts.Token);
+        await server.Session.Task.WaitAsync(Timeout());
+        return (client, server);
+    }
+
+    [Fact]
+    public async Task A_protocol_violation_is_closed_with_1002_and_the_peer_reads_it()
+    {
+        await StartAsync(Options());
+        var (client, server) = await ConnectRawAsync();
+        using (client)
+        {
+            using var cts = new CancellationTokenSource(Timeout(5));
+            // RSV1 set without a negotiated extension (RFC 6455 section 5.2).
+            await client.SendFrameAsync(0xC1, "{}"u8.ToArray(), cts.Token);
+            Assert.Equal(1002, await client.ReadUntilCloseAsync(cts.Token));
+            await client.SendFrameAsync(0x88, [0x03, 0xEA], cts.Token);
+            await server.Handler.Task.WaitAsync(Timeout());
+        }
+    }
+
+    [Fact]
+    public async Task A_client_reset_while_the_server_writes_ends_the_connection_quietly()
+    {
+        await StartAsync(Options(o => o with { CloseTimeout = TimeSpan.FromSeconds(1) }));
+        var (client, server) = await ConnectRawAsync();
+        using (client)
+        {
+            using (var cts = new CancellationTokenSource(Timeout()))
+                await client.SendTextAsync("""{"type":"hello","v":1,"id":"h1","data":{"name":"Neo"}}""", cts.Token);
+            _players.ExpectMsg<PlayerCommands.Attach>();
+            _players.Reply(new PlayerReplies.Attached(new PlayerReplies.CharacterSheet(Neo, "Neo", null, default, 500, 200, 1000)));
+            var session = await server.Session.Task;
+            Watch(session);
+
+            // The client never reads: the server keeps writing 64 KiB lines until the socket is full, then the client resets.
+            var push = new SessionPushes.ChatLine(Downtown, new PlayerId("smith"), "Smith", new string('w', 64 * 1024), 0);
+            var pushes = Sys.Scheduler.ScheduleTellRepeatedlyCancelable(TimeSpan.Zero, TimeSpan.FromMilliseconds(5), session, push, ActorRefs.NoSender);
+            try
+            {
+                // The first 64 KiB arriving proves the writes are flowing; then the client resets with more in flight.
+                using (var cts = new CancellationTokenSource(Timeout()))
+                    await client.ReadBytesAsync(64 * 1024, cts.Token);
+                client.Reset();
+                // Issue 7: the write's failure came wrapped in an AggregateException and escaped RunAsync.
+                await server.Handler.Task.WaitAsync(Timeout(5));
+            }
+            finally
+            {
+                pushes.Cancel();
+            }
+            ExpectTerminated(session);
+        }
+    }
+
+    [Theory]
+    [InlineData(typeof(WebSocketException))]
+    [InlineData(typeof(IOException))]
+    [InlineData(typeof(OperationCanceledException))]
+    public void A_wrapped_reset_counts_as_the_peer_gone(Type inner)
+    {
+        var cause = (Exception)Activator.CreateInstance(inner)!;
+        Assert.True(WebSocketConnection.IsPeerGone(new AggregateException(cause)));
+        Assert.True(WebSocketConnection.IsPeerGone(new AggregateException(new AggregateException(cause))));
+        Assert.False(WebSocketConnection.IsPeerGone(new AggregateException(cause, new InvalidOperationException())));
+        Assert.False(WebSocketConnection.IsPeerGone(new InvalidOperationException()));
     }
 }

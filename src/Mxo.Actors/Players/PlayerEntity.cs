@@ -2,10 +2,12 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Persistence;
+using Mxo.Actors.Limits;
 using Mxo.Actors.World;
 using Mxo.Protocol;
 using Mxo.Protocol.Districts;
 using Mxo.Protocol.Players;
+using Mxo.Protocol.Wire;
 using Mxo.Protocol.World;
 
 namespace Mxo.Actors.Players;
@@ -47,12 +49,22 @@ public sealed class PlayerEntity : SnapshottingEntity, IWithTimers
     private PendingJackOut? _jackOut;
     private MovementTracker _tracker;
     private bool _trackerNeedsStart = true;
+    /// <summary>A new session stamps moves with its own edge node's clock: map the tracker onto it at the next move.</summary>
+    private bool _trackerNeedsRebase;
+    /// <summary>This entity's clock (ms) at the last move it judged, for <see cref="_trackerNeedsRebase"/>.</summary>
+    private long _lastMoveLocalMs;
+    private readonly Dictionary<string, TokenBucket> _buckets = new(3);
+    private StrikeCounter _rateStrikes;
+    private bool _disconnectSent;
 
     public PlayerEntity(string entityId, WorldSettings settings, WorldMap map, IActorRef districts)
     {
         _settings = settings;
         _map = map;
-        _movement = new MovementSettings { MaxSpeed = settings.MaxSpeed, JitterAllowance = settings.MovementJitter };
+        _movement = new MovementSettings
+        {
+            MaxSpeed = settings.MaxSpeed, JitterAllowance = settings.MovementJitter, OffenceWindow = settings.StrikeWindow,
+        };
         _districts = districts;
         _state = PlayerState.Empty(new PlayerId(entityId));
         PersistenceId = "player-" + entityId;
@@ -107,8 +119,11 @@ public sealed class PlayerEntity : SnapshottingEntity, IWithTimers
             Context.Unwatch(_session);
             _session.Tell(new SessionPushes.Replaced(_state.PlayerId));
         }
+        // The movement budget and the last accepted position survive a new session (a reconnect must not refill
+        // the budget): only the clock the moves are stamped with changes.
+        if (!cmd.Session.Equals(_session)) _trackerNeedsRebase = true;
         _session = cmd.Session;
-        _trackerNeedsStart = true;
+        _disconnectSent = false;
         // A session that dies without detaching (its edge node crashed) must not keep the character online.
         Context.Watch(_session);
         Context.SetReceiveTimeout(null);
@@ -138,7 +153,7 @@ public sealed class PlayerEntity : SnapshottingEntity, IWithTimers
 
     private void HandleEnter(PlayerCommands.EnterDistrict cmd)
     {
-        if (RefuseWhileBusy(cmd.CommandId)) return;
+        if (RefuseOverRate(cmd.CommandId, "travel", _settings.TravelRate) || RefuseWhileBusy(cmd.CommandId)) return;
         // Decide on the live position: a re-entry must not rewind movement that is not checkpointed yet.
         Admit(PlayerRules.DecideEnter(_state with { Position = _livePosition }, _map, cmd.District, cmd.CommandId),
             cmd.CommandId, Sender, Admission.Enter);
@@ -146,7 +161,7 @@ public sealed class PlayerEntity : SnapshottingEntity, IWithTimers
 
     private void HandleTeleport(PlayerCommands.Teleport cmd)
     {
-        if (RefuseWhileBusy(cmd.CommandId)) return;
+        if (RefuseOverRate(cmd.CommandId, "travel", _settings.TravelRate) || RefuseWhileBusy(cmd.CommandId)) return;
         if (!_present)
         {
             Sender.Tell(new PlayerReplies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "enter a district first"));
@@ -201,7 +216,10 @@ public sealed class PlayerEntity : SnapshottingEntity, IWithTimers
         {
             _present = true;
             _livePosition = admit.Position;
-            _trackerNeedsStart = true;
+            // Only a relocation by the server (spawning in another district, a teleport) starts a new movement
+            // budget. Re-entering the district one is in and walking across an edge keep it: the tracker already
+            // holds the position, and a fresh budget there is how the speed limit was bypassed (issue 7).
+            if (admit.IsNew && pending.Kind != Admission.Handover) _trackerNeedsStart = true;
             pending.ReplyTo.Tell(new PlayerReplies.EnteredDistrict(pending.CommandId, admit.District, admit.Position, joined.Occupants,
                 joined.Environment));
             UnlockNearbyHardlines(admit.Position);
@@ -228,8 +246,8 @@ public sealed class PlayerEntity : SnapshottingEntity, IWithTimers
         _pendingEnter = null;
         if (pending.Kind == Admission.Handover)
         {
-            // Walking into a full district: the player stays on this side of the edge.
-            _trackerNeedsStart = true;
+            // Walking into a full district: the player stays on this side of the edge, with what is left of its budget.
+            _tracker = _tracker with { Position = _livePosition };
             pending.ReplyTo.Tell(new PlayerReplies.PositionCorrected(_livePosition, refused.Code));
             pending.ReplyTo.Tell(new PlayerReplies.Rejected("", refused.Code, refused.Message));
             return;
@@ -243,7 +261,10 @@ public sealed class PlayerEntity : SnapshottingEntity, IWithTimers
         _pendingEnter = null;
         _log.Warning("District {0} did not admit {1} in time", pending.Decision.District, _state.PlayerId);
         if (pending.Kind == Admission.Handover)
+        {
+            _tracker = _tracker with { Position = _livePosition };
             pending.ReplyTo.Tell(new PlayerReplies.PositionCorrected(_livePosition, ErrorCodes.Timeout));
+        }
         else
             pending.ReplyTo.Tell(new PlayerReplies.Rejected(pending.CommandId, ErrorCodes.Timeout,
                 "the district did not answer in time; retry with the same id"));
@@ -259,12 +280,24 @@ public sealed class PlayerEntity : SnapshottingEntity, IWithTimers
         // A district change is in flight: the player is where it was until it completes.
         if (_pendingEnter is not null) return;
 
-        var now = TimeSpan.FromMilliseconds(cmd.ReceivedAtMs > 0 ? cmd.ReceivedAtMs : Environment.TickCount64);
+        var localMs = Environment.TickCount64;
+        var now = TimeSpan.FromMilliseconds(cmd.ReceivedAtMs > 0 ? cmd.ReceivedAtMs : localMs);
         if (_trackerNeedsStart)
         {
-            _tracker = MovementTracker.Start(_livePosition, now, _movement);
+            // A teleport keeps the offence record; only the very first start has none.
+            _tracker = _lastMoveLocalMs == 0
+                ? MovementTracker.Start(_livePosition, now, _movement)
+                : MovementRules.Teleport(_tracker, _livePosition, now, _movement);
             _trackerNeedsStart = false;
         }
+        else if (_trackerNeedsRebase)
+        {
+            // Same budget, same last accepted position; its time moved onto the new session's clock, using how long
+            // ago this entity judged the last move.
+            _tracker = _tracker with { At = now - TimeSpan.FromMilliseconds(Math.Max(0, localMs - _lastMoveLocalMs)) };
+        }
+        _trackerNeedsRebase = false;
+        _lastMoveLocalMs = localMs;
         if (_map.DistrictAt(cmd.Position) is not { } target)
         {
             Sender.Tell(new PlayerReplies.PositionCorrected(_livePosition, "outside_world"));
@@ -276,8 +309,11 @@ public sealed class PlayerEntity : SnapshottingEntity, IWithTimers
         {
             Sender.Tell(new PlayerReplies.PositionCorrected(_livePosition, "too_fast"));
             if (decision.ShouldLog)
-                _log.Warning("{0} moves faster than {1} u/s: {2} refused moves in the last {3} s ({4} in all)",
+                _log.Warning("{0} moves faster than {1} u/s: {2} refused moves within {3} s ({4} in all); logged once per window",
                     _state.PlayerId, _movement.MaxSpeed, _tracker.RecentOffences, _movement.OffenceWindow.TotalSeconds, _tracker.TotalOffences);
+            if (_tracker.RecentOffences >= _settings.MaxRefusedMoves)
+                Disconnect(WireProtocol.CloseCodes.MovementRefused,
+                    $"{_tracker.RecentOffences} refused moves within {_movement.OffenceWindow.TotalSeconds:0} s");
             return;
         }
         if (cmd.Position != _livePosition) CancelJackOut("you moved");
@@ -296,6 +332,36 @@ public sealed class PlayerEntity : SnapshottingEntity, IWithTimers
         UnlockNearbyHardlines(cmd.Position);
     }
 
+    /// <summary>
+    /// The per-character limit on durable requests (each one is journaled): refuses with <c>rate_limited</c> and the
+    /// time to wait, and disconnects a client that keeps going after being told.
+    /// </summary>
+    private bool RefuseOverRate(string commandId, string bucketName, RateLimit limit)
+    {
+        var now = Environment.TickCount64;
+        var bucket = _buckets.TryGetValue(bucketName, out var kept) ? kept : TokenBucket.Full(limit, now);
+        var (allowed, next, wait) = bucket.Take(limit, now);
+        _buckets[bucketName] = next;
+        if (allowed) return false;
+        var waitMs = (long)Math.Ceiling(wait.TotalMilliseconds);
+        Sender.Tell(new PlayerReplies.Rejected(commandId, ErrorCodes.RateLimited,
+            $"too many {bucketName} requests (at most {limit.PerSecond:0.##}/s, bursts of {limit.Burst}); retry in {waitMs} ms", waitMs));
+        (_rateStrikes, var exceeded) = _rateStrikes.Strike(now, _settings.StrikeWindow, _settings.MaxRateLimitStrikes);
+        if (exceeded)
+            Disconnect(WireProtocol.CloseCodes.RateLimitExceeded,
+                $"{_rateStrikes.Count} requests refused as rate_limited within {_settings.StrikeWindow.TotalSeconds:0} s");
+        return true;
+    }
+
+    /// <summary>Tells the session to close its socket with <paramref name="code"/> (once per session) and logs it once.</summary>
+    private void Disconnect(int code, string reason)
+    {
+        if (_disconnectSent || _session is null) return;
+        _disconnectSent = true;
+        _log.Warning("Closing the session of {0} with {1}: {2}", _state.PlayerId, code, reason);
+        _session.Tell(new SessionPushes.Disconnect(_state.PlayerId, code, reason));
+    }
+
     private void UnlockNearbyHardlines(Vec3 position)
     {
         var unlocks = PlayerRules.DecideUnlocks(_state, _map, position, _settings.HardlineUnlockRadius);
@@ -310,6 +376,7 @@ public sealed class PlayerEntity : SnapshottingEntity, IWithTimers
 
     private void HandleSay(PlayerCommands.Say cmd)
     {
+        if (RefuseOverRate(cmd.CommandId, "say", _settings.SayRate)) return;
         if (!_present || _state.District is not { } district)
         {
             Sender.Tell(new PlayerReplies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "enter a district first"));
@@ -321,6 +388,7 @@ public sealed class PlayerEntity : SnapshottingEntity, IWithTimers
 
     private void HandleInteract(PlayerCommands.Interact cmd)
     {
+        if (RefuseOverRate(cmd.CommandId, "interact", _settings.InteractRate)) return;
         if (!_present || _state.District is not { } district)
         {
             Sender.Tell(new PlayerReplies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "enter a district first"));
@@ -331,7 +399,7 @@ public sealed class PlayerEntity : SnapshottingEntity, IWithTimers
 
     private void HandleJackOut(PlayerCommands.JackOut cmd)
     {
-        if (RefuseWhileBusy(cmd.CommandId)) return;
+        if (RefuseOverRate(cmd.CommandId, "travel", _settings.TravelRate) || RefuseWhileBusy(cmd.CommandId)) return;
         if (!_present)
         {
             Sender.Tell(new PlayerReplies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "enter a district first"));

@@ -84,8 +84,8 @@ public enum MoveRefusal
 /// The outcome of one move. When refused, <see cref="AuthoritativePosition"/> is the last accepted position, which the
 /// client must be told; when accepted it is the new position.
 /// </summary>
-/// <param name="ShouldLog">True on the offence that makes the player a repeat offender and on every
-/// <see cref="MovementSettings.RepeatOffenceThreshold"/>-th offence after it within the window, so logging stays bounded.</param>
+/// <param name="ShouldLog">True only on the offence that makes the player a repeat offender within the current window:
+/// at most one log line per player per <see cref="MovementSettings.OffenceWindow"/>.</param>
 public readonly record struct MoveDecision(
     bool Accepted,
     MovementTracker Tracker,
@@ -166,8 +166,9 @@ public static class MovementRules
             recent = 0;
         }
         recent = recent == int.MaxValue ? recent : recent + 1;
-        var threshold = Math.Max(1, settings.RepeatOffenceThreshold);
-        var shouldLog = recent >= threshold && (recent - threshold) % threshold == 0;
+        // One log line per player per window, at the offence that makes it a repeat offender: a client refused
+        // thousands of times a second must not turn into thousands of log lines (the line carries the totals).
+        var shouldLog = recent == Math.Max(1, settings.RepeatOffenceThreshold);
         var next = tracker with
         {
             ConsecutiveOffences = tracker.ConsecutiveOffences == int.MaxValue ? int.MaxValue : tracker.ConsecutiveOffences + 1,

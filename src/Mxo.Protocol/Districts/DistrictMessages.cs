@@ -242,6 +242,16 @@ public static class SessionPushes
         [property: ProtoMember(1)] PlayerId PlayerId,
         [property: ProtoMember(2)] string Reason) : ISessionPush;
 
+    /// <summary>
+    /// The world closes this session with <see cref="CloseCode"/> (one of <c>WireProtocol.CloseCodes</c>): the client
+    /// kept flooding after <c>rate_limited</c> (4008) or kept sending refused moves (4009).
+    /// </summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record Disconnect(
+        [property: ProtoMember(1)] PlayerId PlayerId,
+        [property: ProtoMember(2)] int CloseCode,
+        [property: ProtoMember(3)] string Reason) : ISessionPush;
+
     [ProtoContract(SkipConstructor = true)]
     public sealed record ChatLine(
         [property: ProtoMember(1)] DistrictId District,

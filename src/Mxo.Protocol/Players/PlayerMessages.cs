@@ -155,12 +155,16 @@ public static class PlayerReplies
     [ProtoContract(SkipConstructor = true)]
     public sealed record JackedOut([property: ProtoMember(1)] string CommandId) : IMxoMessage;
 
-    /// <summary>A command was refused; <see cref="Code"/> is one of <see cref="ErrorCodes"/>. Nothing changed.</summary>
+    /// <summary>
+    /// A command was refused; <see cref="Code"/> is one of <see cref="ErrorCodes"/>. Nothing changed.
+    /// <see cref="RetryAfterMs"/> is set with <see cref="ErrorCodes.RateLimited"/>: how long until the request would be taken.
+    /// </summary>
     [ProtoContract(SkipConstructor = true)]
     public sealed record Rejected(
         [property: ProtoMember(1)] string CommandId,
         [property: ProtoMember(2)] string Code,
-        [property: ProtoMember(3)] string Message) : IMxoMessage;
+        [property: ProtoMember(3)] string Message,
+        [property: ProtoMember(4)] long RetryAfterMs = 0) : IMxoMessage;
 }
 
 /// <summary>Someone visible in a district.</summary>

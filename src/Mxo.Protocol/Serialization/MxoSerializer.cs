@@ -75,6 +75,7 @@ public sealed class MxoSerializer : SerializerWithStringManifest
         ["push.view"] = typeof(SessionPushes.ViewUpdate),
         ["seen"] = typeof(Seen),
         ["push.revoked"] = typeof(SessionPushes.Revoked),
+        ["push.disconnect"] = typeof(SessionPushes.Disconnect),
         // account commands
         ["ac.register"] = typeof(AccountCommands.Register),
         ["ac.login"] = typeof(AccountCommands.Login),

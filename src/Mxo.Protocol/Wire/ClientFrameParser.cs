@@ -8,7 +8,11 @@ namespace Mxo.Protocol.Wire;
 /// </summary>
 public static class ClientFrameParser
 {
-    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 16, CommentHandling = JsonCommentHandling.Disallow };
+    /// <summary>Duplicate properties are refused, as over HTTP: two "type"s or two "text"s must not mean whichever came last.</summary>
+    private static readonly JsonDocumentOptions Options = new()
+    {
+        MaxDepth = 16, CommentHandling = JsonCommentHandling.Disallow, AllowDuplicateProperties = false,
+    };
 
     public static (ClientRequest? Request, WireError? Error) Parse(ReadOnlyMemory<byte> utf8)
     {
@@ -77,7 +81,7 @@ public static class ClientFrameParser
                 "move" => WithData(root, id, data => ParseMove(data, id)),
                 "say" => WithData(root, id, data => RequiredString(data, "text", id, CharacterRules.MaxChatLength, out var text) is { } e
                     ? Fail(e)
-                    : string.IsNullOrWhiteSpace(text) ? Fail(ErrorCodes.InvalidField, "'text' must not be blank", id) : Ok(new SayRequest(id, text!))),
+                    : CharacterRules.ValidateChatText(text!) is { } problem ? Fail(ErrorCodes.InvalidField, problem, id) : Ok(new SayRequest(id, text!))),
                 "ping" => Ok(new PingRequest(id)),
                 "jack_out" => Ok(new JackOutRequest(id)),
                 "teleport" => WithData(root, id, data => RequiredString(data, "hardline", id, 64, out var hardline) is { } e

@@ -118,10 +118,16 @@ public static class ServerFrames
 
     public static byte[] Pong(string? id) => Frame("pong", id, _ => { });
 
-    public static byte[] Error(string code, string message, string? id) => Frame("error", id, w =>
+    public static byte[] Error(string code, string message, string? id) => Error(code, message, id, 0, 0);
+
+    /// <param name="retryAfterMs">With <c>rate_limited</c>: how long until the request would be taken (omitted when 0).</param>
+    /// <param name="suppressed">Error frames not sent since the previous one because errors came too fast (omitted when 0).</param>
+    public static byte[] Error(string code, string message, string? id, long retryAfterMs, int suppressed) => Frame("error", id, w =>
     {
         w.WriteString("code", code);
         w.WriteString("message", message);
+        if (retryAfterMs > 0) w.WriteNumber("retryAfterMs", retryAfterMs);
+        if (suppressed > 0) w.WriteNumber("suppressed", suppressed);
     });
 
     public static byte[] Error(WireError e) => Error(e.Code, e.Message, e.Id);

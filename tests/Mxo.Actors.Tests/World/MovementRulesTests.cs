@@ -219,7 +219,9 @@ public sealed class MovementRulesTests
             Assert.Equal(i >= 3, d.IsRepeatOffender(Settings));
             if (d.ShouldLog) logged.Add(i);
         }
-        Assert.Equal([3, 6, 9], logged);
+        // One log line per window, however many refusals follow (issue 7: a flood of refused moves flooded the log).
+        Assert.Equal([3], logged);
+        Assert.Equal(9, tracker.RecentOffences);
 
         var ok = MovementRules.Decide(tracker, Origin with { X = Origin.X + 1 }, At(1), Settings);
         Assert.True(ok.Accepted);
@@ -231,6 +233,10 @@ public sealed class MovementRulesTests
         Assert.Equal(1, later.Tracker.RecentOffences);
         Assert.Equal(10, later.Tracker.TotalOffences);
         Assert.False(later.ShouldLog);
+        // ...and that window logs once too, when it reaches the threshold.
+        var next = MovementRules.Decide(later.Tracker, Origin with { X = Origin.X + 500 }, At(30.1), Settings);
+        var third = MovementRules.Decide(next.Tracker, Origin with { X = Origin.X + 500 }, At(30.2), Settings);
+        Assert.Equal((false, true), (next.ShouldLog, third.ShouldLog));
     }
 
     [Fact]
