@@ -48,6 +48,7 @@ public static class EdgeEndpoints
     public static IServiceCollection AddEdge(this IServiceCollection services, EdgeOptions options)
     {
         services.AddSingleton(options);
+        services.AddSingleton(new SocketsPerAddress(options.MaxSocketsPerAddress));
         services.AddSingleton<IReadinessCheck, ClusterMemberCheck>();
         services.AddSingleton<ISessionRevoker, PlayerKickRevoker>();
         return services;
@@ -63,7 +64,7 @@ public static class EdgeEndpoints
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
 
         app.Map("/ws", async (HttpContext context, ActorSystem system, IRequiredActor<SessionsActor> sessionsRef,
-            IRequiredActor<AccountRegion> accountsRef, TokenService tokens, OriginPolicy origins) =>
+            IRequiredActor<AccountRegion> accountsRef, TokenService tokens, OriginPolicy origins, SocketsPerAddress perAddress) =>
         {
             if (!context.WebSockets.IsWebSocketRequest)
             {
@@ -110,13 +111,30 @@ public static class EdgeEndpoints
                 identity = new SessionIdentity(claims.AccountId, selected.PlayerId, selected.Name, claims.ExpiresAt);
             }
 
-            var sessions = await sessionsRef.GetAsync(context.RequestAborted);
-            using var socket = await context.WebSockets.AcceptWebSocketAsync(offeredProtocol ? SocketToken.Subprotocol : null);
-            var connection = new WebSocketConnection(socket, options, logger, WireProtocol.MaxFrameBytes,
-                (context.Features.Get<IHttpUpgradeFeature>() as GuardedUpgradeFeature)?.Stream);
-            await connection.RunAsync(system.Materializer(),
-                outbound => sessions.Ask<IActorRef>(new SessionsActor.Spawn(outbound, identity), options.RequestTimeout),
-                context.RequestAborted);
+            // --dev: a bot swarm on this machine is not one client (as for the HTTP per-address limits).
+            var address = options.DevMode && context.Connection.RemoteIpAddress is { } ip && System.Net.IPAddress.IsLoopback(ip)
+                ? null
+                : ClientAddress.Of(context);
+            if (address is not null && !perAddress.TryAcquire(address))
+            {
+                await WriteJson(context, StatusCodes.Status429TooManyRequests, "too_many_sockets",
+                    $"this address already has {options.MaxSocketsPerAddress} open sockets");
+                return;
+            }
+            try
+            {
+                var sessions = await sessionsRef.GetAsync(context.RequestAborted);
+                using var socket = await context.WebSockets.AcceptWebSocketAsync(offeredProtocol ? SocketToken.Subprotocol : null);
+                var connection = new WebSocketConnection(socket, options, logger, WireProtocol.MaxFrameBytes,
+                    (context.Features.Get<IHttpUpgradeFeature>() as GuardedUpgradeFeature)?.Stream);
+                await connection.RunAsync(system.Materializer(),
+                    outbound => sessions.Ask<IActorRef>(new SessionsActor.Spawn(outbound, identity), options.RequestTimeout),
+                    context.RequestAborted);
+            }
+            finally
+            {
+                if (address is not null) perAddress.Release(address);
+            }
         });
 
         // Close every socket with 1001 before Kestrel and the actor system stop, so clients hear why and players

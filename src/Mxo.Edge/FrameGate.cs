@@ -7,7 +7,7 @@ namespace Mxo.Edge;
 /// frame type, and a rate for error frames so that a burst of bad frames cannot fill the client's outgoing queue.
 /// One instance per session, used only from the session actor's thread.
 /// </summary>
-internal sealed class FrameGate(EdgeOptions options, long nowMs)
+internal sealed class FrameGate(EdgeOptions options)
 {
     public enum Verdict
     {
@@ -24,8 +24,9 @@ internal sealed class FrameGate(EdgeOptions options, long nowMs)
         Close,
     }
 
-    private TokenBucket _frames = TokenBucket.Full(options.FrameRate, nowMs);
-    private TokenBucket _errors = TokenBucket.Full(options.ErrorRate, nowMs);
+    // Full at the first frame: the clock is the receive time of frames, whatever its origin.
+    private TokenBucket? _frames;
+    private TokenBucket? _errors;
     private StrikeCounter _drops;
     private bool _dropping;
     private int _suppressed;
@@ -38,7 +39,8 @@ internal sealed class FrameGate(EdgeOptions options, long nowMs)
 
     public Verdict Admit(long nowMs)
     {
-        (var allowed, _frames, var wait) = _frames.Take(options.FrameRate, nowMs);
+        var (allowed, frames, wait) = (_frames ?? TokenBucket.Full(options.FrameRate, nowMs)).Take(options.FrameRate, nowMs);
+        _frames = frames;
         if (allowed)
         {
             _dropping = false;
@@ -58,7 +60,8 @@ internal sealed class FrameGate(EdgeOptions options, long nowMs)
     /// </summary>
     public (bool Send, int Suppressed) AdmitError(long nowMs)
     {
-        (var allowed, _errors, _) = _errors.Take(options.ErrorRate, nowMs);
+        var (allowed, errors, _) = (_errors ?? TokenBucket.Full(options.ErrorRate, nowMs)).Take(options.ErrorRate, nowMs);
+        _errors = errors;
         if (!allowed)
         {
             if (_suppressed < int.MaxValue) _suppressed++;

@@ -30,6 +30,8 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
 
     private readonly ViewConflation _pendingView = new();
     private readonly FrameGate _gate;
+    /// <summary>When the frame being handled was read off the socket: the clock of every edge limit.</summary>
+    private long _frameReceivedAt;
     private SessionPushes.Environment? _heldEnvironment;
     private bool _viewInFlight;
     private PlayerId? _player;
@@ -48,7 +50,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         _options = options;
         _identity = identity;
         _validateToken = validateToken;
-        _gate = new FrameGate(options, Environment.TickCount64);
+        _gate = new FrameGate(options);
         Context.Watch(_outbound);
 
         Receive<StreamInit>(_ => Sender.Tell(StreamAck.Instance));
@@ -178,6 +180,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
                 return;
             case TextFrame text:
                 var receivedAt = text.ReceivedAtMs > 0 ? text.ReceivedAtMs : Environment.TickCount64;
+                _frameReceivedAt = receivedAt;
                 // The frame rate is checked before the frame is even parsed: a flood costs a counter, not a parse.
                 switch (_gate.Admit(receivedAt))
                 {
@@ -335,7 +338,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     /// </summary>
     private void SendError(string code, string message, string? id, long retryAfterMs = 0)
     {
-        var (send, suppressed) = _gate.AdmitError(Environment.TickCount64);
+        var (send, suppressed) = _gate.AdmitError(_frameReceivedAt);
         if (send) Send(ServerFrames.Error(code, message, id, retryAfterMs, suppressed));
     }
 

@@ -181,6 +181,33 @@ public sealed class DistrictEntityTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_terminal_used_again_by_its_last_user_records_and_broadcasts_nothing()
+    {
+        var district = StartDistrict();
+        var neo = CreateTestProbe();
+        var morpheus = CreateTestProbe();
+        var trinity = CreateTestProbe();
+        var atTerminal = new Vec3(1452, 0, -30);
+        Join(district, Neo, "Neo", neo, atTerminal);
+        Join(district, Morpheus, "Morpheus", morpheus, atTerminal);
+        Join(district, Trinity, "Trinity", trinity, FarAway);
+
+        // Issue 7: every use was a new journal entry and a broadcast, 1,223 times a second.
+        for (var i = 1; i <= 5; i++)
+        {
+            district.Tell(new DistrictCommands.Interact(Downtown, Neo, "downtown-bank-terminal", "use", "u" + i), neo.Ref);
+            Assert.Equal("u" + i, neo.FishForMessage<PlayerReplies.Acknowledged>(_ => true).CommandId);
+        }
+        district.Tell(new DistrictCommands.Interact(Downtown, Morpheus, "downtown-bank-terminal", "use", "m1"), morpheus.Ref);
+        Assert.Equal("m1", morpheus.FishForMessage<PlayerReplies.Acknowledged>(_ => true).CommandId);
+
+        // Trinity hears Neo's first use and then Morpheus's: Neo's four repeats were neither broadcast nor (since a
+        // broadcast follows every persisted use) recorded.
+        Assert.Equal(Neo, trinity.FishForMessage<SessionPushes.ObjectChanged>(_ => true).By);
+        Assert.Equal(Morpheus, trinity.FishForMessage<SessionPushes.ObjectChanged>(_ => true).By);
+    }
+
+    [Fact]
     public void Residents_survive_a_restart_and_presence_does_not()
     {
         var district = StartDistrict();

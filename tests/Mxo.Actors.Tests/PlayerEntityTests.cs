@@ -336,4 +336,98 @@ public sealed class PlayerEntityTests : Akka.TestKit.Xunit2.TestKit
         player.Tell(new PlayerCommands.GetState(Neo));
         Assert.Equal(new Vec3(1502, 0, 0), ExpectMsg<PlayerState>().Position);
     }
+
+    // ---------------------------------------------------------------- issue 7: budgets and rates a cheater cannot reset
+
+    private void ReEnter(IActorRef player, TestProbe session, string commandId)
+    {
+        player.Tell(new PlayerCommands.EnterDistrict(Neo, Downtown, commandId), session.Ref);
+        var join = _districts.FishForMessage<DistrictCommands.Join>(_ => true);
+        _districts.Reply(new DistrictReplies.Joined(Downtown, Neo, join.CommandId, []));
+        session.FishForMessage<PlayerReplies.EnteredDistrict>(_ => true);
+    }
+
+    [Fact]
+    public void Re_entering_the_same_district_does_not_refill_the_movement_budget()
+    {
+        var player = StartPlayer();
+        AttachAndEnter(player);
+        // 8.9 units at once spends the whole burst budget (9 units)...
+        player.Tell(new PlayerCommands.Move(Neo, new Vec3(1508.9, 0, 0), 10_000), _session.Ref);
+        _districts.ExpectMsg<DistrictCommands.UpdatePosition>();
+        // ...and entering the district one is already in used to hand out a fresh one (2,118 units in 5 s).
+        ReEnter(player, _session, "c2");
+        player.Tell(new PlayerCommands.Move(Neo, new Vec3(1517.8, 0, 0), 10_001), _session.Ref);
+        var corrected = _session.FishForMessage<PlayerReplies.PositionCorrected>(_ => true);
+        Assert.Equal((new Vec3(1508.9, 0, 0), "too_fast"), (corrected.Position, corrected.Reason));
+    }
+
+    [Fact]
+    public void A_new_session_does_not_refill_the_movement_budget_whatever_its_clock()
+    {
+        var player = StartPlayer();
+        AttachAndEnter(player);
+        player.Tell(new PlayerCommands.Move(Neo, new Vec3(1508.9, 0, 0), 10_000), _session.Ref);
+        _districts.ExpectMsg<DistrictCommands.UpdatePosition>();
+
+        // A reconnect, possibly through another edge node whose clock reads far less.
+        var newer = CreateTestProbe();
+        player.Tell(new PlayerCommands.Attach(Neo, "Neo", newer.Ref), newer.Ref);
+        newer.ExpectMsg<PlayerReplies.Attached>();
+        ReEnter(player, newer, "c2");
+        player.Tell(new PlayerCommands.Move(Neo, new Vec3(1517.8, 0, 0), 500), newer.Ref);
+        Assert.Equal("too_fast", newer.FishForMessage<PlayerReplies.PositionCorrected>(_ => true).Reason);
+        // The budget still refills with time on the new clock: 1 unit 200 ms later is fine.
+        player.Tell(new PlayerCommands.Move(Neo, new Vec3(1509.9, 0, 0), 700), newer.Ref);
+        Assert.Equal(new Vec3(1509.9, 0, 0), _districts.FishForMessage<DistrictCommands.UpdatePosition>(_ => true).Position);
+    }
+
+    [Fact]
+    public void Durable_requests_over_the_rate_are_refused_with_the_time_to_wait_and_never_reach_the_district()
+    {
+        var player = StartPlayer(ActorTestConfig.Settings with { SayRate = new(0.01, 5) });
+        AttachAndEnter(player);
+        for (var i = 1; i <= 5; i++)
+        {
+            player.Tell(new PlayerCommands.Say(Neo, "hi", "s" + i), _session.Ref);
+            Assert.Equal("s" + i, _districts.ExpectMsg<DistrictCommands.Say>().CommandId);
+        }
+        player.Tell(new PlayerCommands.Say(Neo, "hi", "s6"), _session.Ref);
+        var refused = _session.FishForMessage<PlayerReplies.Rejected>(_ => true);
+        Assert.Equal(("s6", ErrorCodes.RateLimited), (refused.CommandId, refused.Code));
+        Assert.InRange(refused.RetryAfterMs, 90_000, 100_000); // one token at 0.01/s
+        _districts.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        // Each class has its own bucket: interacting is still allowed.
+        player.Tell(new PlayerCommands.Interact(Neo, "downtown-bank-terminal", "use", "i1"), _session.Ref);
+        Assert.Equal("i1", _districts.ExpectMsg<DistrictCommands.Interact>().CommandId);
+    }
+
+    [Fact]
+    public void A_client_that_keeps_going_after_rate_limited_is_disconnected_with_4008()
+    {
+        var player = StartPlayer(ActorTestConfig.Settings with { TravelRate = new(0.01, 1), MaxRateLimitStrikes = 3 });
+        AttachAndEnter(player); // spends the one travel token
+        for (var i = 1; i <= 3; i++)
+        {
+            player.Tell(new PlayerCommands.Teleport(Neo, "downtown-achlys", "t" + i), _session.Ref);
+            Assert.Equal(ErrorCodes.RateLimited, _session.FishForMessage<PlayerReplies.Rejected>(_ => true).Code);
+        }
+        var disconnect = _session.FishForMessage<SessionPushes.Disconnect>(_ => true);
+        Assert.Equal(4008, disconnect.CloseCode);
+    }
+
+    [Fact]
+    public void A_client_that_keeps_sending_refused_moves_is_disconnected_with_4009()
+    {
+        var player = StartPlayer(ActorTestConfig.Settings with { MaxRefusedMoves = 5 });
+        AttachAndEnter(player);
+        for (var i = 1; i <= 5; i++)
+        {
+            player.Tell(new PlayerCommands.Move(Neo, new Vec3(1500 + 50 * i, 0, 0), 10_000 + i), _session.Ref);
+            Assert.Equal("too_fast", _session.FishForMessage<PlayerReplies.PositionCorrected>(_ => true).Reason);
+        }
+        Assert.Equal(4009, _session.FishForMessage<SessionPushes.Disconnect>(_ => true).CloseCode);
+        _districts.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
 }

@@ -574,4 +574,77 @@ public sealed class SessionActorTests : Akka.TestKit.Xunit2.TestKit
 
     private static Vec3 ReadPosition(JsonElement p) =>
         new(p.GetProperty("x").GetDouble(), p.GetProperty("y").GetDouble(), p.GetProperty("z").GetDouble());
+
+    // ---- issue 7: frame and error rates ----
+
+    private void FeedAt(IActorRef session, string json, long receivedAtMs) => Feed(session, new TextFrame(Utf8(json), receivedAtMs));
+
+    [Fact]
+    public void Frames_over_the_rate_are_dropped_unread_and_the_client_is_told_once()
+    {
+        var session = StartSession(Dev with { FrameRate = new(1, 3) });
+        for (var i = 1; i <= 3; i++)
+        {
+            FeedAt(session, $$"""{"type":"ping","v":1,"id":"p{{i}}"}""", 1_000);
+            var pong = NextFrame();
+            Assert.Equal(("pong", $"p{i}"), (pong.Type, pong.Id));
+        }
+        for (var i = 4; i <= 8; i++) FeedAt(session, $$"""{"type":"ping","v":1,"id":"p{{i}}"}""", 1_000);
+        var refused = NextFrame();
+        AssertError(refused, "rate_limited", null);
+        Assert.Equal(1_000, refused.Data.GetProperty("retryAfterMs").GetInt64());
+        _outbound.ExpectNoMsg(Quiet);
+
+        // A second later the bucket has a token again.
+        FeedAt(session, """{"type":"ping","v":1,"id":"later"}""", 2_000);
+        Assert.Equal("later", NextFrame().Id);
+    }
+
+    [Fact]
+    public void A_client_that_keeps_flooding_frames_is_closed_with_4008()
+    {
+        var session = StartSession(Dev with { FrameRate = new(1, 1), MaxDroppedFrames = 5 });
+        Watch(session);
+        for (var i = 0; i < 6; i++) FeedAt(session, """{"type":"ping","v":1}""", 1_000);
+        Assert.Equal("pong", NextFrame().Type);
+        AssertError(NextFrame(), "rate_limited", null);
+        Assert.Equal(4008, _outbound.ExpectMsg<CloseSocket>().Code);
+    }
+
+    [Fact]
+    public void A_burst_of_bad_frames_gets_some_errors_and_then_a_count_of_the_rest()
+    {
+        var session = StartSession(Dev with { ErrorRate = new(1, 3) });
+        for (var i = 0; i < 10; i++) FeedAt(session, "not json", 1_000);
+        for (var i = 0; i < 3; i++) AssertError(NextFrame(), "malformed_json", null);
+        _outbound.ExpectNoMsg(Quiet);
+
+        FeedAt(session, "not json", 2_000);
+        var next = NextFrame();
+        AssertError(next, "malformed_json", null);
+        Assert.Equal(7, next.Data.GetProperty("suppressed").GetInt32());
+        // Replies the world sends are never suppressed, and pongs are not errors.
+        FeedAt(session, """{"type":"ping","v":1,"id":"p"}""", 2_000);
+        Assert.Equal("pong", NextFrame().Type);
+    }
+
+    [Fact]
+    public void The_world_closing_a_session_closes_its_socket_with_the_given_code()
+    {
+        var session = InDistrict();
+        session.Tell(new SessionPushes.Disconnect(Neo, 4009, "100 refused moves within 10 s"));
+        Assert.Equal(new CloseSocket(4009, "100 refused moves within 10 s"), _outbound.ExpectMsg<CloseSocket>());
+    }
+
+    [Fact]
+    public void Rate_limited_refusals_from_the_world_carry_the_time_to_wait()
+    {
+        var session = InDistrict();
+        Feed(session, """{"type":"say","v":1,"id":"s1","data":{"text":"hi"}}""");
+        var say = _players.ExpectMsg<PlayerCommands.Say>();
+        _players.Reply(new PlayerReplies.Rejected(say.CommandId, ErrorCodes.RateLimited, "too many say requests", 1_500));
+        var frame = NextFrame();
+        AssertError(frame, "rate_limited", "s1");
+        Assert.Equal(1_500, frame.Data.GetProperty("retryAfterMs").GetInt64());
+    }
 }

@@ -77,4 +77,48 @@ public sealed class ClientFrameParserTests
     [InlineData("1neo", "name must start with a letter")]
     [InlineData("neo smith", "name may contain only letters, digits, '-' and '_'")]
     public void Character_name_rules(string name, string? problem) => Assert.Equal(problem, CharacterRules.ValidateName(name));
+
+    // ---- issue 7 ----
+
+    [Theory]
+    [InlineData("""{"type":"ping","type":"say","v":1,"id":"7"}""")]
+    [InlineData("""{"type":"say","v":1,"id":"7","data":{"text":"hi","text":"bye"}}""")]
+    [InlineData("""{"type":"move","v":1,"data":{"x":1,"y":0,"z":0,"x":900}}""")]
+    public void Duplicate_properties_are_malformed_json_as_over_http(string json)
+    {
+        var (request, error) = Parse(json);
+        Assert.Null(request);
+        Assert.Equal(ErrorCodes.MalformedJson, error!.Code);
+    }
+
+    [Theory]
+    [InlineData("\u200b\u200b\u200b")]                 // zero-width spaces only
+    [InlineData("hi\u200bthere")]                          // an invisible formatting character
+    [InlineData("\u202eoll\u0065h")]                      // right-to-left override
+    [InlineData("a\u2066b\u2069")]                        // bidi isolates
+    [InlineData("line\\nbreak")]                          // control characters (as JSON escapes: raw ones are malformed JSON)
+    [InlineData("tab\\there")]
+    [InlineData("nul\\u0000")]
+    [InlineData("\ue000private")]                          // private use
+    [InlineData("za\u0300\u0301\u0302\u0303\u0304lgo")] // five combining marks on one letter
+    [InlineData("\u00a0\u2003 ")]                         // only spaces
+    public void Chat_text_with_control_bidi_or_invisible_characters_is_refused(string escaped)
+    {
+        var (request, error) = Parse($$$"""{"type":"say","v":1,"id":"7","data":{"text":"{{{escaped}}}"}}""");
+        Assert.Null(request);
+        Assert.Equal((ErrorCodes.InvalidField, "7"), (error!.Code, error.Id));
+    }
+
+    [Theory]
+    [InlineData("hello, world")]
+    [InlineData("\u00e9t\u00e9 \u00e0 la plage")]                       // accents
+    [InlineData("\ud83d\udc68\u200d\ud83d\udc69\u200d\ud83d\udc67")] // a family emoji (zero-width joiners)
+    [InlineData("\u0645\u0631\u062d\u0628\u0627")]                    // Arabic, right to left without controls
+    [InlineData("\u0928\u092e\u0938\u094d\u0924\u0947")]             // Devanagari with vowel signs
+    public void Ordinary_chat_in_any_script_is_accepted(string escaped)
+    {
+        var (request, error) = Parse($$$"""{"type":"say","v":1,"id":"7","data":{"text":"{{{escaped}}}"}}""");
+        Assert.Null(error);
+        Assert.IsType<SayRequest>(request);
+    }
 }

@@ -16,7 +16,10 @@ public static class DistrictRules
         DistrictEvents.PlayerEntered e => state with { Residents = state.Residents.SetItem(e.PlayerId.Value, e.Name) },
         DistrictEvents.PlayerLeft e => state with { Residents = state.Residents.Remove(e.PlayerId.Value) },
         DistrictEvents.ChatLineRecorded e => state with { RecentChatIds = RecentIds.Remember(state.RecentChatIds, ChatKey(e.PlayerId, e.CommandId), RememberedChatIds) },
-        DistrictEvents.ObjectInteracted e => state with { Objects = state.Objects.SetItem(e.ObjectId, e.State) },
+        DistrictEvents.ObjectInteracted e => state with
+        {
+            Objects = state.Objects.SetItem(e.ObjectId, e.State), LastUsers = state.LastUsers.SetItem(e.ObjectId, e.PlayerId.Value),
+        },
         _ => throw new ArgumentException($"DistrictEntity cannot apply {@event.GetType().Name}", nameof(@event)),
     };
 
@@ -41,7 +44,8 @@ public static class DistrictRules
 
     /// <summary>
     /// What an action does to an object. Doors open and close (a locked door refuses); terminals are used (and stay
-    /// idle for the next user). An action that would not change the state is acknowledged without recording.
+    /// idle for the next user). An action that would not change the state (a door already so, a terminal used again by
+    /// its last user) is acknowledged without recording.
     /// </summary>
     public static InteractDecision DecideInteract(DistrictState state, DistrictData district, PlayerId player, Vec3 at,
         string objectId, string action, string commandId, double reach, long nowUnixMs)
@@ -63,7 +67,11 @@ public static class DistrictRules
         if (next is null)
             return new InteractDecision.Refuse(ErrorCodes.UnknownAction,
                 current == "locked" ? $"'{objectId}' is locked" : $"'{action}' does not apply to a {data.Kind}");
-        return next == current && data.Kind == "door"
+        // Nothing changes: a door already in that state, or the terminal's last user using it again (issue 7: a
+        // client using a terminal 1,200 times a second journaled and broadcast every use).
+        var unchanged = next == current && (data.Kind == "door"
+            || (state.LastUsers.TryGetValue(objectId, out var lastUser) && lastUser == player.Value));
+        return unchanged
             ? new InteractDecision.AlreadyDone()
             : new InteractDecision.Record(new DistrictEvents.ObjectInteracted(objectId, player, action, next, nowUnixMs));
     }

@@ -179,6 +179,17 @@ public static class MxoNode
         if (edge.MaxInFlight < 1) problems.Add("Mxo:Edge:MaxInFlight must be at least 1");
         if (edge.RequestTimeout <= TimeSpan.Zero) problems.Add("Mxo:Edge:RequestTimeout must be positive");
         if (edge.CloseTimeout <= TimeSpan.Zero) problems.Add("Mxo:Edge:CloseTimeout must be positive");
+        problems.AddRange(world.SayRate.Problems("Mxo:World:SayRate"));
+        problems.AddRange(world.InteractRate.Problems("Mxo:World:InteractRate"));
+        problems.AddRange(world.TravelRate.Problems("Mxo:World:TravelRate"));
+        if (world.MaxRateLimitStrikes < 1) problems.Add("Mxo:World:MaxRateLimitStrikes must be at least 1");
+        if (world.MaxRefusedMoves < 1) problems.Add("Mxo:World:MaxRefusedMoves must be at least 1");
+        if (world.StrikeWindow <= TimeSpan.Zero) problems.Add("Mxo:World:StrikeWindow must be positive");
+        problems.AddRange(edge.FrameRate.Problems("Mxo:Edge:FrameRate"));
+        problems.AddRange(edge.ErrorRate.Problems("Mxo:Edge:ErrorRate"));
+        if (edge.MaxDroppedFrames < 1) problems.Add("Mxo:Edge:MaxDroppedFrames must be at least 1");
+        if (edge.StrikeWindow <= TimeSpan.Zero) problems.Add("Mxo:Edge:StrikeWindow must be positive");
+        if (edge.MaxSocketsPerAddress < 1) problems.Add("Mxo:Edge:MaxSocketsPerAddress must be at least 1");
         if (problems.Count > 0) throw new InvalidOperationException(string.Join("; ", problems));
     }
 }

@@ -182,6 +182,14 @@ public sealed record DistrictState(
     public ImmutableList<string> RecentChatIds { get => _recent ?? []; init => _recent = value; }
     private ImmutableList<string>? _recent = RecentChatIds;
 
+    /// <summary>
+    /// Object id → the player who last changed it, for objects whose use leaves the state as it was (a terminal):
+    /// the same player using it again records nothing.
+    /// </summary>
+    [ProtoMember(5)]
+    public ImmutableDictionary<string, string> LastUsers { get => _lastUsers ?? ImmutableDictionary<string, string>.Empty; init => _lastUsers = value; }
+    private ImmutableDictionary<string, string>? _lastUsers;
+
     public static DistrictState Empty(DistrictId id) => new(id, ImmutableDictionary<string, string>.Empty, []);
 }
 
