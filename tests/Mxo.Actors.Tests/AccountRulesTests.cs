@@ -62,6 +62,45 @@ public sealed class AccountRulesTests
         Assert.NotNull(AccountRules.ValidatePassword(new string('x', 129)));
     }
 
+    [Theory]
+    [InlineData("\0\0\0\0\0\0\0\0\0\0\0\0")] // only NULs
+    [InlineData("\u200B\u200B\u200B\u200B\u200B\u200B\u200B\u200B\u200B\u200B\u200B")] // only zero-width spaces
+    [InlineData("correct horse\u200Dbattery")] // a zero-width joiner hidden inside
+    [InlineData("correct horse\u202Ebattery")] // a bidi override
+    [InlineData("correct horse\tbattery")] // a control character
+    [InlineData("correct horse\uFEFF")] // byte-order mark
+    public void Control_and_invisible_format_characters_are_refused(string password) =>
+        Assert.NotNull(AccountRules.ValidatePassword(password));
+
+    [Fact]
+    public void A_lone_surrogate_is_not_text_and_is_refused() =>
+        Assert.NotNull(AccountRules.ValidatePassword("correct horse" + (char)0xD800 + "battery"));
+
+    [Fact]
+    public void Passwords_are_normalised_to_nfkc_and_measured_after_it()
+    {
+        // Full-width letters, a ligature and a decomposed accent all fold to their plain forms.
+        Assert.Equal("correct horse é ff", AccountRules.NormalisePassword("ｃｏｒｒｅｃｔ horse e\u0301 \uFB00"));
+        // Six "ﬀ" are 6 code units as typed but 12 after NFKC: long enough; 65 of them are 130: too long.
+        Assert.Null(AccountRules.ValidatePassword(new string('\uFB00', 6)));
+        Assert.NotNull(AccountRules.ValidatePassword(new string('\uFB00', 65)));
+        Assert.True(AccountRules.IsOverlongPassword(new string('\uFB00', 65)));
+        Assert.False(AccountRules.IsOverlongPassword(new string('x', 128)));
+    }
+
+    [Fact]
+    public void The_same_typed_password_in_any_unicode_form_verifies_and_ascii_hashes_as_before()
+    {
+        var hash = PasswordHasher.Hash("ｃｏｒｒｅｃｔ horse cafe\u0301", PasswordHasher.Pbkdf2Sha256, 1_000);
+        Assert.True(PasswordHasher.Verify("correct horse café", hash, PasswordHasher.Pbkdf2Sha256, 1_000).Ok);
+        Assert.False(PasswordHasher.Verify("correct horse cafe", hash, PasswordHasher.Pbkdf2Sha256, 1_000).Ok);
+        // An ASCII password is its own NFKC form: hashes stored before normalisation still match.
+        var ascii = PasswordHasher.Hash("correct horse battery", PasswordHasher.Pbkdf2Sha256, 1_000);
+        var expected = System.Security.Cryptography.Rfc2898DeriveBytes.Pbkdf2("correct horse battery", ascii.Salt, 1_000,
+            System.Security.Cryptography.HashAlgorithmName.SHA256, 32);
+        Assert.Equal(expected, ascii.Hash);
+    }
+
     [Fact]
     public void Secrets_are_not_printed()
     {

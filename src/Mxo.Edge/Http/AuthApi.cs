@@ -74,7 +74,7 @@ public sealed class AuthApi
         // Only the public format rules are checked here: no answer tells whether an account exists.
         if (AccountRules.ValidateUserName(username) is { } nameProblem)
             return Bad(AccountErrorCodes.InvalidName, nameProblem);
-        if (password.Length > AccountRules.MaxPasswordLength)
+        if (AccountRules.IsOverlongPassword(password))
             return Bad(AccountErrorCodes.InvalidPassword, $"password must be at most {AccountRules.MaxPasswordLength} characters");
         if (gameClient is not null && !IsValidGameClient(gameClient))
             return Bad(HttpErrors.InvalidField, $"'game_client' must be 1-{MaxGameClientLength} printable ASCII characters");
