@@ -118,24 +118,30 @@ public sealed class AccountRulesTests
             PasswordHasher.Hash("correct horse battery", PasswordHasher.Pbkdf2Sha256, 1_000), Now));
 
     [Fact]
-    public void Failures_lock_only_at_the_threshold_and_only_a_real_account_persists_the_lock()
+    public void Failures_lock_only_the_failing_address_at_the_threshold()
     {
         var state = Registered();
-        var throttle = default(LoginThrottle);
+        var throttle = LoginThrottle.None;
         for (var i = 1; i < 5; i++)
         {
-            (throttle, var locked) = AccountLogic.DecideFailure(state, throttle, Now, Settings);
-            Assert.Null(locked);
-            Assert.Equal(i, throttle.Failures);
+            (throttle, var lockedUntil) = AccountLogic.DecideFailure(throttle, "198.51.100.1", Now, Settings);
+            Assert.Equal(0, lockedUntil);
+            Assert.Equal(i, throttle.Addresses["198.51.100.1"].Failures);
         }
-        var (after, lockEvent) = AccountLogic.DecideFailure(state, throttle, Now, Settings);
-        Assert.Equal(new AccountEvents.AccountLocked(Now + 60_000, 5), lockEvent);
-        Assert.Equal(default, after);
-
-        var (unknown, none) = AccountLogic.DecideFailure(AccountState.Empty(new AccountId("nobody")), new LoginThrottle(4, 0), Now, Settings);
-        Assert.Null(none);
-        Assert.Equal(Now + 60_000, unknown.TransientLockedUntilUnixMs);
+        var (after, until) = AccountLogic.DecideFailure(throttle, "198.51.100.1", Now, Settings);
+        Assert.Equal(Now + 60_000, until);
+        Assert.Equal((AccountErrorCodes.AccountLocked, Now + 60_000), AccountLogic.CheckAttempt(state, after, "198.51.100.1", Now, Settings));
+        Assert.Null(AccountLogic.CheckAttempt(state, after, "203.0.113.7", Now, Settings));
+        // A failure older than the window does not count towards the next lock.
+        var (stale, _) = AccountLogic.DecideFailure(LoginThrottle.None, "198.51.100.2", Now, Settings);
+        var (fresh, _) = AccountLogic.DecideFailure(stale, "198.51.100.2", Now + (long)Settings.FailureWindow.TotalMilliseconds, Settings);
+        Assert.Equal(1, fresh.Addresses["198.51.100.2"].Failures);
+        // An old account-wide lock (persisted by earlier versions) still holds for everyone until it ends.
+        var legacy = AccountLogic.Apply(state, new AccountEvents.AccountLocked(Now + 5_000, 5));
+        Assert.Equal(AccountErrorCodes.AccountLocked, AccountLogic.CheckAttempt(legacy, LoginThrottle.None, "203.0.113.7", Now, Settings)?.Code);
+        Assert.Null(AccountLogic.CheckAttempt(legacy, LoginThrottle.None, "203.0.113.7", Now + 5_000, Settings));
         Assert.Equal(60, AccountLogic.RetryAfterSeconds(Now + 60_000, Now));
+        Assert.Equal([1_000, 2_000, 4_000, 60_000, 60_000], new[] { 0, 1, 2, 6, 1_000 }.Select(n => AccountLogic.DelayMs(n, Settings)));
         Assert.Equal(1, AccountLogic.RetryAfterSeconds(Now + 1, Now));
         Assert.Equal(0, AccountLogic.RetryAfterSeconds(Now, Now));
     }
