@@ -102,6 +102,16 @@ public sealed class AccountRulesTests
     }
 
     [Fact]
+    public void Nonsensical_account_settings_are_named_at_start_up()
+    {
+        Assert.Empty(new AccountSettings().Problems());
+        var problems = new AccountSettings { HashingQueueLimit = 1, HashingConcurrency = 0, MaxLoginDelay = TimeSpan.Zero,
+            FailureWindow = TimeSpan.Zero, PasswordAlgorithm = "md5" }.Problems();
+        Assert.Equal(5, problems.Count);
+        Assert.Contains(problems, p => p.StartsWith("Mxo:Accounts:HashingQueueLimit", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Secrets_are_not_printed()
     {
         Assert.DoesNotContain("hunter2hunter2", new AccountCommands.Login(Thomas, "hunter2hunter2", null).ToString());
