@@ -4,6 +4,7 @@ using Akka.TestKit;
 using Mxo.Actors.Accounts;
 using Mxo.Protocol;
 using Mxo.Protocol.Accounts;
+using Mxo.TestSupport;
 using Xunit;
 using static Mxo.Protocol.Accounts.AccountCommands;
 using static Mxo.Protocol.Accounts.AccountReplies;
@@ -21,14 +22,16 @@ public sealed class AccountEntityTests : Akka.TestKit.Xunit2.TestKit
 
     private readonly ManualClock _clock = new(DateTimeOffset.FromUnixTimeMilliseconds(1_795_000_000_000));
     private readonly IActorRef _names;
+    private readonly PasswordWork _work = new(2, 8);
 
     public AccountEntityTests() : base(ActorTestConfig.Hocon)
     {
         _names = Sys.ActorOf(LocalCharacterNames.PropsFor(Settings), "names");
     }
 
-    private IActorRef StartAccount(AccountId id, AccountSettings? settings = null, IActorRef? names = null, TimeProvider? clock = null) =>
-        Sys.ActorOf(AccountEntity.PropsFor(id.Value, settings ?? Settings, names ?? _names, clock ?? _clock));
+    private IActorRef StartAccount(AccountId id, AccountSettings? settings = null, IActorRef? names = null, TimeProvider? clock = null,
+        PasswordWork? work = null) =>
+        Sys.ActorOf(AccountEntity.PropsFor(id.Value, settings ?? Settings, names ?? _names, work ?? _work, clock ?? _clock));
 
     private IActorRef StartRegistered(AccountId id, string displayName, AccountSettings? settings = null)
     {
@@ -195,23 +198,132 @@ public sealed class AccountEntityTests : Akka.TestKit.Xunit2.TestKit
         AwaitAssert(() =>
         {
             var probe = CreateTestProbe();
-            account.Tell(new Login(Thomas, Password, null), probe.Ref);
+            account.Tell(new Login(Thomas, Password, "203.0.113.7"), probe.Ref);
             probe.ExpectMsg<LoginSucceeded>();
         }, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100));
     }
 
     [Fact]
-    public void A_lock_survives_a_restart()
+    public void Failures_from_other_addresses_never_lock_out_the_owner_and_are_delayed_progressively()
+    {
+        var account = StartThomas();
+        LoginFailed Attack(string address) => Ask<LoginFailed>(account, new Login(Thomas, "guess", address));
+        LoginSucceeded Owner() => Ask<LoginSucceeded>(account, new Login(Thomas, Password, "203.0.113.7"));
+
+        // Five failures lock the attacker's address out of this account, and only it.
+        for (var i = 0; i < 4; i++) Assert.Equal(AccountErrorCodes.InvalidCredentials, Attack("198.51.100.1").Code);
+        Assert.Equal(new LoginFailed(Thomas, AccountErrorCodes.AccountLocked, 60), Attack("198.51.100.1"));
+        Assert.Equal(AccountErrorCodes.AccountLocked, Ask<LoginFailed>(account, new Login(Thomas, Password, "198.51.100.1")).Code);
+        Owner();
+
+        // Ten account-wide failures: from then on a failing address waits 1 s, 2 s, 4 s ... between attempts.
+        for (var i = 0; i < 4; i++) Attack("198.51.100.2");
+        Assert.Equal(AccountErrorCodes.AccountLocked, Attack("198.51.100.2").Code); // the tenth
+        Assert.Equal(AccountErrorCodes.InvalidCredentials, Attack("198.51.100.3").Code); // a fresh address: the eleventh
+        Assert.Equal(new LoginFailed(Thomas, AccountErrorCodes.LoginDelayed, 2), Attack("198.51.100.3"));
+        Owner(); // never delayed: the owner's address has no failures
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(AccountErrorCodes.InvalidCredentials, Attack("198.51.100.3").Code); // the twelfth
+        Assert.Equal(new LoginFailed(Thomas, AccountErrorCodes.LoginDelayed, 4), Attack("198.51.100.3"));
+        _clock.Advance(TimeSpan.FromSeconds(4));
+        Attack("198.51.100.3");
+        Assert.Equal(8, Attack("198.51.100.3").RetryAfterSeconds);
+        Owner();
+
+        // The delay ends with the window.
+        _clock.Advance(Settings.FailureWindow);
+        Assert.Equal(AccountErrorCodes.InvalidCredentials, Attack("198.51.100.3").Code);
+    }
+
+    [Fact]
+    public void A_full_password_queue_answers_busy_at_once_and_logins_keep_their_share()
+    {
+        // One worker, four waiting slots of which registrations may take two.
+        var work = new PasswordWork(1, 4);
+        using var gate = new ManualResetEventSlim();
+        Assert.NotNull(work.TryRun(PasswordJobKind.Login, () => gate.Wait(TestTime.Scaled(TimeSpan.FromSeconds(30)))));
+        var thomas = StartAccount(Thomas, work: work);
+        var smith = StartAccount(Smith, work: work);
+        var first = CreateTestProbe();
+        thomas.Tell(new Register(Thomas, "Thomas.Anderson", Password), first.Ref);
+        smith.Tell(new Register(Smith, "Smith", Password), first.Ref);
+        AwaitAssert(() => Assert.Equal(2, work.Waiting));
+
+        // A third registration is refused at once, and its account is not left busy.
+        var nobody = StartAccount(Nobody, work: work);
+        nobody.Tell(new Register(Nobody, "Nobody", Password));
+        Assert.Equal(AccountErrorCodes.Busy, ExpectMsg<Rejected>().Code);
+        Assert.False(Summary(nobody, Nobody).Registered);
+
+        // Logins still get the remaining slots; beyond them they are refused too.
+        var others = Enumerable.Range(0, 3).Select(i => StartAccount(new AccountId("neo" + i), work: work)).ToList();
+        var logins = CreateTestProbe();
+        others[0].Tell(new Login(new AccountId("neo0"), Password, "203.0.113.7"), logins.Ref);
+        others[1].Tell(new Login(new AccountId("neo1"), Password, "203.0.113.7"), logins.Ref);
+        AwaitAssert(() => Assert.Equal(4, work.Waiting));
+        others[2].Tell(new Login(new AccountId("neo2"), Password, "203.0.113.7"));
+        Assert.Equal(AccountErrorCodes.Busy, ExpectMsg<Rejected>().Code);
+
+        gate.Set();
+        logins.ExpectMsg<LoginFailed>();
+        logins.ExpectMsg<LoginFailed>();
+        first.ExpectMsg<Registered>();
+        first.ExpectMsg<Registered>();
+    }
+
+    [Fact]
+    public async Task Logins_waiting_in_the_queue_run_before_registrations()
+    {
+        var work = new PasswordWork(1, 8);
+        using var gate = new ManualResetEventSlim();
+        var order = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        _ = work.TryRun(PasswordJobKind.Login, () => gate.Wait(TestTime.Scaled(TimeSpan.FromSeconds(30))));
+        var tasks = new[]
+        {
+            work.TryRun(PasswordJobKind.Registration, () => { order.Enqueue("register 1"); return 0; }),
+            work.TryRun(PasswordJobKind.Login, () => { order.Enqueue("login 1"); return 0; }),
+            work.TryRun(PasswordJobKind.Registration, () => { order.Enqueue("register 2"); return 0; }),
+            work.TryRun(PasswordJobKind.Login, () => { order.Enqueue("login 2"); return 0; }),
+        };
+        gate.Set();
+        await Task.WhenAll(tasks.Select(t => (Task)t!)).WaitAsync(TestTime.Scaled(TimeSpan.FromSeconds(10)));
+        Assert.Equal(["login 1", "login 2", "register 1", "register 2"], order);
+    }
+
+    [Fact]
+    public void A_registration_whose_requester_gave_up_while_it_waited_creates_nothing()
+    {
+        var work = new PasswordWork(1, 4);
+        using var gate = new ManualResetEventSlim();
+        work.TryRun(PasswordJobKind.Login, () => gate.Wait(TestTime.Scaled(TimeSpan.FromSeconds(30))));
+        var account = StartAccount(Thomas, work: work);
+        var deadline = _clock.GetUtcNow().AddSeconds(10).ToUnixTimeMilliseconds();
+        account.Tell(new Register(Thomas, "Thomas.Anderson", Password, deadline));
+        AwaitAssert(() => Assert.Equal(1, work.Waiting));
+
+        _clock.Advance(TimeSpan.FromSeconds(10)); // the edge's ask timed out: it answered 503
+        gate.Set();
+        Assert.Equal(AccountErrorCodes.Timeout, ExpectMsg<RegisterFailed>().Code);
+        Assert.False(Summary(account).Registered);
+        StopGracefully(account);
+        Assert.False(Summary(StartAccount(Thomas)).Registered);
+
+        // A deadline still ahead registers as usual.
+        var again = StartAccount(Thomas);
+        again.Tell(new Register(Thomas, "Thomas.Anderson", Password, _clock.GetUtcNow().AddSeconds(10).ToUnixTimeMilliseconds()));
+        ExpectMsg<Registered>();
+    }
+
+    [Fact]
+    public void Locks_are_held_in_memory_and_a_restart_forgets_them()
     {
         var account = StartThomas();
         for (var i = 0; i < 5; i++) LoginFails(account, Thomas, "guess " + i);
+        Assert.Equal(_clock.GetUtcNow().AddMinutes(1).ToUnixTimeMilliseconds(), Summary(account).LockedUntilUnixMs);
         StopGracefully(account);
 
-        var restarted = StartAccount(Thomas);
-        Assert.Equal(new LoginFailed(Thomas, AccountErrorCodes.AccountLocked, 60), LoginFails(restarted, Thomas, Password));
-        Assert.Equal(_clock.GetUtcNow().AddMinutes(1).ToUnixTimeMilliseconds(), Summary(restarted).LockedUntilUnixMs);
-        _clock.Advance(TimeSpan.FromMinutes(1));
-        LoginOk(restarted);
+        // Nothing was persisted for the lock: it cannot outlive the account's memory, nor lock anyone else out.
+        LoginOk(StartAccount(Thomas));
     }
 
     [Fact]
@@ -275,11 +387,12 @@ public sealed class AccountEntityTests : Akka.TestKit.Xunit2.TestKit
     public void Wrong_old_passwords_count_towards_the_lock()
     {
         var account = StartThomas();
-        for (var i = 0; i < 4; i++) LoginFails(account, Thomas, "guess " + i);
-        account.Tell(new ChangePassword(Thomas, "guess 5", NewPassword));
-        var failed = ExpectMsg<PasswordChangeFailed>();
+        for (var i = 0; i < 4; i++)
+            Assert.Equal(AccountErrorCodes.InvalidCredentials, Ask<PasswordChangeFailed>(account, new ChangePassword(Thomas, "guess " + i, NewPassword)).Code);
+        var failed = Ask<PasswordChangeFailed>(account, new ChangePassword(Thomas, "guess 5", NewPassword));
         Assert.Equal((AccountErrorCodes.AccountLocked, 60), (failed.Code, failed.RetryAfterSeconds));
-        Assert.Equal(AccountErrorCodes.AccountLocked, LoginFails(account, Thomas, Password).Code);
+        Assert.Equal(AccountErrorCodes.AccountLocked, Ask<PasswordChangeFailed>(account, new ChangePassword(Thomas, Password, NewPassword)).Code);
+        LoginOk(account); // a login from an address of its own is not locked by them
     }
 
     // ------------------------------------------------------------------ characters
@@ -522,7 +635,6 @@ public sealed class AccountEntityTests : Akka.TestKit.Xunit2.TestKit
         var login = LoginOk(account);
         var refreshed = Ask<Refreshed>(account, new Refresh(Thomas, login.RefreshToken));
         LoginOk(account);
-        for (var i = 0; i < 5; i++) LoginFails(account, Thomas, "guess " + i);
         var before = Summary(account);
         StopGracefully(account);
 
@@ -534,11 +646,9 @@ public sealed class AccountEntityTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(before.Permissions, after.Permissions);
         Assert.Equal(before.Characters, after.Characters);
         Assert.Equal(2, after.RefreshFamilies);
-        Assert.True(after.LockedUntilUnixMs > _clock.GetUtcNow().ToUnixTimeMilliseconds());
 
-        // Tokens issued before the restart still rotate after it; the lock still holds.
+        // Tokens issued before the restart still rotate after it.
         Ask<Refreshed>(restarted, new Refresh(Thomas, refreshed.RefreshToken));
-        Assert.Equal(AccountErrorCodes.AccountLocked, LoginFails(restarted, Thomas, Password).Code);
     }
 
     // ------------------------------------------------------------------ name registry

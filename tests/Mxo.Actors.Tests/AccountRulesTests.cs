@@ -62,6 +62,55 @@ public sealed class AccountRulesTests
         Assert.NotNull(AccountRules.ValidatePassword(new string('x', 129)));
     }
 
+    [Theory]
+    [InlineData("\0\0\0\0\0\0\0\0\0\0\0\0")] // only NULs
+    [InlineData("\u200B\u200B\u200B\u200B\u200B\u200B\u200B\u200B\u200B\u200B\u200B")] // only zero-width spaces
+    [InlineData("correct horse\u200Dbattery")] // a zero-width joiner hidden inside
+    [InlineData("correct horse\u202Ebattery")] // a bidi override
+    [InlineData("correct horse\tbattery")] // a control character
+    [InlineData("correct horse\uFEFF")] // byte-order mark
+    public void Control_and_invisible_format_characters_are_refused(string password) =>
+        Assert.NotNull(AccountRules.ValidatePassword(password));
+
+    [Fact]
+    public void A_lone_surrogate_is_not_text_and_is_refused() =>
+        Assert.NotNull(AccountRules.ValidatePassword("correct horse" + (char)0xD800 + "battery"));
+
+    [Fact]
+    public void Passwords_are_normalised_to_nfkc_and_measured_after_it()
+    {
+        // Full-width letters, a ligature and a decomposed accent all fold to their plain forms.
+        Assert.Equal("correct horse é ff", AccountRules.NormalisePassword("ｃｏｒｒｅｃｔ horse e\u0301 \uFB00"));
+        // Six "ﬀ" are 6 code units as typed but 12 after NFKC: long enough; 65 of them are 130: too long.
+        Assert.Null(AccountRules.ValidatePassword(new string('\uFB00', 6)));
+        Assert.NotNull(AccountRules.ValidatePassword(new string('\uFB00', 65)));
+        Assert.True(AccountRules.IsOverlongPassword(new string('\uFB00', 65)));
+        Assert.False(AccountRules.IsOverlongPassword(new string('x', 128)));
+    }
+
+    [Fact]
+    public void The_same_typed_password_in_any_unicode_form_verifies_and_ascii_hashes_as_before()
+    {
+        var hash = PasswordHasher.Hash("ｃｏｒｒｅｃｔ horse cafe\u0301", PasswordHasher.Pbkdf2Sha256, 1_000);
+        Assert.True(PasswordHasher.Verify("correct horse café", hash, PasswordHasher.Pbkdf2Sha256, 1_000).Ok);
+        Assert.False(PasswordHasher.Verify("correct horse cafe", hash, PasswordHasher.Pbkdf2Sha256, 1_000).Ok);
+        // An ASCII password is its own NFKC form: hashes stored before normalisation still match.
+        var ascii = PasswordHasher.Hash("correct horse battery", PasswordHasher.Pbkdf2Sha256, 1_000);
+        var expected = System.Security.Cryptography.Rfc2898DeriveBytes.Pbkdf2("correct horse battery", ascii.Salt, 1_000,
+            System.Security.Cryptography.HashAlgorithmName.SHA256, 32);
+        Assert.Equal(expected, ascii.Hash);
+    }
+
+    [Fact]
+    public void Nonsensical_account_settings_are_named_at_start_up()
+    {
+        Assert.Empty(new AccountSettings().Problems());
+        var problems = new AccountSettings { HashingQueueLimit = 1, HashingConcurrency = 0, MaxLoginDelay = TimeSpan.Zero,
+            FailureWindow = TimeSpan.Zero, PasswordAlgorithm = "md5" }.Problems();
+        Assert.Equal(5, problems.Count);
+        Assert.Contains(problems, p => p.StartsWith("Mxo:Accounts:HashingQueueLimit", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Secrets_are_not_printed()
     {
@@ -79,24 +128,30 @@ public sealed class AccountRulesTests
             PasswordHasher.Hash("correct horse battery", PasswordHasher.Pbkdf2Sha256, 1_000), Now));
 
     [Fact]
-    public void Failures_lock_only_at_the_threshold_and_only_a_real_account_persists_the_lock()
+    public void Failures_lock_only_the_failing_address_at_the_threshold()
     {
         var state = Registered();
-        var throttle = default(LoginThrottle);
+        var throttle = LoginThrottle.None;
         for (var i = 1; i < 5; i++)
         {
-            (throttle, var locked) = AccountLogic.DecideFailure(state, throttle, Now, Settings);
-            Assert.Null(locked);
-            Assert.Equal(i, throttle.Failures);
+            (throttle, var lockedUntil) = AccountLogic.DecideFailure(throttle, "198.51.100.1", Now, Settings);
+            Assert.Equal(0, lockedUntil);
+            Assert.Equal(i, throttle.Addresses["198.51.100.1"].Failures);
         }
-        var (after, lockEvent) = AccountLogic.DecideFailure(state, throttle, Now, Settings);
-        Assert.Equal(new AccountEvents.AccountLocked(Now + 60_000, 5), lockEvent);
-        Assert.Equal(default, after);
-
-        var (unknown, none) = AccountLogic.DecideFailure(AccountState.Empty(new AccountId("nobody")), new LoginThrottle(4, 0), Now, Settings);
-        Assert.Null(none);
-        Assert.Equal(Now + 60_000, unknown.TransientLockedUntilUnixMs);
+        var (after, until) = AccountLogic.DecideFailure(throttle, "198.51.100.1", Now, Settings);
+        Assert.Equal(Now + 60_000, until);
+        Assert.Equal((AccountErrorCodes.AccountLocked, Now + 60_000), AccountLogic.CheckAttempt(state, after, "198.51.100.1", Now, Settings));
+        Assert.Null(AccountLogic.CheckAttempt(state, after, "203.0.113.7", Now, Settings));
+        // A failure older than the window does not count towards the next lock.
+        var (stale, _) = AccountLogic.DecideFailure(LoginThrottle.None, "198.51.100.2", Now, Settings);
+        var (fresh, _) = AccountLogic.DecideFailure(stale, "198.51.100.2", Now + (long)Settings.FailureWindow.TotalMilliseconds, Settings);
+        Assert.Equal(1, fresh.Addresses["198.51.100.2"].Failures);
+        // An old account-wide lock (persisted by earlier versions) still holds for everyone until it ends.
+        var legacy = AccountLogic.Apply(state, new AccountEvents.AccountLocked(Now + 5_000, 5));
+        Assert.Equal(AccountErrorCodes.AccountLocked, AccountLogic.CheckAttempt(legacy, LoginThrottle.None, "203.0.113.7", Now, Settings)?.Code);
+        Assert.Null(AccountLogic.CheckAttempt(legacy, LoginThrottle.None, "203.0.113.7", Now + 5_000, Settings));
         Assert.Equal(60, AccountLogic.RetryAfterSeconds(Now + 60_000, Now));
+        Assert.Equal([1_000, 2_000, 4_000, 60_000, 60_000], new[] { 0, 1, 2, 6, 1_000 }.Select(n => AccountLogic.DelayMs(n, Settings)));
         Assert.Equal(1, AccountLogic.RetryAfterSeconds(Now + 1, Now));
         Assert.Equal(0, AccountLogic.RetryAfterSeconds(Now, Now));
     }

@@ -36,11 +36,36 @@ public sealed record ApiAnswer(HttpStatusCode Status, JsonElement Body, HttpResp
 }
 
 /// <summary>A real HttpClient against a node's HTTP API.</summary>
-public sealed class AuthClient(Uri baseAddress) : IDisposable
+public sealed class AuthClient(Uri baseAddress, IPAddress? from = null) : IDisposable
 {
     public const string Password = "correct horse battery";
 
-    private readonly HttpClient _http = new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    private readonly HttpClient _http = new(Handler(from)) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>
+    /// Connects from <paramref name="from"/> when given (e.g. 127.0.0.2: Linux routes all of 127.0.0.0/8 to loopback),
+    /// so one test can be several client addresses to a node listening on 127.0.0.1.
+    /// </summary>
+    private static SocketsHttpHandler Handler(IPAddress? from) => from is null
+        ? new SocketsHttpHandler()
+        : new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancel) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                try
+                {
+                    socket.Bind(new IPEndPoint(from, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, cancel);
+                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
 
     public static string UniqueName(string prefix = "u") => prefix + Guid.NewGuid().ToString("N")[..10];
 

@@ -228,12 +228,25 @@ public sealed class AuthHttpTests(AuthNodeFixture fixture) : IClassFixture<AuthN
         (await _api.RegisterAsync(user, new string('p', 129))).AssertError(HttpStatusCode.BadRequest, "invalid_password");
         (await _api.RegisterAsync(user, "short")).AssertError(HttpStatusCode.BadRequest, "invalid_password");
         (await _api.RegisterAsync(user, "           ")).AssertError(HttpStatusCode.BadRequest, "invalid_password");
+        (await _api.RegisterAsync(user, new string('\0', 12))).AssertError(HttpStatusCode.BadRequest, "invalid_password");
+        (await _api.RegisterAsync(user, new string('\u200B', 12))).AssertError(HttpStatusCode.BadRequest, "invalid_password");
+        (await _api.RegisterAsync(user, "correct horse\u202Ebattery")).AssertError(HttpStatusCode.BadRequest, "invalid_password");
+        (await _api.RegisterAsync(user, new string('\uFB00', 65))).AssertError(HttpStatusCode.BadRequest, "invalid_password");
         await _api.AssertNameFreeAsync(user);
         (await _api.LoginAsync(user, new string('p', 129))).AssertError(HttpStatusCode.BadRequest, "invalid_password");
+        (await _api.LoginAsync(user, new string('\uFB00', 65))).AssertError(HttpStatusCode.BadRequest, "invalid_password");
         (await _api.LoginAsync(user + new string('x', 30))).AssertError(HttpStatusCode.BadRequest, "invalid_name");
         (await _api.PostAsync("/auth/login", AuthClient.Json(("username", user), ("password", AuthClient.Password),
             ("game_client", new string('g', 65))))).AssertError(HttpStatusCode.BadRequest, "invalid_field");
         (await _api.LoginAsync(user)).AssertStatus(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_password_registered_in_one_unicode_form_logs_in_with_another()
+    {
+        var user = Name();
+        (await _api.RegisterAsync(user, "ｃｏｒｒｅｃｔ horse cafe\u0301")).AssertStatus(HttpStatusCode.Created);
+        (await _api.LoginAsync(user, "correct horse café")).AssertStatus(HttpStatusCode.OK);
     }
 
     [Fact]

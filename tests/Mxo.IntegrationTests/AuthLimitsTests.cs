@@ -17,6 +17,18 @@ internal static class AuthNodes
         ]);
         return (node, data);
     }
+
+    /// <summary>Starts a node, runs <paramref name="test"/> against it, and disposes of both.</summary>
+    public static async Task RunAsync(Func<TestNode, Task> test, params string[] extra)
+    {
+        var (node, data) = await StartAsync(extra);
+        using var dataScope = data;
+        await using var nodeScope = node;
+        await test(node);
+    }
+
+    /// <summary>A client connecting from 127.0.0.<paramref name="last"/>.</summary>
+    public static AuthClient ClientFrom(TestNode node, int last) => new(node.Http, IPAddress.Parse("127.0.0." + last));
 }
 
 /// <summary>Refresh-token reuse after the grace window (0 here) kills the whole family.</summary>
@@ -105,4 +117,61 @@ public sealed class AuthRateLimitTests
         for (var i = 0; i < 10; i++)
             (await api.GetAsync("/auth/validate")).AssertError(HttpStatusCode.Unauthorized, "missing_token");
     }
+}
+
+/// <summary>
+/// Registrations per address (2 an hour here). Without --dev: --dev's loopback exemption would hide the limit.
+/// </summary>
+public sealed class AuthRegistrationLimitTests
+{
+    [Fact]
+    public Task Registrations_over_the_per_address_limit_are_429_and_create_nothing() => AuthNodes.RunAsync(async node =>
+    {
+        using var api = new AuthClient(node.Http);
+        using var other = AuthNodes.ClientFrom(node, 2);
+
+        (await api.RegisterAsync(AuthClient.UniqueName())).AssertStatus(HttpStatusCode.Created);
+        (await api.RegisterAsync(AuthClient.UniqueName(), "short")).AssertError(HttpStatusCode.BadRequest, "invalid_password");
+        var user = AuthClient.UniqueName();
+        var limited = (await api.RegisterAsync(user)).AssertError(HttpStatusCode.TooManyRequests, "rate_limited");
+        Assert.InRange(int.Parse(limited.RetryAfter!), 1, 3600);
+        // Nothing was created, and only this address is limited: another one registers the same name.
+        (await api.LoginAsync(user)).AssertError(HttpStatusCode.Unauthorized, "invalid_credentials");
+        (await other.RegisterAsync(user)).AssertStatus(HttpStatusCode.Created);
+        (await api.LoginAsync(user)).AssertStatus(HttpStatusCode.OK);
+    }, "--Mxo:Security:RegistrationsPerAddressPerHour=2");
+}
+
+/// <summary>Failed logins from other addresses never lock the owner out (small thresholds, no address block).</summary>
+public sealed class AuthLockoutTests
+{
+    [Fact]
+    public Task An_attacker_on_other_addresses_cannot_lock_out_the_owner() => AuthNodes.RunAsync(async node =>
+    {
+        using var owner = new AuthClient(node.Http);
+        using var attacker2 = AuthNodes.ClientFrom(node, 2);
+        using var attacker3 = AuthNodes.ClientFrom(node, 3);
+
+        var user = AuthClient.UniqueName();
+        (await owner.RegisterAsync(user)).AssertStatus(HttpStatusCode.Created);
+        foreach (var attacker in new[] { attacker2, attacker3 })
+        {
+            for (var i = 0; i < 4; i++)
+                (await attacker.LoginAsync(user, "guessing password")).AssertError(HttpStatusCode.Unauthorized, "invalid_credentials");
+            (await attacker.LoginAsync(user, "guessing password")).AssertError((HttpStatusCode)423, "account_locked");
+            // Locked out even with the right password: the lock is this address's.
+            (await attacker.LoginAsync(user)).AssertError((HttpStatusCode)423, "account_locked");
+        }
+        // Ten failures across the account: an address that failed before now waits, progressively.
+        using var attacker4 = AuthNodes.ClientFrom(node, 4);
+        (await attacker4.LoginAsync(user, "guessing password")).AssertError(HttpStatusCode.Unauthorized, "invalid_credentials");
+        var delayed = (await attacker4.LoginAsync(user, "guessing password")).AssertError(HttpStatusCode.TooManyRequests, "login_delayed");
+        Assert.InRange(int.Parse(delayed.RetryAfter!), 1, 60);
+
+        // The owner, from an address without failures, gets in at once, every time.
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < 3; i++)
+            (await owner.LoginAsync(user)).AssertStatus(HttpStatusCode.OK);
+        Assert.True(watch.Elapsed < Mxo.TestSupport.TestTime.Scaled(TimeSpan.FromSeconds(5)), $"the owner waited {watch.Elapsed}");
+    }, "--Mxo:Security:LoginFailuresPerAddress=100000");
 }

@@ -12,15 +12,17 @@ namespace Mxo.Actors.Accounts;
 /// One account, keyed by the normalised user name: sharded, persistent. A thin shell around <see cref="AccountLogic"/>:
 /// it persists, applies, replies, snapshots and passivates.
 /// <para>
-/// Password hashing (register, login, change password) runs off the actor's thread (<see cref="Task.Run(Func{Task})"/>
-/// + PipeTo, at most one check per processor at a time across the node). Meanwhile the account is "busy": it stashes
+/// Password hashing (register, login, change password) runs off the actor's thread through the node's one bounded
+/// <see cref="PasswordWork"/> queue + PipeTo. A full queue refuses at once ("busy") and the account stays ready. While its
+/// job is queued or running the account is "busy": it stashes
 /// up to <see cref="AccountSettings.MaxPendingCommands"/> commands and answers "busy" beyond that, so an account never
 /// blocks a dispatcher thread and never queues without bound. Creating a character waits for the name registry the
 /// same way.
 /// </para>
 /// <para>
 /// Persisted: registration, password hashes (changes and re-hashes), locks, characters, refresh-token families
-/// (hashes only), permissions. Transient: the failed-login count (<see cref="LoginThrottle"/>) and, for the grace
+/// (hashes only), permissions. Transient: the failed-login counts per address and across the account
+/// (<see cref="LoginThrottle"/>, with the per-address locks) and, for the grace
 /// window, the plain text of each family's latest successor token, so a racing refresh can be given it again. If the
 /// account restarts inside that window the racing refresh gets "invalid_token" — it never revokes the family.
 /// </para>
@@ -38,25 +40,25 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
     private sealed record LoginChecked(AccountCommands.Login Command, bool Ok, PasswordHash? Rehash, IActorRef ReplyTo);
     private sealed record PasswordChecked(AccountCommands.ChangePassword Command, bool Ok, PasswordHash? NewHash, IActorRef ReplyTo);
     private sealed record HashingFailed(Exception Cause, IActorRef ReplyTo);
+    private sealed record RegisterExpired(IActorRef ReplyTo);
     private sealed record ClaimTimedOut(PlayerId Character);
     private sealed record PendingClaim(PlayerId Character, IActorRef ReplyTo);
     private sealed record Successor(byte[] ReplacedHash, string Token);
 
-    /// <summary>At most one PBKDF2 computation per processor at a time on this node; the rest wait asynchronously.</summary>
-    private static readonly SemaphoreSlim HashingGate = new(Math.Max(1, Environment.ProcessorCount));
-
     private readonly AccountSettings _settings;
     private readonly IActorRef _characterNames;
     private readonly TimeProvider _clock;
+    private readonly PasswordWork _work;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, Successor> _successors = new();
     private AccountState _state;
-    private LoginThrottle _throttle;
+    private LoginThrottle _throttle = LoginThrottle.None;
     private PendingClaim? _pendingClaim;
     private int _stashed;
 
-    public AccountEntity(string entityId, AccountSettings settings, IActorRef characterNames, TimeProvider clock)
+    public AccountEntity(string entityId, AccountSettings settings, IActorRef characterNames, PasswordWork work, TimeProvider clock)
     {
+        _work = work;
         _settings = settings;
         _characterNames = characterNames;
         _clock = clock;
@@ -81,8 +83,10 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
 
     private long NowMs => _clock.GetUtcNow().ToUnixTimeMilliseconds();
 
-    public static Props PropsFor(string entityId, AccountSettings settings, IActorRef characterNames, TimeProvider? clock = null) =>
-        Props.Create(() => new AccountEntity(entityId, settings, characterNames, clock ?? TimeProvider.System));
+    /// <param name="work">The node's password queue: one per actor system, shared by all its accounts.</param>
+    public static Props PropsFor(string entityId, AccountSettings settings, IActorRef characterNames, PasswordWork work,
+        TimeProvider? clock = null) =>
+        Props.Create(() => new AccountEntity(entityId, settings, characterNames, work, clock ?? TimeProvider.System));
 
     // ---------------------------------------------------------------- behaviours
 
@@ -119,6 +123,11 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
             failed.ReplyTo.Tell(new AccountReplies.Rejected(Id, AccountErrorCodes.Busy, "the password check failed; retry"));
             BecomeReady();
         });
+        Command<RegisterExpired>(expired =>
+        {
+            expired.ReplyTo.Tell(RegisterTimedOut());
+            BecomeReady();
+        });
         Command<CharacterNameReplies.Claimed>(OnNameClaimed);
         Command<CharacterNameReplies.Refused>(OnNameRefused);
         Command<ClaimTimedOut>(OnClaimTimedOut);
@@ -151,23 +160,30 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
         Stash.UnstashAll();
     }
 
-    /// <summary>Runs CPU-heavy work on the thread pool (through the node's hashing gate) and pipes its result to this account.</summary>
-    private void RunOffThread(Func<object> work, IActorRef replyTo)
+    /// <summary>
+    /// Queues CPU-heavy work on the node's <see cref="PasswordWork"/> and pipes its result to this account, which is busy
+    /// until then. A full queue answers "busy" at once and the account stays ready. A job whose
+    /// <paramref name="stillWanted"/> says no when its turn comes is dropped (<see cref="RegisterExpired"/>).
+    /// </summary>
+    private void RunOffThread(PasswordJobKind kind, Func<object> work, IActorRef replyTo, Func<bool>? stillWanted = null)
     {
-        BecomeBusy();
-        Task.Run(async () =>
+        if (_work.TryRun(kind, work, stillWanted) is not { } job)
         {
-            await HashingGate.WaitAsync().ConfigureAwait(false);
-            try
-            {
-                return work();
-            }
-            finally
-            {
-                HashingGate.Release();
-            }
-        }).PipeTo(Self, failure: cause => new HashingFailed(cause, replyTo));
+            _log.Warning("Password queue full: {0} of {1} refused as busy", kind, Id);
+            replyTo.Tell(new AccountReplies.Rejected(Id, AccountErrorCodes.Busy, "the server is busy checking passwords; retry shortly"));
+            return;
+        }
+        BecomeBusy();
+        job.PipeTo(Self, failure: cause => cause is PasswordJobExpiredException or AggregateException { InnerException: PasswordJobExpiredException }
+            ? new RegisterExpired(replyTo)
+            : new HashingFailed(cause, replyTo));
     }
+
+    /// <summary>The register command's deadline (the edge's ask timeout) has passed: the edge has answered already.</summary>
+    private bool DeadlinePassed(AccountCommands.Register cmd) => cmd.DeadlineUnixMs > 0 && NowMs >= cmd.DeadlineUnixMs;
+
+    private AccountReplies.RegisterFailed RegisterTimedOut() =>
+        new(Id, AccountErrorCodes.Timeout, "the request gave up before the account was created; nothing was created");
 
     // ---------------------------------------------------------------- register
 
@@ -182,7 +198,9 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
         var password = cmd.Password;
         var algorithm = _settings.PasswordAlgorithm;
         var iterations = _settings.PasswordIterations;
-        RunOffThread(() => new RegisterHashed(cmd, PasswordHasher.Hash(password, algorithm, iterations), replyTo), replyTo);
+        RunOffThread(PasswordJobKind.Registration,
+            () => new RegisterHashed(cmd, PasswordHasher.Hash(password, algorithm, iterations), replyTo), replyTo,
+            () => !DeadlinePassed(cmd));
     }
 
     private void OnRegisterHashed(RegisterHashed hashed)
@@ -190,6 +208,14 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
         if (_state.Registered)
         {
             hashed.ReplyTo.Tell(new AccountReplies.RegisterFailed(Id, AccountErrorCodes.NameTaken, "that user name is taken"));
+            BecomeReady();
+            return;
+        }
+        if (DeadlinePassed(hashed.Command))
+        {
+            // The edge answered 503 already; creating the account now would make that 503 a lie.
+            _log.Info("Registration of {0} dropped: its request gave up while the password was hashed", Id);
+            hashed.ReplyTo.Tell(RegisterTimedOut());
             BecomeReady();
             return;
         }
@@ -207,10 +233,9 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
     private void HandleLogin(AccountCommands.Login cmd)
     {
         var now = NowMs;
-        var lockedUntil = AccountLogic.LockedUntil(_state, _throttle);
-        if (lockedUntil > now)
+        if (AccountLogic.CheckAttempt(_state, _throttle, cmd.Address, now, _settings) is { } refused)
         {
-            Sender.Tell(new AccountReplies.LoginFailed(Id, AccountErrorCodes.AccountLocked, AccountLogic.RetryAfterSeconds(lockedUntil, now)));
+            Sender.Tell(new AccountReplies.LoginFailed(Id, refused.Code, AccountLogic.RetryAfterSeconds(refused.UntilUnixMs, now)));
             return;
         }
         var replyTo = Sender;
@@ -218,7 +243,7 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
         var stored = _state.Registered ? _state.Password : null;
         var algorithm = _settings.PasswordAlgorithm;
         var iterations = _settings.PasswordIterations;
-        RunOffThread(() =>
+        RunOffThread(PasswordJobKind.Login, () =>
         {
             // An unknown user name costs a full check too, against a hash nothing matches: same answer, same time.
             var verification = PasswordHasher.Verify(password, stored ?? PasswordHasher.Dummy(algorithm, iterations), algorithm, iterations);
@@ -234,13 +259,13 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
         if (!checkedLogin.Ok)
         {
             _log.Info("Failed login for {0} from {1}", Id, checkedLogin.Command.Address ?? "an unknown address");
-            RecordFailure(now, lockedUntil => checkedLogin.ReplyTo.Tell(lockedUntil > now
+            RecordFailure(checkedLogin.Command.Address, now, lockedUntil => checkedLogin.ReplyTo.Tell(lockedUntil > now
                 ? new AccountReplies.LoginFailed(Id, AccountErrorCodes.AccountLocked, AccountLogic.RetryAfterSeconds(lockedUntil, now))
                 : new AccountReplies.LoginFailed(Id, AccountErrorCodes.InvalidCredentials, 0)));
             return;
         }
 
-        _throttle = default;
+        _throttle = AccountLogic.Succeeded(_throttle, checkedLogin.Command.Address);
         var events = new List<IMxoEvent>();
         if (checkedLogin.Rehash is { } rehash) events.Add(new AccountEvents.PasswordRehashed(rehash));
         var familyId = RefreshTokens.NewFamilyId();
@@ -265,11 +290,10 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
             Sender.Tell(new AccountReplies.PasswordChangeFailed(Id, AccountErrorCodes.InvalidPassword, error, 0));
             return;
         }
-        var lockedUntil = AccountLogic.LockedUntil(_state, _throttle);
-        if (lockedUntil > now)
+        if (AccountLogic.CheckAttempt(_state, _throttle, null, now, _settings) is { } refused)
         {
-            Sender.Tell(new AccountReplies.PasswordChangeFailed(Id, AccountErrorCodes.AccountLocked, "too many failed attempts",
-                AccountLogic.RetryAfterSeconds(lockedUntil, now)));
+            Sender.Tell(new AccountReplies.PasswordChangeFailed(Id, refused.Code, "too many failed attempts",
+                AccountLogic.RetryAfterSeconds(refused.UntilUnixMs, now)));
             return;
         }
         var replyTo = Sender;
@@ -278,7 +302,7 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
         var stored = _state.Registered ? _state.Password : null;
         var algorithm = _settings.PasswordAlgorithm;
         var iterations = _settings.PasswordIterations;
-        RunOffThread(() =>
+        RunOffThread(PasswordJobKind.Login, () =>
         {
             var verification = PasswordHasher.Verify(oldPassword, stored ?? PasswordHasher.Dummy(algorithm, iterations), algorithm, iterations);
             var ok = stored is not null && verification.Ok;
@@ -291,13 +315,13 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
         var now = NowMs;
         if (!checkedPassword.Ok || checkedPassword.NewHash is not { } newHash)
         {
-            RecordFailure(now, lockedUntil => checkedPassword.ReplyTo.Tell(lockedUntil > now
+            RecordFailure(null, now, lockedUntil => checkedPassword.ReplyTo.Tell(lockedUntil > now
                 ? new AccountReplies.PasswordChangeFailed(Id, AccountErrorCodes.AccountLocked, "too many failed attempts",
                     AccountLogic.RetryAfterSeconds(lockedUntil, now))
                 : new AccountReplies.PasswordChangeFailed(Id, AccountErrorCodes.InvalidCredentials, "the password is wrong", 0)));
             return;
         }
-        _throttle = default;
+        _throttle = AccountLogic.Succeeded(_throttle, null);
         var revoked = _state.RefreshFamilies.Count;
         PersistThen([new AccountEvents.PasswordChanged(newHash, now)], () =>
         {
@@ -308,23 +332,17 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
         });
     }
 
-    /// <summary>Counts a failed password check (in memory); persists a lock when it is due. Replies, then leaves "busy".</summary>
-    private void RecordFailure(long now, Action<long> reply)
+    /// <summary>Counts a failed password check from <paramref name="address"/> (in memory), replies with the lock it
+    /// caused (0: none), then leaves "busy".</summary>
+    private void RecordFailure(string? address, long now, Action<long> reply)
     {
-        var (throttle, locked) = AccountLogic.DecideFailure(_state, _throttle, now, _settings);
+        var (throttle, lockedUntil) = AccountLogic.DecideFailure(_throttle, address, now, _settings);
         _throttle = throttle;
-        if (locked is null)
-        {
-            reply(AccountLogic.LockedUntil(_state, _throttle));
-            BecomeReady();
-            return;
-        }
-        PersistThen([locked], () =>
-        {
-            _log.Warning("Account {0} locked for {1} after {2} failed password checks", Id, _settings.LockDuration, locked.Failures);
-            reply(locked.UntilUnixMs);
-            BecomeReady();
-        });
+        if (lockedUntil > 0)
+            _log.Warning("{0} locked out of {1} for {2} after {3} failed password checks", address ?? "an unknown address", Id,
+                _settings.LockDuration, _settings.LockAfterFailures);
+        reply(lockedUntil);
+        BecomeReady();
     }
 
     // ---------------------------------------------------------------- characters

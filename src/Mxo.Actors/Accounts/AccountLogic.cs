@@ -1,15 +1,24 @@
+using System.Collections.Immutable;
 using System.Security.Cryptography;
 using Mxo.Protocol;
 using Mxo.Protocol.Accounts;
 
 namespace Mxo.Actors.Accounts;
 
+/// <summary>One client address's failed password checks against one account.</summary>
+/// <param name="Failures">Failures since the last lock, each less than the failure window after the one before.</param>
+public readonly record struct AddressFailures(int Failures, long LastFailureUnixMs, long LockedUntilUnixMs);
+
 /// <summary>
-/// Failed password checks since the last success or lock. Transient: held by the actor in memory, never persisted, so it
-/// restarts at zero when the account passivates or moves. An unregistered account keeps its lock here too (nothing is
-/// ever persisted for a user name that does not exist), so it answers exactly like a registered one.
+/// Failed password checks of one account: per client address (the hard lock counts these) and across all addresses (the
+/// progressive delay counts these). Transient: held by the actor in memory, never persisted, so it restarts empty when
+/// the account passivates or moves. Registered and unregistered accounts keep it alike, so they answer alike.
 /// </summary>
-public readonly record struct LoginThrottle(int Failures, long TransientLockedUntilUnixMs);
+public sealed record LoginThrottle(ImmutableDictionary<string, AddressFailures> Addresses, ImmutableList<long> RecentFailures)
+{
+    public static readonly LoginThrottle None = new(ImmutableDictionary<string, AddressFailures>.Empty.WithComparers(StringComparer.Ordinal),
+        ImmutableList<long>.Empty);
+}
 
 /// <summary>What a refresh token presented to an account leads to, decided from state alone.</summary>
 public abstract record RefreshDecision
@@ -97,29 +106,86 @@ public static class AccountLogic
         return null;
     }
 
-    /// <summary>The later of the persisted lock and the transient one (an unregistered account's).</summary>
+    /// <summary>The key an attempt without a known client address is counted under.</summary>
+    public const string UnknownAddress = "unknown";
+
+    /// <summary>
+    /// The latest lock on the account: a persisted account-wide one (<see cref="AccountEvents.AccountLocked"/>, written
+    /// by earlier versions) or any address's lock. For operators; a login checks <see cref="CheckAttempt"/>.
+    /// </summary>
     public static long LockedUntil(AccountState state, LoginThrottle throttle) =>
-        Math.Max(state.LockedUntilUnixMs, throttle.TransientLockedUntilUnixMs);
+        throttle.Addresses.Values.Select(a => a.LockedUntilUnixMs).Append(state.LockedUntilUnixMs).Max();
 
     /// <summary>Whole seconds until <paramref name="lockedUntilUnixMs"/>, at least 1 while locked, 0 when not locked.</summary>
     public static int RetryAfterSeconds(long lockedUntilUnixMs, long nowUnixMs) =>
         lockedUntilUnixMs > nowUnixMs ? (int)Math.Max(1, (lockedUntilUnixMs - nowUnixMs + 999) / 1000) : 0;
 
     /// <summary>
-    /// A password check failed. After <see cref="AccountSettings.LockAfterFailures"/> failures in a row the account locks
-    /// for <see cref="AccountSettings.LockDuration"/>: a registered account persists the lock (<see cref="AccountEvents.AccountLocked"/>),
-    /// an unregistered one holds it in memory. Either way the count starts again from zero.
+    /// Null when a password check from <paramref name="address"/> may run now, else the refusal (no hashing is spent):
+    /// <list type="bullet">
+    /// <item>account_locked: a persisted account-wide lock of an earlier version, or this address's own lock
+    /// (<see cref="AccountSettings.LockAfterFailures"/> of its failures);</item>
+    /// <item>login_delayed: this address has failed within the window, the account has had at least
+    /// <see cref="AccountSettings.DelayAfterFailures"/> failures from all addresses within it, and the progressive delay
+    /// since the latest of them has not passed. An address without failures (the owner's) is never delayed.</item>
+    /// </list>
     /// </summary>
-    public static (LoginThrottle Throttle, AccountEvents.AccountLocked? Locked) DecideFailure(
-        AccountState state, LoginThrottle throttle, long nowUnixMs, AccountSettings settings)
+    public static (string Code, long UntilUnixMs)? CheckAttempt(AccountState state, LoginThrottle throttle, string? address,
+        long nowUnixMs, AccountSettings settings)
     {
-        var failures = throttle.Failures + 1;
-        if (failures < settings.LockAfterFailures) return (throttle with { Failures = failures }, null);
-        var until = nowUnixMs + (long)settings.LockDuration.TotalMilliseconds;
-        return state.Registered
-            ? (new LoginThrottle(0, 0), new AccountEvents.AccountLocked(until, failures))
-            : (new LoginThrottle(0, until), null);
+        if (state.LockedUntilUnixMs > nowUnixMs) return (AccountErrorCodes.AccountLocked, state.LockedUntilUnixMs);
+        if (!throttle.Addresses.TryGetValue(address ?? UnknownAddress, out var own)) return null;
+        if (own.LockedUntilUnixMs > nowUnixMs) return (AccountErrorCodes.AccountLocked, own.LockedUntilUnixMs);
+        var window = (long)settings.FailureWindow.TotalMilliseconds;
+        if (own.LastFailureUnixMs <= nowUnixMs - window) return null;
+        var recent = throttle.RecentFailures.Count(t => t > nowUnixMs - window);
+        if (recent < settings.DelayAfterFailures) return null;
+        var until = throttle.RecentFailures[^1] + DelayMs(recent - settings.DelayAfterFailures, settings);
+        return until > nowUnixMs ? (AccountErrorCodes.LoginDelayed, until) : null;
     }
+
+    /// <summary><see cref="AccountSettings.LoginDelay"/> × 2^<paramref name="beyond"/>, capped at <see cref="AccountSettings.MaxLoginDelay"/>.</summary>
+    public static long DelayMs(int beyond, AccountSettings settings)
+    {
+        var cap = settings.MaxLoginDelay.TotalMilliseconds;
+        return (long)Math.Min(cap, settings.LoginDelay.TotalMilliseconds * Math.Pow(2, Math.Min(beyond, 62)));
+    }
+
+    /// <summary>
+    /// A password check from <paramref name="address"/> failed. Its address count grows (restarting when the previous
+    /// failure is older than <see cref="AccountSettings.FailureWindow"/>); at <see cref="AccountSettings.LockAfterFailures"/>
+    /// the address is locked out of this account for <see cref="AccountSettings.LockDuration"/> and its count restarts.
+    /// The account-wide list keeps the failures within the window (at most enough to reach the delay cap).
+    /// </summary>
+    /// <returns>The new throttle and, when this failure locked the address, the lock's end (else 0).</returns>
+    public static (LoginThrottle Throttle, long LockedUntilUnixMs) DecideFailure(LoginThrottle throttle, string? address,
+        long nowUnixMs, AccountSettings settings)
+    {
+        var key = address ?? UnknownAddress;
+        var window = (long)settings.FailureWindow.TotalMilliseconds;
+        throttle.Addresses.TryGetValue(key, out var own);
+        var failures = own.LastFailureUnixMs > nowUnixMs - window ? own.Failures + 1 : 1;
+        var lockedUntil = failures >= settings.LockAfterFailures ? nowUnixMs + (long)settings.LockDuration.TotalMilliseconds : 0;
+        var entry = new AddressFailures(lockedUntil > 0 ? 0 : failures, nowUnixMs, Math.Max(lockedUntil, own.LockedUntilUnixMs));
+
+        var addresses = throttle.Addresses.SetItem(key, entry);
+        if (addresses.Count > settings.MaxTrackedAddresses)
+            addresses = addresses.RemoveRange(addresses
+                .Where(kv => kv.Key != key)
+                .OrderBy(kv => Math.Max(kv.Value.LastFailureUnixMs, kv.Value.LockedUntilUnixMs))
+                .Take(addresses.Count - settings.MaxTrackedAddresses)
+                .Select(kv => kv.Key));
+
+        // Enough to know the delay has reached its cap; older ones add nothing.
+        var keep = settings.DelayAfterFailures + 64;
+        var recent = throttle.RecentFailures.RemoveAll(t => t <= nowUnixMs - window).Add(nowUnixMs);
+        if (recent.Count > keep) recent = recent.RemoveRange(0, recent.Count - keep);
+        return (new LoginThrottle(addresses, recent), lockedUntil);
+    }
+
+    /// <summary>A password check from <paramref name="address"/> succeeded: that address starts again from nothing.</summary>
+    public static LoginThrottle Succeeded(LoginThrottle throttle, string? address) =>
+        throttle with { Addresses = throttle.Addresses.Remove(address ?? UnknownAddress) };
 
     // ---------------------------------------------------------------- refresh tokens
 

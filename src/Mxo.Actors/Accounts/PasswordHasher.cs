@@ -10,7 +10,8 @@ public readonly record struct PasswordVerification(bool Ok, bool NeedsRehash);
 /// Password hashing with PBKDF2 from the base library (<see cref="Rfc2898DeriveBytes.Pbkdf2(string, byte[], int, HashAlgorithmName, int)"/>):
 /// a fresh random 16-byte salt per hash, the parameters stored with the hash, comparison in fixed time
 /// (<see cref="CryptographicOperations.FixedTimeEquals"/>). Pure and thread-safe; CPU-heavy by design, so actors call
-/// it off their own thread. The password is hashed as UTF-8, exactly as given.
+/// it off their own thread. The password is hashed as UTF-8 in its NFKC form (<see cref="AccountRules.NormalisePassword"/>),
+/// in <see cref="Hash(string, string, int)"/> and <see cref="Verify(string, PasswordHash, string, int)"/> alike.
 /// </summary>
 public static class PasswordHasher
 {
@@ -39,7 +40,7 @@ public static class PasswordHasher
         ArgumentOutOfRangeException.ThrowIfLessThan(iterations, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(iterations, MaxIterations);
         var salt = RandomNumberGenerator.GetBytes(SaltBytes);
-        var hash = Rfc2898DeriveBytes.Pbkdf2(password, salt, iterations, hashAlgorithm, OutputBytes(algorithm));
+        var hash = Rfc2898DeriveBytes.Pbkdf2(AccountRules.NormalisePassword(password), salt, iterations, hashAlgorithm, OutputBytes(algorithm));
         return new PasswordHash(algorithm, iterations, salt, hash);
     }
 
@@ -61,7 +62,7 @@ public static class PasswordHasher
             || stored.Salt.Length == 0
             || stored.Hash.Length is < 16 or > 64)
             return new PasswordVerification(false, false);
-        var candidate = Rfc2898DeriveBytes.Pbkdf2(password, stored.Salt, stored.Iterations, storedAlgorithm, stored.Hash.Length);
+        var candidate = Rfc2898DeriveBytes.Pbkdf2(AccountRules.NormalisePassword(password), stored.Salt, stored.Iterations, storedAlgorithm, stored.Hash.Length);
         var ok = CryptographicOperations.FixedTimeEquals(candidate, stored.Hash);
         CryptographicOperations.ZeroMemory(candidate);
         return new PasswordVerification(ok, ok && NeedsRehash(stored, algorithm, iterations));

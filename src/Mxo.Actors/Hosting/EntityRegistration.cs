@@ -117,6 +117,8 @@ public static class EntityRegistration
                 .WithShardRegionProxy<AccountRegion>(AccountTypeName, WorldRole, accounts)
                 .WithShardRegionProxy<CharacterNameRegion>(CharacterNameTypeName, WorldRole, names);
 
+        // One password queue for every account of this actor system (docs/configuration.md, Mxo:Accounts:HashingQueueLimit).
+        var passwordWork = PasswordWork.For(settings);
         return builder
             .WithShardRegion<CharacterNameRegion>(CharacterNameTypeName,
                 entityId => CharacterNameEntity.PropsFor(entityId, settings),
@@ -131,7 +133,7 @@ public static class EntityRegistration
                     HandOffStopMessage = CharacterNameEntity.Stop.Instance,
                 })
             .WithShardRegion<AccountRegion>(AccountTypeName,
-                (_, registry) => entityId => AccountEntity.PropsFor(entityId, settings, registry.Get<CharacterNameRegion>()),
+                (_, registry) => entityId => AccountEntity.PropsFor(entityId, settings, registry.Get<CharacterNameRegion>(), passwordWork),
                 accounts,
                 new ShardOptions
                 {

@@ -151,10 +151,29 @@ public sealed class TokenService
         var result = _handler.ValidateTokenAsync(jwt, parameters).GetAwaiter().GetResult();
         if (!result.IsValid)
             return TokenValidation.Failure(Classify(result.Exception));
+        if (!HasIssuableLifetime(jwt, now ?? _time.GetUtcNow()))
+            return TokenValidation.Failure(TokenErrors.MalformedToken);
 
         return ReadClaims(jwt) is { } claims
             ? TokenValidation.Success(claims)
             : TokenValidation.Failure(TokenErrors.MalformedToken);
+    }
+
+    /// <summary>
+    /// A token signed with our key but living longer than this node ever issues (a leaked key, or a bug elsewhere, minting
+    /// 10-year tokens) is not one of ours: exp − iat (exp − nbf without iat) and exp − now must both stay within
+    /// <see cref="JwtOptions.AccessTokenLifetime"/> + <see cref="JwtOptions.ClockSkew"/>. The second bound catches a
+    /// token whose iat lies in the future.
+    /// </summary>
+    private bool HasIssuableLifetime(JsonWebToken jwt, DateTimeOffset now)
+    {
+        var longest = _options.AccessTokenLifetime + _options.ClockSkew;
+        var expires = new DateTimeOffset(DateTime.SpecifyKind(jwt.ValidTo, DateTimeKind.Utc));
+        DateTimeOffset? start = jwt.IssuedAt != DateTime.MinValue ? new DateTimeOffset(DateTime.SpecifyKind(jwt.IssuedAt, DateTimeKind.Utc))
+            : jwt.ValidFrom != DateTime.MinValue ? new DateTimeOffset(DateTime.SpecifyKind(jwt.ValidFrom, DateTimeKind.Utc))
+            : null;
+        if (start is { } from && expires - from > longest) return false;
+        return expires - now <= longest;
     }
 
     private static string Classify(Exception? e) => e switch

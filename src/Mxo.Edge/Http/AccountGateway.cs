@@ -7,10 +7,13 @@ namespace Mxo.Edge.Http;
 
 /// <summary>Asks the account shard region (or its proxy) with a deadline. A missed deadline throws
 /// <see cref="AccountsUnavailableException"/> (503 <c>unavailable</c>).</summary>
-public sealed class AccountGateway(IRequiredActor<AccountRegion> region, EdgeOptions edge)
+public sealed class AccountGateway(IRequiredActor<AccountRegion> region, EdgeOptions edge, TimeProvider clock)
 {
     /// <summary>The deadline for one account answer: <c>Mxo:Edge:RequestTimeout</c>.</summary>
     public TimeSpan Timeout { get; } = edge.RequestTimeout;
+
+    /// <summary>When an ask started now gives up (Unix ms): carried by commands whose work must not outlive the request.</summary>
+    public long DeadlineUnixMs() => (clock.GetUtcNow() + Timeout).ToUnixTimeMilliseconds();
 
     public async Task<object> AskAsync(IAccountCommand command)
     {

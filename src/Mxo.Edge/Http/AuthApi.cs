@@ -52,12 +52,14 @@ public sealed class AuthApi
             return Bad(AccountErrorCodes.InvalidPassword, passwordProblem);
 
         var id = AccountId.FromName(username);
-        return await _accounts.AskAsync(new AccountCommands.Register(id, username, password)) switch
+        // The deadline lets the account drop work this request no longer waits for: a 503 then created nothing.
+        return await _accounts.AskAsync(new AccountCommands.Register(id, username, password, _accounts.DeadlineUnixMs())) switch
         {
             AccountReplies.Registered r => new ApiJson<RegisterResponse>(StatusCodes.Status201Created,
                 new RegisterResponse(r.AccountId.Value, r.DisplayName), AuthJson.Default.RegisterResponse),
             AccountReplies.RegisterFailed { Code: AccountErrorCodes.NameTaken } f =>
                 Error(StatusCodes.Status409Conflict, f.Code, f.Message),
+            AccountReplies.RegisterFailed { Code: AccountErrorCodes.Timeout } f => Unavailable(f.Message),
             AccountReplies.RegisterFailed f => Bad(f.Code, f.Message),
             var other => Unexpected(other),
         };
@@ -74,7 +76,7 @@ public sealed class AuthApi
         // Only the public format rules are checked here: no answer tells whether an account exists.
         if (AccountRules.ValidateUserName(username) is { } nameProblem)
             return Bad(AccountErrorCodes.InvalidName, nameProblem);
-        if (password.Length > AccountRules.MaxPasswordLength)
+        if (AccountRules.IsOverlongPassword(password))
             return Bad(AccountErrorCodes.InvalidPassword, $"password must be at most {AccountRules.MaxPasswordLength} characters");
         if (gameClient is not null && !IsValidGameClient(gameClient))
             return Bad(HttpErrors.InvalidField, $"'game_client' must be 1-{MaxGameClientLength} printable ASCII characters");
@@ -90,9 +92,15 @@ public sealed class AuthApi
                 return await IssueAfterLoginAsync(ok, character, gameClient);
             case AccountReplies.LoginFailed { Code: AccountErrorCodes.AccountLocked } locked:
                 return new ApiError(StatusCodes.Status423Locked, AccountErrorCodes.AccountLocked,
-                    "too many failed logins: the account is locked for a while")
+                    "too many failed logins from this address: this account is locked for it for a while")
                 {
                     RetryAfter = TimeSpan.FromSeconds(Math.Max(1, locked.RetryAfterSeconds)),
+                };
+            case AccountReplies.LoginFailed { Code: AccountErrorCodes.LoginDelayed } delayed:
+                return new ApiError(StatusCodes.Status429TooManyRequests, AccountErrorCodes.LoginDelayed,
+                    "too many failed logins for this account, some from this address: wait before trying again")
+                {
+                    RetryAfter = TimeSpan.FromSeconds(Math.Max(1, delayed.RetryAfterSeconds)),
                 };
             case AccountReplies.LoginFailed:
                 if (_throttle.RecordFailure(address) is { } nowBlocked)

@@ -29,6 +29,9 @@ public static class EdgeHttp
     /// <summary>The CORS policy applied to every request (docs/protocol.md "HTTP API").</summary>
     public const string CorsPolicy = "mxo";
 
+    /// <summary>The rate-limiter policy of <c>POST /auth/register</c>: <see cref="SecurityOptions.RegistrationsPerAddressPerHour"/>.</summary>
+    public const string RegistrationPolicy = "registration";
+
     /// <summary>Path prefixes of the JSON API: origin refusal and JSON 404/405 apply to these.</summary>
     private static readonly string[] ApiPrefixes = ["/auth", "/characters", "/admin"];
 
@@ -73,6 +76,11 @@ public static class EdgeHttp
             };
             if (RequestLimiter(security.RateLimit, exemptLoopback: devMode) is { } global)
                 limiter.GlobalLimiter = global;
+            // Each registration costs a full password hash and a persisted account: far stricter than other requests.
+            var registrations = security.RegistrationsPerAddressPerHour;
+            limiter.AddPolicy(RegistrationPolicy, context => registrations <= 0 || IsExemptAddress(context, devMode)
+                ? RateLimitPartition.GetNoLimiter("")
+                : RateLimitPartition.GetFixedWindowLimiter("r:" + ClientAddress.Of(context), _ => Window(registrations, TimeSpan.FromHours(1))));
         });
         return services;
     }
@@ -94,7 +102,7 @@ public static class EdgeHttp
         {
             if (limit <= 0) continue;
             byAddress.Add(PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                IsExempt(context) || (exemptLoopback && context.Connection.RemoteIpAddress is { } ip && System.Net.IPAddress.IsLoopback(ip))
+                IsExempt(context) || IsExemptAddress(context, exemptLoopback)
                     ? RateLimitPartition.GetNoLimiter("")
                     : RateLimitPartition.GetFixedWindowLimiter("a:" + ClientAddress.Of(context), _ => Window(limit, window))));
             byAccount.Add(PartitionedRateLimiter.Create<HttpContext, string>(context =>
@@ -115,6 +123,10 @@ public static class EdgeHttp
     };
 
     private static bool IsExempt(HttpContext context) => context.Request.Path.StartsWithSegments("/health");
+
+    /// <summary>--dev only: a request from this machine skips the per-address limits.</summary>
+    private static bool IsExemptAddress(HttpContext context, bool exemptLoopback) =>
+        exemptLoopback && context.Connection.RemoteIpAddress is { } ip && System.Net.IPAddress.IsLoopback(ip);
 
     /// <summary>The account of a valid access token on the request, or null.</summary>
     private static string? AccountOf(HttpContext context)
@@ -178,7 +190,7 @@ public static class EdgeHttp
     /// <summary><c>/auth/*</c>, <c>/characters</c>, <c>/admin/*</c> (docs/protocol.md "HTTP API").</summary>
     public static WebApplication MapAuth(this WebApplication app)
     {
-        app.MapPost("/auth/register", Endpoint((api, context) => api.RegisterAsync(context)));
+        app.MapPost("/auth/register", Endpoint((api, context) => api.RegisterAsync(context))).RequireRateLimiting(RegistrationPolicy);
         app.MapPost("/auth/login", Endpoint((api, context) => api.LoginAsync(context)));
         app.MapGet("/auth/validate", Endpoint((api, context) => Task.FromResult(api.Validate(context))));
         app.MapPost("/auth/refresh", Endpoint((api, context) => api.RefreshAsync(context)));

@@ -30,6 +30,12 @@ public sealed record SecurityOptions
     /// The way to create the first operator.</summary>
     public string BootstrapAdmins { get; init; } = "";
 
+    /// <summary>
+    /// <c>POST /auth/register</c> requests per client address in a fixed one-hour window (429 rate_limited beyond);
+    /// 0 turns it off. Under --dev, loopback addresses skip it like the other per-address limits.
+    /// </summary>
+    public int RegistrationsPerAddressPerHour { get; init; } = 5;
+
     /// <summary>Request rate limits per client address and per account.</summary>
     public RateLimitOptions RateLimit { get; init; } = new();
 
@@ -42,6 +48,8 @@ public sealed record SecurityOptions
         if (LoginFailureWindow <= TimeSpan.Zero) problems.Add($"{SectionName}:LoginFailureWindow must be positive");
         if (AddressBlockDuration <= TimeSpan.Zero) problems.Add($"{SectionName}:AddressBlockDuration must be positive");
         if (MaxTrackedAddresses < 100) problems.Add($"{SectionName}:MaxTrackedAddresses must be at least 100");
+        if (RegistrationsPerAddressPerHour < 0)
+            problems.Add($"{SectionName}:RegistrationsPerAddressPerHour must be 0 (off) or positive");
         if (RateLimit.PerMinute < 0) problems.Add($"{SectionName}:RateLimit:PerMinute must be 0 (off) or positive");
         if (RateLimit.PerHour < 0) problems.Add($"{SectionName}:RateLimit:PerHour must be 0 (off) or positive");
         if (problems.Count > 0) throw new InvalidOperationException(string.Join("; ", problems));

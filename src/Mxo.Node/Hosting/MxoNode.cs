@@ -58,6 +58,8 @@ public static class MxoNode
         var accounts = builder.Configuration.GetSection("Mxo:Accounts").Get<AccountSettings>() ?? new AccountSettings();
         var jwt = builder.Configuration.GetSection(JwtOptions.SectionName).Get<JwtOptions>() ?? new JwtOptions();
         Validate(world, edge);
+        if (accounts.Problems() is { Count: > 0 } accountProblems)
+            throw new InvalidOperationException(string.Join("; ", accountProblems));
         // The world data file: a map that breaks a rule (overlaps, a hardline outside its district) stops the node.
         var mapPath = builder.Configuration["Mxo:World:MapFile"] is { Length: > 0 } configured
             ? Path.GetFullPath(configured, Environment.CurrentDirectory)

@@ -34,8 +34,14 @@ public static class AccountErrorCodes
     /// <summary>Login or password check failed. Never says whether the user name or the password was wrong.</summary>
     public const string InvalidCredentials = "invalid_credentials";
 
-    /// <summary>Too many failed password checks; retry after the given number of seconds.</summary>
+    /// <summary>Too many failed password checks from this address; retry after the given number of seconds.</summary>
     public const string AccountLocked = "account_locked";
+
+    /// <summary>
+    /// The account has many recent failures and this address is one of those failing: wait the given number of seconds
+    /// (a progressive delay). Addresses without failures are never delayed.
+    /// </summary>
+    public const string LoginDelayed = "login_delayed";
 
     public const string NameTaken = "name_taken";
     public const string InvalidName = "invalid_name";

@@ -18,18 +18,21 @@ public static class AccountCommands
     /// <summary>
     /// Create the account. <see cref="DisplayName"/> is the user name as typed; it must be valid
     /// (<see cref="AccountRules"/>) and normalise to <see cref="AccountId"/>. Reply: <see cref="AccountReplies.Registered"/>
-    /// or <see cref="AccountReplies.RegisterFailed"/> (name_taken, invalid_name, invalid_password). A retry after a lost
-    /// reply answers name_taken: log in instead.
+    /// or <see cref="AccountReplies.RegisterFailed"/> (name_taken, invalid_name, invalid_password, timeout), or
+    /// <see cref="AccountReplies.Rejected"/> busy (the node's password queue is full). A retry after a lost reply
+    /// answers name_taken: log in instead. <see cref="DeadlineUnixMs"/> (0: none) is when the requester stops waiting:
+    /// work not started by then is dropped, and a hash finished after it is not persisted (reply timeout).
     /// </summary>
     [ProtoContract(SkipConstructor = true)]
     public sealed record Register(
         [property: ProtoMember(1)] AccountId AccountId,
         [property: ProtoMember(2)] string DisplayName,
-        [property: ProtoMember(3)] string Password) : IAccountCommand
+        [property: ProtoMember(3)] string Password,
+        [property: ProtoMember(4)] long DeadlineUnixMs = 0) : IAccountCommand
     {
         private bool PrintMembers(StringBuilder builder)
         {
-            builder.Append($"AccountId = {AccountId}, DisplayName = {DisplayName}, Password = ***");
+            builder.Append($"AccountId = {AccountId}, DisplayName = {DisplayName}, Password = ***, DeadlineUnixMs = {DeadlineUnixMs}");
             return true;
         }
     }
@@ -37,7 +40,7 @@ public static class AccountCommands
     /// <summary>
     /// Check the password and open a new refresh-token family. Reply: <see cref="AccountReplies.LoginSucceeded"/> or
     /// <see cref="AccountReplies.LoginFailed"/> (invalid_credentials — also for an unknown user name — or account_locked).
-    /// <see cref="Address"/> is the client's address, for the log only.
+    /// <see cref="Address"/> is the client's address: failures are counted and locked per (account, address).
     /// </summary>
     [ProtoContract(SkipConstructor = true)]
     public sealed record Login(
@@ -144,9 +147,9 @@ public static class AccountCommands
 }
 
 /// <summary>
-/// Persisted by <c>AccountEntity</c>. Failed-login counts are NOT persisted (they are transient, in memory, and restart
-/// at zero when the account passivates or moves); a lock they cause IS persisted (<see cref="AccountLocked"/>), so it
-/// survives passivation, restarts and hand-off for its whole duration.
+/// Persisted by <c>AccountEntity</c>. Failed-login counts and the per-address locks they cause are NOT persisted (they
+/// are transient, in memory, and restart empty when the account passivates or moves). <see cref="AccountLocked"/> (an
+/// account-wide lock) is no longer written, since it let anyone lock an owner out; earlier ones still apply on replay.
 /// </summary>
 public static class AccountEvents
 {
@@ -244,7 +247,7 @@ public static class AccountReplies
         [property: ProtoMember(1)] AccountId AccountId,
         [property: ProtoMember(2)] string DisplayName) : IMxoMessage;
 
-    /// <summary><see cref="Code"/>: name_taken, invalid_name, invalid_password (<see cref="AccountErrorCodes"/>).</summary>
+    /// <summary><see cref="Code"/>: name_taken, invalid_name, invalid_password, timeout (<see cref="AccountErrorCodes"/>).</summary>
     [ProtoContract(SkipConstructor = true)]
     public sealed record RegisterFailed(
         [property: ProtoMember(1)] AccountId AccountId,
@@ -283,7 +286,7 @@ public static class AccountReplies
 
     /// <summary>
     /// <see cref="Code"/>: invalid_credentials (wrong password or unknown user name — the same answer for both) or
-    /// account_locked with <see cref="RetryAfterSeconds"/> &gt; 0.
+    /// account_locked or login_delayed with <see cref="RetryAfterSeconds"/> &gt; 0.
     /// </summary>
     [ProtoContract(SkipConstructor = true)]
     public sealed record LoginFailed(

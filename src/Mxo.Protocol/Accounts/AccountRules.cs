@@ -8,8 +8,11 @@ namespace Mxo.Protocol.Accounts;
 /// digits, '.', '_' and '-' (non-ASCII look-alikes such as the Kelvin sign are refused, not folded); it is then
 /// case-folded to lower case. The result is the <see cref="AccountId"/>: "Neo.Anderson" and " neo.anderson " are the
 /// same account.</item>
-/// <item><b>Password</b>: 10–128 characters (UTF-16 code units), not all white space. Used exactly as given (no
-/// trimming, no case folding, no Unicode normalisation) and hashed as UTF-8.</item>
+/// <item><b>Password</b>: normalised to Unicode NFKC (<see cref="NormalisePassword"/>), then 10–128 characters (UTF-16
+/// code units of the normalised form), not all white space, and free of control and format characters (categories Cc
+/// and Cf: NUL, zero-width spaces and joiners, bidi overrides), as NIST SP 800-63B §5.1.1.2 suggests. No trimming, no
+/// case folding. The NFKC form is what is hashed (as UTF-8), at registration, login and password change alike, so the
+/// same typed password always hashes the same whatever form the client's keyboard produced.</item>
 /// </list>
 /// Character names follow <see cref="CharacterRules.ValidateName"/> and are normalised like <see cref="PlayerId.FromName"/>.
 /// </summary>
@@ -40,13 +43,38 @@ public static class AccountRules
     public static bool IsValidAccountId(AccountId id) =>
         id.Value is { } value && ValidateUserName(value) is null && NormaliseUserName(value) == value;
 
-    /// <summary>Null when <paramref name="password"/> is acceptable, else why not.</summary>
+    /// <summary>Null when <paramref name="password"/> is acceptable for a new password, else why not.</summary>
     public static string? ValidatePassword(string? password)
     {
         if (password is null) return "password is required";
-        if (password.Length < MinPasswordLength || password.Length > MaxPasswordLength)
+        if (TryNormalisePassword(password) is not { } normal) return "password is not valid Unicode text";
+        if (normal.Length < MinPasswordLength || normal.Length > MaxPasswordLength)
             return $"password must be {MinPasswordLength}-{MaxPasswordLength} characters";
-        if (string.IsNullOrWhiteSpace(password)) return "password must not be only white space";
+        if (string.IsNullOrWhiteSpace(normal)) return "password must not be only white space";
+        foreach (var c in normal)
+            if (char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Control or System.Globalization.UnicodeCategory.Format)
+                return "password must not contain control or invisible formatting characters";
         return null;
+    }
+
+    /// <summary>True when <paramref name="password"/> is too long to be any account's password (the login pre-check).</summary>
+    public static bool IsOverlongPassword(string password) => NormalisePassword(password).Length > MaxPasswordLength;
+
+    /// <summary>
+    /// The form of a password that is hashed: NFKC. Text that cannot be normalised (a lone surrogate) is returned as
+    /// given; <see cref="ValidatePassword"/> refuses it for new passwords, so it can only fail to match at a login.
+    /// </summary>
+    public static string NormalisePassword(string password) => TryNormalisePassword(password) ?? password;
+
+    private static string? TryNormalisePassword(string password)
+    {
+        try
+        {
+            return password.Normalize(System.Text.NormalizationForm.FormKC);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
     }
 }

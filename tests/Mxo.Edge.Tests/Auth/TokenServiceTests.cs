@@ -251,6 +251,39 @@ public class TokenServiceTests
     }
 
     [Theory]
+    [InlineData("iat", 60 * 24 * 365 * 10)] // a ten-year token, issued now
+    [InlineData("iat", 60 * 24 * 365 * 100)]
+    [InlineData("nbf", 60 * 24 * 365 * 10)] // no iat: the lifetime counts from nbf
+    [InlineData("none", 60 * 24 * 365 * 10)] // neither: exp may be at most one lifetime away
+    [InlineData("iat", 16)] // 15 min + 30 s skew is the most this node issues
+    public void A_token_signed_with_our_key_living_longer_than_we_issue_is_refused(string start, int lifetimeMinutes)
+    {
+        var payload = StandardPayload();
+        payload["exp"] = AuthTest.Unix(AuthTest.T0.AddMinutes(lifetimeMinutes));
+        if (start != "iat") payload.Remove("iat");
+        if (start == "none") payload.Remove("nbf");
+        var token = HandSigned(new { alg = "HS256", typ = "at+jwt" }, payload, _key, HMACSHA256.HashData);
+        var result = _service.Validate(token, AuthTest.T0.AddMinutes(1));
+        Assert.False(result.IsValid);
+        Assert.Equal(TokenErrors.MalformedToken, result.Error);
+    }
+
+    [Fact]
+    public void A_token_living_exactly_the_lifetime_plus_skew_is_accepted_but_not_one_issued_in_the_future()
+    {
+        var payload = StandardPayload();
+        payload["exp"] = AuthTest.Unix(AuthTest.T0.AddMinutes(15).AddSeconds(30));
+        var token = HandSigned(new { alg = "HS256", typ = "at+jwt" }, payload, _key, HMACSHA256.HashData);
+        Assert.True(_service.Validate(token, AuthTest.T0).IsValid);
+
+        // iat and exp a year ahead, nbf now: a normal-looking lifetime that ends far too late.
+        payload["iat"] = AuthTest.Unix(AuthTest.T0.AddYears(1));
+        payload["exp"] = AuthTest.Unix(AuthTest.T0.AddYears(1).AddMinutes(15));
+        token = HandSigned(new { alg = "HS256", typ = "at+jwt" }, payload, _key, HMACSHA256.HashData);
+        Assert.Equal(TokenErrors.MalformedToken, _service.Validate(token, AuthTest.T0).Error);
+    }
+
+    [Theory]
     [InlineData("JWT")]
     [InlineData("jwt")]
     [InlineData("application/at+jwt")]
