@@ -69,7 +69,8 @@ if [ -z "$ready" ]; then echo "node did not become ready; log:" >&2; tail -20 "$
 
 clk=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$node_pid/stat"; }
-journal() { sqlite3 "file:$db?mode=ro" "SELECT COUNT(*) || ' ' || COALESCE(SUM(LENGTH(message)), 0) FROM journal;"; }
+# The journal table appears with the first write (autoInitialize): none yet counts as 0 rows.
+journal() { sqlite3 "file:$db?mode=ro" "SELECT COUNT(*) || ' ' || COALESCE(SUM(LENGTH(message)), 0) FROM journal;" 2>/dev/null || echo "0 0"; }
 
 read -r rows0 bytes0 <<<"$(journal)"
 lines0=$(wc -l <"$log"); size0=$(wc -c <"$log")

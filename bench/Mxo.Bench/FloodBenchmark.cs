@@ -243,22 +243,34 @@ internal static class FloodBenchmark
                 if (r.Status == HttpStatusCode.ServiceUnavailable) unavailable.Add(user);
             })));
 
-            // The innocent client logs in once a second until the burst is answered and the duration has passed.
-            var logins = new List<(double At, string Status, double Ms)>();
+            // The last answer's time, and a task that completes with the burst without throwing.
+            var burstEnded = burst.ContinueWith(_ => Stopwatch.GetElapsedTime(started), TaskScheduler.Default);
+
+            // The innocent client starts a login every second (not waiting for the previous one) until the burst is
+            // answered and the duration has passed.
+            var logins = new List<Task<(double At, string Status, double Ms)>>();
             for (var k = 0; ; k++)
             {
-                var elapsed = Stopwatch.GetElapsedTime(started);
-                if ((burst.IsCompleted && elapsed >= o.Duration) || elapsed >= burstTimeout) break;
                 var due = TimeSpan.FromSeconds(k);
-                if (due > elapsed) await Task.WhenAny(burst.ContinueWith(_ => { }, TaskScheduler.Default), Task.Delay(due - elapsed)).ConfigureAwait(false);
-                if (Stopwatch.GetElapsedTime(started) < due) { k--; continue; } // the burst ended early: keep the once-a-second pace
-                var at = Stopwatch.GetElapsedTime(started).TotalSeconds;
-                var r = await AuthLoadBenchmark.PostAsync(innocent, "auth/login", innocentUser, password).ConfigureAwait(false);
-                logins.Add((at, Key(r.Status, r.Code), r.Elapsed.TotalMilliseconds));
-                Console.WriteLine(string.Create(C, $"innocent login at +{at:0.0} s: {Key(r.Status, r.Code)} in {r.Elapsed.TotalMilliseconds:0} ms"));
+                var elapsed = Stopwatch.GetElapsedTime(started);
+                if (due > elapsed)
+                {
+                    var wait = Task.Delay(due - elapsed);
+                    // Wake early when the burst ends, so the loop stops then if the duration has passed.
+                    await (burst.IsCompleted ? wait : Task.WhenAny(burstEnded, wait)).ConfigureAwait(false);
+                    elapsed = Stopwatch.GetElapsedTime(started);
+                }
+                if ((burst.IsCompleted && elapsed >= o.Duration) || elapsed >= burstTimeout) break;
+                if (elapsed < due)
+                {
+                    k--; // woken by the end of the burst: wait for this second again
+                    continue;
+                }
+                logins.Add(InnocentLoginAsync(innocent, innocentUser, password, elapsed.TotalSeconds));
             }
+            var burstSeconds = (await burstEnded.ConfigureAwait(false)).TotalSeconds;
             await burst.ConfigureAwait(false);
-            var burstSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var done = (await Task.WhenAll(logins).ConfigureAwait(false)).ToList();
 
             // Which of the registrations answered 503 created the account anyway? Log in from another address,
             // retrying 503 (the account may still be busy with the hash), all within one minute.
@@ -282,10 +294,10 @@ internal static class FloodBenchmark
             Console.WriteLine($"registrations sent: {o.Addresses.Length * o.PerAddress}");
             for (var a = 0; a < o.Addresses.Length; a++)
                 Console.WriteLine($"status {o.Addresses[a]}: {Counts(statuses[a])}");
-            var oks = logins.Where(l => l.Status == "200").Select(l => l.Ms).Order().ToArray();
-            var all = logins.Select(l => l.Ms).Order().ToArray();
+            var oks = done.Where(l => l.Status == "200").Select(l => l.Ms).Order().ToArray();
+            var all = done.Select(l => l.Ms).Order().ToArray();
             Console.WriteLine(string.Create(C, $"innocent baseline: {Key(baseline.Status, baseline.Code)} {baseline.Elapsed.TotalMilliseconds:0} ms"));
-            Console.WriteLine($"innocent logins: {logins.Count} ({Counts(logins.GroupBy(l => l.Status).ToDictionary(g => g.Key, g => (long)g.Count()))})");
+            Console.WriteLine($"innocent logins: {done.Count} ({Counts(done.GroupBy(l => l.Status).ToDictionary(g => g.Key, g => (long)g.Count()))})");
             if (all.Length > 0)
                 Console.WriteLine(string.Create(C, $"innocent latency: p50 {AuthLoadBenchmark.Percentile(all, 0.5):0} ms, max {all[^1]:0} ms (200 only: p50 {(oks.Length > 0 ? AuthLoadBenchmark.Percentile(oks, 0.5) : 0):0} ms, max {(oks.Length > 0 ? oks[^1] : 0):0} ms)"));
             Console.WriteLine($"503 registrations: {unavailable.Count}; sampled {sample.Length}, can log in afterwards: {created} ({string.Join(", ", checkResults)})");
@@ -295,6 +307,13 @@ internal static class FloodBenchmark
         {
             foreach (var c in clients) c.Dispose();
         }
+    }
+
+    private static async Task<(double At, string Status, double Ms)> InnocentLoginAsync(HttpClient client, string user, string password, double at)
+    {
+        var r = await AuthLoadBenchmark.PostAsync(client, "auth/login", user, password).ConfigureAwait(false);
+        Console.WriteLine(string.Create(C, $"innocent login at +{at:0.0} s: {Key(r.Status, r.Code)} in {r.Elapsed.TotalMilliseconds:0} ms"));
+        return (at, Key(r.Status, r.Code), r.Elapsed.TotalMilliseconds);
     }
 
     /// <summary>An HTTP client whose connections leave from <paramref name="local"/> (any 127.x.y.z works on Linux loopback).</summary>
@@ -349,18 +368,31 @@ internal sealed class FloodClient(string role) : IAsyncDisposable
     private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long the flooder waits after the flood for answers still on their way (the edge's request timeout is 10 s).</summary>
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(12);
+
+    /// <summary>
+    /// Walking to an object: at most 1.8 units every 100 ms (18 units/s, under the 20 units/s limit of
+    /// docs/protocol.md, Movement) until within 6 units (the reach is 10), giving up after a minute.
+    /// </summary>
+    private static readonly TimeSpan WalkInterval = TimeSpan.FromMilliseconds(100);
+    private const double WalkStep = 1.8;
+    private const double WalkUntil = 6;
+    private static readonly TimeSpan WalkTimeout = TimeSpan.FromSeconds(60);
+
     private readonly ClientWebSocket _socket = new();
     private readonly ArrayBufferWriter<byte> _buffer = new(256);
     private readonly Dictionary<string, long> _types = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _errors = new(StringComparer.Ordinal);
     private readonly Lock _positionLock = new();
-        private Utf8JsonWriter? _writer;
+    private Utf8JsonWriter? _writer;
     private Task _receive = Task.CompletedTask;
     private volatile Waiting? _waiting;
     private Position _position;
     private long _answers;
+    private long _corrections;
     private long _drainTarget = long.MaxValue;
-    private TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _floodStarted;
     private long _closedAt;
     private volatile bool _closing;
@@ -380,7 +412,6 @@ internal sealed class FloodClient(string role) : IAsyncDisposable
 
     /// <summary>Corrections received: the walker restarts from the corrected position when this changes.</summary>
     public long Corrections => Interlocked.Read(ref _corrections);
-    private long _corrections;
 
     public long Count(string type) => _types.GetValueOrDefault(type);
     public string Types() => FloodBenchmark.Counts(_types);
@@ -405,17 +436,17 @@ internal sealed class FloodClient(string role) : IAsyncDisposable
         return enter == "entered" ? null : $"{role}: enter {district} answered {enter}";
     }
 
-    /// <summary>Walks in steps of at most 1.8 units every 100 ms until within reach of <paramref name="target"/>.</summary>
+    /// <summary>Walks in steps of at most <see cref="WalkStep"/> units every <see cref="WalkInterval"/> until within reach of <paramref name="target"/>.</summary>
     public async Task<string?> WalkToAsync(Position target)
     {
         var started = Stopwatch.GetTimestamp();
         var seenCorrections = Corrections;
         var at = Position;
-        using var timer = new PeriodicTimer(TimeSpanWalk);
+        using var timer = new PeriodicTimer(WalkInterval);
         var n = 0;
-        while (at.FlatDistance(target) > WalkUntilUnits)
+        while (at.FlatDistance(target) > WalkUntil)
         {
-            if (Stopwatch.GetElapsedTime(started) > TimeSpan.FromSeconds(60)) return $"{role}: still {at.FlatDistance(target):0.#} units away after 60 s";
+            if (Stopwatch.GetElapsedTime(started) > WalkTimeout) return $"{role}: still {at.FlatDistance(target):0.#} units away after {WalkTimeout.TotalSeconds:0} s";
             if (_closeStatus is not null || _receive.IsCompleted) return $"{role}: closed while walking: {CloseSummary()}";
             if (!await timer.WaitForNextTickAsync().ConfigureAwait(false)) return $"{role}: walk timer stopped";
             if (Corrections != seenCorrections)
@@ -424,7 +455,7 @@ internal sealed class FloodClient(string role) : IAsyncDisposable
                 at = Position; // the server put us back: walk on from there
             }
             var distance = at.FlatDistance(target);
-            var step = Math.Min(1.8, distance);
+            var step = Math.Min(WalkStep, distance);
             at = new Position(at.X + (target.X - at.X) / distance * step, at.Y, at.Z + (target.Z - at.Z) / distance * step);
             await SendAsync(Frame("move", $"w{++n}", w =>
             {
@@ -438,9 +469,6 @@ internal sealed class FloodClient(string role) : IAsyncDisposable
         await timer.WaitForNextTickAsync().ConfigureAwait(false);
         return null;
     }
-
-    private static readonly TimeSpan TimeSpanWalk = TimeSpan.FromMilliseconds(100);
-    private const double WalkUntilUnits = 6;
 
     /// <summary>
     /// Sends <paramref name="next"/>(n) back to back (or paced at <paramref name="rate"/> per second) for
@@ -481,11 +509,9 @@ internal sealed class FloodClient(string role) : IAsyncDisposable
         // Wait for the answers (ack, pong, position_corrected, error) to the frames sent, bounded.
         Interlocked.Exchange(ref _drainTarget, baseAnswers + sent);
         if (Interlocked.Read(ref _answers) >= baseAnswers + sent || _receive.IsCompleted) _drained.TrySetResult();
-        await Task.WhenAny(_drained.Task, _receive, Task.Delay(FloodDrain)).ConfigureAwait(false);
+        await Task.WhenAny(_drained.Task, _receive, Task.Delay(DrainTimeout)).ConfigureAwait(false);
         return new FloodResult(sent, floodElapsed, failure, Math.Max(0, baseAnswers + sent - Interlocked.Read(ref _answers)));
     }
-
-    private static readonly TimeSpan FloodDrain = TimeSpan.FromSeconds(12);
 
     public string CloseSummary()
     {
