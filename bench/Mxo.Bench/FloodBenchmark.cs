@@ -47,10 +47,10 @@ internal static class FloodBenchmark
             var value = i + 1 < args.Length ? args[i + 1] : null;
             switch (args[i])
             {
-                case "--url" when Uri.TryCreate(value, UriKind.Absolute, out var u) && (u.Scheme == "ws" || u.Scheme == "wss"):
+                case "--url" when Uri.TryCreate(value, UriKind.Absolute, out var u) && (u.Scheme == "ws" || u.Scheme == "wss") && IsLoopback(u):
                     o.Url = u;
                     break;
-                case "--http" when Uri.TryCreate(value, UriKind.Absolute, out var h) && (h.Scheme == Uri.UriSchemeHttp || h.Scheme == Uri.UriSchemeHttps):
+                case "--http" when Uri.TryCreate(value, UriKind.Absolute, out var h) && (h.Scheme == Uri.UriSchemeHttp || h.Scheme == Uri.UriSchemeHttps) && IsLoopback(h):
                     o.Http = h;
                     break;
                 case "--mode" when value is "say" or "interact" or "moves" or "frames" or "register":
@@ -89,6 +89,9 @@ internal static class FloodBenchmark
         if (o.Mode == "interact" && o.Http is null) return Program.Usage("flood: interact needs --http (to find a terminal)");
         return await SocketFloodAsync(o, o.Url).ConfigureAwait(false);
     }
+
+    /// <summary>Hostile load goes to this machine only: the node's URL must name a loopback address.</summary>
+    private static bool IsLoopback(Uri uri) => IPAddress.TryParse(uri.Host, out var a) && IPAddress.IsLoopback(a);
 
     private static IPAddress[]? ParseAddresses(string? value)
     {

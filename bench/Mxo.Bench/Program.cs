@@ -52,8 +52,9 @@ public static class Program
               flood --mode register --http http://127.0.0.1:5080 [--addresses 127.0.0.1,127.0.0.2,127.0.0.3]
                     [--per-address 100] [--innocent 127.0.0.4] [--checker 127.0.0.5] [--duration D]
                   One burst of POST /auth/register from each address while the innocent address starts a login every
-                  second (for D seconds and until the burst is answered); then logs in, from the checker address, to up to 10 accounts whose
-                  registration answered 503. Loopback addresses only; meant for a node without --dev.
+                  second (for D seconds and until the burst is answered); then logs in, from the checker address, to
+                  up to 10 accounts whose registration answered 503. Meant for a node without --dev.
+                  Every flood targets and binds loopback addresses only (127.x.y.z, ::1).
                   bench/flood-measure.sh MODE starts a node, runs this and reports the node's costs.
             """);
         return 2;
