@@ -104,7 +104,7 @@ internal static class AuthLoadBenchmark
         return all.Length > 0 && failures.IsEmpty ? 0 : 1;
     }
 
-    private static async Task<(HttpStatusCode Status, string? Code, TimeSpan Elapsed)> PostAsync(HttpClient client, string path, string user, string password)
+    internal static async Task<(HttpStatusCode Status, string? Code, TimeSpan Elapsed)> PostAsync(HttpClient client, string path, string user, string password)
     {
         var body = new JsonObject { ["username"] = user, ["password"] = password }.ToJsonString();
         var started = Stopwatch.GetTimestamp();
@@ -136,6 +136,6 @@ internal static class AuthLoadBenchmark
     }
 
     /// <summary>Nearest rank.</summary>
-    private static double Percentile(double[] sorted, double p) =>
+    internal static double Percentile(double[] sorted, double p) =>
         sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 }

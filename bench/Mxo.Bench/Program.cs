@@ -1,7 +1,7 @@
 namespace Mxo.Bench;
 
 /// <summary>
-/// Entry point: the first argument picks the benchmark. Load commands (<c>persistence</c>, <c>auth-load</c>) run here
+/// Entry point: the first argument picks the benchmark. Load commands (<c>persistence</c>, <c>auth-load</c>, <c>flood</c>) run here
 /// directly; <c>auth</c> runs BenchmarkDotNet suites.
 /// </summary>
 public static class Program
@@ -16,6 +16,7 @@ public static class Program
             "auth" => AuthBenchmark.Run(rest),
             "auth-load" => await AuthLoadBenchmark.RunAsync(rest).ConfigureAwait(false),
             "tick" => TickBenchmark.Run(rest),
+            "flood" => await FloodBenchmark.RunAsync(rest).ConfigureAwait(false),
             _ => Usage(command),
         };
     }
@@ -42,6 +43,19 @@ public static class Program
                   End to end against a running node (starts nothing): registers K accounts, then K clients call
                   POST /auth/login back to back for D seconds (default 4 clients, 10 s); prints logins/s, p50/p99.
                   Start the node with --Mxo:Security:RateLimit:PerMinute=0 --Mxo:Security:RateLimit:PerHour=0.
+              flood --mode say|interact|moves|frames --url ws://127.0.0.1:5080/ws [--http URL] [--duration D] [--rate N]
+                    [--district downtown]
+                  Hostile client against a running --dev node (starts nothing): hello, enter, then one kind of frame as
+                  fast as the socket takes them (or N a second) for D seconds (default 20): say (plus a listener that
+                  counts the chat it gets), interact use on the nearest terminal (walks there first; needs --http),
+                  moves 50 units too far, or ping. Prints frames sent, frames/s, acks, errors by code, the close code.
+              flood --mode register --http http://127.0.0.1:5080 [--addresses 127.0.0.1,127.0.0.2,127.0.0.3]
+                    [--per-address 100] [--innocent 127.0.0.4] [--checker 127.0.0.5] [--duration D]
+                  One burst of POST /auth/register from each address while the innocent address starts a login every
+                  second (for D seconds and until the burst is answered); then logs in, from the checker address, to
+                  up to 10 accounts whose registration answered 503. Meant for a node without --dev.
+                  Every flood targets and binds loopback addresses only (127.x.y.z, ::1).
+                  bench/flood-measure.sh MODE starts a node, runs this and reports the node's costs.
             """);
         return 2;
     }
