@@ -15,6 +15,8 @@ using Mxo.Edge.Http;
 using Mxo.Protocol;
 using Mxo.Protocol.Accounts;
 using Mxo.Protocol.Wire;
+using Mxo.Actors.Accounts;
+using Mxo.Actors.Players;
 
 namespace Mxo.Edge;
 

@@ -5,6 +5,8 @@ using Mxo.Actors.Hosting;
 using Mxo.Edge.Http;
 using Mxo.Protocol.Accounts;
 using Mxo.Protocol.Players;
+using Mxo.Actors.Accounts;
+using Mxo.Actors.Players;
 
 namespace Mxo.Edge;
 

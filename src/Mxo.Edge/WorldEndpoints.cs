@@ -10,6 +10,7 @@ using Mxo.Protocol;
 using Mxo.Protocol.Districts;
 using Mxo.Protocol.Wire;
 using Mxo.Protocol.World;
+using Mxo.Actors.Districts;
 
 namespace Mxo.Edge;
 

@@ -46,7 +46,7 @@ public sealed class AccountEntityTests : Akka.TestKit.Xunit2.TestKit
     private void StopGracefully(IActorRef account)
     {
         Watch(account);
-        account.Tell(AccountEntity.Stop.Instance);
+        account.Tell(EntityStop.Instance);
         ExpectTerminated(account);
     }
 
@@ -666,7 +666,7 @@ public sealed class AccountEntityTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(new CharacterNameReplies.Refused(neo, AccountErrorCodes.NameTaken), ExpectMsg<CharacterNameReplies.Refused>());
 
         Watch(entry);
-        entry.Tell(CharacterNameEntity.Stop.Instance);
+        entry.Tell(EntityStop.Instance);
         ExpectTerminated(entry);
         var restarted = Sys.ActorOf(CharacterNameEntity.PropsFor("neo", Settings));
         restarted.Tell(new CharacterNameCommands.GetOwner(neo));

@@ -26,7 +26,7 @@ public sealed class PlayerEntityTests : Akka.TestKit.Xunit2.TestKit
     private void StopGracefully(IActorRef player)
     {
         Watch(player);
-        player.Tell(PlayerEntity.Stop.Instance);
+        player.Tell(EntityStop.Instance);
         ExpectTerminated(player);
     }
 

@@ -6,6 +6,7 @@ using Mxo.Edge.Auth;
 using Mxo.Protocol;
 using Mxo.Protocol.Accounts;
 using Xunit;
+using Mxo.Actors.Accounts;
 
 namespace Mxo.IntegrationTests;
 
@@ -61,7 +62,7 @@ public sealed class HostileNodeFixture : IAsyncLifetime
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var character = "Hostile" + suffix;
         var account = AccountId.FromName("host" + suffix);
-        var accounts = Akka.Hosting.ActorRegistry.For(Node.System).Get<Mxo.Actors.Hosting.AccountRegion>();
+        var accounts = Akka.Hosting.ActorRegistry.For(Node.System).Get<AccountRegion>();
         await accounts.Ask<Mxo.Protocol.Accounts.AccountReplies.Registered>(
             new Mxo.Protocol.Accounts.AccountCommands.Register(account, "host" + suffix, "correct horse battery"), TimeSpan.FromSeconds(10));
         await accounts.Ask<Mxo.Protocol.Accounts.AccountReplies.CharacterCreated>(

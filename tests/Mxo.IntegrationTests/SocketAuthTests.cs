@@ -7,6 +7,8 @@ using Mxo.Protocol;
 using Mxo.Protocol.Accounts;
 using Mxo.Protocol.Players;
 using Xunit;
+using Mxo.Actors.Accounts;
+using Mxo.Actors.Players;
 
 namespace Mxo.IntegrationTests;
 

@@ -76,7 +76,7 @@ public sealed class WorldClockFailoverTests
         {
             akka.AddHocon(Hocon, HoconAddMode.Prepend)
                 .WithRemoting("127.0.0.1", port)
-                .WithClustering(new ClusterOptions { Roles = [EntityRegistration.WorldRole], SeedNodes = [seed ?? self] })
+                .WithClustering(new ClusterOptions { Roles = [ShardedEntity.WorldRole], SeedNodes = [seed ?? self] })
                 .WithCustomSerializer("mxo", [typeof(IMxoMessage)], system => new MxoSerializer(system))
                 .WithSqlPersistence(connectionString, ProviderName.SQLiteMS, autoInitialize: true)
                 .AddWorldClock(Settings, hostsWorld: true)
@@ -139,7 +139,7 @@ public sealed class WorldClockFailoverTests
 
     private static Member Oldest(ClockNode node) =>
         Cluster.Get(node.System).State.Members
-            .Where(m => m.Status == MemberStatus.Up && m.HasRole(EntityRegistration.WorldRole))
+            .Where(m => m.Status == MemberStatus.Up && m.HasRole(ShardedEntity.WorldRole))
             .OrderBy(m => m, Member.AgeOrdering)
             .First();
 

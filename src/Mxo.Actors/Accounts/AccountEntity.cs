@@ -27,15 +27,8 @@ namespace Mxo.Actors.Accounts;
 /// account restarts inside that window the racing refresh gets "invalid_token" — it never revokes the family.
 /// </para>
 /// </summary>
-public sealed class AccountEntity : SnapshottingEntity, IWithTimers
+public sealed class AccountEntity : MxoEntity<AccountState>, IWithTimers
 {
-    /// <summary>Sent by the shard on passivation and hand-off: stop once nothing is in flight.</summary>
-    public sealed class Stop
-    {
-        public static readonly Stop Instance = new();
-        private Stop() { }
-    }
-
     private sealed record RegisterHashed(AccountCommands.Register Command, PasswordHash Hash, IActorRef ReplyTo);
     private sealed record LoginChecked(AccountCommands.Login Command, bool Ok, PasswordHash? Rehash, IActorRef ReplyTo);
     private sealed record PasswordChecked(AccountCommands.ChangePassword Command, bool Ok, PasswordHash? NewHash, IActorRef ReplyTo);
@@ -49,37 +42,24 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
     private readonly IActorRef _characterNames;
     private readonly TimeProvider _clock;
     private readonly PasswordWork _work;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, Successor> _successors = new();
-    private AccountState _state;
     private LoginThrottle _throttle = LoginThrottle.None;
     private PendingClaim? _pendingClaim;
     private int _stashed;
 
     public AccountEntity(string entityId, AccountSettings settings, IActorRef characterNames, PasswordWork work, TimeProvider clock)
+        : base("account-" + entityId, AccountState.Empty(new AccountId(entityId)), settings.SnapshotEvery)
     {
         _work = work;
         _settings = settings;
         _characterNames = characterNames;
         _clock = clock;
-        _state = AccountState.Empty(new AccountId(entityId));
-        PersistenceId = "account-" + entityId;
-
-        Recover<SnapshotOffer>(offer =>
-        {
-            if (offer.Snapshot is AccountState snapshot) _state = snapshot;
-        });
-        Recover<IMxoEvent>(e => _state = AccountLogic.Apply(_state, e));
-        Recover<RecoveryCompleted>(_ => Context.SetReceiveTimeout(_settings.IdleTimeout));
-
         Ready();
     }
 
-    public override string PersistenceId { get; }
-
     public ITimerScheduler Timers { get; set; } = null!;
 
-    private AccountId Id => _state.AccountId;
+    private AccountId Id => State.AccountId;
 
     private long NowMs => _clock.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -87,6 +67,10 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
     public static Props PropsFor(string entityId, AccountSettings settings, IActorRef characterNames, PasswordWork work,
         TimeProvider? clock = null) =>
         Props.Create(() => new AccountEntity(entityId, settings, characterNames, work, clock ?? TimeProvider.System));
+
+    protected override AccountState Apply(AccountState state, IMxoEvent @event) => AccountLogic.Apply(state, @event);
+
+    protected override void OnRecovered() => Context.SetReceiveTimeout(_settings.IdleTimeout);
 
     // ---------------------------------------------------------------- behaviours
 
@@ -96,20 +80,19 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
         Command<AccountCommands.Login>(HandleLogin);
         Command<AccountCommands.ChangePassword>(HandleChangePassword);
         Command<AccountCommands.CreateCharacter>(HandleCreateCharacter);
-        Command<AccountCommands.ListCharacters>(_ => Sender.Tell(new AccountReplies.CharacterList(Id, [.. _state.Characters])));
+        Command<AccountCommands.ListCharacters>(_ => Sender.Tell(new AccountReplies.CharacterList(Id, [.. State.Characters])));
         Command<AccountCommands.SelectCharacter>(HandleSelectCharacter);
         Command<AccountCommands.Refresh>(HandleRefresh);
         Command<AccountCommands.Logout>(HandleLogout);
         Command<AccountCommands.GrantPermission>(HandleGrant);
         Command<AccountCommands.RevokePermission>(HandleRevoke);
-        Command<AccountCommands.GetAccount>(_ => Sender.Tell(AccountLogic.Summary(_state, _throttle)));
+        Command<AccountCommands.GetAccount>(_ => Sender.Tell(AccountLogic.Summary(State, _throttle)));
         // Late answers to a claim that already timed out: the claim is idempotent, a retry will succeed.
         Command<CharacterNameReplies.Claimed>(_ => { });
         Command<CharacterNameReplies.Refused>(_ => { });
         Command<ClaimTimedOut>(_ => { });
-        Command<Stop>(_ => Context.Stop(Self));
-        Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(Stop.Instance)));
-        SnapshotHousekeeping();
+        CommandStop();
+        Command<ReceiveTimeout>(_ => RequestPassivation());
     }
 
     private void Busy()
@@ -119,7 +102,7 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
         Command<PasswordChecked>(OnPasswordChecked);
         Command<HashingFailed>(failed =>
         {
-            _log.Error(failed.Cause, "Password hashing for {0} failed", Id);
+            Log.Error(failed.Cause, "Password hashing for {0} failed", Id);
             failed.ReplyTo.Tell(new AccountReplies.Rejected(Id, AccountErrorCodes.Busy, "the password check failed; retry"));
             BecomeReady();
         });
@@ -132,7 +115,7 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
         Command<CharacterNameReplies.Refused>(OnNameRefused);
         Command<ClaimTimedOut>(OnClaimTimedOut);
         // Stopping waits for the work in flight; it is never refused.
-        Command<Stop>(_ => Stash.Stash());
+        Command<EntityStop>(_ => Stash.Stash());
         Command<ReceiveTimeout>(_ => { });
         Command<IAccountCommand>(_ =>
         {
@@ -144,11 +127,6 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
             _stashed++;
             Stash.Stash();
         });
-        SnapshotHousekeeping();
-    }
-
-    private void SnapshotHousekeeping()
-    {
     }
 
     private void BecomeBusy() => Become(Busy);
@@ -169,7 +147,7 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
     {
         if (_work.TryRun(kind, work, stillWanted) is not { } job)
         {
-            _log.Warning("Password queue full: {0} of {1} refused as busy", kind, Id);
+            Log.Warning("Password queue full: {0} of {1} refused as busy", kind, Id);
             replyTo.Tell(new AccountReplies.Rejected(Id, AccountErrorCodes.Busy, "the server is busy checking passwords; retry shortly"));
             return;
         }
@@ -189,7 +167,7 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
 
     private void HandleRegister(AccountCommands.Register cmd)
     {
-        if (AccountLogic.CheckRegister(_state, cmd.DisplayName, cmd.Password) is { } refusal)
+        if (AccountLogic.CheckRegister(State, cmd.DisplayName, cmd.Password) is { } refusal)
         {
             Sender.Tell(new AccountReplies.RegisterFailed(Id, refusal.Code, refusal.Message));
             return;
@@ -205,7 +183,7 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
 
     private void OnRegisterHashed(RegisterHashed hashed)
     {
-        if (_state.Registered)
+        if (State.Registered)
         {
             hashed.ReplyTo.Tell(new AccountReplies.RegisterFailed(Id, AccountErrorCodes.NameTaken, "that user name is taken"));
             BecomeReady();
@@ -214,7 +192,7 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
         if (DeadlinePassed(hashed.Command))
         {
             // The edge answered 503 already; creating the account now would make that 503 a lie.
-            _log.Info("Registration of {0} dropped: its request gave up while the password was hashed", Id);
+            Log.Info("Registration of {0} dropped: its request gave up while the password was hashed", Id);
             hashed.ReplyTo.Tell(RegisterTimedOut());
             BecomeReady();
             return;
@@ -222,7 +200,7 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
         var displayName = hashed.Command.DisplayName.Trim();
         PersistThen([new AccountEvents.AccountRegistered(Id, displayName, hashed.Hash, NowMs)], () =>
         {
-            _log.Info("Account {0} registered", Id);
+            Log.Info("Account {0} registered", Id);
             hashed.ReplyTo.Tell(new AccountReplies.Registered(Id, displayName));
             BecomeReady();
         });
@@ -233,14 +211,14 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
     private void HandleLogin(AccountCommands.Login cmd)
     {
         var now = NowMs;
-        if (AccountLogic.CheckAttempt(_state, _throttle, cmd.Address, now, _settings) is { } refused)
+        if (AccountLogic.CheckAttempt(State, _throttle, cmd.Address, now, _settings) is { } refused)
         {
             Sender.Tell(new AccountReplies.LoginFailed(Id, refused.Code, AccountLogic.RetryAfterSeconds(refused.UntilUnixMs, now)));
             return;
         }
         var replyTo = Sender;
         var password = cmd.Password ?? "";
-        var stored = _state.Registered ? _state.Password : null;
+        var stored = State.Registered ? State.Password : null;
         var algorithm = _settings.PasswordAlgorithm;
         var iterations = _settings.PasswordIterations;
         RunOffThread(PasswordJobKind.Login, () =>
@@ -258,7 +236,7 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
         var now = NowMs;
         if (!checkedLogin.Ok)
         {
-            _log.Info("Failed login for {0} from {1}", Id, checkedLogin.Command.Address ?? "an unknown address");
+            Log.Info("Failed login for {0} from {1}", Id, checkedLogin.Command.Address ?? "an unknown address");
             RecordFailure(checkedLogin.Command.Address, now, lockedUntil => checkedLogin.ReplyTo.Tell(lockedUntil > now
                 ? new AccountReplies.LoginFailed(Id, AccountErrorCodes.AccountLocked, AccountLogic.RetryAfterSeconds(lockedUntil, now))
                 : new AccountReplies.LoginFailed(Id, AccountErrorCodes.InvalidCredentials, 0)));
@@ -270,14 +248,14 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
         if (checkedLogin.Rehash is { } rehash) events.Add(new AccountEvents.PasswordRehashed(rehash));
         var familyId = RefreshTokens.NewFamilyId();
         var token = RefreshTokens.NewToken(familyId);
-        var issue = AccountLogic.DecideIssue(_state, familyId, RefreshTokens.HashOf(token), now, _settings);
+        var issue = AccountLogic.DecideIssue(State, familyId, RefreshTokens.HashOf(token), now, _settings);
         events.AddRange(issue);
         var expiresAt = ((AccountEvents.RefreshTokenIssued)issue[^1]).ExpiresAtUnixMs;
         PersistThen(events, () =>
         {
-            if (checkedLogin.Rehash is not null) _log.Info("Password of {0} re-hashed with current parameters", Id);
-            checkedLogin.ReplyTo.Tell(new AccountReplies.LoginSucceeded(Id, _state.DisplayName, [.. _state.Permissions],
-                [.. _state.Characters], token, familyId, expiresAt));
+            if (checkedLogin.Rehash is not null) Log.Info("Password of {0} re-hashed with current parameters", Id);
+            checkedLogin.ReplyTo.Tell(new AccountReplies.LoginSucceeded(Id, State.DisplayName, [.. State.Permissions],
+                [.. State.Characters], token, familyId, expiresAt));
             BecomeReady();
         });
     }
@@ -290,7 +268,7 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
             Sender.Tell(new AccountReplies.PasswordChangeFailed(Id, AccountErrorCodes.InvalidPassword, error, 0));
             return;
         }
-        if (AccountLogic.CheckAttempt(_state, _throttle, null, now, _settings) is { } refused)
+        if (AccountLogic.CheckAttempt(State, _throttle, null, now, _settings) is { } refused)
         {
             Sender.Tell(new AccountReplies.PasswordChangeFailed(Id, refused.Code, "too many failed attempts",
                 AccountLogic.RetryAfterSeconds(refused.UntilUnixMs, now)));
@@ -299,7 +277,7 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
         var replyTo = Sender;
         var oldPassword = cmd.OldPassword ?? "";
         var newPassword = cmd.NewPassword;
-        var stored = _state.Registered ? _state.Password : null;
+        var stored = State.Registered ? State.Password : null;
         var algorithm = _settings.PasswordAlgorithm;
         var iterations = _settings.PasswordIterations;
         RunOffThread(PasswordJobKind.Login, () =>
@@ -322,11 +300,11 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
             return;
         }
         _throttle = AccountLogic.Succeeded(_throttle, null);
-        var revoked = _state.RefreshFamilies.Count;
+        var revoked = State.RefreshFamilies.Count;
         PersistThen([new AccountEvents.PasswordChanged(newHash, now)], () =>
         {
             _successors.Clear();
-            _log.Info("Password of {0} changed; {1} refresh families revoked", Id, revoked);
+            Log.Info("Password of {0} changed; {1} refresh families revoked", Id, revoked);
             checkedPassword.ReplyTo.Tell(new AccountReplies.PasswordChanged(Id, revoked));
             BecomeReady();
         });
@@ -339,7 +317,7 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
         var (throttle, lockedUntil) = AccountLogic.DecideFailure(_throttle, address, now, _settings);
         _throttle = throttle;
         if (lockedUntil > 0)
-            _log.Warning("{0} locked out of {1} for {2} after {3} failed password checks", address ?? "an unknown address", Id,
+            Log.Warning("{0} locked out of {1} for {2} after {3} failed password checks", address ?? "an unknown address", Id,
                 _settings.LockDuration, _settings.LockAfterFailures);
         reply(lockedUntil);
         BecomeReady();
@@ -349,7 +327,7 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
 
     private void HandleCreateCharacter(AccountCommands.CreateCharacter cmd)
     {
-        switch (AccountLogic.DecideCreateCharacter(_state, cmd.CharacterName, _settings))
+        switch (AccountLogic.DecideCreateCharacter(State, cmd.CharacterName, _settings))
         {
             case CharacterDecision.Refuse refuse:
                 Sender.Tell(new AccountReplies.CharacterFailed(Id, cmd.CharacterName ?? "", refuse.Code, refuse.Message));
@@ -392,7 +370,7 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
     {
         if (_pendingClaim is not { } pending || pending.Character != timeout.Character) return;
         _pendingClaim = null;
-        _log.Warning("The character name registry did not answer {0} about '{1}' in time", Id, timeout.Character);
+        Log.Warning("The character name registry did not answer {0} about '{1}' in time", Id, timeout.Character);
         pending.ReplyTo.Tell(new AccountReplies.CharacterFailed(Id, timeout.Character.Value, AccountErrorCodes.Timeout,
             "the name registry did not answer in time; retry"));
         BecomeReady();
@@ -400,7 +378,7 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
 
     private void HandleSelectCharacter(AccountCommands.SelectCharacter cmd)
     {
-        if (AccountLogic.FindCharacter(_state, cmd.CharacterName) is { } character)
+        if (AccountLogic.FindCharacter(State, cmd.CharacterName) is { } character)
             Sender.Tell(new AccountReplies.CharacterSelected(Id, character.PlayerId, character.Name));
         else
             Sender.Tell(new AccountReplies.CharacterFailed(Id, cmd.CharacterName ?? "", AccountErrorCodes.UnknownCharacter,
@@ -418,18 +396,18 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
         }
         var replyTo = Sender;
         var successor = RefreshTokens.NewToken(familyId);
-        switch (AccountLogic.DecideRefresh(_state, cmd.RefreshToken, RefreshTokens.HashOf(successor), NowMs, _settings))
+        switch (AccountLogic.DecideRefresh(State, cmd.RefreshToken, RefreshTokens.HashOf(successor), NowMs, _settings))
         {
             case RefreshDecision.Rotate rotate:
                 PersistThen([rotate.Event], () =>
                 {
                     _successors[familyId] = new Successor(rotate.Event.OldHash, successor);
-                    replyTo.Tell(new AccountReplies.Refreshed(Id, successor, familyId, rotate.Event.ExpiresAtUnixMs, [.. _state.Permissions]));
+                    replyTo.Tell(new AccountReplies.Refreshed(Id, successor, familyId, rotate.Event.ExpiresAtUnixMs, [.. State.Permissions]));
                 });
                 return;
             case RefreshDecision.ResendSuccessor resend:
                 if (_successors.TryGetValue(familyId, out var kept) && CryptographicOperations.FixedTimeEquals(kept.ReplacedHash, resend.PreviousHash))
-                    replyTo.Tell(new AccountReplies.Refreshed(Id, kept.Token, familyId, resend.ExpiresAtUnixMs, [.. _state.Permissions]));
+                    replyTo.Tell(new AccountReplies.Refreshed(Id, kept.Token, familyId, resend.ExpiresAtUnixMs, [.. State.Permissions]));
                 else
                     replyTo.Tell(new AccountReplies.RefreshFailed(Id, AccountErrorCodes.InvalidToken, false));
                 return;
@@ -437,7 +415,7 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
                 PersistThen([reused.Event], () =>
                 {
                     _successors.Remove(familyId);
-                    _log.Warning("A used refresh token of {0} was presented again: family {1} revoked", Id, familyId);
+                    Log.Warning("A used refresh token of {0} was presented again: family {1} revoked", Id, familyId);
                     replyTo.Tell(new AccountReplies.RefreshFailed(Id, AccountErrorCodes.TokenReused, true));
                 });
                 return;
@@ -449,7 +427,7 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
 
     private void HandleLogout(AccountCommands.Logout cmd)
     {
-        if (AccountLogic.DecideLogout(_state, cmd.RefreshToken) is not { } revoked)
+        if (AccountLogic.DecideLogout(State, cmd.RefreshToken) is not { } revoked)
         {
             Sender.Tell(new AccountReplies.LoggedOut(Id, false));
             return;
@@ -466,22 +444,22 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
 
     private void HandleGrant(AccountCommands.GrantPermission cmd)
     {
-        if (AccountLogic.CheckPermission(_state, cmd.Permission) is { } refusal)
+        if (AccountLogic.CheckPermission(State, cmd.Permission) is { } refusal)
         {
             Sender.Tell(new AccountReplies.Rejected(Id, refusal.Code, refusal.Message));
             return;
         }
-        PersistThenReplyPermissions(AccountLogic.DecideGrant(_state, cmd.Permission));
+        PersistThenReplyPermissions(AccountLogic.DecideGrant(State, cmd.Permission));
     }
 
     private void HandleRevoke(AccountCommands.RevokePermission cmd)
     {
-        if (AccountLogic.CheckPermission(_state, cmd.Permission) is { } refusal)
+        if (AccountLogic.CheckPermission(State, cmd.Permission) is { } refusal)
         {
             Sender.Tell(new AccountReplies.Rejected(Id, refusal.Code, refusal.Message));
             return;
         }
-        PersistThenReplyPermissions(AccountLogic.DecideRevoke(_state, cmd.Permission));
+        PersistThenReplyPermissions(AccountLogic.DecideRevoke(State, cmd.Permission));
     }
 
     private void PersistThenReplyPermissions(IMxoEvent? change)
@@ -489,32 +467,8 @@ public sealed class AccountEntity : SnapshottingEntity, IWithTimers
         var replyTo = Sender;
         PersistThen(change is null ? [] : [change], () =>
         {
-            if (change is not null) _log.Info("Permissions of {0} changed: {1}", Id, change);
-            replyTo.Tell(new AccountReplies.PermissionsChanged(Id, [.. _state.Permissions]));
+            if (change is not null) Log.Info("Permissions of {0} changed: {1}", Id, change);
+            replyTo.Tell(new AccountReplies.PermissionsChanged(Id, [.. State.Permissions]));
         });
-    }
-
-    // ---------------------------------------------------------------- persistence
-
-    /// <summary>Persists the events in order, applying each, and runs <paramref name="then"/> once the last is durable.</summary>
-    private void PersistThen(IReadOnlyList<IMxoEvent> events, Action then)
-    {
-        if (events.Count == 0)
-        {
-            then();
-            return;
-        }
-        var remaining = events.Count;
-        PersistAll(events, e =>
-        {
-            ApplyPersisted(e);
-            if (--remaining == 0) then();
-        });
-    }
-
-    private void ApplyPersisted(IMxoEvent e)
-    {
-        _state = AccountLogic.Apply(_state, e);
-        SnapshotIfDue(_settings.SnapshotEvery, _state);
     }
 }

@@ -12,44 +12,43 @@ namespace Mxo.Actors.Accounts;
 /// it claims the name here before it persists the character. A claim is idempotent for the same owner and refused for
 /// any other; a name is never released. At most one event is ever persisted, so there are no snapshots.
 /// </summary>
-public sealed class CharacterNameEntity : ReceivePersistentActor
+public sealed class CharacterNameEntity : MxoEntity<CharacterNameEntity.NameState>
 {
-    /// <summary>Sent by the shard on passivation and hand-off.</summary>
-    public sealed class Stop
-    {
-        public static readonly Stop Instance = new();
-        private Stop() { }
-    }
+    /// <summary>Who owns the name (null while unclaimed) and how it was spelt. Never snapshotted.</summary>
+    public sealed record NameState(AccountId? Owner, string Name);
 
     private readonly PlayerId _character;
-    private AccountId? _owner;
-    private string _name = "";
+    private readonly AccountSettings _settings;
 
     public CharacterNameEntity(string entityId, AccountSettings settings)
+        : base("charactername-" + entityId, new NameState(null, ""), snapshotEvery: 0)
     {
         _character = new PlayerId(entityId);
-        PersistenceId = "charactername-" + entityId;
-
-        Recover<CharacterNameEvents.Claimed>(Apply);
-        Recover<RecoveryCompleted>(_ => Context.SetReceiveTimeout(settings.IdleTimeout));
+        _settings = settings;
 
         Command<CharacterNameCommands.Claim>(HandleClaim);
-        Command<CharacterNameCommands.GetOwner>(_ => Sender.Tell(new CharacterNameReplies.OwnerIs(_character, _owner, _name)));
-        Command<ReceiveTimeout>(_ => Context.Parent.Tell(new Passivate(Stop.Instance)));
-        Command<Stop>(_ => Context.Stop(Self));
+        Command<CharacterNameCommands.GetOwner>(_ => Sender.Tell(new CharacterNameReplies.OwnerIs(_character, State.Owner, State.Name)));
+        Command<ReceiveTimeout>(_ => RequestPassivation());
+        CommandStop();
     }
-
-    public override string PersistenceId { get; }
 
     public static Props PropsFor(string entityId, AccountSettings settings) =>
         Props.Create(() => new CharacterNameEntity(entityId, settings));
 
+    protected override NameState Apply(NameState state, IMxoEvent @event) => @event switch
+    {
+        CharacterNameEvents.Claimed e => new NameState(e.Owner, e.Name),
+        _ => throw new ArgumentException($"CharacterNameEntity cannot apply {@event.GetType().Name}", nameof(@event)),
+    };
+
+    protected override void OnRecovered() => Context.SetReceiveTimeout(_settings.IdleTimeout);
+
     private void HandleClaim(CharacterNameCommands.Claim cmd)
     {
-        if (_owner is { } owner)
+        if (State.Owner is { } owner)
         {
             Sender.Tell(owner == cmd.Owner
-                ? new CharacterNameReplies.Claimed(_character, _name, owner)
+                ? new CharacterNameReplies.Claimed(_character, State.Name, owner)
                 : new CharacterNameReplies.Refused(_character, AccountErrorCodes.NameTaken));
             return;
         }
@@ -60,16 +59,7 @@ public sealed class CharacterNameEntity : ReceivePersistentActor
             return;
         }
         var replyTo = Sender;
-        Persist(new CharacterNameEvents.Claimed(_character, cmd.Name.Trim(), cmd.Owner), e =>
-        {
-            Apply(e);
-            replyTo.Tell(new CharacterNameReplies.Claimed(e.Character, e.Name, e.Owner));
-        });
-    }
-
-    private void Apply(CharacterNameEvents.Claimed e)
-    {
-        _owner = e.Owner;
-        _name = e.Name;
+        PersistThen(new CharacterNameEvents.Claimed(_character, cmd.Name.Trim(), cmd.Owner),
+            e => replyTo.Tell(new CharacterNameReplies.Claimed(e.Character, e.Name, e.Owner)));
     }
 }

@@ -20,7 +20,7 @@ public sealed class PasswordJobExpiredException() : Exception("the password job 
 /// registrations costs bounded memory and bounded waiting, and the caller answers "busy" while the work is still cheap
 /// to refuse. Logins keep a reserved share: registrations may hold at most half of the waiting slots, and a waiting
 /// login always starts before a waiting registration, so a registration flood delays a login by at most one round of
-/// running jobs. Thread-safe; one instance per actor system (<c>EntityRegistration.AddAccountEntity</c> makes it).
+/// running jobs. Thread-safe; one instance per actor system (<c>AccountRegistration.AddAccountEntity</c> makes it).
 /// </summary>
 public sealed class PasswordWork
 {

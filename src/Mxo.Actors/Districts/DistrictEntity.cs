@@ -18,7 +18,7 @@ namespace Mxo.Actors.Districts;
 /// <see cref="InterestManager"/>). While anyone is present it ticks (<see cref="WorldSettings.TickInterval"/>) and sends
 /// each player one batched view of the players within the interest radius; an empty district does not tick.
 /// </summary>
-public sealed class DistrictEntity : SnapshottingEntity, IWithTimers
+public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
 {
     private sealed record Presence(string Name, IActorRef Session);
     private sealed class Tick { public static readonly Tick Instance = new(); }
@@ -27,29 +27,20 @@ public sealed class DistrictEntity : SnapshottingEntity, IWithTimers
     private readonly DistrictData _data;
     private readonly (IActorRef Proxy, TimeSpan ResubscribeEvery)? _clock;
     private readonly string[] _others;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<PlayerId, Presence> _present = new();
     private readonly InterestManager _interest;
     private readonly TickTimings _timings = new(1024);
-    private DistrictState _state;
     private WorldEnvironment? _environment;
 
     /// <param name="clock">The world clock's proxy, if the node has one, and how often to renew the subscription.</param>
     public DistrictEntity(string entityId, WorldSettings settings, WorldMap map, (IActorRef Proxy, TimeSpan ResubscribeEvery)? clock = null)
+        : base("district-" + entityId, DistrictState.Empty(new DistrictId(entityId)), settings.SnapshotEvery)
     {
         _settings = settings;
         _data = map.Find(new DistrictId(entityId)) ?? throw new ArgumentException($"no district '{entityId}' in the world map", nameof(entityId));
         _clock = clock;
         _others = map.All.Where(d => d.Id != _data.Id).Select(d => d.Id.Value).ToArray();
         _interest = new InterestManager(settings.InterestRadius);
-        _state = DistrictState.Empty(new DistrictId(entityId));
-        PersistenceId = "district-" + entityId;
-
-        Recover<SnapshotOffer>(offer =>
-        {
-            if (offer.Snapshot is DistrictState snapshot) _state = snapshot;
-        });
-        Recover<IMxoEvent>(e => _state = DistrictRules.Apply(_state, e));
 
         Command<DistrictCommands.Join>(HandleJoin);
         Command<DistrictCommands.Leave>(HandleLeave);
@@ -61,7 +52,7 @@ public sealed class DistrictEntity : SnapshottingEntity, IWithTimers
         Command<DistrictCommands.Say>(HandleSay);
         Command<DistrictCommands.Interact>(HandleInteract);
         Command<DistrictCommands.GetOccupancy>(_ =>
-            Sender.Tell(new DistrictReplies.Occupancy(_state.District, _state.Residents.Count, Occupants(near: null, except: null))));
+            Sender.Tell(new DistrictReplies.Occupancy(State.District, State.Residents.Count, Occupants(near: null, except: null))));
         Command<DistrictCommands.GetStatus>(_ => Sender.Tell(Status()));
         Command<Tick>(_ => HandleTick());
         Command<WorldClockEvents.EnvironmentChanged>(e =>
@@ -69,15 +60,16 @@ public sealed class DistrictEntity : SnapshottingEntity, IWithTimers
             // Re-subscribing is answered with the current environment: news only when the phase or weather changed.
             var news = _environment is not { } current || current.Phase != e.Environment.Phase || current.Weather != e.Environment.Weather;
             _environment = e.Environment;
-            if (news) Broadcast(new SessionPushes.Environment(_state.District, e.Environment));
+            if (news) Broadcast(new SessionPushes.Environment(State.District, e.Environment));
         });
         Command<WorldEnvironment>(e =>
         {
             // The clock's answer to a subscription: the first one is news to anyone already present.
             if (_environment is not null) return;
             _environment = e;
-            Broadcast(new SessionPushes.Environment(_state.District, e));
+            Broadcast(new SessionPushes.Environment(State.District, e));
         });
+        CommandStop();
         Command<Terminated>(t =>
         {
             // A session died without departing (its edge node crashed): it is no longer present.
@@ -86,8 +78,6 @@ public sealed class DistrictEntity : SnapshottingEntity, IWithTimers
         });
     }
 
-    public override string PersistenceId { get; }
-
     public ITimerScheduler Timers { get; set; } = null!;
 
     public int Capacity => _settings.DistrictCapacity ?? _data.Capacity;
@@ -95,6 +85,8 @@ public sealed class DistrictEntity : SnapshottingEntity, IWithTimers
     public static Props PropsFor(string entityId, WorldSettings settings, WorldMap map,
         (IActorRef Proxy, TimeSpan ResubscribeEvery)? clock = null) =>
         Props.Create(() => new DistrictEntity(entityId, settings, map, clock));
+
+    protected override DistrictState Apply(DistrictState state, IMxoEvent @event) => DistrictRules.Apply(state, @event);
 
     protected override void PreStart()
     {
@@ -108,7 +100,7 @@ public sealed class DistrictEntity : SnapshottingEntity, IWithTimers
         var replyTo = Sender;
         if (!_present.ContainsKey(cmd.PlayerId) && _present.Count >= Capacity)
         {
-            replyTo.Tell(new DistrictReplies.JoinRefused(_state.District, cmd.PlayerId, cmd.CommandId, ErrorCodes.DistrictFull,
+            replyTo.Tell(new DistrictReplies.JoinRefused(State.District, cmd.PlayerId, cmd.CommandId, ErrorCodes.DistrictFull,
                 $"{_data.Name} is full ({Capacity} players); you may go to: {string.Join(", ", Alternatives())}"));
             return;
         }
@@ -123,16 +115,12 @@ public sealed class DistrictEntity : SnapshottingEntity, IWithTimers
             if (_present.Count == 1) Timers.StartPeriodicTimer("tick", Tick.Instance, _settings.TickInterval);
             // Those already in view are listed now; the next tick's view update tells everyone else concerned.
             // The environment rides with the reply, so the client hears it after "entered", not before.
-            replyTo.Tell(new DistrictReplies.Joined(_state.District, cmd.PlayerId, cmd.CommandId,
+            replyTo.Tell(new DistrictReplies.Joined(State.District, cmd.PlayerId, cmd.CommandId,
                 Occupants(near: cmd.Position, except: cmd.PlayerId), _environment));
         }
 
-        if (DistrictRules.DecideJoin(_state, cmd.PlayerId, cmd.Name) is { } entered)
-            Persist(entered, e =>
-            {
-                ApplyPersisted(e);
-                Admit();
-            });
+        if (DistrictRules.DecideJoin(State, cmd.PlayerId, cmd.Name) is { } entered)
+            PersistThen(entered, _ => Admit());
         else
             Admit();
     }
@@ -142,8 +130,8 @@ public sealed class DistrictEntity : SnapshottingEntity, IWithTimers
     private void HandleLeave(DistrictCommands.Leave cmd)
     {
         RemovePresence(cmd.PlayerId);
-        if (DistrictRules.DecideLeave(_state, cmd.PlayerId) is { } left)
-            Persist(left, ApplyPersisted);
+        if (DistrictRules.DecideLeave(State, cmd.PlayerId) is { } left)
+            PersistThen(left, _ => { });
     }
 
     private void HandleTick()
@@ -161,7 +149,7 @@ public sealed class DistrictEntity : SnapshottingEntity, IWithTimers
             }
             var moved = new ProtocolSeen[update.Moved.Count];
             for (var i = 0; i < moved.Length; i++) moved[i] = new ProtocolSeen(update.Moved[i].Player, update.Moved[i].Position);
-            viewer.Session.Tell(new SessionPushes.ViewUpdate(_state.District, entered, moved, update.Left.ToArray()), ActorRefs.NoSender);
+            viewer.Session.Tell(new SessionPushes.ViewUpdate(State.District, entered, moved, update.Left.ToArray()), ActorRefs.NoSender);
         }
         _timings.Record(Stopwatch.GetElapsedTime(started));
         if (_present.Count == 0) Timers.Cancel("tick");
@@ -175,17 +163,16 @@ public sealed class DistrictEntity : SnapshottingEntity, IWithTimers
             replyTo.Tell(new PlayerReplies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "you are not present in this district"));
             return;
         }
-        var line = DistrictRules.DecideSay(_state, cmd.PlayerId, presence.Name, cmd.Text, cmd.CommandId,
+        var line = DistrictRules.DecideSay(State, cmd.PlayerId, presence.Name, cmd.Text, cmd.CommandId,
             DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         if (line is null)
         {
             replyTo.Tell(new PlayerReplies.Acknowledged(cmd.CommandId));
             return;
         }
-        Persist(line, e =>
+        PersistThen(line, e =>
         {
-            ApplyPersisted(e);
-            Broadcast(new SessionPushes.ChatLine(_state.District, e.PlayerId, e.Name, e.Text, e.UnixTimeMs));
+            Broadcast(new SessionPushes.ChatLine(State.District, e.PlayerId, e.Name, e.Text, e.UnixTimeMs));
             replyTo.Tell(new PlayerReplies.Acknowledged(e.CommandId));
         });
     }
@@ -198,7 +185,7 @@ public sealed class DistrictEntity : SnapshottingEntity, IWithTimers
             replyTo.Tell(new PlayerReplies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "you are not present in this district"));
             return;
         }
-        var decision = DistrictRules.DecideInteract(_state, _data, cmd.PlayerId, at, cmd.ObjectId, cmd.Action, cmd.CommandId,
+        var decision = DistrictRules.DecideInteract(State, _data, cmd.PlayerId, at, cmd.ObjectId, cmd.Action, cmd.CommandId,
             _settings.InteractionReach, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         switch (decision)
         {
@@ -209,10 +196,9 @@ public sealed class DistrictEntity : SnapshottingEntity, IWithTimers
                 replyTo.Tell(new PlayerReplies.Acknowledged(cmd.CommandId));
                 return;
             case InteractDecision.Record record:
-                Persist(record.Event, e =>
+                PersistThen(record.Event, e =>
                 {
-                    ApplyPersisted(e);
-                    Broadcast(new SessionPushes.ObjectChanged(_state.District, ObjectStatusOf(e.ObjectId), e.PlayerId));
+                    Broadcast(new SessionPushes.ObjectChanged(State.District, ObjectStatusOf(e.ObjectId), e.PlayerId));
                     replyTo.Tell(new PlayerReplies.Acknowledged(cmd.CommandId));
                 });
                 return;
@@ -222,13 +208,13 @@ public sealed class DistrictEntity : SnapshottingEntity, IWithTimers
     private ObjectStatus ObjectStatusOf(string objectId)
     {
         var data = _data.Objects.First(o => o.Id == objectId);
-        return new ObjectStatus(data.Id, data.Kind, data.Position, DistrictRules.ObjectState(_state, data));
+        return new ObjectStatus(data.Id, data.Kind, data.Position, DistrictRules.ObjectState(State, data));
     }
 
     private DistrictReplies.Status Status()
     {
         var (p50, p99) = _timings.Percentiles();
-        return new DistrictReplies.Status(_state.District, _present.Count, Capacity,
+        return new DistrictReplies.Status(State.District, _present.Count, Capacity,
             _data.Objects.Select(o => ObjectStatusOf(o.Id)).ToArray(), _environment, _timings.Count, p50, p99);
     }
 
@@ -255,12 +241,6 @@ public sealed class DistrictEntity : SnapshottingEntity, IWithTimers
     private void Broadcast(ISessionPush push)
     {
         foreach (var presence in _present.Values) presence.Session.Tell(push, ActorRefs.NoSender);
-    }
-
-    private void ApplyPersisted(IMxoEvent e)
-    {
-        _state = DistrictRules.Apply(_state, e);
-        SnapshotIfDue(_settings.SnapshotEvery, _state);
     }
 }
 

@@ -19,15 +19,8 @@ namespace Mxo.Actors.Players;
 /// edge, entering and teleporting are hand-overs that end with one persisted <see cref="PlayerEvents.EnteredDistrict"/>,
 /// so the character's district is always exactly one.
 /// </summary>
-public sealed class PlayerEntity : SnapshottingEntity, IWithTimers
+public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
 {
-    /// <summary>Sent by the shard on hand-off (node leaving): checkpoint, then stop.</summary>
-    public sealed class Stop
-    {
-        public static readonly Stop Instance = new();
-        private Stop() { }
-    }
-
     private enum Admission { Enter, Handover, Teleport }
 
     private sealed record CheckpointDue;
@@ -40,8 +33,6 @@ public sealed class PlayerEntity : SnapshottingEntity, IWithTimers
     private readonly WorldMap _map;
     private readonly MovementSettings _movement;
     private readonly IActorRef _districts;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
-    private PlayerState _state;
     private IActorRef? _session;
     private Vec3 _livePosition;
     private bool _present;
@@ -58,6 +49,7 @@ public sealed class PlayerEntity : SnapshottingEntity, IWithTimers
     private bool _disconnectSent;
 
     public PlayerEntity(string entityId, WorldSettings settings, WorldMap map, IActorRef districts)
+        : base("player-" + entityId, PlayerState.Empty(new PlayerId(entityId)), settings.SnapshotEvery)
     {
         _settings = settings;
         _map = map;
@@ -66,24 +58,11 @@ public sealed class PlayerEntity : SnapshottingEntity, IWithTimers
             MaxSpeed = settings.MaxSpeed, JitterAllowance = settings.MovementJitter, OffenceWindow = settings.StrikeWindow,
         };
         _districts = districts;
-        _state = PlayerState.Empty(new PlayerId(entityId));
-        PersistenceId = "player-" + entityId;
-
-        Recover<SnapshotOffer>(offer =>
-        {
-            if (offer.Snapshot is PlayerState snapshot) _state = snapshot;
-        });
-        Recover<IMxoEvent>(e => _state = PlayerRules.Apply(_state, e));
-        Recover<RecoveryCompleted>(_ =>
-        {
-            _livePosition = _state.Position;
-            Context.SetReceiveTimeout(_settings.PlayerIdleTimeout);
-        });
 
         Command<PlayerCommands.Attach>(HandleAttach);
         Command<PlayerCommands.Detach>(cmd => DetachSession(cmd.Session));
         Command<Terminated>(t => DetachSession(t.ActorRef));
-        Command<PlayerCommands.Kick>(cmd => _session?.Tell(new SessionPushes.Revoked(_state.PlayerId, cmd.Reason)));
+        Command<PlayerCommands.Kick>(cmd => _session?.Tell(new SessionPushes.Revoked(State.PlayerId, cmd.Reason)));
         Command<PlayerCommands.EnterDistrict>(HandleEnter);
         Command<PlayerCommands.Teleport>(HandleTeleport);
         Command<DistrictReplies.Joined>(HandleJoined);
@@ -94,21 +73,30 @@ public sealed class PlayerEntity : SnapshottingEntity, IWithTimers
         Command<PlayerCommands.Interact>(HandleInteract);
         Command<PlayerCommands.JackOut>(HandleJackOut);
         Command<JackOutDue>(HandleJackOutDue);
-        Command<PlayerCommands.GetState>(_ => Sender.Tell(_state with { Position = _livePosition }));
+        Command<PlayerCommands.GetState>(_ => Sender.Tell(State with { Position = _livePosition }));
         Command<CheckpointDue>(_ => Checkpoint());
-        Command<Stop>(_ => CheckpointThen(() => Context.Stop(Self)));
+        CommandStop();
         Command<ReceiveTimeout>(_ =>
         {
-            if (_session is null) Context.Parent.Tell(new Passivate(Stop.Instance));
+            if (_session is null) RequestPassivation();
         });
     }
-
-    public override string PersistenceId { get; }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props PropsFor(string entityId, WorldSettings settings, WorldMap map, IActorRef districts) =>
         Props.Create(() => new PlayerEntity(entityId, settings, map, districts));
+
+    protected override PlayerState Apply(PlayerState state, IMxoEvent @event) => PlayerRules.Apply(state, @event);
+
+    protected override void OnRecovered()
+    {
+        _livePosition = State.Position;
+        Context.SetReceiveTimeout(_settings.PlayerIdleTimeout);
+    }
+
+    /// <summary>Hand-off (node leaving) or passivation: checkpoint, then stop.</summary>
+    protected override void OnStop() => CheckpointThen(() => Context.Stop(Self));
 
     private void HandleAttach(PlayerCommands.Attach cmd)
     {
@@ -117,7 +105,7 @@ public sealed class PlayerEntity : SnapshottingEntity, IWithTimers
             // One live session per character: the newest wins, the old one is told to close and leaves the district.
             LeaveDistrictPresence();
             Context.Unwatch(_session);
-            _session.Tell(new SessionPushes.Replaced(_state.PlayerId));
+            _session.Tell(new SessionPushes.Replaced(State.PlayerId));
         }
         // The movement budget and the last accepted position survive a new session (a reconnect must not refill
         // the budget): only the clock the moves are stamped with changes.
@@ -128,17 +116,13 @@ public sealed class PlayerEntity : SnapshottingEntity, IWithTimers
         Context.Watch(_session);
         Context.SetReceiveTimeout(null);
         var replyTo = Sender;
-        var events = PlayerRules.DecideAttach(_state, cmd.Name);
+        var events = PlayerRules.DecideAttach(State, cmd.Name);
         if (events.Count == 0)
         {
-            replyTo.Tell(new PlayerReplies.Attached(PlayerRules.Sheet(_state, _livePosition)));
+            replyTo.Tell(new PlayerReplies.Attached(PlayerRules.Sheet(State, _livePosition)));
             return;
         }
-        PersistAll(events, e =>
-        {
-            ApplyPersisted(e);
-            replyTo.Tell(new PlayerReplies.Attached(PlayerRules.Sheet(_state, _livePosition)));
-        });
+        PersistThen(events, () => replyTo.Tell(new PlayerReplies.Attached(PlayerRules.Sheet(State, _livePosition))));
     }
 
     private void DetachSession(IActorRef session)
@@ -155,7 +139,7 @@ public sealed class PlayerEntity : SnapshottingEntity, IWithTimers
     {
         if (RefuseOverRate(cmd.CommandId, "travel", _settings.TravelRate) || RefuseWhileBusy(cmd.CommandId)) return;
         // Decide on the live position: a re-entry must not rewind movement that is not checkpointed yet.
-        Admit(PlayerRules.DecideEnter(_state with { Position = _livePosition }, _map, cmd.District, cmd.CommandId),
+        Admit(PlayerRules.DecideEnter(State with { Position = _livePosition }, _map, cmd.District, cmd.CommandId),
             cmd.CommandId, Sender, Admission.Enter);
     }
 
@@ -167,7 +151,7 @@ public sealed class PlayerEntity : SnapshottingEntity, IWithTimers
             Sender.Tell(new PlayerReplies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "enter a district first"));
             return;
         }
-        Admit(PlayerRules.DecideTeleport(_state, _map, cmd.Hardline), cmd.CommandId, Sender, Admission.Teleport);
+        Admit(PlayerRules.DecideTeleport(State, _map, cmd.Hardline), cmd.CommandId, Sender, Admission.Teleport);
     }
 
     private bool RefuseWhileBusy(string commandId)
@@ -199,7 +183,7 @@ public sealed class PlayerEntity : SnapshottingEntity, IWithTimers
                 return;
             case EnterDecision.Admit admit:
                 _pendingEnter = new PendingEnter(admit, commandId, replyTo, kind);
-                _districts.Tell(new DistrictCommands.Join(admit.District, _state.PlayerId, _state.Name, admit.Position, _session!, commandId));
+                _districts.Tell(new DistrictCommands.Join(admit.District, State.PlayerId, State.Name, admit.Position, _session!, commandId));
                 Timers.StartSingleTimer("enter", new EnterTimedOut(commandId), _settings.EnterTimeout);
                 return;
         }
@@ -230,11 +214,10 @@ public sealed class PlayerEntity : SnapshottingEntity, IWithTimers
             Complete();
             return;
         }
-        Persist(new PlayerEvents.EnteredDistrict(admit.District, admit.Position, pending.CommandId), e =>
+        PersistThen(new PlayerEvents.EnteredDistrict(admit.District, admit.Position, pending.CommandId), _ =>
         {
-            ApplyPersisted(e);
             // Leave the old district only once the new one is durable: the character is never in neither.
-            if (admit.Previous is { } previous) _districts.Tell(new DistrictCommands.Leave(previous, _state.PlayerId));
+            if (admit.Previous is { } previous) _districts.Tell(new DistrictCommands.Leave(previous, State.PlayerId));
             Complete();
         });
     }
@@ -259,7 +242,7 @@ public sealed class PlayerEntity : SnapshottingEntity, IWithTimers
     {
         if (_pendingEnter is not { } pending || pending.CommandId != timeout.CommandId) return;
         _pendingEnter = null;
-        _log.Warning("District {0} did not admit {1} in time", pending.Decision.District, _state.PlayerId);
+        Log.Warning("District {0} did not admit {1} in time", pending.Decision.District, State.PlayerId);
         if (pending.Kind == Admission.Handover)
         {
             _tracker = _tracker with { Position = _livePosition };
@@ -272,7 +255,7 @@ public sealed class PlayerEntity : SnapshottingEntity, IWithTimers
 
     private void HandleMove(PlayerCommands.Move cmd)
     {
-        if (!_present || _state.District is not { } district)
+        if (!_present || State.District is not { } district)
         {
             Sender.Tell(new PlayerReplies.Rejected("", ErrorCodes.NotInDistrict, "enter a district first"));
             return;
@@ -309,8 +292,8 @@ public sealed class PlayerEntity : SnapshottingEntity, IWithTimers
         {
             Sender.Tell(new PlayerReplies.PositionCorrected(_livePosition, "too_fast"));
             if (decision.ShouldLog)
-                _log.Warning("{0} moves faster than {1} u/s: {2} refused moves within {3} s ({4} in all); logged once per window",
-                    _state.PlayerId, _movement.MaxSpeed, _tracker.RecentOffences, _movement.OffenceWindow.TotalSeconds, _tracker.TotalOffences);
+                Log.Warning("{0} moves faster than {1} u/s: {2} refused moves within {3} s ({4} in all); logged once per window",
+                    State.PlayerId, _movement.MaxSpeed, _tracker.RecentOffences, _movement.OffenceWindow.TotalSeconds, _tracker.TotalOffences);
             if (_tracker.RecentOffences >= _settings.MaxRefusedMoves)
                 Disconnect(WireProtocol.CloseCodes.MovementRefused,
                     $"{_tracker.RecentOffences} refused moves within {_movement.OffenceWindow.TotalSeconds:0} s");
@@ -326,7 +309,7 @@ public sealed class PlayerEntity : SnapshottingEntity, IWithTimers
             return;
         }
         _livePosition = cmd.Position;
-        _districts.Tell(new DistrictCommands.UpdatePosition(district, _state.PlayerId, cmd.Position));
+        _districts.Tell(new DistrictCommands.UpdatePosition(district, State.PlayerId, cmd.Position));
         if (!Timers.IsTimerActive("checkpoint"))
             Timers.StartSingleTimer("checkpoint", new CheckpointDue(), _settings.CheckpointInterval);
         UnlockNearbyHardlines(cmd.Position);
@@ -358,43 +341,39 @@ public sealed class PlayerEntity : SnapshottingEntity, IWithTimers
     {
         if (_disconnectSent || _session is null) return;
         _disconnectSent = true;
-        _log.Warning("Closing the session of {0} with {1}: {2}", _state.PlayerId, code, reason);
-        _session.Tell(new SessionPushes.Disconnect(_state.PlayerId, code, reason));
+        Log.Warning("Closing the session of {0} with {1}: {2}", State.PlayerId, code, reason);
+        _session.Tell(new SessionPushes.Disconnect(State.PlayerId, code, reason));
     }
 
     private void UnlockNearbyHardlines(Vec3 position)
     {
-        var unlocks = PlayerRules.DecideUnlocks(_state, _map, position, _settings.HardlineUnlockRadius);
+        var unlocks = PlayerRules.DecideUnlocks(State, _map, position, _settings.HardlineUnlockRadius);
         if (unlocks.Count == 0) return;
-        PersistAll(unlocks, e =>
-        {
-            ApplyPersisted(e);
-            var name = _map.Hardline(e.Hardline)?.Name ?? e.Hardline;
-            _session?.Tell(new PlayerReplies.HardlineUnlocked(e.Hardline, name));
-        });
+        foreach (var unlock in unlocks)
+            PersistThen(unlock, e => _session?.Tell(new PlayerReplies.HardlineUnlocked(e.Hardline, _map.Hardline(e.Hardline)?.Name ?? e.Hardline)));
     }
 
     private void HandleSay(PlayerCommands.Say cmd)
     {
         if (RefuseOverRate(cmd.CommandId, "say", _settings.SayRate)) return;
-        if (!_present || _state.District is not { } district)
+        if (!_present || State.District is not { } district)
         {
             Sender.Tell(new PlayerReplies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "enter a district first"));
             return;
         }
         // The district persists the line and acknowledges to the original sender.
-        _districts.Forward(new DistrictCommands.Say(district, _state.PlayerId, cmd.Text, cmd.CommandId));
+        _districts.Forward(new DistrictCommands.Say(district, State.PlayerId, cmd.Text, cmd.CommandId));
     }
 
     private void HandleInteract(PlayerCommands.Interact cmd)
     {
         if (RefuseOverRate(cmd.CommandId, "interact", _settings.InteractRate)) return;
-        if (!_present || _state.District is not { } district)
+        if (!_present || State.District is not { } district)
         {
             Sender.Tell(new PlayerReplies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "enter a district first"));
             return;
         }
-        _districts.Forward(new DistrictCommands.Interact(district, _state.PlayerId, cmd.ObjectId, cmd.Action, cmd.CommandId));
+        _districts.Forward(new DistrictCommands.Interact(district, State.PlayerId, cmd.ObjectId, cmd.Action, cmd.CommandId));
     }
 
     private void HandleJackOut(PlayerCommands.JackOut cmd)
@@ -428,8 +407,8 @@ public sealed class PlayerEntity : SnapshottingEntity, IWithTimers
 
     private void LeaveDistrictPresence()
     {
-        if (_present && _state.District is { } district)
-            _districts.Tell(new DistrictCommands.Depart(district, _state.PlayerId));
+        if (_present && State.District is { } district)
+            _districts.Tell(new DistrictCommands.Depart(district, State.PlayerId));
         _present = false;
     }
 
@@ -438,19 +417,9 @@ public sealed class PlayerEntity : SnapshottingEntity, IWithTimers
     private void CheckpointThen(Action then)
     {
         Timers.Cancel("checkpoint");
-        if (PlayerRules.DecideCheckpoint(_state, _livePosition) is { } e)
-            Persist(e, persisted =>
-            {
-                ApplyPersisted(persisted);
-                then();
-            });
+        if (PlayerRules.DecideCheckpoint(State, _livePosition) is { } e)
+            PersistThen(e, _ => then());
         else
             then();
-    }
-
-    private void ApplyPersisted(IMxoEvent e)
-    {
-        _state = PlayerRules.Apply(_state, e);
-        SnapshotIfDue(_settings.SnapshotEvery, _state);
     }
 }

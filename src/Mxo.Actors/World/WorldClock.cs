@@ -25,16 +25,9 @@ namespace Mxo.Actors.World;
 /// them); a repeated subscribe is idempotent and answered with the current environment.</item>
 /// </list>
 /// </summary>
-public sealed class WorldClock : SnapshottingEntity, IWithTimers
+public sealed class WorldClock : MxoEntity<WorldClockState>, IWithTimers
 {
     public const string PersistenceIdValue = "world-clock";
-
-    /// <summary>The singleton's termination message on hand-over: stop once pending persists are done.</summary>
-    public sealed class Stop
-    {
-        public static readonly Stop Instance = new();
-        private Stop() { }
-    }
 
     private sealed class Tick
     {
@@ -44,23 +37,15 @@ public sealed class WorldClock : SnapshottingEntity, IWithTimers
 
     private readonly WorldClockSettings _settings;
     private readonly TimeProvider _time;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly HashSet<IActorRef> _subscribers = [];
-    private WorldClockState _state = WorldClockState.Empty;
     private GameTime _floor;
     private (DayPhase Phase, Weather Weather)? _published;
 
     public WorldClock(WorldClockSettings settings, TimeProvider time)
+        : base(PersistenceIdValue, WorldClockState.Empty, settings.SnapshotEvery)
     {
         _settings = settings;
         _time = time;
-
-        Recover<SnapshotOffer>(offer =>
-        {
-            if (offer.Snapshot is WorldClockState snapshot) _state = snapshot;
-        });
-        Recover<IMxoEvent>(e => _state = WorldClockRules.Apply(_state, e));
-        Recover<RecoveryCompleted>(_ => OnRecovered());
 
         Command<Tick>(_ => Advance(null));
         Command<WorldClockCommands.GetEnvironment>(_ =>
@@ -74,10 +59,9 @@ public sealed class WorldClock : SnapshottingEntity, IWithTimers
             if (_subscribers.Remove(cmd.Subscriber)) Context.Unwatch(cmd.Subscriber);
         });
         Command<Terminated>(t => _subscribers.Remove(t.ActorRef));
-        Command<Stop>(_ => Context.Stop(Self));
+        // The singleton's termination message on hand-over: pending persists finish first (they stash it).
+        CommandStop();
     }
-
-    public override string PersistenceId => PersistenceIdValue;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -92,25 +76,26 @@ public sealed class WorldClock : SnapshottingEntity, IWithTimers
     public static Props SupervisedPropsFor(WorldClockSettings settings, TimeProvider? time = null) =>
         BackoffSupervisor.Props(
             Backoff.OnStop(PropsFor(settings, time), "clock", settings.MinRestartBackoff, settings.MaxRestartBackoff, 0.2, -1)
-                .WithFinalStopMessage(message => message is Stop));
+                .WithFinalStopMessage(message => message is EntityStop));
 
     private long NowUnixMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    private void OnRecovered()
+    protected override WorldClockState Apply(WorldClockState state, IMxoEvent @event) => WorldClockRules.Apply(state, @event);
+
+    protected override void OnRecovered()
     {
         Timers.StartPeriodicTimer("tick", Tick.Instance, _settings.TickInterval);
         var seed = _settings.Seed ?? (ulong)Random.Shared.NextInt64(long.MinValue, long.MaxValue);
-        if (WorldClockRules.DecideStart(_state, NowUnixMs, _settings.InitialGameHour, seed) is { } started)
+        if (WorldClockRules.DecideStart(State, NowUnixMs, _settings.InitialGameHour, seed) is { } started)
         {
-            Persist(started, e =>
+            PersistThen(started, e =>
             {
-                ApplyPersisted(e);
-                _log.Info("World clock started: epoch {0:o}", DateTimeOffset.FromUnixTimeMilliseconds(e.EpochUnixMs));
+                Log.Info("World clock started: epoch {0:o}", DateTimeOffset.FromUnixTimeMilliseconds(e.EpochUnixMs));
                 Advance(null);
             });
             return;
         }
-        _log.Info("World clock resumed at {0} (weather {1})", WorldClockRules.TimeAt(_state, NowUnixMs, _floor), _state.Weather);
+        Log.Info("World clock resumed at {0} (weather {1})", WorldClockRules.TimeAt(State, NowUnixMs, _floor), State.Weather);
         Advance(null);
     }
 
@@ -119,7 +104,7 @@ public sealed class WorldClock : SnapshottingEntity, IWithTimers
         var subscriber = cmd.Subscriber;
         if (!_subscribers.Contains(subscriber) && _subscribers.Count >= _settings.MaxSubscribers)
         {
-            _log.Warning("World clock refused subscriber {0}: {1} subscribers already", subscriber, _subscribers.Count);
+            Log.Warning("World clock refused subscriber {0}: {1} subscribers already", subscriber, _subscribers.Count);
             return;
         }
         // Added only after a pending weather roll is published, so a new subscriber hears the environment once.
@@ -134,14 +119,10 @@ public sealed class WorldClock : SnapshottingEntity, IWithTimers
     private void Advance(Action<WorldEnvironment>? then)
     {
         var now = NowUnixMs;
-        var time = WorldClockRules.TimeAt(_state, now, _floor);
-        if (WorldClockRules.DecideWeather(_state, time, _settings.WeatherPeriodGameHours) is { } roll)
+        var time = WorldClockRules.TimeAt(State, now, _floor);
+        if (WorldClockRules.DecideWeather(State, time, _settings.WeatherPeriodGameHours) is { } roll)
         {
-            Persist(roll, e =>
-            {
-                ApplyPersisted(e);
-                Complete(now, then);
-            });
+            PersistThen(roll, _ => Complete(now, then));
             return;
         }
         Complete(now, then);
@@ -149,9 +130,9 @@ public sealed class WorldClock : SnapshottingEntity, IWithTimers
 
     private void Complete(long now, Action<WorldEnvironment>? then)
     {
-        var time = WorldClockRules.TimeAt(_state, now, _floor);
+        var time = WorldClockRules.TimeAt(State, now, _floor);
         _floor = time;
-        var env = WorldClockRules.EnvironmentAt(_state, time, now);
+        var env = WorldClockRules.EnvironmentAt(State, time, now);
         var current = (env.Phase, env.Weather);
         if (_published is { } previous && previous != current)
         {
@@ -160,11 +141,5 @@ public sealed class WorldClock : SnapshottingEntity, IWithTimers
         }
         _published = current;
         then?.Invoke(env);
-    }
-
-    private void ApplyPersisted(IMxoEvent e)
-    {
-        _state = WorldClockRules.Apply(_state, e);
-        SnapshotIfDue(_settings.SnapshotEvery, _state);
     }
 }

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using Mxo.Actors.Hosting;
 using Mxo.Protocol.Accounts;
+using Mxo.Actors.Accounts;
 
 namespace Mxo.Edge.Http;
 

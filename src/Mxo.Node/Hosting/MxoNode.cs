@@ -104,10 +104,7 @@ public static class MxoNode
             if (persistence is not null)
                 akka.WithSqlPersistence(persistence.ConnectionString, persistence.LinqProvider, autoInitialize: true);
 
-            akka.AddWorldClock(clock, node.HostsWorld)
-                .AddDistrictEntity(world, map, node.HostsWorld, clock)
-                .AddPlayerEntity(world, map, node.HostsWorld)
-                .AddAccountEntity(accounts, node.HostsWorld);
+            akka.AddMxoWorld(world, map, clock, accounts, node.HostsWorld);
 
             if (node.HostsEdge) akka.AddEdgeSessions(edge);
             configureAkka?.Invoke(akka);

@@ -22,7 +22,7 @@ public sealed class WorldClockTests : Akka.TestKit.Xunit2.TestKit
     private void StopGracefully(IActorRef clock)
     {
         Watch(clock);
-        clock.Tell(WorldClock.Stop.Instance);
+        clock.Tell(EntityStop.Instance);
         ExpectTerminated(clock);
         Unwatch(clock);
     }
@@ -218,7 +218,7 @@ public sealed class WorldClockTests : Akka.TestKit.Xunit2.TestKit
         supervisor.Tell(WorldClockCommands.GetEnvironment.Instance);
         Assert.Equal(GameTime.FromHours(12), ExpectMsg<WorldEnvironment>().Time);
         Watch(supervisor);
-        supervisor.Tell(WorldClock.Stop.Instance);
+        supervisor.Tell(EntityStop.Instance);
         ExpectTerminated(supervisor);
     }
 

@@ -1,8 +1,8 @@
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
-using Mxo.Actors.World;
+using Mxo.Actors.Hosting;
 
-namespace Mxo.Actors.Hosting;
+namespace Mxo.Actors.World;
 
 /// <summary>Registry key of the world clock singleton's proxy (on every node): <c>registry.Get&lt;WorldClockKey&gt;()</c>.</summary>
 public sealed class WorldClockKey;
@@ -24,9 +24,9 @@ public static class WorldClockRegistration
             throw new InvalidOperationException(string.Join("; ", problems));
         var options = new ClusterSingletonOptions
         {
-            Role = EntityRegistration.WorldRole,
+            Role = ShardedEntity.WorldRole,
             // On hand-over the clock finishes a pending persist, then stops; only then does the next node start it.
-            TerminationMessage = WorldClock.Stop.Instance,
+            TerminationMessage = EntityStop.Instance,
         };
         if (!hostsWorld)
             return builder.WithSingletonProxy<WorldClockKey>(SingletonName, options);
