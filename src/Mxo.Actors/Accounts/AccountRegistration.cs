@@ -1,4 +1,3 @@
-using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Mxo.Actors.Hosting;
 using Mxo.Protocol.Accounts;
@@ -10,20 +9,6 @@ public sealed class AccountRegion;
 
 /// <summary>Registry key of the character-name registry's shard region (or its proxy).</summary>
 public sealed class CharacterNameRegion;
-
-/// <summary>Routes <see cref="IAccountCommand"/>s by account id (the normalised user name).</summary>
-public sealed class AccountMessageExtractor(int maxShards) : HashCodeMessageExtractor(maxShards)
-{
-    public override string? EntityId(object message) =>
-        message is IAccountCommand { AccountId.Value: { Length: > 0 } id } ? id : null;
-}
-
-/// <summary>Routes <see cref="ICharacterNameCommand"/>s by normalised character name.</summary>
-public sealed class CharacterNameMessageExtractor(int maxShards) : HashCodeMessageExtractor(maxShards)
-{
-    public override string? EntityId(object message) =>
-        message is ICharacterNameCommand { Character.Value: { Length: > 0 } id } ? id : null;
-}
 
 public static class AccountRegistration
 {
@@ -40,9 +25,9 @@ public static class AccountRegistration
         // One password queue for every account of this actor system (docs/configuration.md, Mxo:Accounts:HashingQueueLimit).
         var passwordWork = hostsWorld ? PasswordWork.For(settings) : null;
         return builder
-            .AddShardedEntity<CharacterNameRegion>(CharacterNameTypeName, new CharacterNameMessageExtractor(settings.MaxShards), hostsWorld,
+            .AddShardedEntity<CharacterNameRegion>(CharacterNameTypeName, new CommandExtractor<ICharacterNameCommand>(settings.MaxShards, c => c.Character.Value), hostsWorld,
                 _ => entityId => CharacterNameEntity.PropsFor(entityId, settings))
-            .AddShardedEntity<AccountRegion>(AccountTypeName, new AccountMessageExtractor(settings.MaxShards), hostsWorld,
+            .AddShardedEntity<AccountRegion>(AccountTypeName, new CommandExtractor<IAccountCommand>(settings.MaxShards, c => c.AccountId.Value), hostsWorld,
                 registry => entityId => AccountEntity.PropsFor(entityId, settings, registry.Get<CharacterNameRegion>(), passwordWork!));
     }
 }

@@ -1,4 +1,3 @@
-using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Mxo.Actors.Hosting;
 using Mxo.Actors.World;
@@ -10,12 +9,6 @@ namespace Mxo.Actors.Districts;
 /// <summary>Registry key of the district shard region (or its proxy).</summary>
 public sealed class DistrictRegion;
 
-/// <summary>Routes <see cref="IDistrictCommand"/>s by district id.</summary>
-public sealed class DistrictMessageExtractor(int maxShards) : HashCodeMessageExtractor(maxShards)
-{
-    public override string? EntityId(object message) => message is IDistrictCommand c ? c.District.Value : null;
-}
-
 public static class DistrictRegistration
 {
     public const string TypeName = "district";
@@ -24,7 +17,7 @@ public static class DistrictRegistration
     /// subscription every <see cref="WorldClockSettings.ResubscribeInterval"/>.</param>
     public static AkkaConfigurationBuilder AddDistrictEntity(this AkkaConfigurationBuilder builder, WorldSettings settings, WorldMap map,
         bool hostsWorld, WorldClockSettings? clock = null) =>
-        builder.AddShardedEntity<DistrictRegion>(TypeName, new DistrictMessageExtractor(settings.MaxShards), hostsWorld,
+        builder.AddShardedEntity<DistrictRegion>(TypeName, new CommandExtractor<IDistrictCommand>(settings.MaxShards, c => c.District.Value), hostsWorld,
             registry => entityId => DistrictEntity.PropsFor(entityId, settings, map,
                 clock is not null && registry.TryGet<WorldClockKey>(out var proxy) ? (proxy, clock.ResubscribeInterval) : null),
             rememberEntities: true);

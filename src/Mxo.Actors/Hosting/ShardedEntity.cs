@@ -10,6 +10,13 @@ namespace Mxo.Actors.Hosting;
 /// set of shard options. Each entity calls it from the registration file beside it (e.g.
 /// <c>src/Mxo.Actors/Players/PlayerRegistration.cs</c>); <see cref="MxoWorld.AddMxoWorld"/> calls those.
 /// </summary>
+/// <summary>Routes the commands of one entity type by the entity id each command names; anything else is not routed.</summary>
+public sealed class CommandExtractor<TCommand>(int maxShards, Func<TCommand, string?> entityId) : HashCodeMessageExtractor(maxShards)
+{
+    public override string? EntityId(object message) =>
+        message is TCommand command && entityId(command) is { Length: > 0 } id ? id : null;
+}
+
 public static class ShardedEntity
 {
     /// <summary>The cluster role of the nodes that host entities and singletons.</summary>
