@@ -3,7 +3,7 @@ using Mxo.Actors.Limits;
 namespace Mxo.Actors;
 
 /// <summary>Tuning of the world entities. Bound from the <c>Mxo:World</c> configuration section (docs/configuration.md).</summary>
-public sealed record WorldSettings
+public sealed record WorldSettings : ICheckedSettings
 {
     /// <summary>A moving player's position is persisted at most this often (DESIGN.md decision 8).</summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(5);
@@ -67,4 +67,26 @@ public sealed record WorldSettings
 
     /// <summary>The window in which rate-limit strikes and refused moves are counted (and refused moves logged once).</summary>
     public TimeSpan StrikeWindow { get; init; } = TimeSpan.FromSeconds(10);
+
+    public IReadOnlyList<string> Problems() => new ProblemList("Mxo:World")
+        .Require(CheckpointInterval > TimeSpan.Zero, "CheckpointInterval must be positive")
+        .Require(SnapshotEvery >= 1, "SnapshotEvery must be at least 1")
+        .Require(PlayerIdleTimeout > TimeSpan.Zero, "PlayerIdleTimeout must be positive")
+        .Require(EnterTimeout > TimeSpan.Zero, "EnterTimeout must be positive")
+        .Require(MaxShards >= 1, "MaxShards must be at least 1")
+        .Require(TickInterval > TimeSpan.Zero, "TickInterval must be positive")
+        .Require(InterestRadius >= 1, "InterestRadius must be at least 1")
+        .Require(DistrictCapacity is null or >= 1, "DistrictCapacity must be at least 1 when set")
+        .Require(MaxSpeed > 0 && double.IsFinite(MaxSpeed), "MaxSpeed must be positive")
+        .Require(MovementJitter >= TimeSpan.Zero, "MovementJitter must not be negative")
+        .Require(JackOutDuration > TimeSpan.Zero, "JackOutDuration must be positive")
+        .Require(HardlineUnlockRadius >= 0, "HardlineUnlockRadius must not be negative")
+        .Require(InteractionReach > 0, "InteractionReach must be positive")
+        .AddRange(SayRate.Problems("Mxo:World:SayRate"))
+        .AddRange(InteractRate.Problems("Mxo:World:InteractRate"))
+        .AddRange(TravelRate.Problems("Mxo:World:TravelRate"))
+        .Require(MaxRateLimitStrikes >= 1, "MaxRateLimitStrikes must be at least 1")
+        .Require(MaxRefusedMoves >= 1, "MaxRefusedMoves must be at least 1")
+        .Require(StrikeWindow > TimeSpan.Zero, "StrikeWindow must be positive")
+        .ToList();
 }

@@ -1,9 +1,10 @@
+using Mxo.Actors;
 using Mxo.Actors.Limits;
 
 namespace Mxo.Edge;
 
 /// <summary>Edge tuning, bound from <c>Mxo:Edge</c> (docs/configuration.md).</summary>
-public sealed record EdgeOptions
+public sealed record EdgeOptions : ICheckedSettings
 {
     /// <summary>Accept the <c>hello</c> stand-in identity. Set only by <c>--dev</c>.</summary>
     public bool DevMode { get; init; }
@@ -43,4 +44,17 @@ public sealed record EdgeOptions
 
     /// <summary>Open sockets per client address (IPv6: per /64) on this edge node; the upgrade beyond it gets 429.</summary>
     public int MaxSocketsPerAddress { get; init; } = 500;
+
+    public IReadOnlyList<string> Problems() => new ProblemList("Mxo:Edge")
+        .Require(InboundBuffer >= 1, "InboundBuffer must be at least 1")
+        .Require(OutboundBuffer >= 1, "OutboundBuffer must be at least 1")
+        .Require(MaxInFlight >= 1, "MaxInFlight must be at least 1")
+        .Require(RequestTimeout > TimeSpan.Zero, "RequestTimeout must be positive")
+        .Require(CloseTimeout > TimeSpan.Zero, "CloseTimeout must be positive")
+        .AddRange(FrameRate.Problems("Mxo:Edge:FrameRate"))
+        .AddRange(ErrorRate.Problems("Mxo:Edge:ErrorRate"))
+        .Require(MaxDroppedFrames >= 1, "MaxDroppedFrames must be at least 1")
+        .Require(StrikeWindow > TimeSpan.Zero, "StrikeWindow must be positive")
+        .Require(MaxSocketsPerAddress >= 1, "MaxSocketsPerAddress must be at least 1")
+        .ToList();
 }

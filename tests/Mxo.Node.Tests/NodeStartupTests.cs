@@ -19,6 +19,11 @@ public sealed class NodeStartupTests
     [InlineData(new[] { "--Mxo:Edge:FrameRate:PerSecond=-5" }, "Mxo:Edge:FrameRate:PerSecond must be a positive number")]
     [InlineData(new[] { "--Mxo:Edge:MaxSocketsPerAddress=0" }, "MaxSocketsPerAddress must be at least 1")]
     [InlineData(new[] { "--Mxo:WorldClock:TickInterval=00:00:00" }, "Mxo:WorldClock")]
+    [InlineData(new[] { "--Mxo:Accounts:SnapshotEvery=0" }, "Mxo:Accounts:SnapshotEvery must be at least 1")]
+    [InlineData(new[] { "--Mxo:Security:LoginFailureWindow=00:00:00" }, "Mxo:Security:LoginFailureWindow must be positive")]
+    [InlineData(new[] { "--Mxo:Jwt:ClockSkew=01:00:00" }, "Mxo:Jwt:ClockSkew must be between 0 and")]
+    [InlineData(new[] { "--port", "70000" }, "Mxo:Port must be 0-65535")]
+    [InlineData(new[] { "--edge-url", "localhost:5080" }, "Mxo:EdgeUrl must be an absolute http or https URL")]
     [InlineData(new[] { "--persistence", "oracle" }, "Unknown Mxo:Persistence:Provider 'oracle'")]
     [InlineData(new[] { "--persistence", "postgresql" }, "ConnectionString is required")]
     [InlineData(new[] { "--roles", "edge" }, "Mxo:Jwt:SigningKey")]
@@ -27,6 +32,21 @@ public sealed class NodeStartupTests
     {
         var e = Assert.Throws<InvalidOperationException>(() => MxoNode.Build(args));
         Assert.Contains(message, e.Message);
+    }
+}
+
+public sealed class SettingsCheckTests
+{
+    [Fact]
+    public void Every_problem_of_every_options_record_is_named_at_once()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => MxoNode.Build([
+            "--Mxo:World:SnapshotEvery=0", "--Mxo:Accounts:SnapshotEvery=0", "--Mxo:Edge:MaxInFlight=0", "--Mxo:WorldClock:MaxSubscribers=0",
+        ]));
+        Assert.Equal(
+            ["4 configuration problems:", "  - Mxo:World:SnapshotEvery must be at least 1", "  - Mxo:WorldClock:MaxSubscribers must be at least 1",
+                "  - Mxo:Edge:MaxInFlight must be at least 1", "  - Mxo:Accounts:SnapshotEvery must be at least 1"],
+            e.Message.Split('\n'));
     }
 }
 

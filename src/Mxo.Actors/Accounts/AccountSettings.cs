@@ -4,7 +4,7 @@ namespace Mxo.Actors.Accounts;
 /// Tuning of accounts and the character-name registry. Intended to be bound from a <c>Mxo:Accounts</c> configuration
 /// section. The defaults are the production values; tests lower the hashing cost and the durations.
 /// </summary>
-public sealed record AccountSettings
+public sealed record AccountSettings : ICheckedSettings
 {
     /// <summary>How many characters one account may create.</summary>
     public int MaxCharactersPerAccount { get; init; } = 3;
@@ -106,6 +106,13 @@ public sealed record AccountSettings
         Require(HashingConcurrency >= 1, "HashingConcurrency must be at least 1");
         Require(HashingQueueLimit >= 2, "HashingQueueLimit must be at least 2 (registrations may use half)");
         Require(MaxPendingCommands >= 1, "MaxPendingCommands must be at least 1");
+        Require(SnapshotEvery >= 1, "SnapshotEvery must be at least 1");
+        Require(IdleTimeout > TimeSpan.Zero, "IdleTimeout must be positive");
+        Require(ClaimTimeout > TimeSpan.Zero, "ClaimTimeout must be positive");
+        Require(MaxShards >= 1, "MaxShards must be at least 1");
+        Require(RefreshTokenLifetime > TimeSpan.Zero, "RefreshTokenLifetime must be positive");
+        Require(RefreshGraceWindow >= TimeSpan.Zero, "RefreshGraceWindow must not be negative");
+        Require(MaxRefreshFamilies >= 1, "MaxRefreshFamilies must be at least 1");
         Require(PasswordAlgorithm is PasswordHasher.Pbkdf2Sha256 or PasswordHasher.Pbkdf2Sha512,
             $"PasswordAlgorithm must be {PasswordHasher.Pbkdf2Sha256} or {PasswordHasher.Pbkdf2Sha512}");
         Require(PasswordIterations is >= 1 and <= PasswordHasher.MaxIterations,

@@ -1,7 +1,7 @@
 namespace Mxo.Actors.World;
 
 /// <summary>Tuning of the <see cref="WorldClock"/> singleton. Bind from the <c>Mxo:WorldClock</c> configuration section.</summary>
-public sealed record WorldClockSettings
+public sealed record WorldClockSettings : ICheckedSettings
 {
     /// <summary>How often the clock looks at real time to notice a phase change or a weather boundary.</summary>
     public TimeSpan TickInterval { get; init; } = TimeSpan.FromSeconds(1);

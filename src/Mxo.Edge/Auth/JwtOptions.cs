@@ -1,7 +1,8 @@
+using Mxo.Actors;
 namespace Mxo.Edge.Auth;
 
 /// <summary>Access-token settings, bound from <c>Mxo:Jwt</c>. Run through <see cref="JwtKeyPolicy.Resolve"/> before use.</summary>
-public sealed record JwtOptions
+public sealed record JwtOptions : ICheckedSettings
 {
     /// <summary>The configuration section these options are bound from.</summary>
     public const string SectionName = "Mxo:Jwt";
@@ -28,19 +29,15 @@ public sealed record JwtOptions
     /// <summary>Tolerance for clocks between nodes when checking exp and nbf; 0 to <see cref="MaxClockSkew"/>.</summary>
     public TimeSpan ClockSkew { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Checks everything but the key (see <see cref="JwtKeyPolicy"/> for that).</summary>
-    /// <exception cref="InvalidOperationException">A setting is out of range; the message names it.</exception>
-    public void EnsureValid()
-    {
-        if (string.IsNullOrWhiteSpace(Issuer))
-            throw new InvalidOperationException($"{SectionName}:Issuer must not be empty.");
-        if (string.IsNullOrWhiteSpace(Audience))
-            throw new InvalidOperationException($"{SectionName}:Audience must not be empty.");
-        if (AccessTokenLifetime <= TimeSpan.Zero)
-            throw new InvalidOperationException(
-                $"{SectionName}:AccessTokenLifetime must be positive (got {AccessTokenLifetime}).");
-        if (ClockSkew < TimeSpan.Zero || ClockSkew > MaxClockSkew)
-            throw new InvalidOperationException(
-                $"{SectionName}:ClockSkew must be between 0 and {MaxClockSkew.TotalSeconds:0} s (got {ClockSkew}).");
-    }
+    /// <summary>Everything but the key (see <see cref="JwtKeyPolicy"/> for that).</summary>
+    public IReadOnlyList<string> Problems() => new ProblemList(SectionName)
+        .Require(!string.IsNullOrWhiteSpace(Issuer), "Issuer must not be empty")
+        .Require(!string.IsNullOrWhiteSpace(Audience), "Audience must not be empty")
+        .Require(AccessTokenLifetime > TimeSpan.Zero, $"AccessTokenLifetime must be positive (got {AccessTokenLifetime})")
+        .Require(ClockSkew >= TimeSpan.Zero && ClockSkew <= MaxClockSkew,
+            $"ClockSkew must be between 0 and {MaxClockSkew.TotalSeconds:0} s (got {ClockSkew})")
+        .ToList();
+
+    /// <exception cref="InvalidOperationException">A setting is out of range; the message names each.</exception>
+    public void EnsureValid() => SettingsCheck.ThrowIfAny(this);
 }

@@ -1,3 +1,4 @@
+using Mxo.Actors;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -38,7 +39,7 @@ public static class EdgeHttp
     public static IServiceCollection AddEdgeHttp(this IServiceCollection services, IConfiguration configuration, bool devMode)
     {
         var security = configuration.GetSection(SecurityOptions.SectionName).Get<SecurityOptions>() ?? new SecurityOptions();
-        security.EnsureValid();
+        SettingsCheck.ThrowIfAny(security);
 
         var origins = (configuration["Mxo:Security:AllowedOrigins"] ?? SecurityOptions.DefaultAllowedOrigins)
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

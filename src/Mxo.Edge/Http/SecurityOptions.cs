@@ -1,7 +1,8 @@
+using Mxo.Actors;
 namespace Mxo.Edge.Http;
 
 /// <summary>HTTP security settings of an edge node, bound from <c>Mxo:Security</c> (docs/configuration.md).</summary>
-public sealed record SecurityOptions
+public sealed record SecurityOptions : ICheckedSettings
 {
     /// <summary>The configuration section these options are bound from.</summary>
     public const string SectionName = "Mxo:Security";
@@ -39,21 +40,15 @@ public sealed record SecurityOptions
     /// <summary>Request rate limits per client address and per account.</summary>
     public RateLimitOptions RateLimit { get; init; } = new();
 
-    /// <summary>Checks every setting; the message names the first bad one.</summary>
-    /// <exception cref="InvalidOperationException">A setting is out of range.</exception>
-    public void EnsureValid()
-    {
-        var problems = new List<string>();
-        if (LoginFailuresPerAddress < 1) problems.Add($"{SectionName}:LoginFailuresPerAddress must be at least 1");
-        if (LoginFailureWindow <= TimeSpan.Zero) problems.Add($"{SectionName}:LoginFailureWindow must be positive");
-        if (AddressBlockDuration <= TimeSpan.Zero) problems.Add($"{SectionName}:AddressBlockDuration must be positive");
-        if (MaxTrackedAddresses < 100) problems.Add($"{SectionName}:MaxTrackedAddresses must be at least 100");
-        if (RegistrationsPerAddressPerHour < 0)
-            problems.Add($"{SectionName}:RegistrationsPerAddressPerHour must be 0 (off) or positive");
-        if (RateLimit.PerMinute < 0) problems.Add($"{SectionName}:RateLimit:PerMinute must be 0 (off) or positive");
-        if (RateLimit.PerHour < 0) problems.Add($"{SectionName}:RateLimit:PerHour must be 0 (off) or positive");
-        if (problems.Count > 0) throw new InvalidOperationException(string.Join("; ", problems));
-    }
+    public IReadOnlyList<string> Problems() => new ProblemList(SectionName)
+        .Require(LoginFailuresPerAddress >= 1, "LoginFailuresPerAddress must be at least 1")
+        .Require(LoginFailureWindow > TimeSpan.Zero, "LoginFailureWindow must be positive")
+        .Require(AddressBlockDuration > TimeSpan.Zero, "AddressBlockDuration must be positive")
+        .Require(MaxTrackedAddresses >= 100, "MaxTrackedAddresses must be at least 100")
+        .Require(RegistrationsPerAddressPerHour >= 0, "RegistrationsPerAddressPerHour must be 0 (off) or positive")
+        .Require(RateLimit.PerMinute >= 0, "RateLimit:PerMinute must be 0 (off) or positive")
+        .Require(RateLimit.PerHour >= 0, "RateLimit:PerHour must be 0 (off) or positive")
+        .ToList();
 }
 
 /// <summary>Fixed-window request limits, bound from <c>Mxo:Security:RateLimit</c>. 0 turns a limit off.</summary>

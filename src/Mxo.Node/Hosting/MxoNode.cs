@@ -52,23 +52,19 @@ public static class MxoNode
         var world = builder.Configuration.GetSection("Mxo:World").Get<WorldSettings>() ?? new WorldSettings();
         var edge = (builder.Configuration.GetSection("Mxo:Edge").Get<EdgeOptions>() ?? new EdgeOptions()) with { DevMode = node.Dev };
         var roles = node.RoleList;
-        if (roles.Count == 0 || roles.Any(r => r is not ("world" or "edge")))
-            throw new InvalidOperationException($"Mxo:Roles must list 'world' and/or 'edge', got '{node.Roles}'");
 
         var accounts = builder.Configuration.GetSection("Mxo:Accounts").Get<AccountSettings>() ?? new AccountSettings();
         var jwt = builder.Configuration.GetSection(JwtOptions.SectionName).Get<JwtOptions>() ?? new JwtOptions();
-        Validate(world, edge);
-        if (accounts.Problems() is { Count: > 0 } accountProblems)
-            throw new InvalidOperationException(string.Join("; ", accountProblems));
+        var clock = builder.Configuration.GetSection("Mxo:WorldClock").Get<WorldClockSettings>() ?? new WorldClockSettings();
+        var security = builder.Configuration.GetSection(SecurityOptions.SectionName).Get<SecurityOptions>() ?? new SecurityOptions();
+        // Every options record at once: one message per problem, then exit code 2 (Program.cs).
+        SettingsCheck.ThrowIfAny(node, world, clock, edge, accounts, security, jwt);
         // The world data file: a map that breaks a rule (overlaps, a hardline outside its district) stops the node.
         var mapPath = builder.Configuration["Mxo:World:MapFile"] is { Length: > 0 } configured
             ? Path.GetFullPath(configured, Environment.CurrentDirectory)
             : WorldMap.DefaultPath;
         var map = WorldMap.Load(mapPath);
         if (world.DistrictCapacity is { } capacity) map = map.WithCapacity(null, capacity);
-        var clock = builder.Configuration.GetSection("Mxo:WorldClock").Get<WorldClockSettings>() ?? new WorldClockSettings();
-        if (clock.Problems() is { Count: > 0 } clockProblems)
-            throw new InvalidOperationException("Mxo:WorldClock: " + string.Join("; ", clockProblems));
         var persistence = node.HostsWorld ? PersistenceSetup.From(node.Persistence, Environment.CurrentDirectory) : null;
 
         builder.WebHost.UseUrls(node.EdgeUrl);
@@ -155,40 +151,5 @@ public static class MxoNode
             throw new InvalidOperationException(
                 $"unknown option '{name}'; options: --dev, {string.Join(", ", Switches.Keys)}, or a configuration key such as --Mxo:World:SnapshotEvery=50");
         }
-    }
-
-    private static void Validate(WorldSettings world, EdgeOptions edge)
-    {
-        var problems = new List<string>();
-        if (world.CheckpointInterval <= TimeSpan.Zero) problems.Add("Mxo:World:CheckpointInterval must be positive");
-        if (world.SnapshotEvery < 1) problems.Add("Mxo:World:SnapshotEvery must be at least 1");
-        if (world.PlayerIdleTimeout <= TimeSpan.Zero) problems.Add("Mxo:World:PlayerIdleTimeout must be positive");
-        if (world.EnterTimeout <= TimeSpan.Zero) problems.Add("Mxo:World:EnterTimeout must be positive");
-        if (world.MaxShards < 1) problems.Add("Mxo:World:MaxShards must be at least 1");
-        if (world.TickInterval <= TimeSpan.Zero) problems.Add("Mxo:World:TickInterval must be positive");
-        if (!(world.InterestRadius >= 1)) problems.Add("Mxo:World:InterestRadius must be at least 1");
-        if (world.DistrictCapacity is < 1) problems.Add("Mxo:World:DistrictCapacity must be at least 1 when set");
-        if (!(world.MaxSpeed > 0)) problems.Add("Mxo:World:MaxSpeed must be positive");
-        if (world.MovementJitter < TimeSpan.Zero) problems.Add("Mxo:World:MovementJitter must not be negative");
-        if (world.JackOutDuration <= TimeSpan.Zero) problems.Add("Mxo:World:JackOutDuration must be positive");
-        if (!(world.HardlineUnlockRadius >= 0)) problems.Add("Mxo:World:HardlineUnlockRadius must not be negative");
-        if (!(world.InteractionReach > 0)) problems.Add("Mxo:World:InteractionReach must be positive");
-        if (edge.InboundBuffer < 1) problems.Add("Mxo:Edge:InboundBuffer must be at least 1");
-        if (edge.OutboundBuffer < 1) problems.Add("Mxo:Edge:OutboundBuffer must be at least 1");
-        if (edge.MaxInFlight < 1) problems.Add("Mxo:Edge:MaxInFlight must be at least 1");
-        if (edge.RequestTimeout <= TimeSpan.Zero) problems.Add("Mxo:Edge:RequestTimeout must be positive");
-        if (edge.CloseTimeout <= TimeSpan.Zero) problems.Add("Mxo:Edge:CloseTimeout must be positive");
-        problems.AddRange(world.SayRate.Problems("Mxo:World:SayRate"));
-        problems.AddRange(world.InteractRate.Problems("Mxo:World:InteractRate"));
-        problems.AddRange(world.TravelRate.Problems("Mxo:World:TravelRate"));
-        if (world.MaxRateLimitStrikes < 1) problems.Add("Mxo:World:MaxRateLimitStrikes must be at least 1");
-        if (world.MaxRefusedMoves < 1) problems.Add("Mxo:World:MaxRefusedMoves must be at least 1");
-        if (world.StrikeWindow <= TimeSpan.Zero) problems.Add("Mxo:World:StrikeWindow must be positive");
-        problems.AddRange(edge.FrameRate.Problems("Mxo:Edge:FrameRate"));
-        problems.AddRange(edge.ErrorRate.Problems("Mxo:Edge:ErrorRate"));
-        if (edge.MaxDroppedFrames < 1) problems.Add("Mxo:Edge:MaxDroppedFrames must be at least 1");
-        if (edge.StrikeWindow <= TimeSpan.Zero) problems.Add("Mxo:Edge:StrikeWindow must be positive");
-        if (edge.MaxSocketsPerAddress < 1) problems.Add("Mxo:Edge:MaxSocketsPerAddress must be at least 1");
-        if (problems.Count > 0) throw new InvalidOperationException(string.Join("; ", problems));
     }
 }

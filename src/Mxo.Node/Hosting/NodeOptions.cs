@@ -1,8 +1,10 @@
+using Mxo.Actors;
+
 namespace Mxo.Node.Hosting;
 
 /// <summary>The node's typed options: the <c>Mxo</c> section of appsettings, <c>MXO__*</c> environment variables and
 /// command-line switches (docs/configuration.md documents every one).</summary>
-public sealed class NodeOptions
+public sealed class NodeOptions : ICheckedSettings
 {
     /// <summary>Development mode (<c>--dev</c>): enables the <c>hello</c> stand-in identity.</summary>
     public bool Dev { get; set; }
@@ -34,6 +36,16 @@ public sealed class NodeOptions
 
     public bool HostsWorld => RoleList.Contains("world");
     public bool HostsEdge => RoleList.Contains("edge");
+
+    public IReadOnlyList<string> Problems() => new ProblemList("Mxo")
+        .Require(RoleList.Count > 0 && RoleList.All(r => r is "world" or "edge"), $"Roles must list 'world' and/or 'edge', got '{Roles}'")
+        .Require(!string.IsNullOrWhiteSpace(SystemName), "SystemName must not be empty")
+        .Require(Port is >= 0 and <= 65535, $"Port must be 0-65535, got {Port}")
+        .Require(Uri.TryCreate(EdgeUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https",
+            $"EdgeUrl must be an absolute http or https URL, got '{EdgeUrl}'")
+        .Require(SeedNodeList.All(s => s.StartsWith("akka.tcp://", StringComparison.Ordinal)),
+            $"SeedNodes must be akka.tcp://system@host:port addresses, got '{SeedNodes}'")
+        .ToList();
 }
 
 public sealed class PersistenceOptions
