@@ -102,7 +102,8 @@ public static class MxoNode
                 akka.WithActors((system, _) => Akka.Cluster.Cluster.Get(system).Join(Akka.Cluster.Cluster.Get(system).SelfAddress));
 
             if (persistence is not null)
-                akka.WithSqlPersistence(persistence.ConnectionString, persistence.LinqProvider, autoInitialize: true);
+                akka.WithSqlPersistence(persistence.ConnectionString, persistence.LinqProvider, autoInitialize: true,
+                    journalBuilder: journal => journal.AddEventTagging(), tagStorageMode: Akka.Persistence.Sql.Config.TagMode.TagTable);
 
             akka.AddWorldClock(clock, node.HostsWorld)
                 .AddDistrictEntity(world, map, node.HostsWorld, clock)
