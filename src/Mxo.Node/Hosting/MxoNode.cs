@@ -98,7 +98,8 @@ public static class MxoNode
                 akka.WithActors((system, _) => Akka.Cluster.Cluster.Get(system).Join(Akka.Cluster.Cluster.Get(system).SelfAddress));
 
             if (persistence is not null)
-                akka.WithSqlPersistence(persistence.ConnectionString, persistence.LinqProvider, autoInitialize: true);
+                akka.WithSqlPersistence(persistence.ConnectionString, persistence.LinqProvider, autoInitialize: true,
+                    journalBuilder: journal => journal.AddEventTagging(), tagStorageMode: Akka.Persistence.Sql.Config.TagMode.TagTable);
 
             akka.AddMxoWorld(world, map, clock, accounts, node.HostsWorld);
 
