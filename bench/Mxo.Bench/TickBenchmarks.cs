@@ -3,6 +3,7 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
 using Mxo.Actors.World;
 using Mxo.Protocol;
+using Mxo.TestSupport;
 
 namespace Mxo.Bench;
 

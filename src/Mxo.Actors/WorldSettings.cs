@@ -5,7 +5,7 @@ namespace Mxo.Actors;
 /// <summary>Tuning of the world entities. Bound from the <c>Mxo:World</c> configuration section (docs/configuration.md).</summary>
 public sealed record WorldSettings : ICheckedSettings
 {
-    /// <summary>A moving player's position is persisted at most this often (DESIGN.md decision 8).</summary>
+    /// <summary>A moving player's position is persisted at most this often (docs/architecture.md, decision 8).</summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Entities snapshot their state every this many persisted events.</summary>

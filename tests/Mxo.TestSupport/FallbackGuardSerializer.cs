@@ -6,7 +6,7 @@ namespace Mxo.TestSupport;
 
 /// <summary>
 /// Bound to <c>System.Object</c> in tests in place of Akka's default (Newtonsoft) serializer: any message without a
-/// dedicated serializer fails loudly instead of silently falling back (DESIGN.md decision 3).
+/// dedicated serializer fails loudly instead of silently falling back (docs/architecture.md, decision 3).
 /// </summary>
 public sealed class FallbackGuardSerializer(ExtendedActorSystem system) : Serializer(system)
 {

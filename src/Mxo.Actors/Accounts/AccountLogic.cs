@@ -48,7 +48,7 @@ public abstract record CharacterDecision
 }
 
 /// <summary>
-/// The account's rules as pure functions over <see cref="AccountState"/> (DESIGN.md decision 4). Time comes in as a
+/// The account's rules as pure functions over <see cref="AccountState"/> (docs/architecture.md, decision 4). Time comes in as a
 /// parameter. Salts and tokens are NOT from a seeded source: they are secrets, made by the caller with
 /// <see cref="RandomNumberGenerator"/>, and enter the journal only as hashes inside events, so replay stays deterministic.
 /// </summary>

@@ -79,7 +79,7 @@ public sealed record AccountSettings : ICheckedSettings
 
     /// <summary>
     /// Commands an account holds while a password check runs off its thread; beyond this it answers "busy" at once
-    /// (DESIGN.md decision 6).
+    /// (docs/architecture.md, decision 6).
     /// </summary>
     public int MaxPendingCommands { get; init; } = 32;
 

@@ -15,7 +15,7 @@ namespace Mxo.Actors.Players;
 /// <summary>
 /// One character: sharded, persistent. Thin shell around <see cref="PlayerRules"/>: it persists, applies, replies,
 /// snapshots and passivates. It is the authority on where the character is: movement is validated here (speed limit on
-/// the edge's receive times, world bounds), held in memory and checkpointed (DESIGN.md decision 8); crossing a district
+/// the edge's receive times, world bounds), held in memory and checkpointed (docs/architecture.md, decision 8); crossing a district
 /// edge, entering and teleporting are hand-overs that end with one persisted <see cref="PlayerEvents.EnteredDistrict"/>,
 /// so the character's district is always exactly one.
 /// </summary>

@@ -14,7 +14,7 @@ public abstract record EnterDecision
     public sealed record Admit(DistrictId District, Vec3 Position, bool IsNew, DistrictId? Previous) : EnterDecision;
 }
 
-/// <summary>The player's rules as pure functions over <see cref="PlayerState"/> (DESIGN.md decision 4).</summary>
+/// <summary>The player's rules as pure functions over <see cref="PlayerState"/> (docs/architecture.md, decision 4).</summary>
 public static class PlayerRules
 {
     /// <summary>How many durable command ids a player remembers for de-duplication.</summary>

@@ -234,7 +234,7 @@ public sealed class InterestManager : IInterestManager
     /// <summary>The seed's interest radius.</summary>
     public const double DefaultRadius = 100;
 
-    /// <summary>Bound on players per district (DESIGN.md decision 6).</summary>
+    /// <summary>Bound on players per district (docs/architecture.md, decision 6).</summary>
     public const int DefaultMaxPlayers = 10_000;
 
     private readonly SpatialGrid _grid;

@@ -98,7 +98,7 @@ public readonly record struct MoveDecision(
 }
 
 /// <summary>
-/// Server-authoritative movement (issue 4) as pure functions over <see cref="MovementTracker"/> (DESIGN.md decision 4).
+/// Server-authoritative movement (issue 4) as pure functions over <see cref="MovementTracker"/> (docs/architecture.md, decision 4).
 /// Times are the server's receive times (monotonic), never the client's.
 /// </summary>
 /// <remarks>

@@ -24,7 +24,7 @@ public interface INeighbourVisitor
 /// </remarks>
 public sealed class SpatialGrid
 {
-    /// <summary>At most this many empty cells are kept for reuse (DESIGN.md decision 6).</summary>
+    /// <summary>At most this many empty cells are kept for reuse (docs/architecture.md, decision 6).</summary>
     private const int MaxPooledCells = 256;
 
     private readonly double _cellSize;

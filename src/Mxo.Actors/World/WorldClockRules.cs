@@ -4,7 +4,7 @@ using Mxo.Protocol.World;
 namespace Mxo.Actors.World;
 
 /// <summary>
-/// The world clock's rules as pure functions (DESIGN.md decision 4). Game time is not stored: it is derived from the
+/// The world clock's rules as pure functions (docs/architecture.md, decision 4). Game time is not stored: it is derived from the
 /// persisted epoch (the real UTC instant of game time 0) and real time, at 12 game seconds per real second
 /// (1 game hour = 5 real minutes, 1 game day = 2 real hours). The weather is rolled at fixed game-time boundaries
 /// from a seeded random source whose state is persisted with each roll, so the journal replays identically.

@@ -10,7 +10,7 @@ using ProtoBuf.Meta;
 namespace Mxo.Protocol.Serialization;
 
 /// <summary>
-/// The one serializer for <see cref="IMxoMessage"/> (DESIGN.md decision 3): protobuf (protobuf-net contracts) with a
+/// The one serializer for <see cref="IMxoMessage"/> (docs/architecture.md, decision 3): protobuf (protobuf-net contracts) with a
 /// short, stable manifest per type. Manifests and field numbers are a schema: never reuse or renumber them.
 /// </summary>
 public sealed class MxoSerializer : SerializerWithStringManifest

@@ -1,6 +1,7 @@
 using Mxo.Actors.World;
 using Mxo.Protocol;
 using Xunit;
+using Mxo.TestSupport;
 
 namespace Mxo.Actors.Tests.World;
 

@@ -1,9 +1,10 @@
+using Mxo.Actors.World;
 using Mxo.Protocol;
 
-namespace Mxo.Actors.World;
+namespace Mxo.TestSupport;
 
 /// <summary>
-/// The reference implementation of <see cref="IInterestManager"/>: every viewer checks every other player (O(n²) per
+/// The reference implementation of <see cref="IInterestManager"/>, kept with the tests (not shipped in the node): every viewer checks every other player (O(n²) per
 /// tick) and keeps its view as a hash set. Written for obviousness, not speed; the property tests compare
 /// <see cref="InterestManager"/> against it and the tick benchmark uses it as the baseline. Buffers are reused between
 /// ticks like the grid's, so the benchmark compares the algorithms rather than the garbage collector.
