@@ -11,10 +11,12 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Mxo.Actors.Hosting;
 using Mxo.Edge.Auth;
+using Mxo.Edge.Features;
 using Mxo.Edge.Http;
 using Mxo.Protocol;
 using Mxo.Protocol.Accounts;
 using Mxo.Protocol.Wire;
+using Mxo.Protocol.World;
 using Mxo.Actors.Accounts;
 using Mxo.Actors.Players;
 
@@ -43,8 +45,9 @@ public static class EdgeEndpoints
                 tokens.Validate(token) is { IsValid: true, Claims: { PlayerId: { } player } claims }
                     ? new SessionIdentity(claims.AccountId, new PlayerId(player), "", claims.ExpiresAt)
                     : null;
-            registry.Register<SessionsActor>(system.ActorOf(
-                SessionsActor.PropsFor(registry.Get<PlayerRegion>(), options, validate), "sessions"));
+            var players = registry.Get<PlayerRegion>();
+            var features = SessionFeatureSet.For(players, resolver.GetService<WorldMap>().All.Select(d => d.Id).ToArray());
+            registry.Register<SessionsActor>(system.ActorOf(SessionsActor.PropsFor(players, options, features, validate), "sessions"));
         });
 
     public static IServiceCollection AddEdge(this IServiceCollection services, EdgeOptions options)

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using Mxo.Edge.Features;
 using Mxo.Protocol;
 using Mxo.Protocol.Districts;
 using Mxo.Protocol.Players;
@@ -9,8 +10,11 @@ using static Mxo.Edge.SessionProtocol;
 namespace Mxo.Edge;
 
 /// <summary>
-/// One connected player. Receives parsed client frames from the connection's stream (one at a time, acknowledged),
-/// talks to the player entity through the shard region, and turns replies and district pushes into server frames.
+/// One connected player. Receives parsed client frames from the connection's stream (one at a time, acknowledged) and
+/// keeps only what every feature shares: the stream handshake, identity (access token or the --dev <c>hello</c>),
+/// durable request ids and their completion, the frame and error limits, and closing. Everything else is a feature's
+/// (<see cref="ISessionFeature"/>, e.g. <see cref="WorldFeature"/>); replies and pushes that are just a frame
+/// (<see cref="IClientBound"/>) are written without a handler of their own.
 /// </summary>
 public sealed class SessionActor : ReceiveActor, IWithTimers
 {
@@ -22,27 +26,28 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     private readonly EdgeOptions _options;
     private readonly SessionIdentity? _identity;
     private readonly Func<string, SessionIdentity?>? _validateToken;
+    private readonly ClientFrameParser _parser;
+    private readonly ISessionFeature[] _features;
+    private readonly FeatureContext _context;
     private bool _detached;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     /// <summary>Durable requests awaiting the world: command id → the client's request id (null when it sent none).</summary>
     private readonly Dictionary<string, string?> _inFlight = new();
 
-    private readonly ViewConflation _pendingView = new();
     private readonly FrameGate _gate;
     /// <summary>When the frame being handled was read off the socket: the clock of every edge limit.</summary>
     private long _frameReceivedAt;
-    private SessionPushes.Environment? _heldEnvironment;
-    private bool _viewInFlight;
     private PlayerId? _player;
     private string? _attachRequest;
     private bool _attaching;
-    private DistrictId? _district;
     private bool _closing;
 
+    /// <param name="players">The player shard region: identity (attach and detach) goes through it.</param>
+    /// <param name="features">The frame types this session reads and the features that handle them.</param>
     /// <param name="identity">Who the upgrade's access token says this is; null only for a --dev socket without a token.</param>
     /// <param name="validateToken">Checks a token sent with <c>auth</c>; returns the identity it names, or null.</param>
-    public SessionActor(IActorRef players, IActorRef outbound, EdgeOptions options,
+    public SessionActor(IActorRef players, IActorRef outbound, EdgeOptions options, SessionFeatureSet features,
         SessionIdentity? identity = null, Func<string, SessionIdentity?>? validateToken = null)
     {
         _players = players;
@@ -50,6 +55,9 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         _options = options;
         _identity = identity;
         _validateToken = validateToken;
+        _parser = features.Parser;
+        _features = features.Features.Select(make => make()).ToArray();
+        _context = new FeatureContext(this);
         _gate = new FrameGate(options);
         Context.Watch(_outbound);
 
@@ -85,34 +93,9 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
             Timers.Cancel("attach");
             _attaching = false;
             _player = a.Character.PlayerId;
-            _district = null;
+            foreach (var feature in _features) feature.OnAttached(_context);
             Send(ServerFrames.Welcome(_attachRequest, a.Character));
         });
-        Receive<PlayerReplies.EnteredDistrict>(e =>
-        {
-            _district = e.District;
-            Send(ServerFrames.Entered(Complete(e.CommandId), e));
-            var environment = e.Environment;
-            if (_heldEnvironment is { } held && held.District == e.District) environment ??= held.Current;
-            _heldEnvironment = null;
-            if (environment is not null) Send(ServerFrames.Environment(new SessionPushes.Environment(e.District, environment)));
-        });
-        Receive<PlayerReplies.Acknowledged>(a => Send(ServerFrames.Ack(Complete(a.CommandId))));
-        Receive<PlayerReplies.PositionCorrected>(c => Send(ServerFrames.PositionCorrected(c)));
-        Receive<PlayerReplies.HardlineUnlocked>(h => Send(ServerFrames.HardlineUnlocked(h)));
-        Receive<PlayerReplies.JackedOut>(j =>
-        {
-            Send(ServerFrames.JackedOut(Complete(j.CommandId)));
-            Close(WireProtocol.CloseCodes.Normal, "jacked out");
-        });
-        Receive<SessionPushes.ObjectChanged>(p => Send(ServerFrames.ObjectChanged(p)));
-        Receive<SessionPushes.Environment>(p =>
-        {
-            // A district's news may overtake the reply that says we are in it: hold it until "entered" is sent.
-            if (p.District == _district) Send(ServerFrames.Environment(p));
-            else _heldEnvironment = p;
-        });
-        Receive<PlayerReplies.Rejected>(r => Send(ServerFrames.Error(r.Code, r.Message, Complete(r.CommandId), r.RetryAfterMs, 0)));
         Receive<RequestTimedOut>(t =>
         {
             if (t.CommandId == "attach")
@@ -124,25 +107,21 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
             if (_inFlight.ContainsKey(t.CommandId))
                 Send(ServerFrames.Error(ErrorCodes.Timeout, "the world did not answer in time; retry with the same id", Complete(t.CommandId)));
         });
-
-        Receive<SessionPushes.ChatLine>(p => Send(ServerFrames.Chat(p)));
-        Receive<SessionPushes.ViewUpdate>(v =>
+        // Every reply or push that is just a frame, from any entity: complete its request (if any), write it.
+        Receive<IClientBound>(m => Send(m.ToFrame(m.CompletesCommand is { } command ? Complete(command) : null)));
+        ReceiveAny(message =>
         {
-            _pendingView.Add(v);
-            SendPendingView();
-        });
-        Receive<ViewWritten>(_ =>
-        {
-            _viewInFlight = false;
-            SendPendingView();
+            foreach (var feature in _features)
+                if (feature.TryReceive(message, _context)) return;
+            Unhandled(message);
         });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props PropsFor(IActorRef players, IActorRef outbound, EdgeOptions options,
+    public static Props PropsFor(IActorRef players, IActorRef outbound, EdgeOptions options, SessionFeatureSet features,
         SessionIdentity? identity = null, Func<string, SessionIdentity?>? validateToken = null) =>
-        Props.Create(() => new SessionActor(players, outbound, options, identity, validateToken));
+        Props.Create(() => new SessionActor(players, outbound, options, features, identity, validateToken));
 
     protected override void PreStart()
     {
@@ -197,68 +176,36 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
                     case FrameGate.Verdict.Drop:
                         return;
                 }
-                var (request, error) = ClientFrameParser.Parse(text.Utf8);
+                var (request, error) = _parser.Parse(text.Utf8);
                 if (error is not null) SendError(error.Code, error.Message, error.Id);
-                else Handle(request!, receivedAt);
+                else Handle(request!);
                 return;
         }
     }
 
-    private void Handle(ClientRequest request, long receivedAtMs)
+    private void Handle(ClientRequest request)
     {
-        if (request is PingRequest)
+        switch (request)
         {
-            Send(ServerFrames.Pong(request.Id));
-            return;
+            case PingRequest:
+                Send(ServerFrames.Pong(request.Id));
+                return;
+            case HelloRequest hello:
+                HandleHello(hello);
+                return;
+            case AuthRequest auth:
+                HandleAuth(auth);
+                return;
         }
-        if (request is HelloRequest hello)
-        {
-            HandleHello(hello);
-            return;
-        }
-        if (request is AuthRequest auth)
-        {
-            HandleAuth(auth);
-            return;
-        }
-        if (_player is not { } player)
+        if (_player is null)
         {
             SendError(ErrorCodes.NotIdentified, "send hello first", request.Id);
             return;
         }
-        switch (request)
-        {
-            case EnterRequest enter:
-                if (Begin(enter.Id) is { } enterId)
-                    _players.Tell(new PlayerCommands.EnterDistrict(player, enter.District, enterId));
-                return;
-            case MoveRequest move:
-                if (_district is null)
-                    SendError(ErrorCodes.NotInDistrict, "enter a district first", move.Id);
-                else
-                    // Speed is judged on when the server received the move, never on the client's word.
-                    _players.Tell(new PlayerCommands.Move(player, move.Position, receivedAtMs));
-                return;
-            case TeleportRequest teleport:
-                if (Begin(teleport.Id) is { } teleportId)
-                    _players.Tell(new PlayerCommands.Teleport(player, teleport.Hardline, teleportId));
-                return;
-            case InteractRequest interact:
-                if (Begin(interact.Id) is { } interactId)
-                    _players.Tell(new PlayerCommands.Interact(player, interact.Object, interact.Action, interactId));
-                return;
-            case JackOutRequest jackOut:
-                // The answer comes after the jack-out delay, so the usual request timeout would fire first.
-                if (Begin(jackOut.Id, _options.RequestTimeout * 3) is { } jackOutId)
-                    _players.Tell(new PlayerCommands.JackOut(player, jackOutId));
-                return;
-            case SayRequest say:
-                if (_district is null)
-                    SendError(ErrorCodes.NotInDistrict, "enter a district first", say.Id);
-                else if (Begin(say.Id) is { } sayId)
-                    _players.Tell(new PlayerCommands.Say(player, say.Text, sayId));
-                return;
-        }
+        foreach (var feature in _features)
+            if (feature.TryHandle(request, _context)) return;
+        _log.Error("No feature handles {0}, although its frame type was parsed", request.GetType().Name);
+        SendError(ErrorCodes.UnknownType, "this frame type is not served here", request.Id);
     }
 
     private void HandleHello(HelloRequest hello)
@@ -342,17 +289,9 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         if (send) Send(ServerFrames.Error(code, message, id, retryAfterMs, suppressed));
     }
 
-    private void Send(byte[] frame)
+    private void Send(byte[] frame, bool notifyWritten = false)
     {
-        if (!_closing) _outbound.Tell(new SendFrame(frame));
-    }
-
-    /// <summary>At most one view frame is queued for the writer; later ticks merge into the next one meanwhile.</summary>
-    private void SendPendingView()
-    {
-        if (_viewInFlight || _closing || _pendingView.Take() is not { } view) return;
-        _viewInFlight = true;
-        _outbound.Tell(new SendFrame(ServerFrames.View(view), NotifyWritten: true));
+        if (!_closing) _outbound.Tell(new SendFrame(frame, notifyWritten));
     }
 
     private void Close(int code, string reason)
@@ -375,5 +314,21 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         if (_detached) return;
         _detached = true;
         if (_player is { } player) _players.Tell(new PlayerCommands.Detach(player, Self));
+    }
+
+    /// <summary>What the features see of this session.</summary>
+    private sealed class FeatureContext(SessionActor session) : SessionContext
+    {
+        public override PlayerId Player => session._player ?? throw new InvalidOperationException("no character is attached yet");
+        public override long ReceivedAtMs => session._frameReceivedAt;
+        public override EdgeOptions Options => session._options;
+        public override bool Closing => session._closing;
+        public override IActorRef Self => session.Self;
+        public override string? Begin(string? requestId, TimeSpan? timeout = null) => session.Begin(requestId, timeout);
+        public override string? Complete(string commandId) => session.Complete(commandId);
+        public override void Send(byte[] frame) => session.Send(frame);
+        public override void SendPaced(byte[] frame) => session.Send(frame, notifyWritten: true);
+        public override void SendError(string code, string message, string? id) => session.SendError(code, message, id);
+        public override void Close(int code, string reason) => session.Close(code, reason);
     }
 }

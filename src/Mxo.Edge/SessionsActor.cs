@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Mxo.Edge.Features;
 using Mxo.Protocol.Wire;
 
 namespace Mxo.Edge;
@@ -18,11 +19,11 @@ public sealed class SessionsActor : ReceiveActor
     private readonly List<IActorRef> _waitingForClose = new();
     private int _live;
 
-    public SessionsActor(IActorRef players, EdgeOptions options, Func<string, SessionIdentity?>? validateToken = null)
+    public SessionsActor(IActorRef players, EdgeOptions options, SessionFeatureSet features, Func<string, SessionIdentity?>? validateToken = null)
     {
         Receive<Spawn>(s =>
         {
-            var session = Context.ActorOf(SessionActor.PropsFor(players, s.Outbound, options, s.Identity, validateToken));
+            var session = Context.ActorOf(SessionActor.PropsFor(players, s.Outbound, options, features, s.Identity, validateToken));
             Context.Watch(session);
             _live++;
             Sender.Tell(session);
@@ -43,8 +44,9 @@ public sealed class SessionsActor : ReceiveActor
 
     protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
 
-    public static Props PropsFor(IActorRef players, EdgeOptions options, Func<string, SessionIdentity?>? validateToken = null) =>
-        Props.Create(() => new SessionsActor(players, options, validateToken));
+    public static Props PropsFor(IActorRef players, EdgeOptions options, SessionFeatureSet features,
+        Func<string, SessionIdentity?>? validateToken = null) =>
+        Props.Create(() => new SessionsActor(players, options, features, validateToken));
 
     public static CloseAll ShuttingDown { get; } = new(WireProtocol.CloseCodes.GoingAway, "server shutting down");
 

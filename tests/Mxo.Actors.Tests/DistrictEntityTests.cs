@@ -106,11 +106,11 @@ public sealed class DistrictEntityTests : Akka.TestKit.Xunit2.TestKit
         district.Tell(new DistrictCommands.Say(Downtown, Neo, "Whoa.", "s1"), neo.Ref);
         Assert.Equal("Whoa.", trinity.FishForMessage<SessionPushes.ChatLine>(_ => true).Text);
         Assert.Equal("Neo", neo.FishForMessage<SessionPushes.ChatLine>(_ => true).Name);
-        Assert.Equal("s1", neo.FishForMessage<PlayerReplies.Acknowledged>(_ => true).CommandId);
+        Assert.Equal("s1", neo.FishForMessage<Replies.Acknowledged>(_ => true).CommandId);
 
         // A retry of the same request: acknowledged again, nobody hears it twice.
         district.Tell(new DistrictCommands.Say(Downtown, Neo, "Whoa.", "s1"), neo.Ref);
-        Assert.Equal("s1", neo.FishForMessage<PlayerReplies.Acknowledged>(_ => true).CommandId);
+        Assert.Equal("s1", neo.FishForMessage<Replies.Acknowledged>(_ => true).CommandId);
         trinity.ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // far from Neo: no view updates either
     }
 
@@ -119,7 +119,7 @@ public sealed class DistrictEntityTests : Akka.TestKit.Xunit2.TestKit
     {
         var district = StartDistrict();
         district.Tell(new DistrictCommands.Say(Downtown, Neo, "hi", "s1"));
-        Assert.Equal(ErrorCodes.NotInDistrict, ExpectMsg<PlayerReplies.Rejected>().Code);
+        Assert.Equal(ErrorCodes.NotInDistrict, ExpectMsg<Replies.Rejected>().Code);
     }
 
     [Fact]
@@ -161,14 +161,14 @@ public sealed class DistrictEntityTests : Akka.TestKit.Xunit2.TestKit
         district.Tell(new DistrictCommands.Interact(Downtown, Neo, "downtown-office-door", "open", "i1"), neo.Ref);
         var changed = trinity.FishForMessage<SessionPushes.ObjectChanged>(_ => true);
         Assert.Equal(("downtown-office-door", "open", Neo), (changed.Object.Id, changed.Object.State, changed.By));
-        Assert.Equal("i1", neo.FishForMessage<PlayerReplies.Acknowledged>(_ => true).CommandId);
+        Assert.Equal("i1", neo.FishForMessage<Replies.Acknowledged>(_ => true).CommandId);
 
         district.Tell(new DistrictCommands.Interact(Downtown, Neo, "downtown-bank-terminal", "use", "i2"), neo.Ref);
-        Assert.Equal(ErrorCodes.OutOfReach, neo.FishForMessage<PlayerReplies.Rejected>(_ => true).Code);
+        Assert.Equal(ErrorCodes.OutOfReach, neo.FishForMessage<Replies.Rejected>(_ => true).Code);
         district.Tell(new DistrictCommands.Interact(Downtown, Neo, "no-such-thing", "use", "i3"), neo.Ref);
-        Assert.Equal(ErrorCodes.UnknownObject, neo.FishForMessage<PlayerReplies.Rejected>(_ => true).Code);
+        Assert.Equal(ErrorCodes.UnknownObject, neo.FishForMessage<Replies.Rejected>(_ => true).Code);
         district.Tell(new DistrictCommands.Interact(Downtown, Neo, "downtown-office-door", "dance", "i4"), neo.Ref);
-        Assert.Equal(ErrorCodes.UnknownAction, neo.FishForMessage<PlayerReplies.Rejected>(_ => true).Code);
+        Assert.Equal(ErrorCodes.UnknownAction, neo.FishForMessage<Replies.Rejected>(_ => true).Code);
 
         Watch(district);
         Sys.Stop(district);
@@ -196,10 +196,10 @@ public sealed class DistrictEntityTests : Akka.TestKit.Xunit2.TestKit
         for (var i = 1; i <= 5; i++)
         {
             district.Tell(new DistrictCommands.Interact(Downtown, Neo, "downtown-bank-terminal", "use", "u" + i), neo.Ref);
-            Assert.Equal("u" + i, neo.FishForMessage<PlayerReplies.Acknowledged>(_ => true).CommandId);
+            Assert.Equal("u" + i, neo.FishForMessage<Replies.Acknowledged>(_ => true).CommandId);
         }
         district.Tell(new DistrictCommands.Interact(Downtown, Morpheus, "downtown-bank-terminal", "use", "m1"), morpheus.Ref);
-        Assert.Equal("m1", morpheus.FishForMessage<PlayerReplies.Acknowledged>(_ => true).CommandId);
+        Assert.Equal("m1", morpheus.FishForMessage<Replies.Acknowledged>(_ => true).CommandId);
 
         // Trinity hears Neo's first use and then Morpheus's: Neo's four repeats were neither broadcast nor (since a
         // broadcast follows every persisted use) recorded.

@@ -112,9 +112,9 @@ public sealed class PlayerEntityTests : Akka.TestKit.Xunit2.TestKit
         player.Tell(new PlayerCommands.Attach(Neo, "Neo", _session.Ref), _session.Ref);
         _session.ExpectMsg<PlayerReplies.Attached>();
         player.Tell(new PlayerCommands.Move(Neo, new Vec3(1, 1, 1)), _session.Ref);
-        Assert.Equal(ErrorCodes.NotInDistrict, _session.ExpectMsg<PlayerReplies.Rejected>().Code);
+        Assert.Equal(ErrorCodes.NotInDistrict, _session.ExpectMsg<Replies.Rejected>().Code);
         player.Tell(new PlayerCommands.Say(Neo, "hi", "s1"), _session.Ref);
-        var rejected = _session.ExpectMsg<PlayerReplies.Rejected>();
+        var rejected = _session.ExpectMsg<Replies.Rejected>();
         Assert.Equal(("s1", ErrorCodes.NotInDistrict), (rejected.CommandId, rejected.Code));
         _districts.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
         player.Tell(new PlayerCommands.GetState(Neo));
@@ -141,8 +141,8 @@ public sealed class PlayerEntityTests : Akka.TestKit.Xunit2.TestKit
         player.Tell(new PlayerCommands.EnterDistrict(Neo, Downtown, "c1"), _session.Ref);
         _districts.ExpectMsg<DistrictCommands.Join>();
         player.Tell(new PlayerCommands.EnterDistrict(Neo, Downtown, "c2"), _session.Ref);
-        Assert.Equal(ErrorCodes.Busy, _session.ExpectMsg<PlayerReplies.Rejected>().Code);
-        var timeout = _session.ExpectMsg<PlayerReplies.Rejected>(TimeSpan.FromSeconds(10));
+        Assert.Equal(ErrorCodes.Busy, _session.ExpectMsg<Replies.Rejected>().Code);
+        var timeout = _session.ExpectMsg<Replies.Rejected>(TimeSpan.FromSeconds(10));
         Assert.Equal(("c1", ErrorCodes.Timeout), (timeout.CommandId, timeout.Code));
 
         player.Tell(new PlayerCommands.EnterDistrict(Neo, Downtown, "c1"), _session.Ref);
@@ -298,9 +298,9 @@ public sealed class PlayerEntityTests : Akka.TestKit.Xunit2.TestKit
         var player = StartPlayer(ActorTestConfig.Settings with { HardlineUnlockRadius = 0.5 });
         AttachAndEnter(player);
         player.Tell(new PlayerCommands.Teleport(Neo, "downtown-achlys", "t1"), _session.Ref);
-        Assert.Equal(ErrorCodes.HardlineLocked, _session.ExpectMsg<PlayerReplies.Rejected>().Code);
+        Assert.Equal(ErrorCodes.HardlineLocked, _session.ExpectMsg<Replies.Rejected>().Code);
         player.Tell(new PlayerCommands.Teleport(Neo, "zion-dock", "t2"), _session.Ref);
-        Assert.Equal(ErrorCodes.UnknownHardline, _session.ExpectMsg<PlayerReplies.Rejected>().Code);
+        Assert.Equal(ErrorCodes.UnknownHardline, _session.ExpectMsg<Replies.Rejected>().Code);
 
         // Entering with a huge unlock radius unlocks everything in Downtown.
         var wide = StartPlayerAfterStop(player, ActorTestConfig.Settings with { HardlineUnlockRadius = 5000 });
@@ -327,7 +327,7 @@ public sealed class PlayerEntityTests : Akka.TestKit.Xunit2.TestKit
         AttachAndEnter(player);
         player.Tell(new PlayerCommands.JackOut(Neo, "j1"), _session.Ref);
         player.Tell(new PlayerCommands.Move(Neo, new Vec3(1502, 0, 0), 5_000), _session.Ref);
-        var cancelled = _session.FishForMessage<PlayerReplies.Rejected>(_ => true);
+        var cancelled = _session.FishForMessage<Replies.Rejected>(_ => true);
         Assert.Equal(("j1", ErrorCodes.JackOutCancelled), (cancelled.CommandId, cancelled.Code));
 
         player.Tell(new PlayerCommands.JackOut(Neo, "j2"), _session.Ref);
@@ -393,7 +393,7 @@ public sealed class PlayerEntityTests : Akka.TestKit.Xunit2.TestKit
             Assert.Equal("s" + i, _districts.ExpectMsg<DistrictCommands.Say>().CommandId);
         }
         player.Tell(new PlayerCommands.Say(Neo, "hi", "s6"), _session.Ref);
-        var refused = _session.FishForMessage<PlayerReplies.Rejected>(_ => true);
+        var refused = _session.FishForMessage<Replies.Rejected>(_ => true);
         Assert.Equal(("s6", ErrorCodes.RateLimited), (refused.CommandId, refused.Code));
         Assert.InRange(refused.RetryAfterMs, 90_000, 100_000); // one token at 0.01/s
         _districts.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
@@ -411,7 +411,7 @@ public sealed class PlayerEntityTests : Akka.TestKit.Xunit2.TestKit
         for (var i = 1; i <= 3; i++)
         {
             player.Tell(new PlayerCommands.Teleport(Neo, "downtown-achlys", "t" + i), _session.Ref);
-            Assert.Equal(ErrorCodes.RateLimited, _session.FishForMessage<PlayerReplies.Rejected>(_ => true).Code);
+            Assert.Equal(ErrorCodes.RateLimited, _session.FishForMessage<Replies.Rejected>(_ => true).Code);
         }
         var disconnect = _session.FishForMessage<SessionPushes.Disconnect>(_ => true);
         Assert.Equal(4008, disconnect.CloseCode);

@@ -16,6 +16,16 @@ internal static class EdgeTestConfig
         """);
 
     public static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
+
+    /// <summary>The shipped world map.</summary>
+    public static readonly Mxo.Protocol.World.WorldMap Map = Mxo.Protocol.World.WorldMap.Load(Mxo.Protocol.World.WorldMap.DefaultPath);
+
+    /// <summary>Downtown's spawn point in the shipped map.</summary>
+    public static Mxo.Protocol.Vec3 DowntownSpawn => Map.Find(new Mxo.Protocol.DistrictId("downtown"))!.Spawn;
+
+    /// <summary>The node's features (the world) routed to a stand-in for the player region.</summary>
+    public static Edge.Features.SessionFeatureSet WorldFeatures(Akka.Actor.IActorRef players) =>
+        Edge.Features.SessionFeatureSet.For(players, Map.All.Select(d => d.Id).ToArray());
 }
 
 /// <summary>A parsed server frame.</summary>

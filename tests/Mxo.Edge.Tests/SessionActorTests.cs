@@ -15,7 +15,7 @@ public sealed class SessionActorTests : Akka.TestKit.Xunit2.TestKit
     private static readonly PlayerId Neo = new("neo");
     private static readonly PlayerId Trinity = new("trinity");
     private static readonly DistrictId Downtown = new("downtown");
-    private static readonly Vec3 Spawn = DistrictCatalog.Downtown.Spawn;
+    private static readonly Vec3 Spawn = DowntownSpawn;
 
     private static readonly EdgeOptions Dev = new() { DevMode = true, RequestTimeout = TimeSpan.FromSeconds(5) };
 
@@ -34,7 +34,7 @@ public sealed class SessionActorTests : Akka.TestKit.Xunit2.TestKit
     private static TimeSpan Quiet => TimeSpan.FromMilliseconds(150);
 
     private IActorRef StartSession(EdgeOptions? options = null) =>
-        Sys.ActorOf(SessionActor.PropsFor(_players.Ref, _outbound.Ref, options ?? Dev));
+        Sys.ActorOf(SessionActor.PropsFor(_players.Ref, _outbound.Ref, options ?? Dev, WorldFeatures(_players.Ref)));
 
     /// <summary>Feeds one client frame as the stream's sink would, and checks it is acknowledged.</summary>
     private void Feed(IActorRef session, Inbound frame)
@@ -340,7 +340,7 @@ public sealed class SessionActorTests : Akka.TestKit.Xunit2.TestKit
         Feed(session, """{"type":"say","v":1,"id":"s1","data":{"text":"Whoa."}}""");
         var say = _players.ExpectMsg<PlayerCommands.Say>();
         Assert.Equal((Neo, "Whoa.", "s1"), (say.PlayerId, say.Text, say.CommandId));
-        session.Tell(new PlayerReplies.Acknowledged("s1"), _players.Ref);
+        session.Tell(new Replies.Acknowledged("s1"), _players.Ref);
         var ack = NextFrame();
         Assert.Equal(("ack", "s1"), (ack.Type, ack.Id));
         Assert.Empty(ack.Data.EnumerateObject());
@@ -384,7 +384,7 @@ public sealed class SessionActorTests : Akka.TestKit.Xunit2.TestKit
 
         Feed(session, """{"type":"say","v":1,"id":"s1","data":{"text":"hi"}}""");
         _players.ExpectMsg<PlayerCommands.Say>();
-        _players.Reply(new PlayerReplies.Rejected("s1", ErrorCodes.NotInDistrict, "enter a district first"));
+        _players.Reply(new Replies.Rejected("s1", ErrorCodes.NotInDistrict, "enter a district first"));
 
         AssertError(NextFrame(), "not_in_district", "s1");
         AssertStillUsable(session);
@@ -398,7 +398,7 @@ public sealed class SessionActorTests : Akka.TestKit.Xunit2.TestKit
         Feed(session, """{"type":"say","v":1,"data":{"text":"hi"}}""");
         var say = _players.ExpectMsg<PlayerCommands.Say>();
         Assert.False(string.IsNullOrEmpty(say.CommandId));
-        _players.Reply(new PlayerReplies.Acknowledged(say.CommandId));
+        _players.Reply(new Replies.Acknowledged(say.CommandId));
 
         var ack = NextFrame();
         Assert.Equal(("ack", (string?)null), (ack.Type, ack.Id));
@@ -414,7 +414,7 @@ public sealed class SessionActorTests : Akka.TestKit.Xunit2.TestKit
         AssertError(Request(session, """{"type":"say","v":1,"id":"s1","data":{"text":"hi"}}"""), "busy", "s1");
         _players.ExpectNoMsg(Quiet);
 
-        session.Tell(new PlayerReplies.Acknowledged("s1"), _players.Ref);
+        session.Tell(new Replies.Acknowledged("s1"), _players.Ref);
         var ack = NextFrame();
         Assert.Equal(("ack", "s1"), (ack.Type, ack.Id));
     }
@@ -642,7 +642,7 @@ public sealed class SessionActorTests : Akka.TestKit.Xunit2.TestKit
         var session = InDistrict();
         Feed(session, """{"type":"say","v":1,"id":"s1","data":{"text":"hi"}}""");
         var say = _players.ExpectMsg<PlayerCommands.Say>();
-        _players.Reply(new PlayerReplies.Rejected(say.CommandId, ErrorCodes.RateLimited, "too many say requests", 1_500));
+        _players.Reply(new Replies.Rejected(say.CommandId, ErrorCodes.RateLimited, "too many say requests", 1_500));
         var frame = NextFrame();
         AssertError(frame, "rate_limited", "s1");
         Assert.Equal(1_500, frame.Data.GetProperty("retryAfterMs").GetInt64());

@@ -97,7 +97,7 @@ public sealed class WebSocketConnectionTests : Akka.TestKit.Xunit2.TestKit, IAsy
 
     private WebApplication BuildApp(EdgeOptions options, int port)
     {
-        _sessions ??= Sys.ActorOf(SessionsActor.PropsFor(_players.Ref, options), "sessions");
+        _sessions ??= Sys.ActorOf(SessionsActor.PropsFor(_players.Ref, options, WorldFeatures(_players.Ref)), "sessions");
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.ClearProviders();

@@ -6,8 +6,13 @@ namespace Mxo.Protocol.Tests;
 
 public sealed class ClientFrameParserTests
 {
+    /// <summary>What an edge node reads: the session's frames and the world's, for the shipped map's districts.</summary>
+    private static readonly ClientFrameParser Parser = new([
+        .. SessionFrames.All, .. WorldFrames.For(World.WorldMap.Load(World.WorldMap.DefaultPath).All.Select(d => d.Id).ToArray()),
+    ]);
+
     private static (ClientRequest? Request, WireError? Error) Parse(string json) =>
-        ClientFrameParser.Parse(Encoding.UTF8.GetBytes(json));
+        Parser.Parse(Encoding.UTF8.GetBytes(json));
 
     [Fact]
     public void Parses_every_request_type()

@@ -160,20 +160,20 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
         var replyTo = Sender;
         if (!_present.TryGetValue(cmd.PlayerId, out var presence))
         {
-            replyTo.Tell(new PlayerReplies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "you are not present in this district"));
+            replyTo.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "you are not present in this district"));
             return;
         }
         var line = DistrictRules.DecideSay(State, cmd.PlayerId, presence.Name, cmd.Text, cmd.CommandId,
             DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         if (line is null)
         {
-            replyTo.Tell(new PlayerReplies.Acknowledged(cmd.CommandId));
+            replyTo.Tell(new Replies.Acknowledged(cmd.CommandId));
             return;
         }
         PersistThen(line, e =>
         {
             Broadcast(new SessionPushes.ChatLine(State.District, e.PlayerId, e.Name, e.Text, e.UnixTimeMs));
-            replyTo.Tell(new PlayerReplies.Acknowledged(e.CommandId));
+            replyTo.Tell(new Replies.Acknowledged(e.CommandId));
         });
     }
 
@@ -182,7 +182,7 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
         var replyTo = Sender;
         if (!_present.ContainsKey(cmd.PlayerId) || !_interest.TryGetPosition(cmd.PlayerId, out var at))
         {
-            replyTo.Tell(new PlayerReplies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "you are not present in this district"));
+            replyTo.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "you are not present in this district"));
             return;
         }
         var decision = DistrictRules.DecideInteract(State, _data, cmd.PlayerId, at, cmd.ObjectId, cmd.Action, cmd.CommandId,
@@ -190,16 +190,16 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
         switch (decision)
         {
             case InteractDecision.Refuse refuse:
-                replyTo.Tell(new PlayerReplies.Rejected(cmd.CommandId, refuse.Code, refuse.Message));
+                replyTo.Tell(new Replies.Rejected(cmd.CommandId, refuse.Code, refuse.Message));
                 return;
             case InteractDecision.AlreadyDone:
-                replyTo.Tell(new PlayerReplies.Acknowledged(cmd.CommandId));
+                replyTo.Tell(new Replies.Acknowledged(cmd.CommandId));
                 return;
             case InteractDecision.Record record:
                 PersistThen(record.Event, e =>
                 {
                     Broadcast(new SessionPushes.ObjectChanged(State.District, ObjectStatusOf(e.ObjectId), e.PlayerId));
-                    replyTo.Tell(new PlayerReplies.Acknowledged(cmd.CommandId));
+                    replyTo.Tell(new Replies.Acknowledged(cmd.CommandId));
                 });
                 return;
         }

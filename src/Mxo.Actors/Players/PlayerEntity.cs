@@ -148,7 +148,7 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
         if (RefuseOverRate(cmd.CommandId, "travel", _settings.TravelRate) || RefuseWhileBusy(cmd.CommandId)) return;
         if (!_present)
         {
-            Sender.Tell(new PlayerReplies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "enter a district first"));
+            Sender.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "enter a district first"));
             return;
         }
         Admit(PlayerRules.DecideTeleport(State, _map, cmd.Hardline), cmd.CommandId, Sender, Admission.Teleport);
@@ -158,17 +158,17 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
     {
         if (_session is null)
         {
-            Sender.Tell(new PlayerReplies.Rejected(commandId, ErrorCodes.NotAttached, "no session is attached to this character"));
+            Sender.Tell(new Replies.Rejected(commandId, ErrorCodes.NotAttached, "no session is attached to this character"));
             return true;
         }
         if (_pendingEnter is not null)
         {
-            Sender.Tell(new PlayerReplies.Rejected(commandId, ErrorCodes.Busy, "a district change is still in progress"));
+            Sender.Tell(new Replies.Rejected(commandId, ErrorCodes.Busy, "a district change is still in progress"));
             return true;
         }
         if (_jackOut is not null)
         {
-            Sender.Tell(new PlayerReplies.Rejected(commandId, ErrorCodes.JackingOut, "jacking out; move to cancel it first"));
+            Sender.Tell(new Replies.Rejected(commandId, ErrorCodes.JackingOut, "jacking out; move to cancel it first"));
             return true;
         }
         return false;
@@ -179,7 +179,7 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
         switch (decision)
         {
             case EnterDecision.Refuse refuse:
-                replyTo.Tell(new PlayerReplies.Rejected(commandId, refuse.Code, refuse.Message));
+                replyTo.Tell(new Replies.Rejected(commandId, refuse.Code, refuse.Message));
                 return;
             case EnterDecision.Admit admit:
                 _pendingEnter = new PendingEnter(admit, commandId, replyTo, kind);
@@ -232,10 +232,10 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
             // Walking into a full district: the player stays on this side of the edge, with what is left of its budget.
             _tracker = _tracker with { Position = _livePosition };
             pending.ReplyTo.Tell(new PlayerReplies.PositionCorrected(_livePosition, refused.Code));
-            pending.ReplyTo.Tell(new PlayerReplies.Rejected("", refused.Code, refused.Message));
+            pending.ReplyTo.Tell(new Replies.Rejected("", refused.Code, refused.Message));
             return;
         }
-        pending.ReplyTo.Tell(new PlayerReplies.Rejected(pending.CommandId, refused.Code, refused.Message));
+        pending.ReplyTo.Tell(new Replies.Rejected(pending.CommandId, refused.Code, refused.Message));
     }
 
     private void HandleEnterTimedOut(EnterTimedOut timeout)
@@ -249,7 +249,7 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
             pending.ReplyTo.Tell(new PlayerReplies.PositionCorrected(_livePosition, ErrorCodes.Timeout));
         }
         else
-            pending.ReplyTo.Tell(new PlayerReplies.Rejected(pending.CommandId, ErrorCodes.Timeout,
+            pending.ReplyTo.Tell(new Replies.Rejected(pending.CommandId, ErrorCodes.Timeout,
                 "the district did not answer in time; retry with the same id"));
     }
 
@@ -257,7 +257,7 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
     {
         if (!_present || State.District is not { } district)
         {
-            Sender.Tell(new PlayerReplies.Rejected("", ErrorCodes.NotInDistrict, "enter a district first"));
+            Sender.Tell(new Replies.Rejected("", ErrorCodes.NotInDistrict, "enter a district first"));
             return;
         }
         // A district change is in flight: the player is where it was until it completes.
@@ -327,7 +327,7 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
         _buckets[bucketName] = next;
         if (allowed) return false;
         var waitMs = (long)Math.Ceiling(wait.TotalMilliseconds);
-        Sender.Tell(new PlayerReplies.Rejected(commandId, ErrorCodes.RateLimited,
+        Sender.Tell(new Replies.Rejected(commandId, ErrorCodes.RateLimited,
             $"too many {bucketName} requests (at most {limit.PerSecond:0.##}/s, bursts of {limit.Burst}); retry in {waitMs} ms", waitMs));
         (_rateStrikes, var exceeded) = _rateStrikes.Strike(now, _settings.StrikeWindow, _settings.MaxRateLimitStrikes);
         if (exceeded)
@@ -358,7 +358,7 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
         if (RefuseOverRate(cmd.CommandId, "say", _settings.SayRate)) return;
         if (!_present || State.District is not { } district)
         {
-            Sender.Tell(new PlayerReplies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "enter a district first"));
+            Sender.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "enter a district first"));
             return;
         }
         // The district persists the line and acknowledges to the original sender.
@@ -370,7 +370,7 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
         if (RefuseOverRate(cmd.CommandId, "interact", _settings.InteractRate)) return;
         if (!_present || State.District is not { } district)
         {
-            Sender.Tell(new PlayerReplies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "enter a district first"));
+            Sender.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "enter a district first"));
             return;
         }
         _districts.Forward(new DistrictCommands.Interact(district, State.PlayerId, cmd.ObjectId, cmd.Action, cmd.CommandId));
@@ -381,7 +381,7 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
         if (RefuseOverRate(cmd.CommandId, "travel", _settings.TravelRate) || RefuseWhileBusy(cmd.CommandId)) return;
         if (!_present)
         {
-            Sender.Tell(new PlayerReplies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "enter a district first"));
+            Sender.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "enter a district first"));
             return;
         }
         _jackOut = new PendingJackOut(cmd.CommandId, Sender);
@@ -402,7 +402,7 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
         _jackOut = null;
         Timers.Cancel("jackout");
         if (reason is not null)
-            jackOut.ReplyTo.Tell(new PlayerReplies.Rejected(jackOut.CommandId, ErrorCodes.JackOutCancelled, "jack-out cancelled: " + reason));
+            jackOut.ReplyTo.Tell(new Replies.Rejected(jackOut.CommandId, ErrorCodes.JackOutCancelled, "jack-out cancelled: " + reason));
     }
 
     private void LeaveDistrictPresence()

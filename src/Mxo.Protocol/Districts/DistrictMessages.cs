@@ -44,7 +44,7 @@ public static class DistrictCommands
         [property: ProtoMember(2)] PlayerId PlayerId,
         [property: ProtoMember(3)] Vec3 Position) : IDistrictCommand;
 
-    /// <summary>"Say" chat: persisted, then broadcast to everyone present; the sender gets <see cref="PlayerReplies.Acknowledged"/>.</summary>
+    /// <summary>"Say" chat: persisted, then broadcast to everyone present; the sender gets <see cref="Replies.Acknowledged"/>.</summary>
     [ProtoContract(SkipConstructor = true)]
     public sealed record Say(
         [property: ProtoMember(1)] DistrictId District,
@@ -232,7 +232,10 @@ public static class SessionPushes
     public sealed record ObjectChanged(
         [property: ProtoMember(1)] DistrictId District,
         [property: ProtoMember(2)] ObjectStatus Object,
-        [property: ProtoMember(3)] PlayerId By) : ISessionPush;
+        [property: ProtoMember(3)] PlayerId By) : ISessionPush, IClientBound
+    {
+        public byte[] ToFrame(string? requestId) => Wire.ServerFrames.ObjectChanged(this);
+    }
 
     /// <summary>The district's time of day, lighting phase or weather changed (and once on entering).</summary>
     [ProtoContract(SkipConstructor = true)]
@@ -266,5 +269,8 @@ public static class SessionPushes
         [property: ProtoMember(2)] PlayerId PlayerId,
         [property: ProtoMember(3)] string Name,
         [property: ProtoMember(4)] string Text,
-        [property: ProtoMember(5)] long UnixTimeMs) : ISessionPush;
+        [property: ProtoMember(5)] long UnixTimeMs) : ISessionPush, IClientBound
+    {
+        public byte[] ToFrame(string? requestId) => Wire.ServerFrames.Chat(this);
+    }
 }

@@ -33,7 +33,7 @@ public static class PlayerCommands
         [property: ProtoMember(3)] string CommandId) : IPlayerCommand;
 
     /// <summary>
-    /// Transient: no reply unless refused (<see cref="PlayerReplies.Rejected"/>, or <see cref="PlayerReplies.PositionCorrected"/>
+    /// Transient: no reply unless refused (<see cref="Replies.Rejected"/>, or <see cref="PlayerReplies.PositionCorrected"/>
     /// for a move faster than the speed limit). <see cref="ReceivedAtMs"/> is when the edge received it (its monotonic
     /// clock, milliseconds): speed is judged on server receive times, never on the client's word.
     /// </summary>
@@ -43,7 +43,7 @@ public static class PlayerCommands
         [property: ProtoMember(2)] Vec3 Position,
         [property: ProtoMember(3)] long ReceivedAtMs = 0) : IPlayerCommand;
 
-    /// <summary>Teleport to an unlocked hardline. Reply: <see cref="PlayerReplies.EnteredDistrict"/> or <see cref="PlayerReplies.Rejected"/>.</summary>
+    /// <summary>Teleport to an unlocked hardline. Reply: <see cref="PlayerReplies.EnteredDistrict"/> or <see cref="Replies.Rejected"/>.</summary>
     [ProtoContract(SkipConstructor = true)]
     public sealed record Teleport(
         [property: ProtoMember(1)] PlayerId PlayerId,
@@ -64,7 +64,7 @@ public static class PlayerCommands
         [property: ProtoMember(3)] string Action,
         [property: ProtoMember(4)] string CommandId) : IPlayerCommand;
 
-    /// <summary>District chat. Reply: <see cref="PlayerReplies.Acknowledged"/> after the district has persisted the line.</summary>
+    /// <summary>District chat. Reply: <see cref="Replies.Acknowledged"/> after the district has persisted the line.</summary>
     [ProtoContract(SkipConstructor = true)]
     public sealed record Say(
         [property: ProtoMember(1)] PlayerId PlayerId,
@@ -137,34 +137,27 @@ public static class PlayerReplies
         private Occupant[]? _occupants = Occupants;
     }
 
-    [ProtoContract(SkipConstructor = true)]
-    public sealed record Acknowledged([property: ProtoMember(1)] string CommandId) : IMxoMessage;
 
     /// <summary>A move was refused (too fast, or into a full district): this is where the server has the player.</summary>
     [ProtoContract(SkipConstructor = true)]
     public sealed record PositionCorrected(
         [property: ProtoMember(1)] Vec3 Position,
-        [property: ProtoMember(2)] string Reason) : IMxoMessage;
+        [property: ProtoMember(2)] string Reason) : IClientBound
+    {
+        public byte[] ToFrame(string? requestId) => Wire.ServerFrames.PositionCorrected(this);
+    }
 
     [ProtoContract(SkipConstructor = true)]
     public sealed record HardlineUnlocked(
         [property: ProtoMember(1)] string Hardline,
-        [property: ProtoMember(2)] string Name) : IMxoMessage;
+        [property: ProtoMember(2)] string Name) : IClientBound
+    {
+        public byte[] ToFrame(string? requestId) => Wire.ServerFrames.HardlineUnlocked(this);
+    }
 
     /// <summary>The jack-out completed: the character has left the world (checkpointed, gone from its district).</summary>
     [ProtoContract(SkipConstructor = true)]
     public sealed record JackedOut([property: ProtoMember(1)] string CommandId) : IMxoMessage;
-
-    /// <summary>
-    /// A command was refused; <see cref="Code"/> is one of <see cref="ErrorCodes"/>. Nothing changed.
-    /// <see cref="RetryAfterMs"/> is set with <see cref="ErrorCodes.RateLimited"/>: how long until the request would be taken.
-    /// </summary>
-    [ProtoContract(SkipConstructor = true)]
-    public sealed record Rejected(
-        [property: ProtoMember(1)] string CommandId,
-        [property: ProtoMember(2)] string Code,
-        [property: ProtoMember(3)] string Message,
-        [property: ProtoMember(4)] long RetryAfterMs = 0) : IMxoMessage;
 }
 
 /// <summary>Someone visible in a district.</summary>

@@ -51,8 +51,8 @@ public sealed class MxoSerializer : SerializerWithStringManifest
         ["pr.sheet"] = typeof(PlayerReplies.CharacterSheet),
         ["pr.attached"] = typeof(PlayerReplies.Attached),
         ["pr.entered"] = typeof(PlayerReplies.EnteredDistrict),
-        ["pr.ack"] = typeof(PlayerReplies.Acknowledged),
-        ["pr.rejected"] = typeof(PlayerReplies.Rejected),
+        ["pr.ack"] = typeof(Replies.Acknowledged),
+        ["pr.rejected"] = typeof(Replies.Rejected),
         ["ps"] = typeof(PlayerState),
         ["occupant"] = typeof(Occupant),
         // district commands

@@ -1,12 +1,22 @@
+using System.Collections.Frozen;
 using System.Text.Json;
 
 namespace Mxo.Protocol.Wire;
 
+/// <summary>Reads one frame type's <c>data</c>: the frame's request or why it is refused. Never throws on bad input.</summary>
+/// <param name="frame">The whole frame (an object with a valid <c>type</c> and <c>v</c>).</param>
+/// <param name="id">The frame's request id, already checked.</param>
+public delegate (ClientRequest? Request, WireError? Error) FrameReader(JsonElement frame, string? id);
+
+/// <summary>A client frame type and how to read it. Each feature contributes its own (<see cref="SessionFrames"/>, <see cref="WorldFrames"/>).</summary>
+public sealed record FrameType(string Name, FrameReader Read);
+
 /// <summary>
-/// Parses one client text frame: <c>{"type": "...", "v": 1, "id": "...", "data": {...}}</c>. Never throws on bad input:
-/// every refusal is a <see cref="WireError"/> carrying the request id when one could be read.
+/// Parses one client text frame: <c>{"type": "...", "v": 1, "id": "...", "data": {...}}</c>. The envelope is checked
+/// here; the <c>data</c> of each type is read by the <see cref="FrameType"/> a feature registered. Never throws on bad
+/// input: every refusal is a <see cref="WireError"/> carrying the request id when one could be read.
 /// </summary>
-public static class ClientFrameParser
+public sealed class ClientFrameParser
 {
     /// <summary>Duplicate properties are refused, as over HTTP: two "type"s or two "text"s must not mean whichever came last.</summary>
     private static readonly JsonDocumentOptions Options = new()
@@ -14,7 +24,22 @@ public static class ClientFrameParser
         MaxDepth = 16, CommentHandling = JsonCommentHandling.Disallow, AllowDuplicateProperties = false,
     };
 
-    public static (ClientRequest? Request, WireError? Error) Parse(ReadOnlyMemory<byte> utf8)
+    private readonly FrozenDictionary<string, FrameReader> _readers;
+
+    /// <exception cref="ArgumentException">Two features registered the same frame type.</exception>
+    public ClientFrameParser(IEnumerable<FrameType> types)
+    {
+        var readers = new Dictionary<string, FrameReader>(StringComparer.Ordinal);
+        foreach (var type in types)
+            if (!readers.TryAdd(type.Name, type.Read))
+                throw new ArgumentException($"frame type '{type.Name}' is registered twice", nameof(types));
+        _readers = readers.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    /// <summary>Every frame type this parser reads.</summary>
+    public IReadOnlyCollection<string> FrameTypes => _readers.Keys;
+
+    public (ClientRequest? Request, WireError? Error) Parse(ReadOnlyMemory<byte> utf8)
     {
         JsonDocument doc;
         try
@@ -40,92 +65,53 @@ public static class ClientFrameParser
         }
     }
 
-    private static (ClientRequest? Request, WireError? Error) Parse(JsonElement root)
+    private (ClientRequest? Request, WireError? Error) Parse(JsonElement root)
     {
+        if (root.ValueKind != JsonValueKind.Object)
+            return Fail(ErrorCodes.MalformedJson, "frame must be a JSON object", null);
+
+        string? id = null;
+        if (root.TryGetProperty("id", out var idEl))
         {
-            if (root.ValueKind != JsonValueKind.Object)
-                return Fail(ErrorCodes.MalformedJson, "frame must be a JSON object", null);
-
-            string? id = null;
-            if (root.TryGetProperty("id", out var idEl))
-            {
-                if (idEl.ValueKind != JsonValueKind.String)
-                    return Fail(ErrorCodes.InvalidField, "'id' must be a string", null);
-                id = idEl.GetString();
-                if (string.IsNullOrEmpty(id) || id.Length > WireProtocol.MaxRequestIdLength)
-                    return Fail(ErrorCodes.InvalidField, $"'id' must be 1-{WireProtocol.MaxRequestIdLength} characters", null);
-            }
-
-            if (!root.TryGetProperty("type", out var typeEl))
-                return Fail(ErrorCodes.MissingField, "'type' is required", id);
-            if (typeEl.ValueKind != JsonValueKind.String)
-                return Fail(ErrorCodes.InvalidField, "'type' must be a string", id);
-
-            if (!root.TryGetProperty("v", out var vEl))
-                return Fail(ErrorCodes.MissingField, "'v' (protocol version) is required", id);
-            if (vEl.ValueKind != JsonValueKind.Number || !vEl.TryGetInt32(out var version))
-                return Fail(ErrorCodes.InvalidField, "'v' must be an integer", id);
-            if (version != WireProtocol.Version)
-                return Fail(ErrorCodes.UnsupportedVersion, $"protocol version {version} is not supported; use {WireProtocol.Version}", id);
-
-            var type = typeEl.GetString();
-            return type switch
-            {
-                "hello" => WithData(root, id, data => RequiredString(data, "name", id, CharacterRules.MaxNameLength, out var name) is { } e
-                    ? Fail(e) : Ok(new HelloRequest(id, name!))),
-                "enter" => WithData(root, id, data => RequiredString(data, "district", id, 64, out var district) is { } e
-                    ? Fail(e)
-                    : DistrictCatalog.Find(district) is { } info
-                        ? Ok(new EnterRequest(id, info.Id))
-                        : Fail(ErrorCodes.UnknownDistrict, $"unknown district '{district}'; known: {string.Join(", ", DistrictCatalog.All.Select(d => d.Id.Value))}", id)),
-                "move" => WithData(root, id, data => ParseMove(data, id)),
-                "say" => WithData(root, id, data => RequiredString(data, "text", id, CharacterRules.MaxChatLength, out var text) is { } e
-                    ? Fail(e)
-                    : CharacterRules.ValidateChatText(text!) is { } problem ? Fail(ErrorCodes.InvalidField, problem, id) : Ok(new SayRequest(id, text!))),
-                "ping" => Ok(new PingRequest(id)),
-                "jack_out" => Ok(new JackOutRequest(id)),
-                "teleport" => WithData(root, id, data => RequiredString(data, "hardline", id, 64, out var hardline) is { } e
-                    ? Fail(e) : Ok(new TeleportRequest(id, hardline!))),
-                "interact" => WithData(root, id, data =>
-                    RequiredString(data, "object", id, 64, out var obj) is { } e1 ? Fail(e1)
-                    : RequiredString(data, "action", id, 32, out var action) is { } e2 ? Fail(e2)
-                    : Ok(new InteractRequest(id, obj!, action!))),
-                "auth" => WithData(root, id, data => RequiredString(data, "token", id, 8192, out var token) is { } e
-                    ? Fail(e)
-                    : string.IsNullOrWhiteSpace(token) ? Fail(ErrorCodes.MissingField, "'data.token' must not be empty", id) : Ok(new AuthRequest(id, token!))),
-                _ => Fail(ErrorCodes.UnknownType, $"unknown frame type '{type}'", id),
-            };
-        }
-    }
-
-    private static (ClientRequest?, WireError?) ParseMove(JsonElement data, string? id)
-    {
-        var coords = new double[3];
-        string[] names = ["x", "y", "z"];
-        for (var i = 0; i < 3; i++)
-        {
-            if (!data.TryGetProperty(names[i], out var el))
-                return Fail(ErrorCodes.MissingField, $"'data.{names[i]}' is required", id);
-            if (el.ValueKind != JsonValueKind.Number || !el.TryGetDouble(out coords[i]))
-                return Fail(ErrorCodes.InvalidField, $"'data.{names[i]}' must be a number", id);
+            if (idEl.ValueKind != JsonValueKind.String)
+                return Fail(ErrorCodes.InvalidField, "'id' must be a string", null);
+            id = idEl.GetString();
+            if (string.IsNullOrEmpty(id) || id.Length > WireProtocol.MaxRequestIdLength)
+                return Fail(ErrorCodes.InvalidField, $"'id' must be 1-{WireProtocol.MaxRequestIdLength} characters", null);
         }
 
-        var position = new Vec3(coords[0], coords[1], coords[2]);
-        return position.IsValid
-            ? Ok(new MoveRequest(id, position))
-            : Fail(ErrorCodes.InvalidPosition, $"coordinates must be finite and within ±{Vec3.WorldLimit:0}", id);
+        if (!root.TryGetProperty("type", out var typeEl))
+            return Fail(ErrorCodes.MissingField, "'type' is required", id);
+        if (typeEl.ValueKind != JsonValueKind.String)
+            return Fail(ErrorCodes.InvalidField, "'type' must be a string", id);
+
+        if (!root.TryGetProperty("v", out var vEl))
+            return Fail(ErrorCodes.MissingField, "'v' (protocol version) is required", id);
+        if (vEl.ValueKind != JsonValueKind.Number || !vEl.TryGetInt32(out var version))
+            return Fail(ErrorCodes.InvalidField, "'v' must be an integer", id);
+        if (version != WireProtocol.Version)
+            return Fail(ErrorCodes.UnsupportedVersion, $"protocol version {version} is not supported; use {WireProtocol.Version}", id);
+
+        var type = typeEl.GetString()!;
+        return _readers.TryGetValue(type, out var read)
+            ? read(root, id)
+            : Fail(ErrorCodes.UnknownType, $"unknown frame type '{type}'", id);
     }
 
-    private static (ClientRequest?, WireError?) WithData(JsonElement root, string? id, Func<JsonElement, (ClientRequest?, WireError?)> parse)
+    // ---------------------------------------------------------------- helpers for frame readers
+
+    /// <summary>Reads the frame's <c>data</c> object with <paramref name="parse"/>; refuses a frame without one.</summary>
+    public static (ClientRequest?, WireError?) WithData(JsonElement frame, string? id, Func<JsonElement, (ClientRequest?, WireError?)> parse)
     {
-        if (!root.TryGetProperty("data", out var data))
+        if (!frame.TryGetProperty("data", out var data))
             return Fail(ErrorCodes.MissingField, "'data' is required", id);
         return data.ValueKind != JsonValueKind.Object
             ? Fail(ErrorCodes.InvalidField, "'data' must be an object", id)
             : parse(data);
     }
 
-    private static WireError? RequiredString(JsonElement data, string field, string? id, int maxLength, out string? value)
+    /// <summary>A required string field of <c>data</c> of at most <paramref name="maxLength"/> characters.</summary>
+    public static WireError? RequiredString(JsonElement data, string field, string? id, int maxLength, out string? value)
     {
         value = null;
         if (!data.TryGetProperty(field, out var el))
@@ -139,9 +125,27 @@ public static class ClientFrameParser
         return null;
     }
 
-    private static (ClientRequest?, WireError?) Ok(ClientRequest request) => (request, null);
+    public static (ClientRequest?, WireError?) Ok(ClientRequest request) => (request, null);
 
-    private static (ClientRequest?, WireError?) Fail(WireError error) => (null, error);
+    public static (ClientRequest?, WireError?) Fail(WireError error) => (null, error);
 
-    private static (ClientRequest?, WireError?) Fail(string code, string message, string? id) => (null, new WireError(code, message, id));
+    public static (ClientRequest?, WireError?) Fail(string code, string message, string? id) => (null, new WireError(code, message, id));
+}
+
+/// <summary>The frames every session understands, whatever features it has: identity, liveness, token renewal.</summary>
+public static class SessionFrames
+{
+    public static IReadOnlyList<FrameType> All { get; } =
+    [
+        new("hello", (frame, id) => ClientFrameParser.WithData(frame, id, data =>
+            ClientFrameParser.RequiredString(data, "name", id, CharacterRules.MaxNameLength, out var name) is { } e
+                ? ClientFrameParser.Fail(e) : ClientFrameParser.Ok(new HelloRequest(id, name!)))),
+        new("ping", (_, id) => ClientFrameParser.Ok(new PingRequest(id))),
+        new("auth", (frame, id) => ClientFrameParser.WithData(frame, id, data =>
+            ClientFrameParser.RequiredString(data, "token", id, 8192, out var token) is { } e
+                ? ClientFrameParser.Fail(e)
+                : string.IsNullOrWhiteSpace(token)
+                    ? ClientFrameParser.Fail(ErrorCodes.MissingField, "'data.token' must not be empty", id)
+                    : ClientFrameParser.Ok(new AuthRequest(id, token!)))),
+    ];
 }

@@ -9,9 +9,26 @@ namespace Mxo.Protocol.Wire;
 /// Builds server frames (<c>{"type","v","id"?,"data"}</c>) as UTF-8 with <see cref="Utf8JsonWriter"/>: no reflection,
 /// one buffer per frame. Property names are camelCase and documented in docs/protocol.md.
 /// </summary>
+/// <summary>The <c>type</c> of every server frame (docs/protocol.md "Server → client"; a test keeps the two in step).</summary>
+public static class ServerFrameTypes
+{
+    public const string Ack = "ack";
+    public const string Chat = "chat";
+    public const string Entered = "entered";
+    public const string Environment = "environment";
+    public const string Error = "error";
+    public const string HardlineUnlocked = "hardline_unlocked";
+    public const string JackedOut = "jacked_out";
+    public const string ObjectChanged = "object_changed";
+    public const string Pong = "pong";
+    public const string PositionCorrected = "position_corrected";
+    public const string View = "view";
+    public const string Welcome = "welcome";
+}
+
 public static class ServerFrames
 {
-    public static byte[] Welcome(string? id, PlayerReplies.CharacterSheet c) => Frame("welcome", id, w =>
+    public static byte[] Welcome(string? id, PlayerReplies.CharacterSheet c) => Frame(ServerFrameTypes.Welcome, id, w =>
     {
         w.WriteStartObject("player");
         w.WriteString("id", c.PlayerId.Value);
@@ -24,7 +41,7 @@ public static class ServerFrames
         w.WriteEndObject();
     });
 
-    public static byte[] Entered(string? id, PlayerReplies.EnteredDistrict e) => Frame("entered", id, w =>
+    public static byte[] Entered(string? id, PlayerReplies.EnteredDistrict e) => Frame(ServerFrameTypes.Entered, id, w =>
     {
         w.WriteString("district", e.District.Value);
         WritePosition(w, "position", e.Position);
@@ -33,7 +50,7 @@ public static class ServerFrames
         w.WriteEndArray();
     });
 
-    public static byte[] Chat(SessionPushes.ChatLine p) => Frame("chat", null, w =>
+    public static byte[] Chat(SessionPushes.ChatLine p) => Frame(ServerFrameTypes.Chat, null, w =>
     {
         w.WriteString("district", p.District.Value);
         w.WriteString("from", p.PlayerId.Value);
@@ -42,7 +59,7 @@ public static class ServerFrames
         w.WriteNumber("at", p.UnixTimeMs);
     });
 
-    public static byte[] View(SessionPushes.ViewUpdate v) => Frame("view", null, w =>
+    public static byte[] View(SessionPushes.ViewUpdate v) => Frame(ServerFrameTypes.View, null, w =>
     {
         w.WriteString("district", v.District.Value);
         w.WriteStartArray("left");
@@ -62,28 +79,28 @@ public static class ServerFrames
         w.WriteEndArray();
     });
 
-    public static byte[] PositionCorrected(PlayerReplies.PositionCorrected c) => Frame("position_corrected", null, w =>
+    public static byte[] PositionCorrected(PlayerReplies.PositionCorrected c) => Frame(ServerFrameTypes.PositionCorrected, null, w =>
     {
         WritePosition(w, "position", c.Position);
         w.WriteString("reason", c.Reason);
     });
 
-    public static byte[] HardlineUnlocked(PlayerReplies.HardlineUnlocked h) => Frame("hardline_unlocked", null, w =>
+    public static byte[] HardlineUnlocked(PlayerReplies.HardlineUnlocked h) => Frame(ServerFrameTypes.HardlineUnlocked, null, w =>
     {
         w.WriteString("hardline", h.Hardline);
         w.WriteString("name", h.Name);
     });
 
-    public static byte[] JackedOut(string? id) => Frame("jacked_out", id, _ => { });
+    public static byte[] JackedOut(string? id) => Frame(ServerFrameTypes.JackedOut, id, _ => { });
 
-    public static byte[] ObjectChanged(SessionPushes.ObjectChanged o) => Frame("object_changed", null, w =>
+    public static byte[] ObjectChanged(SessionPushes.ObjectChanged o) => Frame(ServerFrameTypes.ObjectChanged, null, w =>
     {
         w.WriteString("district", o.District.Value);
         WriteObject(w, "object", o.Object);
         w.WriteString("by", o.By.Value);
     });
 
-    public static byte[] Environment(SessionPushes.Environment e) => Frame("environment", null, w =>
+    public static byte[] Environment(SessionPushes.Environment e) => Frame(ServerFrameTypes.Environment, null, w =>
     {
         w.WriteString("district", e.District.Value);
         WriteEnvironment(w, e.Current);
@@ -114,15 +131,15 @@ public static class ServerFrames
         w.WriteEndObject();
     }
 
-    public static byte[] Ack(string? id) => Frame("ack", id, _ => { });
+    public static byte[] Ack(string? id) => Frame(ServerFrameTypes.Ack, id, _ => { });
 
-    public static byte[] Pong(string? id) => Frame("pong", id, _ => { });
+    public static byte[] Pong(string? id) => Frame(ServerFrameTypes.Pong, id, _ => { });
 
     public static byte[] Error(string code, string message, string? id) => Error(code, message, id, 0, 0);
 
     /// <param name="retryAfterMs">With <c>rate_limited</c>: how long until the request would be taken (omitted when 0).</param>
     /// <param name="suppressed">Error frames not sent since the previous one because errors came too fast (omitted when 0).</param>
-    public static byte[] Error(string code, string message, string? id, long retryAfterMs, int suppressed) => Frame("error", id, w =>
+    public static byte[] Error(string code, string message, string? id, long retryAfterMs, int suppressed) => Frame(ServerFrameTypes.Error, id, w =>
     {
         w.WriteString("code", code);
         w.WriteString("message", message);

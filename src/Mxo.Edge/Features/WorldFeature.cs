@@ -1,0 +1,104 @@
+using Akka.Actor;
+using Mxo.Protocol;
+using Mxo.Protocol.Districts;
+using Mxo.Protocol.Players;
+using Mxo.Protocol.Wire;
+
+namespace Mxo.Edge.Features;
+
+/// <summary>
+/// The world at the edge: entering districts, moving, chat, hardlines, jacking out, world objects (frames in
+/// <see cref="WorldFrames"/>), all routed to the player entity. It knows which district the session is in, holds a
+/// district's environment until <c>entered</c> is written, and merges a slow client's views.
+/// </summary>
+public sealed class WorldFeature(IActorRef players) : ISessionFeature
+{
+    private readonly ViewConflation _pendingView = new();
+    private SessionPushes.Environment? _heldEnvironment;
+    private bool _viewInFlight;
+    private DistrictId? _district;
+
+    public void OnAttached(SessionContext session) => _district = null;
+
+    public bool TryHandle(ClientRequest request, SessionContext session)
+    {
+        var player = session.Player;
+        switch (request)
+        {
+            case EnterRequest enter:
+                if (session.Begin(enter.Id) is { } enterId)
+                    players.Tell(new PlayerCommands.EnterDistrict(player, enter.District, enterId), session.Self);
+                return true;
+            case MoveRequest move:
+                if (_district is null)
+                    session.SendError(ErrorCodes.NotInDistrict, "enter a district first", move.Id);
+                else
+                    // Speed is judged on when the server received the move, never on the client's word.
+                    players.Tell(new PlayerCommands.Move(player, move.Position, session.ReceivedAtMs), session.Self);
+                return true;
+            case TeleportRequest teleport:
+                if (session.Begin(teleport.Id) is { } teleportId)
+                    players.Tell(new PlayerCommands.Teleport(player, teleport.Hardline, teleportId), session.Self);
+                return true;
+            case InteractRequest interact:
+                if (session.Begin(interact.Id) is { } interactId)
+                    players.Tell(new PlayerCommands.Interact(player, interact.Object, interact.Action, interactId), session.Self);
+                return true;
+            case JackOutRequest jackOut:
+                // The answer comes after the jack-out delay, so the usual request timeout would fire first.
+                if (session.Begin(jackOut.Id, session.Options.RequestTimeout * 3) is { } jackOutId)
+                    players.Tell(new PlayerCommands.JackOut(player, jackOutId), session.Self);
+                return true;
+            case SayRequest say:
+                if (_district is null)
+                    session.SendError(ErrorCodes.NotInDistrict, "enter a district first", say.Id);
+                else if (session.Begin(say.Id) is { } sayId)
+                    players.Tell(new PlayerCommands.Say(player, say.Text, sayId), session.Self);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    public bool TryReceive(object message, SessionContext session)
+    {
+        switch (message)
+        {
+            case PlayerReplies.EnteredDistrict e:
+                _district = e.District;
+                session.Send(ServerFrames.Entered(session.Complete(e.CommandId), e));
+                var environment = e.Environment;
+                if (_heldEnvironment is { } held && held.District == e.District) environment ??= held.Current;
+                _heldEnvironment = null;
+                if (environment is not null) session.Send(ServerFrames.Environment(new SessionPushes.Environment(e.District, environment)));
+                return true;
+            case SessionPushes.Environment p:
+                // A district's news may overtake the reply that says we are in it: hold it until "entered" is sent.
+                if (p.District == _district) session.Send(ServerFrames.Environment(p));
+                else _heldEnvironment = p;
+                return true;
+            case PlayerReplies.JackedOut j:
+                session.Send(ServerFrames.JackedOut(session.Complete(j.CommandId)));
+                session.Close(WireProtocol.CloseCodes.Normal, "jacked out");
+                return true;
+            case SessionPushes.ViewUpdate v:
+                _pendingView.Add(v);
+                SendPendingView(session);
+                return true;
+            case SessionProtocol.ViewWritten:
+                _viewInFlight = false;
+                SendPendingView(session);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>At most one view frame is queued for the writer; later ticks merge into the next one meanwhile.</summary>
+    private void SendPendingView(SessionContext session)
+    {
+        if (_viewInFlight || session.Closing || _pendingView.Take() is not { } view) return;
+        _viewInFlight = true;
+        session.SendPaced(ServerFrames.View(view));
+    }
+}
