@@ -1,4 +1,4 @@
-using Mxo.Node.Bots;
+using Mxo.Bots;
 using Mxo.Node.Hosting;
 
 if (args.Length > 0 && args[0] == "bots")

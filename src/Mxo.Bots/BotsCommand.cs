@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Mxo.Node.Bots;
+namespace Mxo.Bots;
 
 /// <summary>The node binary's <c>bots</c> command: parses options, runs a <see cref="BotSwarm"/>, prints its report.</summary>
 public static class BotsCommand

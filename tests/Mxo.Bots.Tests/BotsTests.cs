@@ -9,10 +9,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Mxo.Node.Bots;
+using Mxo.Bots;
 using Xunit;
 
-namespace Mxo.Node.Tests;
+namespace Mxo.Bots.Tests;
 
 public class BotsTests
 {
