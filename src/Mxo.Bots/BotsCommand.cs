@@ -1,4 +1,6 @@
+using System.CommandLine;
 using System.Globalization;
+using Mxo.Protocol;
 
 namespace Mxo.Bots;
 
@@ -19,10 +21,11 @@ public static class BotsCommand
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
 
-        if (args.Any(a => a is "-h" or "--help"))
+        if (args.Any(a => a is "-h" or "-?" or "--help"))
         {
             await output.WriteLineAsync(Usage).ConfigureAwait(false);
-            return 0;
+            return await Parse(Create(), ["--help"]).InvokeAsync(new InvocationConfiguration { Output = output }, cancellationToken)
+                .ConfigureAwait(false);
         }
         if (!TryParse(args, out var options, out var error))
         {
@@ -47,106 +50,136 @@ public static class BotsCommand
         return report.ExitCode;
     }
 
+    /// <summary>The <c>bots</c> command with every option and its default (System.CommandLine); <c>--help</c> prints it.</summary>
+    public static Command Create() => new Definition().Command;
+
     /// <summary>Parses <c>--name value</c> or <c>--name=value</c> options; on failure <paramref name="error"/> says why.</summary>
     public static bool TryParse(IReadOnlyList<string> args, out BotOptions options, out string? error)
     {
         ArgumentNullException.ThrowIfNull(args);
         options = new BotOptions();
         error = null;
-        for (var i = 0; i < args.Count; i++)
+        var d = new Definition();
+        var result = Parse(d.Command, args);
+        if (result.Errors.Count > 0) return Fail(string.Join("; ", result.Errors.Select(e => e.Message)), out error);
+        if (result.UnmatchedTokens.FirstOrDefault() is { } stray)
+            return Fail(stray.StartsWith("--", StringComparison.Ordinal) ? $"unknown option '{stray.Split('=', 2)[0]}'" : $"unexpected argument '{stray}'", out error);
+
+        options = options with
         {
-            var arg = args[i];
-            string name;
-            string? value;
-            var eq = arg.IndexOf('=', StringComparison.Ordinal);
-            if (arg.StartsWith("--", StringComparison.Ordinal) && eq > 2)
-            {
-                name = arg[..eq];
-                value = arg[(eq + 1)..];
-            }
-            else if (arg == "--hello")
-            {
-                name = arg;
-                value = "true"; // a flag: takes no value
-            }
-            else
-            {
-                name = arg;
-                value = i + 1 < args.Count ? args[++i] : null;
-            }
-
-            if (!name.StartsWith("--", StringComparison.Ordinal) || name.Length < 3)
-                return Fail($"unexpected argument '{arg}'", out error);
-            if (value is null)
-                return Fail($"{name} needs a value", out error);
-
-            switch (name)
-            {
-                case "--count":
-                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count < 1 || count > BotOptions.MaxCount)
-                        return Fail($"--count must be a whole number from 1 to {BotOptions.MaxCount}, not '{value}'", out error);
-                    options = options with { Count = count };
-                    break;
-                case "--url":
-                    if (!Uri.TryCreate(value, UriKind.Absolute, out var url) || (url.Scheme != "ws" && url.Scheme != "wss"))
-                        return Fail($"--url must be a ws:// or wss:// url, not '{value}'", out error);
-                    options = options with { Url = url };
-                    break;
-                case "--duration":
-                    if (!TryParseDuration(value, out var duration) || duration <= TimeSpan.Zero)
-                        return Fail($"--duration must be a positive time like 30s, 2m or 500ms, not '{value}'", out error);
-                    options = options with { Duration = duration };
-                    break;
-                case "--district":
-                    options = options with { District = value.Trim().ToLowerInvariant() };
-                    break;
-                case "--move-hz":
-                    if (!double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var hz) || hz > BotOptions.MaxMoveHz)
-                        return Fail($"--move-hz must be a number from 0 to {BotOptions.MaxMoveHz}, not '{value}'", out error);
-                    options = options with { MoveHz = hz };
-                    break;
-                case "--chat-every":
-                    if (!TryParseDuration(value, out var chatEvery))
-                        return Fail($"--chat-every must be a time like 10s (0 disables chat), not '{value}'", out error);
-                    options = options with { ChatEvery = chatEvery };
-                    break;
-                case "--name-prefix":
-                    options = options with { NamePrefix = value };
-                    break;
-                case "--hello":
-                    if (!bool.TryParse(value, out var hello))
-                        return Fail($"--hello takes no value (or true/false), not '{value}'", out error);
-                    options = options with { Hello = hello };
-                    break;
-                case "--http":
-                    if (!Uri.TryCreate(value, UriKind.Absolute, out var http) || (http.Scheme != Uri.UriSchemeHttp && http.Scheme != Uri.UriSchemeHttps))
-                        return Fail($"--http must be an http:// or https:// url, not '{value}'", out error);
-                    options = options with { HttpUrl = http };
-                    break;
-                case "--password":
-                    options = options with { Password = value };
-                    break;
-                case "--run-tag":
-                    options = options with { RunTag = value };
-                    break;
-                case "--ramp":
-                    if (!TryParseDuration(value, out var ramp))
-                        return Fail($"--ramp must be a time like 10s, not '{value}'", out error);
-                    options = options with { Ramp = ramp };
-                    break;
-                case "--wander":
-                    if (!double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var wander)
-                        || !double.IsFinite(wander) || wander <= 0 || wander > 1000)
-                        return Fail($"--wander must be a number of units from 1 to 1000, not '{value}'", out error);
-                    options = options with { WanderRadius = wander };
-                    break;
-                default:
-                    return Fail($"unknown option '{name}'", out error);
-            }
-        }
-
+            Count = result.GetRequiredValue(d.Count),
+            Url = result.GetRequiredValue(d.Url),
+            Duration = result.GetValue(d.Duration),
+            District = result.GetRequiredValue(d.District).Trim().ToLowerInvariant(),
+            MoveHz = result.GetRequiredValue(d.MoveHz),
+            ChatEvery = result.GetRequiredValue(d.ChatEvery),
+            NamePrefix = result.GetRequiredValue(d.NamePrefix),
+            Hello = result.GetValue(d.Hello),
+            HttpUrl = result.GetValue(d.Http),
+            Password = result.GetValue(d.Password),
+            RunTag = result.GetValue(d.RunTag),
+            Ramp = result.GetValue(d.Ramp),
+            WanderRadius = result.GetRequiredValue(d.Wander),
+        };
         var problems = options.Validate();
         return problems.Count == 0 || Fail(string.Join("; ", problems), out error);
+    }
+
+    // '@file' is an ordinary token (no response files); unknown tokens are reported by TryParse in its own words.
+    private static ParseResult Parse(Command command, IReadOnlyList<string> args) =>
+        command.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+
+    private delegate bool TryParser<T>(string text, out T value);
+
+    /// <summary>The options; defaults are <see cref="BotOptions"/>'s, so help shows what applies.</summary>
+    private sealed class Definition
+    {
+        private static readonly BotOptions Defaults = new();
+
+        public readonly Command Command = new("bots", "Runs a swarm of bot players against a running node and prints a report.")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+
+        public readonly Option<int> Count;
+        public readonly Option<Uri> Url;
+        public readonly Option<TimeSpan?> Duration;
+        public readonly Option<string> District;
+        public readonly Option<double> MoveHz;
+        public readonly Option<TimeSpan> ChatEvery;
+        public readonly Option<string> NamePrefix;
+        public readonly Option<bool> Hello;
+        public readonly Option<Uri?> Http;
+        public readonly Option<string?> Password;
+        public readonly Option<string?> RunTag;
+        public readonly Option<TimeSpan?> Ramp;
+        public readonly Option<double> Wander;
+
+        public Definition()
+        {
+            Count = Add("--count", $"Number of bots (WebSocket connections), 1-{BotOptions.MaxCount}.", Defaults.Count,
+                (string t, out int v) => int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out v) && v is >= 1 and <= BotOptions.MaxCount,
+                $"a whole number from 1 to {BotOptions.MaxCount}");
+            Url = Add("--url", "The node's socket, ws:// or wss://.", Defaults.Url,
+                (string t, out Uri v) => Uri.TryCreate(t, UriKind.Absolute, out v!) && v.Scheme is "ws" or "wss", "a ws:// or wss:// url");
+            Http = Add<Uri?>("--http", "The HTTP API's base URL. [default: from --url, ws->http, wss->https, path /]", null,
+                (string t, out Uri? v) => Uri.TryCreate(t, UriKind.Absolute, out v) && (v.Scheme == Uri.UriSchemeHttp || v.Scheme == Uri.UriSchemeHttps),
+                "an http:// or https:// url");
+            Hello = new Option<bool>("--hello")
+            {
+                Description = "The development flow: no accounts, open the socket without a token and send hello (a --dev node only). [default: off]",
+                DefaultValueFactory = _ => Defaults.Hello,
+            };
+            Command.Options.Add(Hello);
+            Password = Add<string?>("--password", "Every bot account's password (10-128 characters). [default: random per run]", null, Accept, "");
+            RunTag = Add<string?>("--run-tag", "The run tag in bot names, 1-8 ASCII letters or digits. [default: random]", null, Accept, "");
+            Wander = Add("--wander", "Bots walk within +-N units (1-1000) of the district's spawn on x and z.", Defaults.WanderRadius,
+                (string t, out double v) => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out v) && double.IsFinite(v) && v > 0 && v <= 1000,
+                "a number of units from 1 to 1000");
+            Duration = Add<TimeSpan?>("--duration", "How long the bots stay, e.g. 30s, 2m, 500ms. [default: until Ctrl+C]", null,
+                (string t, out TimeSpan? v) => TryParseSome(t, out v) && v > TimeSpan.Zero, "a positive time like 30s, 2m or 500ms");
+            District = Add("--district", $"The district every bot enters: {string.Join(", ", DistrictCatalog.All.Select(x => x.Id.Value))}.",
+                Defaults.District, Accept, "");
+            MoveHz = Add("--move-hz", $"Moves per second per bot, 0-{BotOptions.MaxMoveHz}; 0 disables walking.", Defaults.MoveHz,
+                (string t, out double v) => double.TryParse(t, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out v) && v <= BotOptions.MaxMoveHz,
+                $"a number from 0 to {BotOptions.MaxMoveHz}");
+            ChatEvery = Add("--chat-every", "Mean interval between a bot's chat lines (+-20 % jitter); 0 disables chat.", Defaults.ChatEvery,
+                TryParseDuration, "a time like 10s (0 disables chat)");
+            NamePrefix = Add("--name-prefix", "Bots are named <prefix>-<run tag>-<n>.", Defaults.NamePrefix, Accept, "");
+            Ramp = Add<TimeSpan?>("--ramp", $"Spread connection starts evenly over this time. [default: none, batches of {Defaults.ConnectBatchSize}]", null,
+                TryParseSome, "a time like 10s");
+            Command.Options.Add(new System.CommandLine.Help.HelpOption());
+        }
+
+        private static bool TryParseSome(string text, out TimeSpan? value)
+        {
+            value = TryParseDuration(text, out var parsed) ? parsed : null;
+            return value is not null;
+        }
+
+        private static bool Accept<T>(string text, out T value)
+        {
+            value = (T)(object)text;
+            return true;
+        }
+
+        private Option<T> Add<T>(string name, string description, T defaultValue, TryParser<T> parse, string expected)
+        {
+            var option = new Option<T>(name)
+            {
+                Description = description,
+                DefaultValueFactory = _ => defaultValue,
+                CustomParser = result =>
+                {
+                    var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+                    if (parse(text, out var value)) return value;
+                    result.AddError($"{name} must be {expected}, not '{text}'");
+                    return defaultValue;
+                },
+            };
+            Command.Options.Add(option);
+            return option;
+        }
     }
 
     /// <summary>

@@ -18,34 +18,20 @@ namespace Mxo.Node.Hosting;
 /// <summary>Builds a node: the same binary for every role; the roles decide what it hosts.</summary>
 public static class MxoNode
 {
-    /// <summary>Command-line switches → configuration keys (docs/configuration.md).</summary>
-    public static readonly IReadOnlyDictionary<string, string> Switches = new Dictionary<string, string>
-    {
-        ["--roles"] = "Mxo:Roles",
-        ["--hostname"] = "Mxo:Hostname",
-        ["--port"] = "Mxo:Port",
-        ["--seeds"] = "Mxo:SeedNodes",
-        ["--edge-url"] = "Mxo:EdgeUrl",
-        ["--persistence"] = "Mxo:Persistence:Provider",
-        ["--connection-string"] = "Mxo:Persistence:ConnectionString",
-        ["--checkpoint-interval"] = "Mxo:World:CheckpointInterval",
-    };
-
     /// <param name="configure">Extra host configuration (tests: logging, configuration sources).</param>
     /// <param name="configureAkka">Extra Akka configuration, applied last (tests: the fallback-serializer guard).</param>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null,
         Action<AkkaConfigurationBuilder>? configureAkka = null)
     {
-        RejectUnknownSwitches(args);
-        // --dev is a bare flag; configuration wants key=value.
-        var normalized = args.Select(a => a == "--dev" ? "--Mxo:Dev=true" : a).ToArray();
+        // The switches (NodeCommandLine) become their configuration keys; full configuration keys pass through.
+        var commandLine = NodeCommandLine.Parse(args);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            Args = normalized,
+            Args = commandLine.ConfigurationArgs,
             // appsettings.json and hocon/ ship beside the binary; ./data stays relative to the working directory.
             ContentRootPath = AppContext.BaseDirectory,
         });
-        builder.Configuration.AddCommandLine(normalized, Switches.ToDictionary(kv => kv.Key, kv => kv.Value));
+        builder.Configuration.AddInMemoryCollection(commandLine.Settings);
         configure?.Invoke(builder);
 
         var node = builder.Configuration.GetSection("Mxo").Get<NodeOptions>() ?? new NodeOptions();
@@ -54,6 +40,7 @@ public static class MxoNode
         var roles = node.RoleList;
         if (roles.Count == 0 || roles.Any(r => r is not ("world" or "edge")))
             throw new InvalidOperationException($"Mxo:Roles must list 'world' and/or 'edge', got '{node.Roles}'");
+        NodeLogging.Configure(builder.Logging, node.LogFormat);
 
         var accounts = builder.Configuration.GetSection("Mxo:Accounts").Get<AccountSettings>() ?? new AccountSettings();
         var jwt = builder.Configuration.GetSection(JwtOptions.SectionName).Get<JwtOptions>() ?? new JwtOptions();
@@ -74,7 +61,7 @@ public static class MxoNode
         builder.WebHost.UseUrls(node.EdgeUrl);
         builder.Services.AddSingleton(node);
         builder.Services.AddEdge(edge);
-        if (persistence is not null) builder.Services.AddSingleton<IReadinessCheck>(persistence);
+        if (persistence is not null) builder.Services.AddReadinessCheck(PersistenceSetup.CheckName, persistence);
         builder.Services.AddSingleton(accounts);
         builder.Services.AddSingleton(map);
         if (node.HostsEdge) builder.Services.AddEdgeHttp(builder.Configuration, node.Dev);
@@ -88,7 +75,7 @@ public static class MxoNode
                 .ConfigureLoggers(loggers =>
                 {
                     loggers.ClearLoggers();
-                    loggers.AddLoggerFactory();
+                    loggers.AddLogger<AkkaLogger>();
                 })
                 .WithRemoting(node.Hostname, node.Port)
                 .WithClustering(new ClusterOptions
@@ -96,7 +83,8 @@ public static class MxoNode
                     Roles = roles.ToArray(),
                     SeedNodes = node.SeedNodeList.ToArray(),
                 })
-                .WithCustomSerializer("mxo", [typeof(IMxoMessage)], system => new MxoSerializer(system));
+                .WithCustomSerializer("mxo", [typeof(IMxoMessage)], system => new MxoSerializer(system))
+                .WithActorSystemLivenessCheck();
 
             if (node.SeedNodeList.Count == 0)
                 akka.WithActors((system, _) => Akka.Cluster.Cluster.Get(system).Join(Akka.Cluster.Cluster.Get(system).SelfAddress));
@@ -137,27 +125,6 @@ public static class MxoNode
             log.LogInformation("World map: {Path} ({Districts} districts)", mapPath, map.All.Count);
         });
         return app;
-    }
-
-    /// <summary>A misspelt switch would otherwise become a configuration key nobody reads.</summary>
-    private static void RejectUnknownSwitches(string[] args)
-    {
-        for (var i = 0; i < args.Length; i++)
-        {
-            var arg = args[i];
-            if (!arg.StartsWith("--", StringComparison.Ordinal)) continue;
-            var name = arg.Split('=', 2)[0];
-            if (name == "--dev") continue;
-            if (Switches.ContainsKey(name))
-            {
-                if (!arg.Contains('=')) i++; // its value
-                continue;
-            }
-            // Full configuration keys (--Mxo:World:SnapshotEvery=50, --Logging:LogLevel:Default=Debug) are allowed.
-            if (name.Contains(':')) continue;
-            throw new InvalidOperationException(
-                $"unknown option '{name}'; options: --dev, {string.Join(", ", Switches.Keys)}, or a configuration key such as --Mxo:World:SnapshotEvery=50");
-        }
     }
 
     private static void Validate(WorldSettings world, EdgeOptions edge)

@@ -26,6 +26,11 @@ public sealed class NodeOptions
 
     public PersistenceOptions Persistence { get; set; } = new();
 
+    /// <summary>Console log lines (<c>--log-format</c>): <c>text</c>, or <c>json</c> (one JSON object per line).</summary>
+    public string LogFormat { get; set; } = "text";
+
+    public static readonly string[] LogFormats = ["text", "json"];
+
     public IReadOnlyList<string> RoleList =>
         Roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
