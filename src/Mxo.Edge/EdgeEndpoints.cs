@@ -4,9 +4,11 @@ using Akka.Cluster;
 using Akka.Hosting;
 using Akka.Streams;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Mxo.Actors.Hosting;
@@ -22,15 +24,18 @@ using Mxo.Actors.Players;
 
 namespace Mxo.Edge;
 
-/// <summary>Ready = this node is an Up member of the cluster.</summary>
-public sealed class ClusterMemberCheck(ActorSystem system) : IReadinessCheck
+/// <summary>Ready = this node is an Up member of the cluster. Akka.Cluster.Hosting's <c>WithAkkaClusterReadinessCheck</c>
+/// stays healthy once the node has joined, also while it is leaving; this one does not.</summary>
+public sealed class ClusterMemberCheck(ActorSystem system) : IHealthCheck
 {
-    public string Name => "cluster";
+    public const string Name = "cluster";
 
-    public Task<string?> CheckAsync(CancellationToken cancellationToken)
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var status = Cluster.Get(system).SelfMember.Status;
-        return Task.FromResult(status == MemberStatus.Up ? null : $"member status is {status}");
+        return Task.FromResult(status == MemberStatus.Up
+            ? HealthCheckResult.Healthy()
+            : new HealthCheckResult(context.Registration.FailureStatus, $"member status is {status}"));
     }
 }
 
@@ -54,7 +59,8 @@ public static class EdgeEndpoints
     {
         services.AddSingleton(options);
         services.AddSingleton(new SocketsPerAddress(options.MaxSocketsPerAddress));
-        services.AddSingleton<IReadinessCheck, ClusterMemberCheck>();
+        services.AddSingleton<ClusterMemberCheck>();
+        services.AddReadinessCheck(ClusterMemberCheck.Name, sp => sp.GetRequiredService<ClusterMemberCheck>());
         services.AddSingleton<ISessionRevoker, PlayerKickRevoker>();
         return services;
     }
@@ -161,37 +167,52 @@ public static class EdgeEndpoints
         return app;
     }
 
-    /// <summary><c>GET /health/live</c> (the process answers) and <c>GET /health/ready</c> (every readiness check passes).</summary>
+    /// <summary>Health checks with this tag decide <c>GET /health/ready</c>; Akka.Hosting's liveness checks carry
+    /// <see cref="LivenessTag"/> and decide <c>GET /health/live</c>.</summary>
+    public const string ReadyTag = "ready";
+
+    public const string LivenessTag = "liveness";
+
+    /// <summary>How long one check may take before it counts as failed.</summary>
+    public static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>Adds a condition of <c>GET /health/ready</c> (an ASP.NET Core health check tagged <see cref="ReadyTag"/>).</summary>
+    public static IServiceCollection AddReadinessCheck(this IServiceCollection services, string name, IHealthCheck check) =>
+        services.AddReadinessCheck(name, _ => check);
+
+    public static IServiceCollection AddReadinessCheck(this IServiceCollection services, string name, Func<IServiceProvider, IHealthCheck> check)
+    {
+        services.AddHealthChecks().Add(new HealthCheckRegistration(name, check, HealthStatus.Unhealthy, [ReadyTag], CheckTimeout));
+        return services;
+    }
+
+    /// <summary><c>GET /health/live</c> (the process answers and its actor system runs) and <c>GET /health/ready</c>
+    /// (every readiness check passes), ASP.NET Core health checks answering with <see cref="HealthReport"/> bodies.</summary>
     public static WebApplication MapHealth(this WebApplication app)
     {
-        app.MapGet("/health/live", () => Results.Json(new HealthReport("live", []), EdgeJson.Default.HealthReport));
-
-        app.MapGet("/health/ready", async (IEnumerable<IReadinessCheck> checks, CancellationToken ct) =>
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(3));
-            var problems = new List<string>();
-            foreach (var check in checks)
-            {
-                string? problem;
-                try
-                {
-                    problem = await check.CheckAsync(timeout.Token);
-                }
-                catch (Exception e)
-                {
-                    problem = e.Message;
-                }
-                if (problem is not null) problems.Add($"{check.Name}: {problem}");
-            }
-            return problems.Count == 0
-                ? Results.Json(new HealthReport("ready", []), EdgeJson.Default.HealthReport)
-                : Results.Json(new HealthReport("not_ready", problems.ToArray()), EdgeJson.Default.HealthReport,
-                    statusCode: StatusCodes.Status503ServiceUnavailable);
-        });
-
+        app.MapHealthChecks("/health/live", HealthOptions(LivenessTag, "live", "not_live"));
+        app.MapHealthChecks("/health/ready", HealthOptions(ReadyTag, "ready", "not_ready"));
         return app;
     }
+
+    private static HealthCheckOptions HealthOptions(string tag, string passed, string failed) => new()
+    {
+        Predicate = registration => registration.Tags.Contains(tag),
+        ResultStatusCodes =
+        {
+            [HealthStatus.Healthy] = StatusCodes.Status200OK,
+            [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
+            [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+        },
+        ResponseWriter = (context, report) =>
+        {
+            var problems = report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy)
+                .Select(e => $"{e.Key}: {e.Value.Description ?? e.Value.Exception?.Message ?? e.Value.Status.ToString()}")
+                .ToArray();
+            return context.Response.WriteAsJsonAsync(new HealthReport(problems.Length == 0 ? passed : failed, problems),
+                EdgeJson.Default.HealthReport);
+        },
+    };
 
     internal static Task WriteJson(HttpContext context, int status, string code, string message)
     {
@@ -200,6 +221,7 @@ public static class EdgeEndpoints
     }
 }
 
+/// <summary>The body of <c>/health/*</c>.</summary>
 public sealed record HealthReport(string Status, string[] Problems);
 
 public sealed record ErrorBody(string Error, string Message);

@@ -21,8 +21,9 @@ public static class SessionProtocol
     /// <param name="NotifyWritten">Tell the session <see cref="ViewWritten"/> once the frame is on the wire (view pacing).</param>
     public sealed record SendFrame(byte[] Utf8, bool NotifyWritten = false) : Outbound;
 
-    /// <summary>The writer sent the last view frame: the session may send the next (conflated) one.</summary>
-    public sealed class ViewWritten { public static readonly ViewWritten Instance = new(); }
+    /// <summary>The writer sent the last view frame: the session may send the next (conflated) one. The last one of a
+    /// connection often reaches a session that has already stopped, an expected end: not logged as a dead letter.</summary>
+    public sealed class ViewWritten : Akka.Event.IDeadLetterSuppression { public static readonly ViewWritten Instance = new(); }
     public sealed record CloseSocket(int Code, string Reason) : Outbound;
 
     /// <summary>Close the session's socket with this code (node shutdown: 1001).</summary>

@@ -1,4 +1,4 @@
-using Mxo.Node.Bots;
+using Mxo.Bots;
 using Mxo.Node.Hosting;
 
 if (args.Length > 0 && args[0] == "bots")
@@ -15,6 +15,9 @@ if (args.Length > 0 && args[0] == "bots")
 WebApplication app;
 try
 {
+    // --help and --version print and exit; anything else unknown or malformed throws below (exit code 2).
+    if (NodeCommandLine.Parse(args) is { PrintsAndExits: true } commandLine)
+        return await commandLine.Result.InvokeAsync();
     app = MxoNode.Build(args);
 }
 catch (InvalidOperationException e)

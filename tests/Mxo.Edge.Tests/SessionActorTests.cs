@@ -647,4 +647,21 @@ public sealed class SessionActorTests : Akka.TestKit.Xunit2.TestKit
         AssertError(frame, "rate_limited", "s1");
         Assert.Equal(1_500, frame.Data.GetProperty("retryAfterMs").GetInt64());
     }
+
+    [Fact]
+    public void The_last_view_written_to_a_stopped_session_is_no_dead_letter()
+    {
+        var deadLetters = CreateTestProbe();
+        Sys.EventStream.Subscribe(deadLetters.Ref, typeof(Akka.Event.DeadLetter));
+        var session = StartSession();
+        Watch(session);
+        Sys.Stop(session);
+        ExpectTerminated(session);
+
+        session.Tell(ViewWritten.Instance);
+        session.Tell("marker");
+
+        // Both go the same way in order: the first dead letter is the marker, so ViewWritten was not one.
+        Assert.Equal("marker", deadLetters.ExpectMsg<Akka.Event.DeadLetter>().Message);
+    }
 }

@@ -18,34 +18,20 @@ namespace Mxo.Node.Hosting;
 /// <summary>Builds a node: the same binary for every role; the roles decide what it hosts.</summary>
 public static class MxoNode
 {
-    /// <summary>Command-line switches → configuration keys (docs/configuration.md).</summary>
-    public static readonly IReadOnlyDictionary<string, string> Switches = new Dictionary<string, string>
-    {
-        ["--roles"] = "Mxo:Roles",
-        ["--hostname"] = "Mxo:Hostname",
-        ["--port"] = "Mxo:Port",
-        ["--seeds"] = "Mxo:SeedNodes",
-        ["--edge-url"] = "Mxo:EdgeUrl",
-        ["--persistence"] = "Mxo:Persistence:Provider",
-        ["--connection-string"] = "Mxo:Persistence:ConnectionString",
-        ["--checkpoint-interval"] = "Mxo:World:CheckpointInterval",
-    };
-
     /// <param name="configure">Extra host configuration (tests: logging, configuration sources).</param>
     /// <param name="configureAkka">Extra Akka configuration, applied last (tests: the fallback-serializer guard).</param>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null,
         Action<AkkaConfigurationBuilder>? configureAkka = null)
     {
-        RejectUnknownSwitches(args);
-        // --dev is a bare flag; configuration wants key=value.
-        var normalized = args.Select(a => a == "--dev" ? "--Mxo:Dev=true" : a).ToArray();
+        // The switches (NodeCommandLine) become their configuration keys; full configuration keys pass through.
+        var commandLine = NodeCommandLine.Parse(args);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            Args = normalized,
+            Args = commandLine.ConfigurationArgs,
             // appsettings.json and hocon/ ship beside the binary; ./data stays relative to the working directory.
             ContentRootPath = AppContext.BaseDirectory,
         });
-        builder.Configuration.AddCommandLine(normalized, Switches.ToDictionary(kv => kv.Key, kv => kv.Value));
+        builder.Configuration.AddInMemoryCollection(commandLine.Settings);
         configure?.Invoke(builder);
 
         var node = builder.Configuration.GetSection("Mxo").Get<NodeOptions>() ?? new NodeOptions();
@@ -59,6 +45,7 @@ public static class MxoNode
         var security = builder.Configuration.GetSection(SecurityOptions.SectionName).Get<SecurityOptions>() ?? new SecurityOptions();
         // Every options record at once: one message per problem, then exit code 2 (Program.cs).
         SettingsCheck.ThrowIfAny(node, world, clock, edge, accounts, security, jwt);
+        NodeLogging.Configure(builder.Logging, node.LogFormat);
         // The world data file: a map that breaks a rule (overlaps, a hardline outside its district) stops the node.
         var mapPath = builder.Configuration["Mxo:World:MapFile"] is { Length: > 0 } configured
             ? Path.GetFullPath(configured, Environment.CurrentDirectory)
@@ -70,7 +57,7 @@ public static class MxoNode
         builder.WebHost.UseUrls(node.EdgeUrl);
         builder.Services.AddSingleton(node);
         builder.Services.AddEdge(edge);
-        if (persistence is not null) builder.Services.AddSingleton<IReadinessCheck>(persistence);
+        if (persistence is not null) builder.Services.AddReadinessCheck(PersistenceSetup.CheckName, persistence);
         builder.Services.AddSingleton(accounts);
         builder.Services.AddSingleton(map);
         if (node.HostsEdge) builder.Services.AddEdgeHttp(builder.Configuration, node.Dev);
@@ -84,7 +71,7 @@ public static class MxoNode
                 .ConfigureLoggers(loggers =>
                 {
                     loggers.ClearLoggers();
-                    loggers.AddLoggerFactory();
+                    loggers.AddLogger<AkkaLogger>();
                 })
                 .WithRemoting(node.Hostname, node.Port)
                 .WithClustering(new ClusterOptions
@@ -92,7 +79,8 @@ public static class MxoNode
                     Roles = roles.ToArray(),
                     SeedNodes = node.SeedNodeList.ToArray(),
                 })
-                .WithCustomSerializer("mxo", [typeof(IMxoMessage)], system => new MxoSerializer(system));
+                .WithCustomSerializer("mxo", [typeof(IMxoMessage)], system => new MxoSerializer(system))
+                .WithActorSystemLivenessCheck();
 
             if (node.SeedNodeList.Count == 0)
                 akka.WithActors((system, _) => Akka.Cluster.Cluster.Get(system).Join(Akka.Cluster.Cluster.Get(system).SelfAddress));
@@ -131,26 +119,5 @@ public static class MxoNode
             log.LogInformation("World map: {Path} ({Districts} districts)", mapPath, map.All.Count);
         });
         return app;
-    }
-
-    /// <summary>A misspelt switch would otherwise become a configuration key nobody reads.</summary>
-    private static void RejectUnknownSwitches(string[] args)
-    {
-        for (var i = 0; i < args.Length; i++)
-        {
-            var arg = args[i];
-            if (!arg.StartsWith("--", StringComparison.Ordinal)) continue;
-            var name = arg.Split('=', 2)[0];
-            if (name == "--dev") continue;
-            if (Switches.ContainsKey(name))
-            {
-                if (!arg.Contains('=')) i++; // its value
-                continue;
-            }
-            // Full configuration keys (--Mxo:World:SnapshotEvery=50, --Logging:LogLevel:Default=Debug) are allowed.
-            if (name.Contains(':')) continue;
-            throw new InvalidOperationException(
-                $"unknown option '{name}'; options: --dev, {string.Join(", ", Switches.Keys)}, or a configuration key such as --Mxo:World:SnapshotEvery=50");
-        }
     }
 }

@@ -28,6 +28,11 @@ public sealed class NodeOptions : ICheckedSettings
 
     public PersistenceOptions Persistence { get; set; } = new();
 
+    /// <summary>Console log lines (<c>--log-format</c>): <c>text</c>, or <c>json</c> (one JSON object per line).</summary>
+    public string LogFormat { get; set; } = "text";
+
+    public static readonly string[] LogFormats = ["text", "json"];
+
     public IReadOnlyList<string> RoleList =>
         Roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
@@ -40,6 +45,8 @@ public sealed class NodeOptions : ICheckedSettings
     public IReadOnlyList<string> Problems() => new ProblemList("Mxo")
         .Require(RoleList.Count > 0 && RoleList.All(r => r is "world" or "edge"), $"Roles must list 'world' and/or 'edge', got '{Roles}'")
         .Require(!string.IsNullOrWhiteSpace(SystemName), "SystemName must not be empty")
+        .Require(LogFormats.Contains(LogFormat, StringComparer.Ordinal),
+            $"LogFormat must be one of {string.Join(", ", LogFormats.Select(f => $"'{f}'"))}, got '{LogFormat}'")
         .Require(Port is >= 0 and <= 65535, $"Port must be 0-65535, got {Port}")
         .Require(Uri.TryCreate(EdgeUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https",
             $"EdgeUrl must be an absolute http or https URL, got '{EdgeUrl}'")

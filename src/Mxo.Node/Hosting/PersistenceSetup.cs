@@ -1,13 +1,13 @@
 using System.Data.Common;
 using LinqToDB;
 using Microsoft.Data.Sqlite;
-using Mxo.Edge;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
 namespace Mxo.Node.Hosting;
 
 /// <summary>Resolves the journal's provider and connection string, and checks the database is reachable.</summary>
-public sealed class PersistenceSetup : IReadinessCheck
+public sealed class PersistenceSetup : IHealthCheck
 {
     public const string DefaultSqliteFile = "data/mxo.db";
 
@@ -27,7 +27,8 @@ public sealed class PersistenceSetup : IReadinessCheck
     /// <summary>Human-readable location of the data, for the start-up banner (no password).</summary>
     public string Description { get; }
 
-    public string Name => "journal";
+    /// <summary>The readiness check's name (<c>GET /health/ready</c>).</summary>
+    public const string CheckName = "journal";
 
     /// <param name="baseDirectory">Relative SQLite paths resolve against this (the working directory).</param>
     public static PersistenceSetup From(PersistenceOptions options, string baseDirectory)
@@ -61,14 +62,14 @@ public sealed class PersistenceSetup : IReadinessCheck
         }
     }
 
-    public async Task<string?> CheckAsync(CancellationToken cancellationToken)
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         await using var connection = _open();
         await connection.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT 1";
         await command.ExecuteScalarAsync(cancellationToken);
-        return null;
+        return HealthCheckResult.Healthy();
     }
 
     /// <summary>WAL lets readers (recovery) and the writer work at once; the setting is stored in the file.</summary>

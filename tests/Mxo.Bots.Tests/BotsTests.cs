@@ -9,10 +9,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Mxo.Node.Bots;
+using Mxo.Bots;
 using Xunit;
 
-namespace Mxo.Node.Tests;
+namespace Mxo.Bots.Tests;
 
 public class BotsTests
 {
@@ -135,6 +135,25 @@ public class BotsTests
         using var output = new StringWriter();
         Assert.Equal(0, await BotsCommand.RunAsync(["--help"], output, CancellationToken.None));
         Assert.Contains("usage: mxo-node bots", output.ToString());
+    }
+
+    [Fact]
+    public async Task Help_lists_every_option_with_its_default()
+    {
+        using var output = new StringWriter();
+        Assert.Equal(0, await BotsCommand.RunAsync(["--help"], output, CancellationToken.None));
+        var help = output.ToString();
+
+        var options = BotsCommand.Create().Options.Where(o => o is not System.CommandLine.Help.HelpOption).ToList();
+        Assert.Equal(13, options.Count);
+        foreach (var option in options)
+            Assert.Contains(option.Name + " ", help);
+        // One row per option, each with its default (and the help option's row).
+        var rows = Mxo.TestSupport.HelpText.Rows(help).Where(r => !r.StartsWith("-?", StringComparison.Ordinal)).ToList();
+        Assert.Equal(options.Count, rows.Count);
+        Assert.All(rows, row => Assert.Contains("[default: ", row));
+        Assert.Contains("[default: 50]", help);
+        Assert.Contains("[default: ws://127.0.0.1:5080/ws]", help);
     }
 
     [Theory]

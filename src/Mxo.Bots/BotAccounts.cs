@@ -7,7 +7,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text.Json;
 
-namespace Mxo.Node.Bots;
+namespace Mxo.Bots;
 
 /// <summary>An access token as the HTTP API hands it out (the token response of docs/protocol.md).</summary>
 internal sealed record TokenGrant(

@@ -1,4 +1,4 @@
-namespace Mxo.Node.Bots;
+namespace Mxo.Bots;
 
 /// <summary>
 /// A fixed-size, thread-safe latency histogram: logarithmic buckets 1% wide from 10 µs to a few minutes, so any run

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using Mxo.Protocol;
 
-namespace Mxo.Node.Bots;
+namespace Mxo.Bots;
 
 /// <summary>
 /// A load generator of simulated players: <see cref="BotOptions.Count"/> WebSocket clients that sign in over HTTP

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace Mxo.Node.Bots;
+namespace Mxo.Bots;
 
 /// <summary>
 /// Move-to-neighbour latency: every bot notes the positions it sends; when any other bot's view frame reports one of

@@ -5,7 +5,7 @@ using System.Text.Json;
 using Mxo.Protocol;
 using Mxo.Protocol.Wire;
 
-namespace Mxo.Node.Bots;
+namespace Mxo.Bots;
 
 /// <summary>
 /// One simulated player on one <see cref="ClientWebSocket"/>. With accounts (the default): register, log in, create

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Mxo.Protocol.Wire;
 
-namespace Mxo.Node.Bots;
+namespace Mxo.Bots;
 
 /// <summary>
 /// Builds client frames (<c>{"type","v","id","data"}</c>) with <see cref="Utf8JsonWriter"/> into one reused buffer.

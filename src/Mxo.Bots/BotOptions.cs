@@ -1,7 +1,7 @@
 using Mxo.Protocol;
 using Mxo.Protocol.Accounts;
 
-namespace Mxo.Node.Bots;
+namespace Mxo.Bots;
 
 /// <summary>
 /// What a <see cref="BotSwarm"/> does: how many bots, where they connect, how long they stay and how busy they are.

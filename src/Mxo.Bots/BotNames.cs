@@ -1,7 +1,7 @@
 using System.Globalization;
 using Mxo.Protocol;
 
-namespace Mxo.Node.Bots;
+namespace Mxo.Bots;
 
 /// <summary>Bot character names: <c>{prefix}-{run tag}-{index}</c>, e.g. <c>bot-k3f9-0007</c>, valid per <see cref="CharacterRules"/>.</summary>
 public static class BotNames

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Mxo.Node.Bots;
+namespace Mxo.Bots;
 
 /// <summary>What a <see cref="BotSwarm"/> run did. <see cref="ToString"/> is the <c>bots</c> command's summary.</summary>
 public sealed record BotReport
