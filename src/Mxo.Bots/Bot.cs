@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text.Json;
 using Mxo.Protocol;
+using Mxo.Protocol.World;
 using Mxo.Protocol.Wire;
 
 namespace Mxo.Bots;

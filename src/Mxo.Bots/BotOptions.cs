@@ -1,5 +1,6 @@
 using Mxo.Protocol;
 using Mxo.Protocol.Accounts;
+using Mxo.Protocol.World;
 
 namespace Mxo.Bots;
 
@@ -69,8 +70,14 @@ public sealed record BotOptions
     /// <summary>How long the bots stay once the swarm starts; <c>null</c> runs until the token is cancelled.</summary>
     public TimeSpan? Duration { get; init; }
 
-    /// <summary>The district every bot enters (an id of <see cref="DistrictCatalog"/>).</summary>
-    public string District { get; init; } = DistrictCatalog.Downtown.Id.Value;
+    /// <summary>The district every bot enters (an id in <see cref="MapFile"/>).</summary>
+    public string District { get; init; } = "downtown";
+
+    /// <summary>The world map the bots walk in: the node's own file beside the binary unless another is given.</summary>
+    public string MapFile { get; init; } = WorldMap.DefaultPath;
+
+    /// <summary>The district the bots enter, from <see cref="MapFile"/>; null when the map has no such district.</summary>
+    public DistrictInfo? FindDistrict() => WorldMap.Load(MapFile).Find(District)?.ToInfo();
 
     /// <summary>Moves per second per bot; 0 disables walking.</summary>
     public double MoveHz { get; init; } = 5;
@@ -115,8 +122,9 @@ public sealed record BotOptions
         if (Url is null || !Url.IsAbsoluteUri || (Url.Scheme != "ws" && Url.Scheme != "wss"))
             problems.Add("--url must be an absolute ws:// or wss:// url");
         if (Duration is { } d && d <= TimeSpan.Zero) problems.Add("--duration must be positive");
-        if (DistrictCatalog.Find(District) is null)
-            problems.Add($"--district must be one of {string.Join(", ", DistrictCatalog.All.Select(x => x.Id.Value))}");
+        var map = WorldMap.Load(MapFile);
+        if (map.Find(District) is null)
+            problems.Add($"--district must be one of {string.Join(", ", map.All.Select(x => x.Id.Value))}");
         if (!double.IsFinite(MoveHz) || MoveHz < 0 || MoveHz > MaxMoveHz) problems.Add($"--move-hz must be between 0 and {MaxMoveHz}");
         if (ChatEvery < TimeSpan.Zero) problems.Add("--chat-every must not be negative");
         if (Ramp is { } r && r < TimeSpan.Zero) problems.Add("--ramp must not be negative");

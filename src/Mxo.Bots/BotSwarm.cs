@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Mxo.Protocol;
+using Mxo.Protocol.World;
 
 namespace Mxo.Bots;
 
@@ -29,7 +30,7 @@ public sealed class BotSwarm
         _seed = options.Seed ?? Random.Shared.Next();
         RunTag = options.RunTag ?? BotNames.NewRunTag(new Random(_seed));
         Names = Enumerable.Range(0, options.Count).Select(i => BotNames.Format(options.NamePrefix, RunTag, i, options.Count)).ToArray();
-        District = DistrictCatalog.Find(options.District)!;
+        District = options.FindDistrict()!;
         Password = options.Password ?? "bot-" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(15)).Replace('/', '_').Replace('+', '-');
     }
 

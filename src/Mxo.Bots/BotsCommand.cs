@@ -138,7 +138,7 @@ public static class BotsCommand
                 "a number of units from 1 to 1000");
             Duration = Add<TimeSpan?>("--duration", "How long the bots stay, e.g. 30s, 2m, 500ms. [default: until Ctrl+C]", null,
                 (string t, out TimeSpan? v) => TryParseSome(t, out v) && v > TimeSpan.Zero, "a positive time like 30s, 2m or 500ms");
-            District = Add("--district", $"The district every bot enters: {string.Join(", ", DistrictCatalog.All.Select(x => x.Id.Value))}.",
+            District = Add("--district", "The district every bot enters: an id of the world map (world/districts.json beside the binary).",
                 Defaults.District, Accept, "");
             MoveHz = Add("--move-hz", $"Moves per second per bot, 0-{BotOptions.MaxMoveHz}; 0 disables walking.", Defaults.MoveHz,
                 (string t, out double v) => double.TryParse(t, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out v) && v <= BotOptions.MaxMoveHz,

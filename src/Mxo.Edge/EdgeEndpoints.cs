@@ -42,7 +42,7 @@ public sealed class ClusterMemberCheck(ActorSystem system) : IHealthCheck
 public static class EdgeEndpoints
 {
     /// <summary>Starts the sessions parent (needs the player region or its proxy).</summary>
-    public static AkkaConfigurationBuilder AddEdgeSessions(this AkkaConfigurationBuilder builder, EdgeOptions options) =>
+    public static AkkaConfigurationBuilder AddMxoEdge(this AkkaConfigurationBuilder builder, EdgeOptions options) =>
         builder.WithActors((system, registry, resolver) =>
         {
             var tokens = resolver.GetService<TokenService>();

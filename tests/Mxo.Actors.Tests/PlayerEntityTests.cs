@@ -55,14 +55,14 @@ public sealed class PlayerEntityTests : Akka.TestKit.Xunit2.TestKit
     {
         var player = StartPlayer();
         var entered = AttachAndEnter(player);
-        Assert.Equal(("c1", Downtown, DistrictCatalog.Downtown.Spawn), (entered.CommandId, entered.District, entered.Position));
+        Assert.Equal(("c1", Downtown, ActorTestConfig.Map.Find(new DistrictId("downtown"))!.Spawn), (entered.CommandId, entered.District, entered.Position));
         Assert.Single(entered.Occupants);
 
         StopGracefully(player);
         var restarted = StartPlayer();
         restarted.Tell(new PlayerCommands.GetState(Neo));
         var state = ExpectMsg<PlayerState>();
-        Assert.Equal((Downtown, DistrictCatalog.Downtown.Spawn, "Neo"), (state.District, state.Position, state.Name));
+        Assert.Equal((Downtown, ActorTestConfig.Map.Find(new DistrictId("downtown"))!.Spawn, "Neo"), (state.District, state.Position, state.Name));
         Assert.Contains("c1", state.RecentCommandIds);
     }
 
@@ -164,7 +164,7 @@ public sealed class PlayerEntityTests : Akka.TestKit.Xunit2.TestKit
         player.Tell(new PlayerCommands.EnterDistrict(Neo, Downtown, "c1"), _session.Ref);
         _districts.ExpectMsg<DistrictCommands.Join>();
         _districts.Reply(new DistrictReplies.Joined(Downtown, Neo, "c1", []));
-        Assert.NotEqual(DistrictCatalog.Downtown.Spawn, _session.ExpectMsg<PlayerReplies.EnteredDistrict>().Position);
+        Assert.NotEqual(ActorTestConfig.Map.Find(new DistrictId("downtown"))!.Spawn, _session.ExpectMsg<PlayerReplies.EnteredDistrict>().Position);
     }
 
     [Fact]

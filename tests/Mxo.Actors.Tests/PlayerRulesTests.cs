@@ -29,7 +29,7 @@ public sealed class PlayerRulesTests
         var state = Created();
         var admit = Assert.IsType<EnterDecision.Admit>(PlayerRules.DecideEnter(state, ActorTestConfig.Map, Downtown, "c1"));
         Assert.True(admit.IsNew);
-        Assert.Equal(DistrictCatalog.Downtown.Spawn, admit.Position);
+        Assert.Equal(ActorTestConfig.Map.Find(new DistrictId("downtown"))!.Spawn, admit.Position);
 
         state = PlayerRules.Apply(state, new PlayerEvents.EnteredDistrict(Downtown, admit.Position, "c1"));
         var retry = Assert.IsType<EnterDecision.Admit>(PlayerRules.DecideEnter(state, ActorTestConfig.Map, Westview, "c1"));

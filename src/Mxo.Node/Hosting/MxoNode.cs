@@ -91,7 +91,7 @@ public static class MxoNode
 
             akka.AddMxoWorld(world, map, clock, accounts, node.HostsWorld);
 
-            if (node.HostsEdge) akka.AddEdgeSessions(edge);
+            if (node.HostsEdge) akka.AddMxoEdge(edge);
             configureAkka?.Invoke(akka);
         });
 

@@ -62,6 +62,9 @@ public sealed record DistrictData(
     IReadOnlyList<Hardline> Hardlines,
     IReadOnlyList<WorldObjectData> Objects)
 {
-    /// <summary>The catalog-shaped view (id, names, spawn) that <see cref="DistrictCatalog"/> users know.</summary>
+    /// <summary>The short view (id, names, spawn) a client needs to enter and walk about.</summary>
     public DistrictInfo ToInfo() => new(Id, Name, Nickname, Spawn);
 }
+
+/// <summary>What a client needs to know of a district: its id, names and spawn point.</summary>
+public sealed record DistrictInfo(DistrictId Id, string Name, string Nickname, Vec3 Spawn);

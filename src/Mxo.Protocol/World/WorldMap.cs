@@ -140,7 +140,7 @@ public sealed class WorldMap
     public DistrictData? Find(DistrictId id) =>
         id.Value is { } v && _byId.TryGetValue(v, out var d) ? d : null;
 
-    /// <summary>Finds a district by id text, ignoring case and surrounding white space (like <see cref="DistrictCatalog.Find"/>).</summary>
+    /// <summary>Finds a district by id text, ignoring case and surrounding white space.</summary>
     public DistrictData? Find(string? id) =>
         id is null ? null : Find(new DistrictId(id.Trim().ToLowerInvariant()));
 
