@@ -183,6 +183,8 @@ internal static class FloodBenchmark
         Console.WriteLine($"object_changed received by flooder: {flooder.Count("object_changed")}");
         Console.WriteLine($"errors: {flooder.Errors}");
         Console.WriteLine($"error codes: {flooder.ErrorCodes()}");
+        Console.WriteLine($"error codes without id (frame-rate drops and the like): {flooder.AnonymousErrorCodes()}");
+        Console.WriteLine($"error frames left out by the server (sum of suppressed): {flooder.Suppressed}");
         Console.WriteLine($"frames received by flooder: {flooder.FramesReceived} ({flooder.Types()})");
         Console.WriteLine($"close: {flooder.CloseSummary()}");
         if (result.SendFailure is not null) Console.WriteLine($"send stopped: {result.SendFailure}");
@@ -387,6 +389,7 @@ internal sealed class FloodClient(string role) : IAsyncDisposable
     private readonly ArrayBufferWriter<byte> _buffer = new(256);
     private readonly Dictionary<string, long> _types = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _errors = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _anonymousErrors = new(StringComparer.Ordinal);
     private readonly Lock _positionLock = new();
     private Utf8JsonWriter? _writer;
     private Task _receive = Task.CompletedTask;
@@ -413,12 +416,19 @@ internal sealed class FloodClient(string role) : IAsyncDisposable
     public long FramesReceived { get; private set; }
     public long Errors { get; private set; }
 
+    /// <summary>
+    /// Error frames the server says it left out (the sum of their <c>suppressed</c> counts: the edge's error rate,
+    /// docs/protocol.md, Rate limits); they are in no other count.
+    /// </summary>
+    public long Suppressed { get; private set; }
+
     /// <summary>Corrections received: the walker restarts from the corrected position when this changes.</summary>
     public long Corrections => Interlocked.Read(ref _corrections);
 
     public long Count(string type) => _types.GetValueOrDefault(type);
     public string Types() => FloodBenchmark.Counts(_types);
     public string ErrorCodes() => FloodBenchmark.Counts(_errors);
+    public string AnonymousErrorCodes() => FloodBenchmark.Counts(_anonymousErrors);
 
     /// <summary>Opens the socket, says hello with <paramref name="name"/> and enters <paramref name="district"/>; returns the problem or null.</summary>
     public async Task<string?> JoinAsync(Uri url, string name, string district)
@@ -660,6 +670,8 @@ internal sealed class FloodClient(string role) : IAsyncDisposable
                     Errors++;
                     var code = data.ValueKind == JsonValueKind.Object && data.TryGetProperty("code", out var c) ? c.GetString() ?? "(null)" : "(no code)";
                     Bump(_errors, code);
+                    if (id is null) Bump(_anonymousErrors, code);
+                    if (data.ValueKind == JsonValueKind.Object && data.TryGetProperty("suppressed", out var left) && left.ValueKind == JsonValueKind.Number && left.TryGetInt64(out var n)) Suppressed += n;
                     detail = $"error {code}";
                     break;
             }
