@@ -20,6 +20,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
 {
     private sealed record RequestTimedOut(string CommandId);
     private sealed class TokenExpired { public static readonly TokenExpired Instance = new(); }
+    private sealed class Drained { public static readonly Drained Instance = new(); }
 
     private readonly IActorRef _players;
     private readonly IActorRef _outbound;
@@ -42,6 +43,8 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     private string? _attachRequest;
     private bool _attaching;
     private bool _closing;
+    /// <summary>Set when the client is to be closed once its requests in flight are answered.</summary>
+    private (int Code, string Reason)? _draining;
 
     /// <param name="players">The player shard region: identity (attach and detach) goes through it.</param>
     /// <param name="features">The frame types this session reads and the features that handle them.</param>
@@ -86,7 +89,11 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         Receive<TokenExpired>(_ => Close(WireProtocol.CloseCodes.PolicyViolation, "access token expired"));
         Receive<SessionPushes.Replaced>(_ => Close(WireProtocol.CloseCodes.Replaced, "replaced by a new login"));
         Receive<SessionPushes.Revoked>(r => Close(WireProtocol.CloseCodes.PolicyViolation, "session revoked: " + r.Reason));
-        Receive<SessionPushes.Disconnect>(d => Close(d.CloseCode, d.Reason));
+        Receive<SessionPushes.Disconnect>(d => CloseAfterInFlight(d.CloseCode, d.Reason));
+        Receive<Drained>(_ =>
+        {
+            if (_draining is { } draining) Close(draining.Code, draining.Reason);
+        });
 
         Receive<PlayerReplies.Attached>(a =>
         {
@@ -148,7 +155,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
 
     private void HandleInbound(Inbound frame)
     {
-        if (_closing) return;
+        if (_closing || _draining is not null) return;
         switch (frame)
         {
             case FrameTooBig tooBig:
@@ -166,12 +173,13 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
                     case FrameGate.Verdict.Close:
                         _log.Warning("Closing {0}: {1} frames over the rate within {2} s", (object?)_player ?? "a session",
                             _gate.Dropped, _options.StrikeWindow.TotalSeconds);
-                        Close(WireProtocol.CloseCodes.RateLimitExceeded, "too many frames");
+                        CloseAfterInFlight(WireProtocol.CloseCodes.RateLimitExceeded, "too many frames");
                         return;
                     case FrameGate.Verdict.DropAndTell:
+                        // Once per run of dropped frames, outside the error-frame budget that errors may have spent.
                         var waitMs = (long)Math.Ceiling(_gate.RetryAfter.TotalMilliseconds);
-                        SendError(ErrorCodes.RateLimited,
-                            $"more than {_options.FrameRate.PerSecond:0.##} frames/s; frames are dropped for {waitMs} ms", null, waitMs);
+                        Send(ServerFrames.Error(ErrorCodes.RateLimited,
+                            $"more than {_options.FrameRate.PerSecond:0.##} frames/s; frames are dropped for {waitMs} ms", null, waitMs, 0));
                         return;
                     case FrameGate.Verdict.Drop:
                         return;
@@ -276,7 +284,26 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     private string? Complete(string commandId)
     {
         Timers.Cancel(commandId);
-        return _inFlight.Remove(commandId, out var requestId) ? requestId : null;
+        if (!_inFlight.Remove(commandId, out var requestId)) return null;
+        // The last answer a closing client waited for: it is written first, then the socket closes.
+        if (_draining is not null && _inFlight.Count == 0) Self.Tell(Drained.Instance);
+        return requestId;
+    }
+
+    /// <summary>
+    /// Closes the socket once the requests in flight are answered (so the client knows which were applied), or after at
+    /// most the request timeout; meanwhile nothing more is read from it.
+    /// </summary>
+    private void CloseAfterInFlight(int code, string reason)
+    {
+        if (_closing || _draining is not null) return;
+        if (_inFlight.Count == 0)
+        {
+            Close(code, reason);
+            return;
+        }
+        _draining = (code, reason);
+        Timers.StartSingleTimer("drain", Drained.Instance, _options.RequestTimeout);
     }
 
     /// <summary>

@@ -664,4 +664,33 @@ public sealed class SessionActorTests : Akka.TestKit.Xunit2.TestKit
         // Both go the same way in order: the first dead letter is the marker, so ViewWritten was not one.
         Assert.Equal("marker", deadLetters.ExpectMsg<Akka.Event.DeadLetter>().Message);
     }
+
+    [Fact]
+    public void A_client_closed_for_flooding_first_hears_the_answers_to_its_requests_in_flight()
+    {
+        var session = InDistrict();
+        Feed(session, """{"type":"say","v":1,"id":"s1","data":{"text":"hi"}}""");
+        var say = _players.ExpectMsg<PlayerCommands.Say>();
+        session.Tell(new SessionPushes.Disconnect(Neo, 4008, "20 requests refused as rate_limited within 10 s"));
+        // Still open: "s1" may have been applied, and the client must learn whether.
+        _outbound.ExpectNoMsg(Quiet);
+        Feed(session, """{"type":"ping","v":1,"id":"ignored"}"""); // nothing more is read from it meanwhile
+        _players.Reply(new Replies.Acknowledged(say.CommandId));
+        var ack = NextFrame();
+        Assert.Equal(("ack", "s1"), (ack.Type, ack.Id));
+        Assert.Equal(4008, _outbound.ExpectMsg<CloseSocket>().Code);
+    }
+
+    [Fact]
+    public void The_dropped_frames_notice_is_sent_even_when_errors_have_spent_their_budget()
+    {
+        var session = StartSession(Dev with { FrameRate = new(1, 3), ErrorRate = new(0.001, 1) });
+        FeedAt(session, "not json", 1_000);
+        AssertError(NextFrame(), "malformed_json", null);
+        FeedAt(session, "not json", 1_000);
+        FeedAt(session, "not json", 1_000); // no error: the error budget (1) is spent
+        _outbound.ExpectNoMsg(Quiet);
+        FeedAt(session, """{"type":"ping","v":1}""", 1_000); // over the frame rate
+        AssertError(NextFrame(), "rate_limited", null);
+    }
 }

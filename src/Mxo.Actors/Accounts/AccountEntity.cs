@@ -147,7 +147,9 @@ public sealed class AccountEntity : MxoEntity<AccountState>, IWithTimers
     {
         if (_work.TryRun(kind, work, stillWanted) is not { } job)
         {
-            Log.Warning("Password queue full: {0} of {1} refused as busy", kind, Id);
+            if (_work.RefusalsToLog(Environment.TickCount64, TimeSpan.FromSeconds(10)) is > 0 and var refused)
+                Log.Warning("Password queue full: {0} password checks refused as busy since the last such line (this one: {1} of {2})",
+                    refused, kind, Id);
             replyTo.Tell(new AccountReplies.Rejected(Id, AccountErrorCodes.Busy, "the server is busy checking passwords; retry shortly"));
             return;
         }

@@ -32,6 +32,9 @@ public sealed class PasswordWork
     private readonly Queue<Job> _registrations = new();
     private readonly Lock _gate = new();
     private int _running;
+    private long _refused;
+    private long _refusedLogged;
+    private long _lastLogMs = long.MinValue;
 
     public PasswordWork(int concurrency, int queueLimit)
     {
@@ -89,10 +92,13 @@ public sealed class PasswordWork
                 return done.Task;
             }
             var waiting = _logins.Count + _registrations.Count;
-            if (waiting >= _queueLimit) return null;
+            if (waiting >= _queueLimit || (kind == PasswordJobKind.Registration && _registrations.Count >= RegistrationLimit))
+            {
+                _refused++;
+                return null;
+            }
             if (kind == PasswordJobKind.Registration)
             {
-                if (_registrations.Count >= RegistrationLimit) return null;
                 _registrations.Enqueue(job);
             }
             else
@@ -101,6 +107,22 @@ public sealed class PasswordWork
             }
         }
         return done.Task;
+    }
+
+    /// <summary>
+    /// For one warning per <paramref name="window"/> however many jobs are refused (a registration flood must not flood
+    /// the log): the number refused since the last call that returned a count, or 0 while the window has not passed.
+    /// </summary>
+    public long RefusalsToLog(long nowMs, TimeSpan window)
+    {
+        lock (_gate)
+        {
+            if (_refused == _refusedLogged || (_lastLogMs != long.MinValue && nowMs - _lastLogMs < (long)window.TotalMilliseconds)) return 0;
+            var count = _refused - _refusedLogged;
+            _refusedLogged = _refused;
+            _lastLogMs = nowMs;
+            return count;
+        }
     }
 
     /// <summary>A worker: runs its job, then takes the next (logins first) until none waits.</summary>
