@@ -32,10 +32,13 @@ public sealed class ClusterMemberCheck(ActorSystem system) : IHealthCheck
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var status = Cluster.Get(system).SelfMember.Status;
+        var cluster = Cluster.Get(system);
+        var status = cluster.SelfMember.Status;
+        // Before the node has joined, its own member reads "Removed" too: say what is really going on.
+        var problem = status == MemberStatus.Removed && !cluster.IsTerminated ? "not a member yet (joining)" : $"member status is {status}";
         return Task.FromResult(status == MemberStatus.Up
             ? HealthCheckResult.Healthy()
-            : new HealthCheckResult(context.Registration.FailureStatus, $"member status is {status}"));
+            : new HealthCheckResult(context.Registration.FailureStatus, problem));
     }
 }
 
