@@ -206,14 +206,15 @@ public static class SessionPushes
 {
     /// <summary>
     /// One tick's news for one viewer: who came into view (within the interest radius), who moved among those in
-    /// view, who left view. Clients apply Left, then Entered, then Moved.
+    /// view, who left view. Clients apply Left, then Entered, then Moved. A view for a session that has just ended (the
+    /// district had not yet heard it left) is an expected loss, not a dead letter worth a log line.
     /// </summary>
     [ProtoContract(SkipConstructor = true)]
     public sealed record ViewUpdate(
         [property: ProtoMember(1)] DistrictId District,
         Occupant[] Entered,
         Seen[] Moved,
-        PlayerId[] Left) : ISessionPush
+        PlayerId[] Left) : ISessionPush, Akka.Event.IDeadLetterSuppression
     {
         [ProtoMember(2)]
         public Occupant[] Entered { get => _entered ?? []; init => _entered = value; }
