@@ -48,7 +48,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-node_args=(--edge-url "$url" --port 0 --connection-string "Data Source=$db")
+node_args=(--edge-url "$url" --port 0 --connection-string "Data Source=$db" --Mxo:Operator:Url=)
 if [ "$mode" = register ]; then
   export MXO__Jwt__SigningKey="$(openssl rand -base64 48)"
 else

@@ -12,6 +12,17 @@ if (args.Length > 0 && args[0] == "bots")
     return await BotsCommand.RunAsync(args[1..], Console.Out, cts.Token);
 }
 
+if (args.Length > 0 && args[0] == "pbm")
+{
+    using var cts = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        cts.Cancel();
+    };
+    return await Mxo.Node.Operator.PbmClient.RunAsync(args[1..], Console.In, Console.Out, Console.Error, cts.Token);
+}
+
 WebApplication app;
 try
 {

@@ -24,7 +24,7 @@ public sealed class CrashRecoveryTests
                 UseShellExecute = false,
                 WorkingDirectory = data.Directory,
             };
-            foreach (var arg in (string[])[dll, "--dev", .. data.SqliteArgs, "--port", remotingPort.ToString(),
+            foreach (var arg in (string[])[dll, "--dev", "--Mxo:Operator:Url=", .. data.SqliteArgs, "--port", remotingPort.ToString(),
                          "--edge-url", $"http://127.0.0.1:{httpPort}", "--checkpoint-interval", "00:00:01"])
                 info.ArgumentList.Add(arg);
             _process = Process.Start(info)!;

@@ -38,7 +38,8 @@ public sealed class TestNode : IAsyncDisposable
         var httpPort = FreePorts.Tcp();
         var remotingPort = FreePorts.Tcp();
         // Most tests register many accounts from 127.0.0.1; the registration limit's own tests pass a lower value after this.
-        string[] all = ["--Mxo:Security:RegistrationsPerAddressPerHour=100000", .. args, "--port", remotingPort.ToString(), "--edge-url", $"http://127.0.0.1:{httpPort}"];
+        // The operator listener is off unless a test asks for it (its default port would be shared by every node).
+        string[] all = ["--Mxo:Security:RegistrationsPerAddressPerHour=100000", "--Mxo:Operator:Url=", .. args, "--port", remotingPort.ToString(), "--edge-url", $"http://127.0.0.1:{httpPort}"];
         var app = MxoNode.Build(all,
             builder => builder.Logging.SetMinimumLevel(LogLevel.Warning),
             akka => akka.AddHocon(FallbackGuardSerializer.Hocon, HoconAddMode.Prepend));

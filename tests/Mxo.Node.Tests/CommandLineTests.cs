@@ -89,7 +89,9 @@ internal static class NodeProcess
             UseShellExecute = false,
             WorkingDirectory = workingDirectory,
         };
-        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "mxo-node.dll"), .. args]) info.ArgumentList.Add(arg);
+        // A node started here must not take the operator listener's default port from another test's node.
+        string[] extra = args.Length > 0 && args[0] is "bots" or "pbm" ? [] : ["--Mxo:Operator:Url="];
+        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "mxo-node.dll"), .. args, .. extra]) info.ArgumentList.Add(arg);
         return info;
     }
 

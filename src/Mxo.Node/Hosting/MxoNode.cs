@@ -9,6 +9,7 @@ using Mxo.Actors.World;
 using Mxo.Edge;
 using Mxo.Edge.Auth;
 using Mxo.Edge.Http;
+using Mxo.Node.Operator;
 using Mxo.Protocol;
 using Mxo.Protocol.Serialization;
 using Mxo.Protocol.World;
@@ -43,8 +44,9 @@ public static class MxoNode
         var jwt = builder.Configuration.GetSection(JwtOptions.SectionName).Get<JwtOptions>() ?? new JwtOptions();
         var clock = builder.Configuration.GetSection("Mxo:WorldClock").Get<WorldClockSettings>() ?? new WorldClockSettings();
         var security = builder.Configuration.GetSection(SecurityOptions.SectionName).Get<SecurityOptions>() ?? new SecurityOptions();
+        var operatorOptions = builder.Configuration.GetSection(OperatorOptions.SectionName).Get<OperatorOptions>() ?? new OperatorOptions();
         // Every options record at once: one message per problem, then exit code 2 (Program.cs).
-        SettingsCheck.ThrowIfAny(node, world, clock, edge, accounts, security, jwt);
+        SettingsCheck.ThrowIfAny(node, world, clock, edge, accounts, security, jwt, operatorOptions);
         NodeLogging.Configure(builder.Logging, node.LogFormat);
         // The world data file: a map that breaks a rule (overlaps, a hardline outside its district) stops the node.
         var mapPath = builder.Configuration["Mxo:World:MapFile"] is { Length: > 0 } configured
@@ -54,7 +56,7 @@ public static class MxoNode
         if (world.DistrictCapacity is { } capacity) map = map.WithCapacity(null, capacity);
         var persistence = node.HostsWorld ? PersistenceSetup.From(node.Persistence, Environment.CurrentDirectory) : null;
 
-        builder.WebHost.UseUrls(node.EdgeUrl);
+        builder.WebHost.UseUrls(operatorOptions.Enabled ? [node.EdgeUrl, operatorOptions.Url] : [node.EdgeUrl]);
         builder.Services.AddSingleton(node);
         builder.Services.AddEdge(edge);
         if (persistence is not null) builder.Services.AddReadinessCheck(PersistenceSetup.CheckName, persistence);
@@ -101,6 +103,8 @@ public static class MxoNode
         if (node.HostsWorld && !accounts.MeetsOwaspMinimum)
             log.LogWarning("Mxo:Accounts password hashing ({Algorithm}, {Iterations} iterations) is below OWASP's minimum",
                 accounts.PasswordAlgorithm, accounts.PasswordIterations);
+        // First: the operator port serves only the operator commands, and they are served only there.
+        app.MapOperator(operatorOptions);
         if (node.HostsEdge) app.UseEdgeHttp();
         app.MapHealth();
         if (node.HostsEdge) app.MapAuth().MapPlayerSocket().MapWorld();
@@ -116,6 +120,8 @@ public static class MxoNode
             log.LogInformation("Listening on {Url}{Socket}", node.EdgeUrl,
                 node.HostsEdge ? $" (players: {node.EdgeUrl.Replace("http", "ws")}/ws)" : "");
             log.LogInformation("Data: {Data}", persistence?.Description ?? "none (this node does not host the world)");
+            log.LogInformation("Operator commands: {Operator}", operatorOptions.Enabled
+                ? $"{operatorOptions.Url} (mxo-node pbm {operatorOptions.Uri!.Authority} cluster show)" : "off");
             log.LogInformation("World map: {Path} ({Districts} districts)", mapPath, map.All.Count);
         });
         return app;

@@ -1,0 +1,129 @@
+using System.Net;
+using System.Text;
+using Mxo.Node.Operator;
+using Mxo.TestSupport;
+using Xunit;
+
+namespace Mxo.IntegrationTests;
+
+/// <summary>The operator command host and the <c>pbm</c> client against real nodes on loopback.</summary>
+public sealed class OperatorTests
+{
+    private static async Task<(int Exit, string Output, string Error)> PbmAsync(int port, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = await PbmClient.RunAsync([$"127.0.0.1:{port}", .. args], TextReader.Null, output, error, CancellationToken.None);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task Cluster_show_lists_the_members_and_world_districts_answers()
+    {
+        using var data = new TempData();
+        var operatorPort = FreePorts.Tcp();
+        await using var node = await TestNode.StartAsync([.. data.SqliteArgs, "--dev", $"--Mxo:Operator:Url=http://127.0.0.1:{operatorPort}"]);
+
+        var (exit, output, _) = await PbmAsync(operatorPort, "cluster", "show");
+        Assert.Equal(0, exit);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith(node.Address + " | [edge, world] | Up | Reachable | ", lines[0]);
+        Assert.Equal("Count: 1 nodes", lines[1]);
+
+        (exit, output, _) = await PbmAsync(operatorPort, "cluster", "show", "-r", "nothing");
+        Assert.Equal((0, "Count: 0 nodes"), (exit, output.Trim()));
+        (exit, output, _) = await PbmAsync(operatorPort, "cluster", "leader");
+        Assert.Equal((0, node.Address), (exit, output.Trim()));
+
+        (exit, output, _) = await PbmAsync(operatorPort, "world", "districts");
+        Assert.Equal(0, exit);
+        Assert.Contains("downtown | present: 0 | capacity: 100 |", output);
+
+        (exit, output, _) = await PbmAsync(operatorPort, "--json", "actor", "system");
+        Assert.Equal(0, exit);
+        Assert.Contains("\"ok\":true", output);
+    }
+
+    [Fact]
+    public async Task Bad_commands_are_refused_with_usage_and_change_nothing()
+    {
+        using var data = new TempData();
+        var operatorPort = FreePorts.Tcp();
+        await using var node = await TestNode.StartAsync([.. data.SqliteArgs, "--dev", $"--Mxo:Operator:Url=http://127.0.0.1:{operatorPort}"]);
+
+        Assert.Equal(2, (await PbmAsync(operatorPort, "cluster", "dance")).Exit);
+        Assert.Equal(2, (await PbmAsync(operatorPort, "cluster", "show", "-x")).Exit);
+        Assert.Equal(2, (await PbmAsync(operatorPort, "cluster", "down")).Exit);
+        var (exit, _, error) = await PbmAsync(operatorPort, "cluster", "down", "-a", "akka.tcp://mxo@127.0.0.1:1");
+        Assert.Equal(1, exit);
+        Assert.Contains("is not a member", error);
+        Assert.Equal("Count: 1 nodes", (await PbmAsync(operatorPort, "cluster", "show")).Output.Split('\n', StringSplitOptions.TrimEntries)[1]);
+        Assert.Equal(3, (await PbmAsync(FreePorts.Tcp(), "cluster", "show")).Exit);
+
+        // The operator port serves only the commands, and the commands are served only there.
+        using var http = new HttpClient();
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"http://127.0.0.1:{operatorPort}/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri(node.Http, "/pbm/help"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task With_a_key_a_request_without_it_gets_401_and_runs_nothing()
+    {
+        using var data = new TempData();
+        var operatorPort = FreePorts.Tcp();
+        var key = Convert.ToBase64String(Enumerable.Range(0, 32).Select(i => (byte)(i * 7)).ToArray());
+        await using var node = await TestNode.StartAsync([.. data.SqliteArgs, "--dev",
+            $"--Mxo:Operator:Url=http://127.0.0.1:{operatorPort}", "--Mxo:Operator:Key=" + key]);
+        using var http = new HttpClient();
+        var body = new StringContent("""{"palette":"cluster","command":"leave"}""", Encoding.UTF8, "application/json");
+        var refused = await http.PostAsync($"http://127.0.0.1:{operatorPort}/pbm", body);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        var shown = await http.PostAsync($"http://127.0.0.1:{operatorPort}/pbm",
+            new StringContent("""{"palette":"cluster","command":"show"}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, shown.StatusCode);
+        Assert.Contains("| Up |", await shown.Content.ReadAsStringAsync()); // the refused "leave" did nothing
+    }
+
+    [Fact]
+    public void A_non_loopback_operator_address_without_a_key_is_refused_at_start_up()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => Mxo.Node.Hosting.MxoNode.Build(["--Mxo:Operator:Url=http://0.0.0.0:9110"]));
+        Assert.Contains("Mxo:Operator:Key", e.Message);
+    }
+
+    [Fact]
+    public async Task Cluster_show_sees_every_node_and_leave_removes_the_one_named()
+    {
+        using var data = new TempData();
+        var operatorPort = FreePorts.Tcp();
+        await using var world = await TestNode.StartAsync([.. data.SqliteArgs, "--roles", "world", $"--Mxo:Operator:Url=http://127.0.0.1:{operatorPort}"]);
+        await using var edge = await TestNode.StartAsync("--dev", "--roles", "edge", "--seeds", world.Address);
+
+        async Task<string[]> ShowAsync()
+        {
+            var (exit, output, _) = await PbmAsync(operatorPort, "cluster", "show");
+            Assert.Equal(0, exit);
+            return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        }
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20 * TestClient.TimeFactor);
+        string[] lines;
+        while (!(lines = await ShowAsync()).Contains("Count: 2 nodes") || lines.Count(l => l.Contains("| Up |")) < 2)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the edge node never showed as Up: " + string.Join(" / ", lines));
+            await Task.Delay(100); // polls the cluster's view, which gossip updates
+        }
+        Assert.Contains(lines, l => l.StartsWith(edge.Address + " | [edge] | Up | Reachable", StringComparison.Ordinal));
+
+        var (leaveExit, leaveOutput, _) = await PbmAsync(operatorPort, "cluster", "leave", "-a", edge.Address);
+        Assert.Equal((0, $"{edge.Address} is leaving"), (leaveExit, leaveOutput.Trim()));
+        while (!(lines = await ShowAsync()).Contains("Count: 1 nodes"))
+        {
+            Assert.True(DateTime.UtcNow < deadline + TimeSpan.FromSeconds(20 * TestClient.TimeFactor), "the edge node never left: " + string.Join(" / ", lines));
+            await Task.Delay(100);
+        }
+        Assert.StartsWith(world.Address + " | [world] | Up", lines[0]);
+    }
+}
