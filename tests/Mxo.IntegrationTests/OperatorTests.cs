@@ -126,4 +126,38 @@ public sealed class OperatorTests
         }
         Assert.StartsWith(world.Address + " | [world] | Up", lines[0]);
     }
+
+    [Fact]
+    public async Task Sharding_and_world_commands_see_the_entities_that_serve_a_real_player()
+    {
+        using var data = new TempData();
+        var operatorPort = FreePorts.Tcp();
+        await using var node = await TestNode.StartAsync([.. data.SqliteArgs, "--dev", $"--Mxo:Operator:Url=http://127.0.0.1:{operatorPort}"]);
+        await using var client = await TestClient.ConnectAsync(node.Ws);
+        var name = "Switch" + Guid.NewGuid().ToString("N")[..6];
+        await client.HelloAsync(name);
+        await client.EnterAsync("downtown");
+        var playerId = name.ToLowerInvariant();
+
+        var (exit, output, _) = await PbmAsync(operatorPort, "cluster-sharding", "regions");
+        Assert.Equal(0, exit);
+        Assert.Equal(["account", "charactername", "district", "player"],
+            output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+        (exit, output, _) = await PbmAsync(operatorPort, "cluster-sharding", "region-stats", "-r", "player");
+        Assert.Equal(0, exit);
+        Assert.StartsWith($"{node.Address} | shards: 1 | entities: 1 | coordinator", output.Trim());
+        (exit, output, _) = await PbmAsync(operatorPort, "cluster-sharding", "locate", "-r", "player", "-i", playerId);
+        Assert.Equal(0, exit);
+        Assert.EndsWith($"| {node.Address}", output.Trim());
+        (exit, _, _) = await PbmAsync(operatorPort, "cluster-sharding", "locate", "-r", "player", "-i", "nobody-at-all");
+        Assert.Equal(1, exit);
+        Assert.Equal(1, (await PbmAsync(operatorPort, "cluster-sharding", "region-stats", "-r", "dragons")).Exit);
+        Assert.Equal(2, (await PbmAsync(operatorPort, "cluster-sharding", "region-stats")).Exit);
+
+        (exit, output, _) = await PbmAsync(operatorPort, "world", "players", "-d", "downtown", "-v");
+        Assert.Equal((0, $"downtown | present: 1 | {name}"), (exit, output.Split('\n', StringSplitOptions.TrimEntries)[0]));
+        (exit, output, _) = await PbmAsync(operatorPort, "cluster", "singletons");
+        Assert.Equal((0, $"world-clock | {node.Address}"), (exit, output.Trim()));
+    }
 }

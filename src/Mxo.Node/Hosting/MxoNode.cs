@@ -62,6 +62,13 @@ public static class MxoNode
         if (persistence is not null) builder.Services.AddReadinessCheck(PersistenceSetup.CheckName, persistence);
         builder.Services.AddSingleton(accounts);
         builder.Services.AddSingleton(map);
+        builder.Services.AddSingleton(new ShardCounts(new Dictionary<string, int>
+        {
+            [Mxo.Actors.Players.PlayerRegistration.TypeName] = world.MaxShards,
+            [Mxo.Actors.Districts.DistrictRegistration.TypeName] = world.MaxShards,
+            [AccountRegistration.AccountTypeName] = accounts.MaxShards,
+            [AccountRegistration.CharacterNameTypeName] = accounts.MaxShards,
+        }));
         if (node.HostsEdge) builder.Services.AddEdgeHttp(builder.Configuration, node.Dev);
         // Resolved right after Build so a missing or short key stops the node at start-up (unless --dev).
         builder.Services.AddSingleton(sp => new TokenService(

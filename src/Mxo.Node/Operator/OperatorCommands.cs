@@ -1,6 +1,7 @@
 using System.Globalization;
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Mxo.Actors.Districts;
 using Mxo.Protocol.Districts;
@@ -17,8 +18,12 @@ public sealed record CommandAnswer(bool Ok, string[] Lines, string? Error = null
 }
 
 /// <summary>One operator command: its palette and name, its usage line, and what it does.</summary>
+/// <param name="Values">The switches that take a value (<c>-a address</c>); <paramref name="Flags"/> take none (<c>-v</c>).</param>
 public sealed record OperatorCommand(string Palette, string Name, string Usage, string Help,
-    Func<OperatorContext, CommandArgs, Task<CommandAnswer>> Run);
+    Func<OperatorContext, CommandArgs, Task<CommandAnswer>> Run, string[] Values, string[]? Flags = null);
+
+/// <summary>Shards per sharded entity type, as the node's registrations use them (to name an entity's shard).</summary>
+public sealed record ShardCounts(IReadOnlyDictionary<string, int> ByType);
 
 /// <summary>What commands run against: this node's actor system, its services, a timeout for waits.</summary>
 public sealed record OperatorContext(ActorSystem System, IServiceProvider Services, TimeSpan Timeout);
@@ -64,14 +69,20 @@ public static class OperatorCommands
 {
     public static IReadOnlyList<OperatorCommand> All { get; } =
     [
-        new("cluster", "show", "cluster show [-r role]", "Every member: address | [roles] | status | reachability | app-version.", ClusterShow),
-        new("cluster", "leader", "cluster leader", "The cluster's leader.", ClusterLeader),
-        new("cluster", "leave", "cluster leave [-a address]", "This node (waits until it is Exiting or Removed), or the member at -a, leaves.", ClusterLeave),
-        new("cluster", "down", "cluster down -a address", "Downs the member at -a.", ClusterDown),
-        new("cluster", "down-unreachable", "cluster down-unreachable", "Downs every unreachable member and prints each address.", ClusterDownUnreachable),
-        new("cluster", "join", "cluster join -a address", "This node joins the cluster of the node at -a.", ClusterJoin),
-        new("actor", "system", "actor system", "This node's actor system: name, address, uptime, Akka version.", ActorSystemInfo),
-        new("world", "districts", "world districts", "Each district: players present, capacity, tick p50/p99.", WorldDistricts),
+        new("cluster", "show", "cluster show [-r role]", "Every member: address | [roles] | status | reachability | app-version.", ClusterShow, ["-r"]),
+        new("cluster", "leader", "cluster leader", "The cluster's leader.", ClusterLeader, []),
+        new("cluster", "leave", "cluster leave [-a address]", "This node (waits until it is Exiting or Removed), or the member at -a, leaves.", ClusterLeave, ["-a"]),
+        new("cluster", "down", "cluster down -a address", "Downs the member at -a.", ClusterDown, ["-a"]),
+        new("cluster", "down-unreachable", "cluster down-unreachable", "Downs every unreachable member and prints each address.", ClusterDownUnreachable, []),
+        new("cluster", "join", "cluster join -a address", "This node joins the cluster of the node at -a.", ClusterJoin, ["-a"]),
+        new("cluster", "singletons", "cluster singletons", "Each cluster singleton and the node it runs on.", ClusterSingletons, []),
+        new("cluster-sharding", "regions", "cluster-sharding regions", "The sharded entity types.", ShardingRegions, []),
+        new("cluster-sharding", "region-stats", "cluster-sharding region-stats -r type", "Per member: shards and entities of the type; the coordinator's node is marked.", RegionStats, ["-r"]),
+        new("cluster-sharding", "shard-stats", "cluster-sharding shard-stats -r type", "Per member and shard: entities of the type.", ShardStats, ["-r"]),
+        new("cluster-sharding", "locate", "cluster-sharding locate -r type -i entity-id", "The node that hosts the entity (its shard), if it runs.", Locate, ["-r", "-i"]),
+        new("actor", "system", "actor system", "This node's actor system: name, address, uptime, Akka version.", ActorSystemInfo, []),
+        new("world", "districts", "world districts", "Each district: players present, capacity, tick p50/p99.", WorldDistricts, []),
+        new("world", "players", "world players [-d district] [-v]", "Players present per district; -v names them.", WorldPlayers, ["-d"], ["-v"]),
     ];
 
     public static OperatorCommand? Find(string palette, string name) =>
@@ -200,6 +211,118 @@ public static class OperatorCommands
                 lines.Add($"{district.Id} | did not answer within {context.Timeout.TotalSeconds:0} s");
             }
         }
+        return CommandAnswer.Done([.. lines]);
+    }
+
+    // ---------------------------------------------------------------- singletons and sharding
+
+    /// <summary>The oldest Up member with the world role: where singletons and shard coordinators run.</summary>
+    private static Member? OldestWorldMember(OperatorContext context) =>
+        Cluster.Get(context.System).State.Members
+            .Where(m => m.Status == MemberStatus.Up && m.HasRole(Mxo.Actors.Hosting.ShardedEntity.WorldRole))
+            .OrderBy(m => m, Member.AgeOrdering)
+            .FirstOrDefault();
+
+    private static Task<CommandAnswer> ClusterSingletons(OperatorContext context, CommandArgs args) =>
+        Task.FromResult(OldestWorldMember(context) is { } oldest
+            ? CommandAnswer.Done($"{Mxo.Actors.World.WorldClockRegistration.SingletonName} | {oldest.Address}")
+            : CommandAnswer.Failed("no Up member has the world role: no singleton runs"));
+
+    private static Task<CommandAnswer> ShardingRegions(OperatorContext context, CommandArgs args) =>
+        Task.FromResult(CommandAnswer.Done([.. ClusterSharding.Get(context.System).ShardTypeNames.OrderBy(n => n, StringComparer.Ordinal)]));
+
+    /// <summary>
+    /// The sharding statistics of a type, asked of a real region on a world node (a proxy reports no shards): this node's
+    /// own region when it hosts the world, else the oldest world member's.
+    /// </summary>
+    private static async Task<(ClusterShardingStats? Stats, CommandAnswer? Refusal)> StatsOf(OperatorContext context, CommandArgs args)
+    {
+        if (args.Value("-r") is not { } type) return (null, CommandAnswer.Usage("-r type is required"));
+        if (!ClusterSharding.Get(context.System).ShardTypeNames.Contains(type))
+            return (null, CommandAnswer.Failed($"no sharded type '{type}'; see cluster-sharding regions"));
+        var cluster = Cluster.Get(context.System);
+        var host = cluster.SelfMember.HasRole(Mxo.Actors.Hosting.ShardedEntity.WorldRole) ? cluster.SelfAddress : OldestWorldMember(context)?.Address;
+        if (host is null) return (null, CommandAnswer.Failed("no Up member has the world role"));
+        var region = context.System.ActorSelection($"{host}/system/sharding/{type}");
+        try
+        {
+            return (await region.Ask<ClusterShardingStats>(new GetClusterShardingStats(context.Timeout), context.Timeout + TimeSpan.FromSeconds(1)), null);
+        }
+        catch (AskTimeoutException)
+        {
+            return (null, CommandAnswer.Failed($"the {type} region on {host} did not answer in time"));
+        }
+    }
+
+    private static async Task<CommandAnswer> RegionStats(OperatorContext context, CommandArgs args)
+    {
+        var (stats, refusal) = await StatsOf(context, args);
+        if (refusal is not null) return refusal;
+        var coordinator = OldestWorldMember(context)?.Address;
+        var lines = stats!.Regions.OrderBy(r => r.Key.ToString(), StringComparer.Ordinal)
+            .Select(r => $"{r.Key} | shards: {r.Value.Stats.Count} | entities: {r.Value.Stats.Values.Sum()}{(r.Key == coordinator ? " | coordinator" : "")}")
+            .ToList();
+        lines.Add($"Count: {stats.Regions.Values.Sum(r => r.Stats.Values.Sum())} entities");
+        return CommandAnswer.Done([.. lines]);
+    }
+
+    private static async Task<CommandAnswer> ShardStats(OperatorContext context, CommandArgs args)
+    {
+        var (stats, refusal) = await StatsOf(context, args);
+        if (refusal is not null) return refusal;
+        return CommandAnswer.Done([.. stats!.Regions.OrderBy(r => r.Key.ToString(), StringComparer.Ordinal)
+            .SelectMany(r => r.Value.Stats.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{r.Key} | shard: {s.Key} | entities: {s.Value}"))]);
+    }
+
+    private static async Task<CommandAnswer> Locate(OperatorContext context, CommandArgs args)
+    {
+        if (args.Value("-i") is not { } id) return CommandAnswer.Usage("-i entity-id is required");
+        var (stats, refusal) = await StatsOf(context, args);
+        if (refusal is not null) return refusal;
+        var type = args.Value("-r")!;
+        if ((context.Services.GetService(typeof(ShardCounts)) as ShardCounts)?.ByType.TryGetValue(type, out var maxShards) is not true)
+            return CommandAnswer.Failed($"this node does not know how '{type}' is sharded");
+        var shard = ((IMessageExtractor)new HashCodeMessageExtractorFor(maxShards)).ShardId(id, null);
+        var hosts = stats!.Regions.Where(r => r.Value.Stats.ContainsKey(shard)).Select(r => r.Key).ToList();
+        return hosts.Count == 0
+            ? CommandAnswer.Failed($"{type} '{id}' (shard {shard}) is not running")
+            : CommandAnswer.Done($"{type} '{id}' | shard: {shard} | {hosts[0]}");
+    }
+
+    /// <summary>Names a shard the way every registration's extractor does (the same hash, the same shard count).</summary>
+    private sealed class HashCodeMessageExtractorFor(int maxShards) : HashCodeMessageExtractor(maxShards)
+    {
+        public override string? EntityId(object message) => null;
+    }
+
+    private static async Task<CommandAnswer> WorldPlayers(OperatorContext context, CommandArgs args)
+    {
+        var map = (WorldMap?)context.Services.GetService(typeof(WorldMap));
+        if (map is null || !ActorRegistry.For(context.System).TryGet<DistrictRegion>(out var region))
+            return CommandAnswer.Failed("this node knows no world");
+        var districts = map.All.Select(d => d.Id).ToList();
+        if (args.Value("-d") is { } only)
+        {
+            if (map.Find(only) is not { } found) return CommandAnswer.Failed($"no district '{only}'");
+            districts = [found.Id];
+        }
+        var lines = new List<string>();
+        var total = 0;
+        foreach (var district in districts)
+        {
+            try
+            {
+                var occupancy = await region.Ask<DistrictReplies.Occupancy>(new DistrictCommands.GetOccupancy(district), context.Timeout);
+                total += occupancy.Present.Length;
+                lines.Add($"{district} | present: {occupancy.Present.Length}" +
+                    (args.Has("-v") ? " | " + string.Join(", ", occupancy.Present.Select(o => o.Name).OrderBy(n => n, StringComparer.Ordinal)) : ""));
+            }
+            catch (AskTimeoutException)
+            {
+                lines.Add($"{district} | did not answer within {context.Timeout.TotalSeconds:0} s");
+            }
+        }
+        lines.Add($"Count: {total} players");
         return CommandAnswer.Done([.. lines]);
     }
 }

@@ -78,7 +78,7 @@ public static class OperatorHost
 
     private static async Task<CommandAnswer> RunAsync(OperatorCommand command, CommandRequest request, OperatorContext context)
     {
-        var (args, problem) = CommandArgs.Parse(request.Args ?? [], ["-a", "-r"], []);
+        var (args, problem) = CommandArgs.Parse(request.Args ?? [], command.Values, command.Flags ?? []);
         if (args is null) return CommandAnswer.Usage($"{problem}; usage: {command.Usage}");
         try
         {
