@@ -160,4 +160,23 @@ public sealed class OperatorTests
         (exit, output, _) = await PbmAsync(operatorPort, "cluster", "singletons");
         Assert.Equal((0, $"world-clock | {node.Address}"), (exit, output.Trim()));
     }
+
+    [Fact]
+    public async Task World_kick_closes_the_players_socket_with_4003_and_the_reason()
+    {
+        using var data = new TempData();
+        var operatorPort = FreePorts.Tcp();
+        await using var node = await TestNode.StartAsync([.. data.SqliteArgs, "--dev", $"--Mxo:Operator:Url=http://127.0.0.1:{operatorPort}"]);
+        await using var client = await TestClient.ConnectAsync(node.Ws);
+        var name = "Cypher" + Guid.NewGuid().ToString("N")[..6];
+        await client.HelloAsync(name);
+        await client.EnterAsync("downtown");
+
+        var (exit, output, _) = await PbmAsync(operatorPort, "world", "kick", "-p", name, "-m", "selling out");
+        Assert.Equal((0, $"{name.ToLowerInvariant()} kicked: selling out"), (exit, output.Trim()));
+        Assert.Equal((System.Net.WebSockets.WebSocketCloseStatus)4003, await client.ExpectCloseAsync());
+
+        Assert.Equal(1, (await PbmAsync(operatorPort, "world", "kick", "-p", "Nobody" + Guid.NewGuid().ToString("N")[..6])).Exit);
+        Assert.Equal(2, (await PbmAsync(operatorPort, "world", "kick")).Exit);
+    }
 }

@@ -67,6 +67,7 @@ public static class Samples
         new PlayerCommands.Say(Neo, "hello", "cmd-2"),
         new PlayerCommands.GetState(Neo),
         new PlayerCommands.Kick(Neo, "reuse"),
+        new PlayerCommands.Kick(Neo, "spamming the square", 4003),
         new PlayerCommands.Teleport(Neo, "downtown-pearl-st", "cmd-5"),
         new PlayerCommands.JackOut(Neo, "cmd-6"),
         new PlayerCommands.Interact(Neo, "downtown-club-door", "open", "cmd-7"),

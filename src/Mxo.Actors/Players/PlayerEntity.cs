@@ -62,7 +62,7 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
         Command<PlayerCommands.Attach>(HandleAttach);
         Command<PlayerCommands.Detach>(cmd => DetachSession(cmd.Session));
         Command<Terminated>(t => DetachSession(t.ActorRef));
-        Command<PlayerCommands.Kick>(cmd => _session?.Tell(new SessionPushes.Revoked(State.PlayerId, cmd.Reason)));
+        Command<PlayerCommands.Kick>(HandleKick);
         Command<PlayerCommands.EnterDistrict>(HandleEnter);
         Command<PlayerCommands.Teleport>(HandleTeleport);
         Command<DistrictReplies.Joined>(HandleJoined);
@@ -97,6 +97,23 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
 
     /// <summary>Hand-off (node leaving) or passivation: checkpoint, then stop.</summary>
     protected override void OnStop() => CheckpointThen(() => Context.Stop(Self));
+
+    private void HandleKick(PlayerCommands.Kick cmd)
+    {
+        if (cmd.CloseCode == 0)
+        {
+            _session?.Tell(new SessionPushes.Revoked(State.PlayerId, cmd.Reason));
+            return;
+        }
+        if (_session is null)
+        {
+            Sender.Tell(new Replies.Rejected("", ErrorCodes.NotAttached, $"{State.PlayerId} is not online"));
+            return;
+        }
+        Log.Info("Session of {0} closed by an operator ({1}): {2}", State.PlayerId, cmd.CloseCode, cmd.Reason);
+        _session.Tell(new SessionPushes.Disconnect(State.PlayerId, cmd.CloseCode, cmd.Reason));
+        Sender.Tell(new Replies.Acknowledged(""));
+    }
 
     private void HandleAttach(PlayerCommands.Attach cmd)
     {

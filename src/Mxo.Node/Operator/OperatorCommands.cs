@@ -83,6 +83,7 @@ public static class OperatorCommands
         new("actor", "system", "actor system", "This node's actor system: name, address, uptime, Akka version.", ActorSystemInfo, []),
         new("world", "districts", "world districts", "Each district: players present, capacity, tick p50/p99.", WorldDistricts, []),
         new("world", "players", "world players [-d district] [-v]", "Players present per district; -v names them.", WorldPlayers, ["-d"], ["-v"]),
+        new("world", "kick", "world kick -p player [-m reason]", "Closes the player's socket with 4003 and the reason.", WorldKick, ["-p", "-m"]),
     ];
 
     public static OperatorCommand? Find(string palette, string name) =>
@@ -324,5 +325,29 @@ public static class OperatorCommands
         }
         lines.Add($"Count: {total} players");
         return CommandAnswer.Done([.. lines]);
+    }
+
+    private static async Task<CommandAnswer> WorldKick(OperatorContext context, CommandArgs args)
+    {
+        if (args.Value("-p") is not { } player) return CommandAnswer.Usage("-p player is required");
+        if (Mxo.Protocol.CharacterRules.ValidateName(player) is { } problem) return CommandAnswer.Usage($"-p: {problem}");
+        if (!ActorRegistry.For(context.System).TryGet<Mxo.Actors.Players.PlayerRegion>(out var players))
+            return CommandAnswer.Failed("this node knows no players");
+        var id = Mxo.Protocol.PlayerId.FromName(player);
+        var reason = args.Value("-m") is { Length: > 0 } m ? m : "kicked by an operator";
+        try
+        {
+            return await players.Ask<Mxo.Protocol.IMxoMessage>(
+                    new Mxo.Protocol.Players.PlayerCommands.Kick(id, reason, Mxo.Protocol.Wire.WireProtocol.CloseCodes.Kicked), context.Timeout) switch
+                {
+                    Mxo.Protocol.Replies.Acknowledged => CommandAnswer.Done($"{id} kicked: {reason}"),
+                    Mxo.Protocol.Replies.Rejected r => CommandAnswer.Failed(r.Message),
+                    var other => CommandAnswer.Failed($"unexpected answer {other.GetType().Name}"),
+                };
+        }
+        catch (AskTimeoutException)
+        {
+            return CommandAnswer.Failed($"{id} did not answer in time");
+        }
     }
 }

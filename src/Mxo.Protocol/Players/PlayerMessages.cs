@@ -71,11 +71,16 @@ public static class PlayerCommands
         [property: ProtoMember(2)] string Text,
         [property: ProtoMember(3)] string CommandId) : IPlayerCommand;
 
-    /// <summary>Close the character's live session (its account's refresh tokens were revoked). No reply.</summary>
+    /// <summary>
+    /// Close the character's live session. Without <see cref="CloseCode"/> (its account's refresh tokens were revoked):
+    /// close 1008, no reply. With one (an operator's kick, 4003): that close code and the reason, and the reply
+    /// <see cref="Replies.Acknowledged"/>, or <see cref="Replies.Rejected"/> (<c>not_attached</c>) when it is not online.
+    /// </summary>
     [ProtoContract(SkipConstructor = true)]
     public sealed record Kick(
         [property: ProtoMember(1)] PlayerId PlayerId,
-        [property: ProtoMember(2)] string Reason) : IPlayerCommand;
+        [property: ProtoMember(2)] string Reason,
+        [property: ProtoMember(3)] int CloseCode = 0) : IPlayerCommand;
 
     /// <summary>Reply: the current <see cref="PlayerState"/> (operators, tests).</summary>
     [ProtoContract(SkipConstructor = true)]

@@ -22,6 +22,7 @@ public static class WireProtocol
         public const int InternalError = 1011;      // the session failed
         public const int TryAgainLater = 1013;      // client cannot keep up with its outgoing queue
         public const int Replaced = 4001;           // a newer login took over the character
+        public const int Kicked = 4003;             // an operator closed the session (world kick)
         public const int RateLimitExceeded = 4008;  // kept sending after being told rate_limited (frames or requests)
         public const int MovementRefused = 4009;    // kept sending moves the server refused
     }
