@@ -10,6 +10,9 @@ public static class CharacterRules
     public const int MaxNameLength = 24;
     public const int MaxChatLength = 500;
 
+    /// <summary>Names no character may take: operator announcements speak as "system".</summary>
+    public static readonly string[] ReservedNames = ["system"];
+
     /// <summary>Names are 3–24 characters of ASCII letters, digits, '-' and '_', starting with a letter.</summary>
     public static string? ValidateName(string? name)
     {
@@ -18,6 +21,7 @@ public static class CharacterRules
         if (trimmed.Length < MinNameLength || trimmed.Length > MaxNameLength)
             return $"name must be {MinNameLength}-{MaxNameLength} characters";
         if (!char.IsAsciiLetter(trimmed[0])) return "name must start with a letter";
+        if (ReservedNames.Contains(trimmed, StringComparer.OrdinalIgnoreCase)) return $"'{trimmed}' is reserved";
         foreach (var c in trimmed)
             if (!char.IsAsciiLetterOrDigit(c) && c != '-' && c != '_')
                 return "name may contain only letters, digits, '-' and '_'";

@@ -179,4 +179,34 @@ public sealed class OperatorTests
         Assert.Equal(1, (await PbmAsync(operatorPort, "world", "kick", "-p", "Nobody" + Guid.NewGuid().ToString("N")[..6])).Exit);
         Assert.Equal(2, (await PbmAsync(operatorPort, "world", "kick")).Exit);
     }
+
+    [Fact]
+    public async Task World_announce_reaches_everyone_online_as_chat_from_system()
+    {
+        using var data = new TempData();
+        var operatorPort = FreePorts.Tcp();
+        await using var node = await TestNode.StartAsync([.. data.SqliteArgs, "--dev", $"--Mxo:Operator:Url=http://127.0.0.1:{operatorPort}"]);
+        await using var downtown = await TestClient.ConnectAsync(node.Ws);
+        await downtown.HelloAsync("Apoc" + Guid.NewGuid().ToString("N")[..6]);
+        await downtown.EnterAsync("downtown");
+        await using var richland = await TestClient.ConnectAsync(node.Ws);
+        await richland.HelloAsync("Mouse" + Guid.NewGuid().ToString("N")[..6]);
+        await richland.EnterAsync("richland");
+
+        var (exit, output, _) = await PbmAsync(operatorPort, "world", "announce", "-m", "the Construct restarts at noon");
+        Assert.Equal(0, exit);
+        Assert.Equal("Count: 2 players", output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1]);
+        foreach (var client in new[] { downtown, richland })
+        {
+            var chat = Frames.Data(await client.ExpectTypeAsync("chat"));
+            Assert.Equal(("system", "System", "the Construct restarts at noon"),
+                (chat.GetProperty("from").GetString(), chat.GetProperty("name").GetString(), chat.GetProperty("text").GetString()));
+        }
+        Assert.Equal(2, (await PbmAsync(operatorPort, "world", "announce", "-m", "\u202eevil")).Exit);
+
+        // Nobody may speak as the system.
+        await using var impostor = await TestClient.ConnectAsync(node.Ws);
+        var hello = await impostor.SendAsync("hello", """{"name":"System"}""");
+        Assert.Equal("invalid_field", Frames.Data(await impostor.ExpectTypeAsync("error", hello)).GetProperty("code").GetString());
+    }
 }

@@ -101,6 +101,7 @@ public static class Samples
         new DistrictCommands.UpdatePosition(Downtown, Neo, Here),
         new DistrictCommands.Say(Downtown, Neo, "hi", "cmd-4"),
         new DistrictCommands.GetOccupancy(Downtown),
+        new DistrictCommands.Announce(Downtown, "the server restarts in 5 minutes"),
         new DistrictReplies.Joined(Downtown, Neo, "cmd-1", [Trinity]),
         new DistrictReplies.Occupancy(Downtown, 3, [Trinity]),
         new SessionPushes.ChatLine(Downtown, Neo, "Neo", "Whoa.", 1_795_000_000_000),

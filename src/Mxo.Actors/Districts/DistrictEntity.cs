@@ -23,6 +23,9 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
     private sealed record Presence(string Name, IActorRef Session);
     private sealed class Tick { public static readonly Tick Instance = new(); }
 
+    /// <summary>Who operator announcements come from; no character may take this name (CharacterRules.ReservedNames).</summary>
+    public static readonly PlayerId SystemSpeaker = new("system");
+
     private readonly WorldSettings _settings;
     private readonly DistrictData _data;
     private readonly (IActorRef Proxy, TimeSpan ResubscribeEvery)? _clock;
@@ -54,6 +57,11 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
         Command<DistrictCommands.GetOccupancy>(_ =>
             Sender.Tell(new DistrictReplies.Occupancy(State.District, State.Residents.Count, Occupants(near: null, except: null))));
         Command<DistrictCommands.GetStatus>(_ => Sender.Tell(Status()));
+        Command<DistrictCommands.Announce>(cmd =>
+        {
+            Broadcast(new SessionPushes.ChatLine(State.District, SystemSpeaker, "System", cmd.Text, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+            Sender.Tell(new Replies.Acknowledged(_present.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        });
         Command<Tick>(_ => HandleTick());
         Command<WorldClockEvents.EnvironmentChanged>(e =>
         {

@@ -84,6 +84,7 @@ public static class OperatorCommands
         new("world", "districts", "world districts", "Each district: players present, capacity, tick p50/p99.", WorldDistricts, []),
         new("world", "players", "world players [-d district] [-v]", "Players present per district; -v names them.", WorldPlayers, ["-d"], ["-v"]),
         new("world", "kick", "world kick -p player [-m reason]", "Closes the player's socket with 4003 and the reason.", WorldKick, ["-p", "-m"]),
+        new("world", "announce", "world announce -m text", "A system chat line to everyone online, in every district.", WorldAnnounce, ["-m"]),
     ];
 
     public static OperatorCommand? Find(string palette, string name) =>
@@ -349,5 +350,33 @@ public static class OperatorCommands
         {
             return CommandAnswer.Failed($"{id} did not answer in time");
         }
+    }
+
+    private static async Task<CommandAnswer> WorldAnnounce(OperatorContext context, CommandArgs args)
+    {
+        if (args.Value("-m") is not { } text || text.Length == 0) return CommandAnswer.Usage("-m text is required");
+        if (text.Length > Mxo.Protocol.CharacterRules.MaxChatLength || Mxo.Protocol.CharacterRules.ValidateChatText(text) is not null)
+            return CommandAnswer.Usage($"-m must be chat text: at most {Mxo.Protocol.CharacterRules.MaxChatLength} characters, something visible, no control characters");
+        var map = (WorldMap?)context.Services.GetService(typeof(WorldMap));
+        if (map is null || !ActorRegistry.For(context.System).TryGet<DistrictRegion>(out var region))
+            return CommandAnswer.Failed("this node knows no world");
+        var lines = new List<string>();
+        var heard = 0;
+        foreach (var district in map.All)
+        {
+            try
+            {
+                var ack = await region.Ask<Mxo.Protocol.Replies.Acknowledged>(new DistrictCommands.Announce(district.Id, text), context.Timeout);
+                var count = int.Parse(ack.CommandId, CultureInfo.InvariantCulture);
+                heard += count;
+                lines.Add($"{district.Id} | heard by: {count}");
+            }
+            catch (AskTimeoutException)
+            {
+                lines.Add($"{district.Id} | did not answer within {context.Timeout.TotalSeconds:0} s");
+            }
+        }
+        lines.Add($"Count: {heard} players");
+        return CommandAnswer.Done([.. lines]);
     }
 }

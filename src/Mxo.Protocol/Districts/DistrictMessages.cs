@@ -68,6 +68,15 @@ public static class DistrictCommands
     /// <summary>Reply: <see cref="DistrictReplies.Occupancy"/>.</summary>
     [ProtoContract(SkipConstructor = true)]
     public sealed record GetOccupancy([property: ProtoMember(1)] DistrictId District) : IDistrictCommand;
+
+    /// <summary>
+    /// An operator's system line: every player present hears it as <c>chat</c> from <c>system</c>. Not journaled (it
+    /// changes no state). Reply: <see cref="Replies.Acknowledged"/> with how many heard it in <c>CommandId</c>.
+    /// </summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record Announce(
+        [property: ProtoMember(1)] DistrictId District,
+        [property: ProtoMember(2)] string Text) : IDistrictCommand;
 }
 
 public static class DistrictEvents

@@ -62,6 +62,7 @@ public sealed class MxoSerializer : SerializerWithStringManifest
         ["dc.pos"] = typeof(DistrictCommands.UpdatePosition),
         ["dc.say"] = typeof(DistrictCommands.Say),
         ["dc.occupancy"] = typeof(DistrictCommands.GetOccupancy),
+        ["dc.announce"] = typeof(DistrictCommands.Announce),
         // district events (persisted)
         ["de.entered"] = typeof(DistrictEvents.PlayerEntered),
         ["de.left"] = typeof(DistrictEvents.PlayerLeft),
