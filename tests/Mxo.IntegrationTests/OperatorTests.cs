@@ -17,12 +17,20 @@ public sealed class OperatorTests
         return (exit, output.ToString(), error.ToString());
     }
 
+    /// <summary>A --dev node with the operator listener on a free port.</summary>
+    private static async Task<(TestNode Node, int OperatorPort)> StartWithOperatorAsync(TempData data, params string[] extra)
+    {
+        var operatorPort = FreePorts.Tcp();
+        var node = await TestNode.StartAsync([.. data.SqliteArgs, "--dev", $"--Mxo:Operator:Url=http://127.0.0.1:{operatorPort}", .. extra]);
+        return (node, operatorPort);
+    }
+
     [Fact]
     public async Task Cluster_show_lists_the_members_and_world_districts_answers()
     {
         using var data = new TempData();
-        var operatorPort = FreePorts.Tcp();
-        await using var node = await TestNode.StartAsync([.. data.SqliteArgs, "--dev", $"--Mxo:Operator:Url=http://127.0.0.1:{operatorPort}"]);
+        var (node, operatorPort) = await StartWithOperatorAsync(data);
+        await using var running = node;
 
         var (exit, output, _) = await PbmAsync(operatorPort, "cluster", "show");
         Assert.Equal(0, exit);
@@ -49,8 +57,8 @@ public sealed class OperatorTests
     public async Task Bad_commands_are_refused_with_usage_and_change_nothing()
     {
         using var data = new TempData();
-        var operatorPort = FreePorts.Tcp();
-        await using var node = await TestNode.StartAsync([.. data.SqliteArgs, "--dev", $"--Mxo:Operator:Url=http://127.0.0.1:{operatorPort}"]);
+        var (node, operatorPort) = await StartWithOperatorAsync(data);
+        await using var running = node;
 
         Assert.Equal(2, (await PbmAsync(operatorPort, "cluster", "dance")).Exit);
         Assert.Equal(2, (await PbmAsync(operatorPort, "cluster", "show", "-x")).Exit);
@@ -131,8 +139,8 @@ public sealed class OperatorTests
     public async Task Sharding_and_world_commands_see_the_entities_that_serve_a_real_player()
     {
         using var data = new TempData();
-        var operatorPort = FreePorts.Tcp();
-        await using var node = await TestNode.StartAsync([.. data.SqliteArgs, "--dev", $"--Mxo:Operator:Url=http://127.0.0.1:{operatorPort}"]);
+        var (node, operatorPort) = await StartWithOperatorAsync(data);
+        await using var running = node;
         await using var client = await TestClient.ConnectAsync(node.Ws);
         var name = "Switch" + Guid.NewGuid().ToString("N")[..6];
         await client.HelloAsync(name);
@@ -165,8 +173,8 @@ public sealed class OperatorTests
     public async Task World_kick_closes_the_players_socket_with_4003_and_the_reason()
     {
         using var data = new TempData();
-        var operatorPort = FreePorts.Tcp();
-        await using var node = await TestNode.StartAsync([.. data.SqliteArgs, "--dev", $"--Mxo:Operator:Url=http://127.0.0.1:{operatorPort}"]);
+        var (node, operatorPort) = await StartWithOperatorAsync(data);
+        await using var running = node;
         await using var client = await TestClient.ConnectAsync(node.Ws);
         var name = "Cypher" + Guid.NewGuid().ToString("N")[..6];
         await client.HelloAsync(name);
@@ -184,8 +192,8 @@ public sealed class OperatorTests
     public async Task World_announce_reaches_everyone_online_as_chat_from_system()
     {
         using var data = new TempData();
-        var operatorPort = FreePorts.Tcp();
-        await using var node = await TestNode.StartAsync([.. data.SqliteArgs, "--dev", $"--Mxo:Operator:Url=http://127.0.0.1:{operatorPort}"]);
+        var (node, operatorPort) = await StartWithOperatorAsync(data);
+        await using var running = node;
         await using var downtown = await TestClient.ConnectAsync(node.Ws);
         await downtown.HelloAsync("Apoc" + Guid.NewGuid().ToString("N")[..6]);
         await downtown.EnterAsync("downtown");
