@@ -48,6 +48,13 @@ public sealed class OperatorTests
         Assert.Equal(0, exit);
         Assert.Contains("downtown | present: 0 | capacity: 100 |", output);
 
+        (exit, output, _) = await PbmAsync(operatorPort, "actor", "hierarchy", "-d", "1");
+        Assert.Equal(0, exit);
+        var actors = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal("/user", actors[0]);
+        Assert.Contains("sessions", actors); // the edge's sessions parent, a child of /user
+        Assert.Equal(2, (await PbmAsync(operatorPort, "actor", "hierarchy", "-d", "9")).Exit);
+
         (exit, output, _) = await PbmAsync(operatorPort, "--json", "actor", "system");
         Assert.Equal(0, exit);
         Assert.Contains("\"ok\":true", output);

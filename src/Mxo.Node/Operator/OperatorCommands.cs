@@ -81,6 +81,8 @@ public static class OperatorCommands
         new("cluster-sharding", "shard-stats", "cluster-sharding shard-stats -r type", "Per member and shard: entities of the type.", ShardStats, ["-r"]),
         new("cluster-sharding", "locate", "cluster-sharding locate -r type -i entity-id", "The node that hosts the entity (its shard), if it runs.", Locate, ["-r", "-i"]),
         new("actor", "system", "actor system", "This node's actor system: name, address, uptime, Akka version.", ActorSystemInfo, []),
+        new("actor", "hierarchy", "actor hierarchy [-d depth] [-s path]", "The actors under path (default /user), depth levels deep (1-5, default 2).",
+            ActorHierarchy, ["-d", "-s"]),
         new("world", "districts", "world districts", "Each district: players present, capacity, tick p50/p99.", WorldDistricts, []),
         new("world", "players", "world players [-d district] [-v]", "Players present per district; -v names them.", WorldPlayers, ["-d"], ["-v"]),
         new("world", "kick", "world kick -p player [-m reason]", "Closes the player's socket with 4003 and the reason.", WorldKick, ["-p", "-m"]),
@@ -378,5 +380,47 @@ public static class OperatorCommands
         }
         lines.Add($"Count: {heard} players");
         return CommandAnswer.Done([.. lines]);
+    }
+
+    /// <summary>How long a level of <c>actor hierarchy</c> waits for its actors to answer Identify.</summary>
+    private static readonly TimeSpan IdentifyWindow = TimeSpan.FromMilliseconds(300);
+
+    private const int MaxHierarchyLines = 1000;
+
+    private static async Task<CommandAnswer> ActorHierarchy(OperatorContext context, CommandArgs args)
+    {
+        var depth = 2;
+        if (args.Value("-d") is { } d && (!int.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out depth) || depth is < 1 or > 5))
+            return CommandAnswer.Usage("-d must be 1-5");
+        var root = args.Value("-s") ?? "/user";
+        if (!root.StartsWith('/') || root.Contains('*')) return CommandAnswer.Usage("-s must be an actor path such as /user or /system/sharding");
+        var lines = new List<string> { root };
+        await WalkAsync(context.System, root.TrimEnd('/'), 1, depth, lines);
+        if (lines.Count >= MaxHierarchyLines) lines.Add($"(stopped at {MaxHierarchyLines} lines)");
+        return CommandAnswer.Done([.. lines]);
+    }
+
+    /// <summary>Lists the children of <paramref name="path"/> by asking them to identify themselves (an actor has no public list of its children).</summary>
+    private static async Task WalkAsync(ActorSystem system, string path, int level, int depth, List<string> lines)
+    {
+        if (level > depth || lines.Count >= MaxHierarchyLines) return;
+        using var inbox = Inbox.Create(system);
+        system.ActorSelection(path + "/*").Tell(new Identify(null), inbox.Receiver);
+        var children = new List<IActorRef>();
+        try
+        {
+            while (true)
+                if (await inbox.ReceiveAsync(IdentifyWindow) is ActorIdentity { Subject: { } child }) children.Add(child);
+        }
+        catch (TimeoutException)
+        {
+            // every child that exists has answered by now
+        }
+        foreach (var child in children.OrderBy(c => c.Path.Name, StringComparer.Ordinal))
+        {
+            if (lines.Count >= MaxHierarchyLines) return;
+            lines.Add(new string(' ', level * 2) + child.Path.Name);
+            await WalkAsync(system, path + "/" + child.Path.Name, level + 1, depth, lines);
+        }
     }
 }
