@@ -111,11 +111,16 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
                 Send(ServerFrames.Error(ErrorCodes.Timeout, "the world did not answer in time; retry", _attachRequest));
                 return;
             }
-            if (_inFlight.ContainsKey(t.CommandId))
-                Send(ServerFrames.Error(ErrorCodes.Timeout, "the world did not answer in time; retry with the same id", Complete(t.CommandId)));
+            if (!_inFlight.ContainsKey(t.CommandId)) return;
+            EdgeMetrics.AskTimeouts.Inc();
+            Send(ServerFrames.Error(ErrorCodes.Timeout, "the world did not answer in time; retry with the same id", Complete(t.CommandId)));
         });
         // Every reply or push that is just a frame, from any entity: complete its request (if any), write it.
-        Receive<IClientBound>(m => Send(m.ToFrame(m.CompletesCommand is { } command ? Complete(command) : null)));
+        Receive<IClientBound>(m =>
+        {
+            if (m is Replies.Rejected { Code: ErrorCodes.RateLimited }) EdgeMetrics.RateLimited.WithLabels("request").Inc();
+            Send(m.ToFrame(m.CompletesCommand is { } command ? Complete(command) : null));
+        });
         ReceiveAny(message =>
         {
             foreach (var feature in _features)
@@ -176,17 +181,23 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
                         CloseAfterInFlight(WireProtocol.CloseCodes.RateLimitExceeded, "too many frames");
                         return;
                     case FrameGate.Verdict.DropAndTell:
+                        EdgeMetrics.RateLimited.WithLabels("frame").Inc();
                         // Once per run of dropped frames, outside the error-frame budget that errors may have spent.
                         var waitMs = (long)Math.Ceiling(_gate.RetryAfter.TotalMilliseconds);
                         Send(ServerFrames.Error(ErrorCodes.RateLimited,
                             $"more than {_options.FrameRate.PerSecond:0.##} frames/s; frames are dropped for {waitMs} ms", null, waitMs, 0));
                         return;
                     case FrameGate.Verdict.Drop:
+                        EdgeMetrics.RateLimited.WithLabels("frame").Inc();
                         return;
                 }
                 var (request, error) = _parser.Parse(text.Utf8);
                 if (error is not null) SendError(error.Code, error.Message, error.Id);
-                else Handle(request!);
+                else
+                {
+                    EdgeMetrics.FramesReceived.WithLabels(EdgeMetrics.TypeOf(request!)).Inc();
+                    Handle(request!);
+                }
                 return;
         }
     }

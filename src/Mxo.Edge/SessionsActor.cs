@@ -26,11 +26,13 @@ public sealed class SessionsActor : ReceiveActor
             var session = Context.ActorOf(SessionActor.PropsFor(players, s.Outbound, options, features, s.Identity, validateToken));
             Context.Watch(session);
             _live++;
+            EdgeMetrics.Sessions.Inc();
             Sender.Tell(session);
         });
         Receive<Terminated>(_ =>
         {
             _live--;
+            EdgeMetrics.Sessions.Dec();
             if (_live == 0) ReleaseWaiters();
         });
         Receive<CloseAll>(c =>

@@ -169,6 +169,7 @@ public sealed class WebSocketConnection
         {
             case SendFrame frame:
                 await _socket.SendAsync(frame.Utf8, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+                EdgeMetrics.FramesSent.Inc();
                 if (frame.NotifyWritten) _session.Tell(ViewWritten.Instance);
                 break;
             case CloseSocket close:
@@ -181,6 +182,7 @@ public sealed class WebSocketConnection
     private async Task TryCloseAsync(WebSocketCloseStatus status, string reason)
     {
         if (_socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived)) return;
+        EdgeMetrics.SocketCloses.WithLabels(((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
         using var timeout = new CancellationTokenSource(_options.CloseTimeout);
         try
         {

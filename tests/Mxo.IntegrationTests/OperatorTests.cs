@@ -224,4 +224,58 @@ public sealed class OperatorTests
         var hello = await impostor.SendAsync("hello", """{"name":"System"}""");
         Assert.Equal("invalid_field", Frames.Data(await impostor.ExpectTypeAsync("error", hello)).GetProperty("code").GetString());
     }
+
+    /// <summary>The value of one sample in Prometheus text format (0 when absent).</summary>
+    private static double Sample(string exposition, string series)
+    {
+        foreach (var line in exposition.Split('\n'))
+            if (line.StartsWith(series + " ", StringComparison.Ordinal))
+                return double.Parse(line[(series.Length + 1)..].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        return 0;
+    }
+
+    [Fact]
+    public async Task Metrics_move_with_real_traffic_and_follow_the_text_format()
+    {
+        using var data = new TempData();
+        var (node, operatorPort) = await StartWithOperatorAsync(data, "--Mxo:Accounts:PasswordIterations=1000");
+        await using var running = node;
+        using var http = new HttpClient();
+        var metricsUrl = $"http://127.0.0.1:{operatorPort}/metrics";
+        var before = await http.GetStringAsync(metricsUrl);
+
+        using (var auth = new AuthClient(node.Http))
+        {
+            var user = AuthClient.UniqueName("metrics");
+            await auth.RegisterAsync(user);
+            (await auth.LoginAsync(user)).AssertStatus(HttpStatusCode.OK);
+            (await auth.LoginAsync(user, "not the password at all")).AssertStatus(HttpStatusCode.Unauthorized);
+        }
+        await using var client = await TestClient.ConnectAsync(node.Ws);
+        await client.HelloAsync("Tank" + Guid.NewGuid().ToString("N")[..6]);
+        await client.ExpectTypeAsync("pong", await client.SendAsync("ping"));
+
+        var after = await http.GetStringAsync(metricsUrl);
+        Assert.True(Sample(after, "mxo_auth_login_attempts_total{result=\"success\"}") >= Sample(before, "mxo_auth_login_attempts_total{result=\"success\"}") + 1);
+        Assert.True(Sample(after, "mxo_auth_login_attempts_total{result=\"invalid_credentials\"}") >= 1);
+        Assert.True(Sample(after, "mxo_auth_login_duration_seconds_count") >= Sample(before, "mxo_auth_login_duration_seconds_count") + 2);
+        Assert.True(Sample(after, "mxo_edge_frames_received_total{type=\"ping\"}") >= Sample(before, "mxo_edge_frames_received_total{type=\"ping\"}") + 1);
+        Assert.True(Sample(after, "mxo_edge_frames_sent_total") > Sample(before, "mxo_edge_frames_sent_total"));
+        Assert.True(Sample(after, "mxo_edge_sessions") >= 1);
+        Assert.Equal(1, Sample(after, "mxo_cluster_members{status=\"Up\"}"));
+        Assert.Contains("process_cpu_seconds_total", after);
+
+        // The text format: every sample line is "name{labels} value", every family has HELP and TYPE.
+        var families = new HashSet<string>();
+        foreach (var line in after.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.StartsWith("# TYPE ", StringComparison.Ordinal)) families.Add(line.Split(' ')[2]);
+            if (line.StartsWith('#')) continue;
+            Assert.Matches(@"^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*=""[^""]*""(,[a-zA-Z_][a-zA-Z0-9_]*=""[^""]*"")*\})? [-+0-9.eE]+(Inf|NaN)?$", line);
+        }
+        Assert.Contains("mxo_auth_login_duration_seconds", families);
+
+        // Like every operator path, /metrics is not on the players' port.
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri(node.Http, "/metrics"))).StatusCode);
+    }
 }

@@ -82,6 +82,7 @@ public sealed class WorldFeature(IActorRef players) : ISessionFeature
                 session.Close(WireProtocol.CloseCodes.Normal, "jacked out");
                 return true;
             case SessionPushes.ViewUpdate v:
+                if (_viewInFlight) EdgeMetrics.ViewConflations.Inc();
                 _pendingView.Add(v);
                 SendPendingView(session);
                 return true;

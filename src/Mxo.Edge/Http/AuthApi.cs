@@ -68,6 +68,37 @@ public sealed class AuthApi
     /// <summary><c>POST /auth/login</c> <c>{"username","password","character"?,"game_client"?}</c> → 200 token response.</summary>
     public async Task<IResult> LoginAsync(HttpContext context)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var outcome = "error";
+        try
+        {
+            var result = await LoginCoreAsync(context);
+            outcome = result switch
+            {
+                ApiJson<TokenResponse> => "success",
+                ApiError { Code: AccountErrorCodes.InvalidCredentials } => "invalid_credentials",
+                ApiError { Code: AccountErrorCodes.AccountLocked } => "locked",
+                ApiError { Code: AccountErrorCodes.LoginDelayed or HttpErrors.AddressBlocked } => "throttled",
+                ApiError { Code: AccountErrorCodes.Busy or HttpErrors.Unavailable } => "busy",
+                ApiError => "refused",
+                _ => "success",
+            };
+            return result;
+        }
+        catch (ApiErrorException)
+        {
+            outcome = "refused";
+            throw;
+        }
+        finally
+        {
+            EdgeMetrics.LoginAttempts.WithLabels(outcome).Inc();
+            EdgeMetrics.LoginDuration.Observe(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+    }
+
+    private async Task<IResult> LoginCoreAsync(HttpContext context)
+    {
         var body = await ApiRequest.ReadObjectAsync(context);
         var username = body.RequiredString("username");
         var password = body.RequiredString("password");
