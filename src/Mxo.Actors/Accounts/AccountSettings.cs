@@ -87,38 +87,30 @@ public sealed record AccountSettings : ICheckedSettings
     public int MaxShards { get; init; } = 100;
 
     /// <summary>Every setting out of range, named by its <c>Mxo:Accounts</c> key; empty when all are usable.</summary>
-    public IReadOnlyList<string> Problems()
-    {
-        const string section = "Mxo:Accounts:";
-        var problems = new List<string>();
-        void Require(bool ok, string problem)
-        {
-            if (!ok) problems.Add(section + problem);
-        }
-        Require(MaxCharactersPerAccount >= 1, "MaxCharactersPerAccount must be at least 1");
-        Require(LockAfterFailures >= 1, "LockAfterFailures must be at least 1");
-        Require(LockDuration > TimeSpan.Zero, "LockDuration must be positive");
-        Require(FailureWindow > TimeSpan.Zero, "FailureWindow must be positive");
-        Require(DelayAfterFailures >= 1, "DelayAfterFailures must be at least 1");
-        Require(LoginDelay > TimeSpan.Zero, "LoginDelay must be positive");
-        Require(MaxLoginDelay >= LoginDelay, "MaxLoginDelay must be at least LoginDelay");
-        Require(MaxTrackedAddresses >= 1, "MaxTrackedAddresses must be at least 1");
-        Require(HashingConcurrency >= 1, "HashingConcurrency must be at least 1");
-        Require(HashingQueueLimit >= 2, "HashingQueueLimit must be at least 2 (registrations may use half)");
-        Require(MaxPendingCommands >= 1, "MaxPendingCommands must be at least 1");
-        Require(SnapshotEvery >= 1, "SnapshotEvery must be at least 1");
-        Require(IdleTimeout > TimeSpan.Zero, "IdleTimeout must be positive");
-        Require(ClaimTimeout > TimeSpan.Zero, "ClaimTimeout must be positive");
-        Require(MaxShards >= 1, "MaxShards must be at least 1");
-        Require(RefreshTokenLifetime > TimeSpan.Zero, "RefreshTokenLifetime must be positive");
-        Require(RefreshGraceWindow >= TimeSpan.Zero, "RefreshGraceWindow must not be negative");
-        Require(MaxRefreshFamilies >= 1, "MaxRefreshFamilies must be at least 1");
-        Require(PasswordAlgorithm is PasswordHasher.Pbkdf2Sha256 or PasswordHasher.Pbkdf2Sha512,
-            $"PasswordAlgorithm must be {PasswordHasher.Pbkdf2Sha256} or {PasswordHasher.Pbkdf2Sha512}");
-        Require(PasswordIterations is >= 1 and <= PasswordHasher.MaxIterations,
-            $"PasswordIterations must be 1-{PasswordHasher.MaxIterations}");
-        return problems;
-    }
+    public IReadOnlyList<string> Problems() => new ProblemList("Mxo:Accounts")
+        .Require(MaxCharactersPerAccount >= 1, "MaxCharactersPerAccount must be at least 1")
+        .Require(LockAfterFailures >= 1, "LockAfterFailures must be at least 1")
+        .Require(LockDuration > TimeSpan.Zero, "LockDuration must be positive")
+        .Require(FailureWindow > TimeSpan.Zero, "FailureWindow must be positive")
+        .Require(DelayAfterFailures >= 1, "DelayAfterFailures must be at least 1")
+        .Require(LoginDelay > TimeSpan.Zero, "LoginDelay must be positive")
+        .Require(MaxLoginDelay >= LoginDelay, "MaxLoginDelay must be at least LoginDelay")
+        .Require(MaxTrackedAddresses >= 1, "MaxTrackedAddresses must be at least 1")
+        .Require(HashingConcurrency >= 1, "HashingConcurrency must be at least 1")
+        .Require(HashingQueueLimit >= 2, "HashingQueueLimit must be at least 2 (registrations may use half)")
+        .Require(MaxPendingCommands >= 1, "MaxPendingCommands must be at least 1")
+        .Require(SnapshotEvery >= 1, "SnapshotEvery must be at least 1")
+        .Require(IdleTimeout > TimeSpan.Zero, "IdleTimeout must be positive")
+        .Require(ClaimTimeout > TimeSpan.Zero, "ClaimTimeout must be positive")
+        .Require(MaxShards >= 1, "MaxShards must be at least 1")
+        .Require(RefreshTokenLifetime > TimeSpan.Zero, "RefreshTokenLifetime must be positive")
+        .Require(RefreshGraceWindow >= TimeSpan.Zero, "RefreshGraceWindow must not be negative")
+        .Require(MaxRefreshFamilies >= 1, "MaxRefreshFamilies must be at least 1")
+        .Require(PasswordAlgorithm is PasswordHasher.Pbkdf2Sha256 or PasswordHasher.Pbkdf2Sha512,
+            $"PasswordAlgorithm must be {PasswordHasher.Pbkdf2Sha256} or {PasswordHasher.Pbkdf2Sha512}")
+        .Require(PasswordIterations is >= 1 and <= PasswordHasher.MaxIterations,
+            $"PasswordIterations must be 1-{PasswordHasher.MaxIterations}")
+        .ToList();
 
     /// <summary>True when the hashing parameters meet OWASP's current minimum (a node may warn at start-up if not).</summary>
     public bool MeetsOwaspMinimum => PasswordHasher.MeetsOwaspMinimum(PasswordAlgorithm, PasswordIterations);

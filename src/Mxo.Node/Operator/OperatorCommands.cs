@@ -117,15 +117,7 @@ public static class OperatorCommands
     private static (Member? Member, CommandAnswer? Refusal) MemberAt(OperatorContext context, CommandArgs args, bool required)
     {
         if (args.Value("-a") is not { } text) return (null, required ? CommandAnswer.Usage("-a address is required") : null);
-        Address address;
-        try
-        {
-            address = Address.Parse(text);
-        }
-        catch (Exception e) when (e is UriFormatException or ArgumentException or FormatException)
-        {
-            return (null, CommandAnswer.Usage($"'{text}' is not an address like akka.tcp://mxo@127.0.0.1:4053"));
-        }
+        if (ParseAddress(text) is not { } address) return (null, NotAnAddress(text));
         var member = Cluster.Get(context.System).State.Members.FirstOrDefault(m => m.Address == address);
         return member is null ? (null, CommandAnswer.Failed($"{address} is not a member of this cluster")) : (member, null);
     }
@@ -151,6 +143,20 @@ public static class OperatorCommands
         return CommandAnswer.Failed($"{cluster.SelfAddress} did not leave within {context.Timeout.TotalSeconds:0} s (status {cluster.SelfMember.Status})");
     }
 
+    private static Address? ParseAddress(string text)
+    {
+        try
+        {
+            return Address.Parse(text);
+        }
+        catch (Exception e) when (e is UriFormatException or ArgumentException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static CommandAnswer NotAnAddress(string text) => CommandAnswer.Usage($"'{text}' is not an address like akka.tcp://mxo@127.0.0.1:4053");
+
     private static Task<CommandAnswer> ClusterDown(OperatorContext context, CommandArgs args)
     {
         var (member, refusal) = MemberAt(context, args, required: true);
@@ -170,15 +176,7 @@ public static class OperatorCommands
     private static Task<CommandAnswer> ClusterJoin(OperatorContext context, CommandArgs args)
     {
         if (args.Value("-a") is not { } text) return Task.FromResult(CommandAnswer.Usage("-a address is required"));
-        Address address;
-        try
-        {
-            address = Address.Parse(text);
-        }
-        catch (Exception e) when (e is UriFormatException or ArgumentException or FormatException)
-        {
-            return Task.FromResult(CommandAnswer.Usage($"'{text}' is not an address like akka.tcp://mxo@127.0.0.1:4053"));
-        }
+        if (ParseAddress(text) is not { } address) return Task.FromResult(NotAnAddress(text));
         Cluster.Get(context.System).Join(address);
         return Task.FromResult(CommandAnswer.Done($"joining {address}"));
     }
