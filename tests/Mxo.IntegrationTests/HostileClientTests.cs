@@ -50,24 +50,17 @@ public sealed class HostileNodeFixture : IAsyncLifetime
     {
         string account;
         lock (_accounts) account = _accounts[character];
-        var token = SecureNodeFixture.Tokens().Issue(new AccountClaims(account, PlayerId.FromName(character).Value, ["player"], null)).Token;
+        var token = SecureNodeFixture.Token(account, character);
         return o => o.SetRequestHeader("Authorization", "Bearer " + token);
     }
 
     private readonly Dictionary<string, string> _accounts = new();
 
-    /// <summary>Registers an account with one new character (straight to the accounts: no HTTP rate limit spent).</summary>
+    /// <summary>Registers an account with one new character; returns the character's name.</summary>
     public async Task<string> NewCharacterAsync()
     {
-        var suffix = Guid.NewGuid().ToString("N")[..8];
-        var character = "Hostile" + suffix;
-        var account = AccountId.FromName("host" + suffix);
-        var accounts = Akka.Hosting.ActorRegistry.For(Node.System).Get<AccountRegion>();
-        await accounts.Ask<Mxo.Protocol.Accounts.AccountReplies.Registered>(
-            new Mxo.Protocol.Accounts.AccountCommands.Register(account, "host" + suffix, "correct horse battery"), TimeSpan.FromSeconds(10));
-        await accounts.Ask<Mxo.Protocol.Accounts.AccountReplies.CharacterCreated>(
-            new Mxo.Protocol.Accounts.AccountCommands.CreateCharacter(account, character), TimeSpan.FromSeconds(10));
-        lock (_accounts) _accounts[character] = account.Value;
+        var (account, character) = await SecureNodeFixture.NewPlayerAsync(Node, "host", "Hostile");
+        lock (_accounts) _accounts[character] = account;
         return character;
     }
 }

@@ -4,6 +4,7 @@ using Akka.Cluster;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Mxo.Actors.Districts;
+using Mxo.Protocol;
 using Mxo.Protocol.Districts;
 using Mxo.Protocol.World;
 
@@ -194,26 +195,39 @@ public static class OperatorCommands
             $"akka: {typeof(ActorSystem).Assembly.GetName().Version}"));
     }
 
-    private static async Task<CommandAnswer> WorldDistricts(OperatorContext context, CommandArgs args)
+    /// <summary>The world map and the district region of this node, or a failure when it knows no world.</summary>
+    private static (WorldMap? Map, IActorRef? Region, CommandAnswer? Refusal) World(OperatorContext context) =>
+        context.Services.GetService(typeof(WorldMap)) is WorldMap map && ActorRegistry.For(context.System).TryGet<DistrictRegion>(out var region)
+            ? (map, region, null)
+            : (null, null, CommandAnswer.Failed("this node knows no world"));
+
+    /// <summary>Asks each district one question: one line per district, a district that does not answer in time says so.</summary>
+    private static async Task<List<string>> AskEachAsync<TReply>(OperatorContext context, IActorRef region, IEnumerable<DistrictId> districts,
+        Func<DistrictId, IDistrictCommand> question, Func<DistrictId, TReply, string> line)
     {
-        var map = (WorldMap?)context.Services.GetService(typeof(WorldMap));
-        if (map is null || !ActorRegistry.For(context.System).TryGet<DistrictRegion>(out var region))
-            return CommandAnswer.Failed("this node knows no world");
         var lines = new List<string>();
-        foreach (var district in map.All)
+        foreach (var district in districts)
         {
             try
             {
-                var status = await region.Ask<DistrictReplies.Status>(new DistrictCommands.GetStatus(district.Id), context.Timeout);
-                lines.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"{district.Id} | present: {status.Present} | capacity: {status.Capacity} | tick p50: {status.TickP50Ms:0.00} ms | tick p99: {status.TickP99Ms:0.00} ms"));
+                lines.Add(line(district, await region.Ask<TReply>(question(district), context.Timeout)));
             }
             catch (AskTimeoutException)
             {
-                lines.Add($"{district.Id} | did not answer within {context.Timeout.TotalSeconds:0} s");
+                lines.Add($"{district} | did not answer within {context.Timeout.TotalSeconds:0} s");
             }
         }
-        return CommandAnswer.Done([.. lines]);
+        return lines;
+    }
+
+    private static async Task<CommandAnswer> WorldDistricts(OperatorContext context, CommandArgs args)
+    {
+        var (map, region, refusal) = World(context);
+        if (refusal is not null) return refusal;
+        return CommandAnswer.Done([.. await AskEachAsync<DistrictReplies.Status>(context, region!, map!.All.Select(d => d.Id),
+            id => new DistrictCommands.GetStatus(id),
+            (id, status) => string.Create(CultureInfo.InvariantCulture,
+                $"{id} | present: {status.Present} | capacity: {status.Capacity} | tick p50: {status.TickP50Ms:0.00} ms | tick p99: {status.TickP99Ms:0.00} ms"))]);
     }
 
     // ---------------------------------------------------------------- singletons and sharding
@@ -299,31 +313,22 @@ public static class OperatorCommands
 
     private static async Task<CommandAnswer> WorldPlayers(OperatorContext context, CommandArgs args)
     {
-        var map = (WorldMap?)context.Services.GetService(typeof(WorldMap));
-        if (map is null || !ActorRegistry.For(context.System).TryGet<DistrictRegion>(out var region))
-            return CommandAnswer.Failed("this node knows no world");
-        var districts = map.All.Select(d => d.Id).ToList();
+        var (map, region, refusal) = World(context);
+        if (refusal is not null) return refusal;
+        var districts = map!.All.Select(d => d.Id).ToList();
         if (args.Value("-d") is { } only)
         {
             if (map.Find(only) is not { } found) return CommandAnswer.Failed($"no district '{only}'");
             districts = [found.Id];
         }
-        var lines = new List<string>();
         var total = 0;
-        foreach (var district in districts)
-        {
-            try
+        var lines = await AskEachAsync<DistrictReplies.Occupancy>(context, region!, districts, id => new DistrictCommands.GetOccupancy(id),
+            (id, occupancy) =>
             {
-                var occupancy = await region.Ask<DistrictReplies.Occupancy>(new DistrictCommands.GetOccupancy(district), context.Timeout);
                 total += occupancy.Present.Length;
-                lines.Add($"{district} | present: {occupancy.Present.Length}" +
-                    (args.Has("-v") ? " | " + string.Join(", ", occupancy.Present.Select(o => o.Name).OrderBy(n => n, StringComparer.Ordinal)) : ""));
-            }
-            catch (AskTimeoutException)
-            {
-                lines.Add($"{district} | did not answer within {context.Timeout.TotalSeconds:0} s");
-            }
-        }
+                return $"{id} | present: {occupancy.Present.Length}" +
+                    (args.Has("-v") ? " | " + string.Join(", ", occupancy.Present.Select(o => o.Name).OrderBy(n => n, StringComparer.Ordinal)) : "");
+            });
         lines.Add($"Count: {total} players");
         return CommandAnswer.Done([.. lines]);
     }
@@ -357,25 +362,17 @@ public static class OperatorCommands
         if (args.Value("-m") is not { } text || text.Length == 0) return CommandAnswer.Usage("-m text is required");
         if (text.Length > Mxo.Protocol.CharacterRules.MaxChatLength || Mxo.Protocol.CharacterRules.ValidateChatText(text) is not null)
             return CommandAnswer.Usage($"-m must be chat text: at most {Mxo.Protocol.CharacterRules.MaxChatLength} characters, something visible, no control characters");
-        var map = (WorldMap?)context.Services.GetService(typeof(WorldMap));
-        if (map is null || !ActorRegistry.For(context.System).TryGet<DistrictRegion>(out var region))
-            return CommandAnswer.Failed("this node knows no world");
-        var lines = new List<string>();
+        var (map, region, refusal) = World(context);
+        if (refusal is not null) return refusal;
         var heard = 0;
-        foreach (var district in map.All)
-        {
-            try
+        var lines = await AskEachAsync<Mxo.Protocol.Replies.Acknowledged>(context, region!, map!.All.Select(d => d.Id),
+            id => new DistrictCommands.Announce(id, text),
+            (id, ack) =>
             {
-                var ack = await region.Ask<Mxo.Protocol.Replies.Acknowledged>(new DistrictCommands.Announce(district.Id, text), context.Timeout);
                 var count = int.Parse(ack.CommandId, CultureInfo.InvariantCulture);
                 heard += count;
-                lines.Add($"{district.Id} | heard by: {count}");
-            }
-            catch (AskTimeoutException)
-            {
-                lines.Add($"{district.Id} | did not answer within {context.Timeout.TotalSeconds:0} s");
-            }
-        }
+                return $"{id} | heard by: {count}";
+            });
         lines.Add($"Count: {heard} players");
         return CommandAnswer.Done([.. lines]);
     }
