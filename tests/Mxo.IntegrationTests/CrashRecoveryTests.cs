@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Net.Http;
 using Microsoft.Data.Sqlite;
 using Mxo.TestSupport;
 using Xunit;
@@ -9,85 +7,6 @@ namespace Mxo.IntegrationTests;
 /// <summary>The node as a real child process, killed with SIGKILL: nothing acknowledged may be lost.</summary>
 public sealed class CrashRecoveryTests
 {
-    private sealed class NodeProcess : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly Queue<string> _lastLines = new();
-
-        public NodeProcess(TempData data, int httpPort, int remotingPort)
-        {
-            var dll = Path.Combine(AppContext.BaseDirectory, "mxo-node.dll");
-            var info = new ProcessStartInfo("dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                WorkingDirectory = data.Directory,
-            };
-            foreach (var arg in (string[])[dll, "--dev", "--Mxo:Operator:Url=", .. data.SqliteArgs, "--port", remotingPort.ToString(),
-                         "--edge-url", $"http://127.0.0.1:{httpPort}", "--checkpoint-interval", "00:00:01"])
-                info.ArgumentList.Add(arg);
-            _process = Process.Start(info)!;
-            _process.OutputDataReceived += (_, e) => Remember(e.Data);
-            _process.ErrorDataReceived += (_, e) => Remember(e.Data);
-            _process.BeginOutputReadLine();
-            _process.BeginErrorReadLine();
-            Http = new Uri($"http://127.0.0.1:{httpPort}");
-        }
-
-        public Uri Http { get; }
-        public Uri Ws => new($"ws://{Http.Authority}/ws");
-
-        private void Remember(string? line)
-        {
-            if (line is null) return;
-            lock (_lastLines)
-            {
-                _lastLines.Enqueue(line);
-                if (_lastLines.Count > 40) _lastLines.Dequeue();
-            }
-        }
-
-        public string Output()
-        {
-            lock (_lastLines) return string.Join('\n', _lastLines);
-        }
-
-        public async Task WaitReadyAsync()
-        {
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60 * TestClient.TimeFactor);
-            while (DateTime.UtcNow < deadline)
-            {
-                if (_process.HasExited) throw new InvalidOperationException("node exited during start-up:\n" + Output());
-                try
-                {
-                    if ((await http.GetAsync(new Uri(Http, "/health/ready"))).IsSuccessStatusCode) return;
-                }
-                catch (HttpRequestException)
-                {
-                }
-                catch (TaskCanceledException)
-                {
-                }
-                await Task.Delay(200);
-            }
-            throw new TimeoutException("node not ready:\n" + Output());
-        }
-
-        public async Task KillAsync()
-        {
-            _process.Kill(entireProcessTree: true); // SIGKILL: no shutdown hooks run
-            await _process.WaitForExitAsync();
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited) await KillAsync();
-            _process.Dispose();
-        }
-    }
-
     private static long CountEvents(TempData data, string persistenceId, string manifest)
     {
         using var db = new SqliteConnection($"Data Source={data.SqliteFile};Mode=ReadOnly");
@@ -108,7 +27,7 @@ public sealed class CrashRecoveryTests
         var name = "crash" + Guid.NewGuid().ToString("N")[..6];
         (double, double, double) checkpointed = (1506, 0, 2), latest = (1509, 0, 2);
 
-        await using (var node = new NodeProcess(data, httpPort, remotingPort))
+        await using (var node = NodeProcess.Start(data.Directory, httpPort, remotingPort, ["--dev", .. data.SqliteArgs, "--checkpoint-interval", "00:00:01"]))
         {
             await node.WaitReadyAsync();
             await using var client = await TestClient.ConnectAsync(node.Ws);
@@ -133,7 +52,7 @@ public sealed class CrashRecoveryTests
             await node.KillAsync();
         }
 
-        await using (var node = new NodeProcess(data, httpPort, remotingPort))
+        await using (var node = NodeProcess.Start(data.Directory, httpPort, remotingPort, ["--dev", .. data.SqliteArgs, "--checkpoint-interval", "00:00:01"]))
         {
             await node.WaitReadyAsync();
             await using var client = await TestClient.ConnectAsync(node.Ws);

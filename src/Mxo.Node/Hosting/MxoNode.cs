@@ -19,6 +19,9 @@ namespace Mxo.Node.Hosting;
 /// <summary>Builds a node: the same binary for every role; the roles decide what it hosts.</summary>
 public static class MxoNode
 {
+    /// <summary>This build's version (the Mxo.Node assembly's), as members report it to each other.</summary>
+    public static string NodeVersion { get; } = typeof(MxoNode).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
     /// <param name="configure">Extra host configuration (tests: logging, configuration sources).</param>
     /// <param name="configureAkka">Extra Akka configuration, applied last (tests: the fallback-serializer guard).</param>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null,
@@ -88,6 +91,9 @@ public static class MxoNode
                     Roles = roles.ToArray(),
                     SeedNodes = node.SeedNodeList.ToArray(),
                 })
+                // The node's own version, not the entry assembly's (a test host's): sharding gives new shards to the
+                // members with the newest app-version, and `pbm cluster show` prints it.
+                .AddHocon($"akka.cluster.app-version = \"{NodeVersion}\"", HoconAddMode.Prepend)
                 .WithCustomSerializer("mxo", [typeof(IMxoMessage)], system => new MxoSerializer(system))
                 .WithActorSystemLivenessCheck();
 

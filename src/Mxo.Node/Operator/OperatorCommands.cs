@@ -247,27 +247,42 @@ public static class OperatorCommands
     private static Task<CommandAnswer> ShardingRegions(OperatorContext context, CommandArgs args) =>
         Task.FromResult(CommandAnswer.Done([.. ClusterSharding.Get(context.System).ShardTypeNames.OrderBy(n => n, StringComparer.Ordinal)]));
 
+    /// <summary>How long one member's region may take to answer a statistics question: a dead member must not hold up
+    /// the answer about the living ones.</summary>
+    private static readonly TimeSpan MemberTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>One world member's region statistics for a type; <see cref="Stats"/> is null when it did not answer, with
+    /// <see cref="Why"/> saying so.</summary>
+    private sealed record MemberStats(Address Address, ShardRegionStats? Stats, string Why);
+
     /// <summary>
-    /// The sharding statistics of a type, asked of a real region on a world node (a proxy reports no shards): this node's
-    /// own region when it hosts the world, else the oldest world member's.
+    /// The sharding statistics of a type, asked of the real region on every world member (a proxy reports no shards), each
+    /// with its own short timeout. Asking Akka's coordinator instead (GetClusterShardingStats) answers nothing at all while
+    /// any region is dead and not yet removed, which is exactly when an operator asks.
     /// </summary>
-    private static async Task<(ClusterShardingStats? Stats, CommandAnswer? Refusal)> StatsOf(OperatorContext context, CommandArgs args)
+    private static async Task<(List<MemberStats>? Stats, CommandAnswer? Refusal)> StatsOf(OperatorContext context, CommandArgs args)
     {
         if (args.Value("-r") is not { } type) return (null, CommandAnswer.Usage("-r type is required"));
         if (!ClusterSharding.Get(context.System).ShardTypeNames.Contains(type))
             return (null, CommandAnswer.Failed($"no sharded type '{type}'; see cluster-sharding regions"));
-        var cluster = Cluster.Get(context.System);
-        var host = cluster.SelfMember.HasRole(Mxo.Actors.Hosting.ShardedEntity.WorldRole) ? cluster.SelfAddress : OldestWorldMember(context)?.Address;
-        if (host is null) return (null, CommandAnswer.Failed("no Up member has the world role"));
-        var region = context.System.ActorSelection($"{host}/system/sharding/{type}");
-        try
+        var state = Cluster.Get(context.System).State;
+        var members = state.Members.Where(m => m.HasRole(Mxo.Actors.Hosting.ShardedEntity.WorldRole)).ToList();
+        if (members.Count == 0) return (null, CommandAnswer.Failed("no member has the world role"));
+        var timeout = MemberTimeout < context.Timeout ? MemberTimeout : context.Timeout;
+        var answers = await Task.WhenAll(members.Select(async member =>
         {
-            return (await region.Ask<ClusterShardingStats>(new GetClusterShardingStats(context.Timeout), context.Timeout + TimeSpan.FromSeconds(1)), null);
-        }
-        catch (AskTimeoutException)
-        {
-            return (null, CommandAnswer.Failed($"the {type} region on {host} did not answer in time"));
-        }
+            if (state.Unreachable.Contains(member)) return new MemberStats(member.Address, null, "unreachable");
+            try
+            {
+                var region = context.System.ActorSelection($"{member.Address}/system/sharding/{type}");
+                return new MemberStats(member.Address, await region.Ask<ShardRegionStats>(GetShardRegionStats.Instance, timeout), "");
+            }
+            catch (AskTimeoutException)
+            {
+                return new MemberStats(member.Address, null, $"did not answer within {timeout.TotalSeconds:0} s");
+            }
+        }));
+        return ([.. answers.OrderBy(a => a.Address.ToString(), StringComparer.Ordinal)], null);
     }
 
     private static async Task<CommandAnswer> RegionStats(OperatorContext context, CommandArgs args)
@@ -275,10 +290,11 @@ public static class OperatorCommands
         var (stats, refusal) = await StatsOf(context, args);
         if (refusal is not null) return refusal;
         var coordinator = OldestWorldMember(context)?.Address;
-        var lines = stats!.Regions.OrderBy(r => r.Key.ToString(), StringComparer.Ordinal)
-            .Select(r => $"{r.Key} | shards: {r.Value.Stats.Count} | entities: {r.Value.Stats.Values.Sum()}{(r.Key == coordinator ? " | coordinator" : "")}")
+        var lines = stats!.Select(m => m.Stats is { } s
+                ? $"{m.Address} | shards: {s.Stats.Count} | entities: {s.Stats.Values.Sum()}{(m.Address == coordinator ? " | coordinator" : "")}"
+                : $"{m.Address} | {m.Why}")
             .ToList();
-        lines.Add($"Count: {stats.Regions.Values.Sum(r => r.Stats.Values.Sum())} entities");
+        lines.Add($"Count: {stats!.Sum(m => m.Stats?.Stats.Values.Sum() ?? 0)} entities");
         return CommandAnswer.Done([.. lines]);
     }
 
@@ -286,8 +302,9 @@ public static class OperatorCommands
     {
         var (stats, refusal) = await StatsOf(context, args);
         if (refusal is not null) return refusal;
-        return CommandAnswer.Done([.. stats!.Regions.OrderBy(r => r.Key.ToString(), StringComparer.Ordinal)
-            .SelectMany(r => r.Value.Stats.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{r.Key} | shard: {s.Key} | entities: {s.Value}"))]);
+        return CommandAnswer.Done([.. stats!.SelectMany(m => m.Stats is { } s
+            ? s.Stats.OrderBy(x => x.Key, StringComparer.Ordinal).Select(x => $"{m.Address} | shard: {x.Key} | entities: {x.Value}")
+            : [$"{m.Address} | {m.Why}"])]);
     }
 
     private static async Task<CommandAnswer> Locate(OperatorContext context, CommandArgs args)
@@ -299,9 +316,10 @@ public static class OperatorCommands
         if ((context.Services.GetService(typeof(ShardCounts)) as ShardCounts)?.ByType.TryGetValue(type, out var maxShards) is not true)
             return CommandAnswer.Failed($"this node does not know how '{type}' is sharded");
         var shard = ((IMessageExtractor)new HashCodeMessageExtractorFor(maxShards)).ShardId(id, null);
-        var hosts = stats!.Regions.Where(r => r.Value.Stats.ContainsKey(shard)).Select(r => r.Key).ToList();
+        var hosts = stats!.Where(m => m.Stats?.Stats.ContainsKey(shard) == true).Select(m => m.Address).ToList();
+        var silent = stats!.Where(m => m.Stats is null).Select(m => $"{m.Address} {m.Why}").ToList();
         return hosts.Count == 0
-            ? CommandAnswer.Failed($"{type} '{id}' (shard {shard}) is not running")
+            ? CommandAnswer.Failed($"{type} '{id}' (shard {shard}) is not running" + (silent.Count == 0 ? "" : $" on the members that answered ({string.Join("; ", silent)})"))
             : CommandAnswer.Done($"{type} '{id}' | shard: {shard} | {hosts[0]}");
     }
 
