@@ -83,6 +83,31 @@ public sealed class OperatorTests
     }
 
     [Fact]
+    public async Task The_prompt_runs_commands_until_exit_and_recalls_them_from_its_history()
+    {
+        using var data = new TempData();
+        var (node, operatorPort) = await StartWithOperatorAsync(data);
+        await using var running = node;
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var input = new StringReader("cluster leader\n\nhistory\n!1\n!!\n!7\nactor system\nhistory\nexit\ncluster leave\n");
+        var exit = await PbmClient.RunAsync([$"127.0.0.1:{operatorPort}"], input, output, error, CancellationToken.None);
+
+        Assert.Equal(0, exit); // the last command run (actor system) succeeded; nothing after exit ran
+        var prompt = $"[127.0.0.1:{operatorPort}] pbm> ";
+        var printed = output.ToString().Split(prompt);
+        Assert.Equal(10, printed.Length); // nine prompts: one per line read up to and including exit
+        Assert.Equal(node.Address, printed[1].Trim());
+        Assert.Equal("1  cluster leader", printed[3].Trim());
+        Assert.Equal($"cluster leader\n{node.Address}", printed[4].Trim().ReplaceLineEndings("\n"));
+        Assert.Equal($"cluster leader\n{node.Address}", printed[5].Trim().ReplaceLineEndings("\n"));
+        Assert.Contains("!7: no such command", error.ToString());
+        Assert.Equal(["1  cluster leader", "2  cluster leader", "3  cluster leader", "4  actor system"],
+            printed[8].Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Contains("| Up |", (await PbmAsync(operatorPort, "cluster", "show")).Output); // "cluster leave" after exit never ran
+    }
+
+    [Fact]
     public async Task With_a_key_a_request_without_it_gets_401_and_runs_nothing()
     {
         using var data = new TempData();

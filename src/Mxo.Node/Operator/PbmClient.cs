@@ -7,7 +7,8 @@ namespace Mxo.Node.Operator;
 /// <summary>
 /// <c>mxo-node pbm [host:port] &lt;palette&gt; &lt;command&gt; [args] [--json]</c>: runs one operator command on a node and
 /// exits 0 (done), 1 (the command failed, or the key was refused), 2 (usage), 3 (the node could not be reached). Without
-/// a command it reads commands line by line at a <c>[host:port] pbm&gt;</c> prompt until <c>exit</c>. The key, when the
+/// a command it reads commands line by line at a <c>[host:port] pbm&gt;</c> prompt until <c>exit</c>, with a history
+/// (<c>history</c>, <c>!!</c>, <c>!n</c>, as in a shell). The key, when the
 /// node wants one, comes from <c>MXO__Operator__Key</c>.
 /// </summary>
 public static class PbmClient
@@ -36,17 +37,46 @@ public static class PbmClient
         if (rest.Count > 0) return await RunOneAsync(http, rest, json, output, error, ct);
 
         var last = 0;
+        var history = new List<string>();
         while (!ct.IsCancellationRequested)
         {
             await output.WriteAsync($"[{target}] pbm> ");
-            var line = await input.ReadLineAsync(ct);
-            if (line is null || line.Trim() == "exit") return last;
-            var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            if (words.Length == 0) continue;
-            last = await RunOneAsync(http, [.. words], json, output, error, ct);
+            var line = (await input.ReadLineAsync(ct))?.Trim();
+            if (line is null || line == "exit") return last;
+            if (line.Length == 0) continue;
+            if (line == "history")
+            {
+                for (var i = 0; i < history.Count; i++) await output.WriteLineAsync($"{i + 1,5}  {history[i]}");
+                continue;
+            }
+            if (line.StartsWith('!'))
+            {
+                if (Recall(history, line) is not { } recalled)
+                {
+                    await error.WriteLineAsync($"pbm: {line}: no such command in the history (see: history)");
+                    last = 2;
+                    continue;
+                }
+                line = recalled;
+                await output.WriteLineAsync(line);
+            }
+            history.Add(line);
+            if (history.Count > HistoryLimit) history.RemoveAt(0);
+            last = await RunOneAsync(http, [.. line.Split(' ', StringSplitOptions.RemoveEmptyEntries)], json, output, error, ct);
         }
         return last;
     }
+
+    /// <summary>The prompt keeps this many commands (oldest dropped first).</summary>
+    public const int HistoryLimit = 500;
+
+    /// <summary><c>!!</c> is the last command, <c>!n</c> the n-th of <c>history</c>'s list.</summary>
+    private static string? Recall(List<string> history, string line) => line switch
+    {
+        "!!" => history.LastOrDefault(),
+        _ when int.TryParse(line.AsSpan(1), out var n) && n >= 1 && n <= history.Count => history[n - 1],
+        _ => null,
+    };
 
     private static async Task<int> RunOneAsync(HttpClient http, List<string> words, bool json, TextWriter output, TextWriter error,
         CancellationToken ct)
