@@ -17,6 +17,7 @@ public static class Program
             "auth-load" => await AuthLoadBenchmark.RunAsync(rest).ConfigureAwait(false),
             "tick" => TickBenchmark.Run(rest),
             "flood" => await FloodBenchmark.RunAsync(rest).ConfigureAwait(false),
+            "operator" => await OperatorBenchmark.RunAsync(rest).ConfigureAwait(false),
             _ => Usage(command),
         };
     }
@@ -55,6 +56,10 @@ public static class Program
                   second (for D seconds and until the burst is answered); then logs in, from the checker address, to
                   up to 10 accounts whose registration answered 503. Meant for a node without --dev.
                   Every flood targets and binds loopback addresses only (127.x.y.z, ::1).
+              operator --url http://127.0.0.1:9110 [--requests K]
+                  Against a running node's operator listener (loopback only; starts nothing): each operator command
+                  and GET /metrics K times one at a time (default 200), against GET /pbm/help as the baseline; prints
+                  p50/p99/max, requests/s, answer bytes. bench/operator-measure.sh starts a node with bots and runs it.
                   bench/flood-measure.sh MODE starts a node, runs this and reports the node's costs.
             """);
         return 2;
