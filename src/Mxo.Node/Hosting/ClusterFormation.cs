@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Discovery.Config.Hosting;
-using Akka.Discovery.KubernetesApi;
 using Akka.Hosting;
 using Akka.Management.Cluster.Bootstrap;
 using Akka.Management.Cluster.Bootstrap.ContactPoint;
@@ -31,6 +30,11 @@ public static class ClusterFormation
 
     /// <summary>At most this many members are offered to a probing node; it joins through any of them.</summary>
     private const int MaxSeedNodesExposed = 5;
+
+    /// <summary>The Akka.Discovery method name of <see cref="KubernetesPodDiscovery"/>.</summary>
+    public const string KubernetesMethod = "mxo-kubernetes-pods";
+
+    private static string? NullIfBlank(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     public static AkkaConfigurationBuilder WithClusterFormation(this AkkaConfigurationBuilder akka, NodeOptions node)
     {
@@ -63,12 +67,14 @@ public static class ClusterFormation
         }, autoStart: false); // autoStart would start Akka.Management's HTTP server (see the remarks above)
 
         if (discovery.Method == DiscoveryOptions.Kubernetes)
-            akka.WithKubernetesDiscovery(kubernetes =>
-            {
-                kubernetes.PodLabelSelector = discovery.KubernetesLabelSelector;
-                if (!string.IsNullOrWhiteSpace(discovery.KubernetesNamespace))
-                    kubernetes.PodNamespace = discovery.KubernetesNamespace.Trim();
-            });
+        {
+            akka.AddSetup(new KubernetesPodDiscoverySetup(NullIfBlank(discovery.KubernetesApiUrl),
+                NullIfBlank(discovery.KubernetesNamespace), discovery.KubernetesLabelSelector));
+            akka.AddHocon($$"""
+                akka.discovery.method = {{KubernetesMethod}}
+                akka.discovery.{{KubernetesMethod}}.class = "{{typeof(KubernetesPodDiscovery).AssemblyQualifiedName}}"
+                """, HoconAddMode.Prepend);
+        }
         else
             akka.WithConfigDiscovery(config => config.Services.Add(new Service
             {

@@ -44,6 +44,12 @@ public sealed class DiscoveryOptions
     /// <summary>Kubernetes discovery: the namespace whose pods are listed; empty: the pod's own namespace.</summary>
     public string KubernetesNamespace { get; set; } = "";
 
+    /// <summary>
+    /// Kubernetes discovery: the API server; empty: in a pod, the cluster's own (service account, <c>KUBERNETES_SERVICE_*</c>).
+    /// Outside the cluster e.g. <c>kubectl proxy</c>'s <c>http://127.0.0.1:8001</c>.
+    /// </summary>
+    public string KubernetesApiUrl { get; set; } = "";
+
     /// <summary>Kubernetes discovery: the pod label selector; <c>{0}</c> stands for <see cref="ServiceName"/>.</summary>
     public string KubernetesLabelSelector { get; set; } = "app={0}";
 
@@ -125,7 +131,10 @@ public sealed class DiscoveryOptions
             problems
                 .Require(!string.IsNullOrWhiteSpace(KubernetesLabelSelector) && FormatsWithServiceName(KubernetesLabelSelector),
                     $"KubernetesLabelSelector must be a label selector in which {{0}} may stand for ServiceName (e.g. 'app={{0}}'), got '{KubernetesLabelSelector}'")
-                .Require(!string.IsNullOrWhiteSpace(PortName), "PortName (the management container port's name) must not be empty when Method is 'kubernetes'");
+                .Require(!string.IsNullOrWhiteSpace(PortName), "PortName (the management container port's name) must not be empty when Method is 'kubernetes'")
+                .Require(string.IsNullOrWhiteSpace(KubernetesApiUrl)
+                    || (Uri.TryCreate(KubernetesApiUrl.Trim(), UriKind.Absolute, out var api) && api.Scheme is "http" or "https"),
+                    $"KubernetesApiUrl must be empty (in a pod) or an absolute http or https URL, got '{KubernetesApiUrl}'");
         }
         return problems.ToList();
     }
