@@ -84,7 +84,7 @@ public static class NodeCommandLine
         Add("--seeds", "Mxo:SeedNodes", "Comma-separated seed nodes (akka.tcp://mxo@host:port); [default: none, the node joins itself unless --discovery is set]", node.SeedNodes);
         Add("--discovery", "Mxo:Discovery:Method", "Cluster formation without seeds: none, config (the endpoints below) or kubernetes (pods by label).", node.Discovery.Method);
         Add("--discovery-endpoints", "Mxo:Discovery:Endpoints", "Config discovery: comma-separated management endpoints (host:port) of the nodes. [default: none]", node.Discovery.Endpoints);
-        Add("--management-port", "Mxo:Discovery:ManagementPort", "The Akka.Management HTTP port cluster bootstrap probes (with --discovery only).", node.Discovery.ManagementPort);
+        Add("--management-port", "Mxo:Discovery:ManagementPort", "The management port other nodes probe during cluster bootstrap (GET /bootstrap/seed-nodes; with --discovery only).", node.Discovery.ManagementPort);
         Add("--edge-url", "Mxo:EdgeUrl", "Where the HTTP server listens (API, /ws, /health).", node.EdgeUrl);
         Add("--persistence", "Mxo:Persistence:Provider", "The journal's database: sqlite or postgresql.", node.Persistence.Provider);
         Add("--connection-string", "Mxo:Persistence:ConnectionString", "The journal's connection string. [default: none, for SQLite data/mxo.db under the working directory]", node.Persistence.ConnectionString);
