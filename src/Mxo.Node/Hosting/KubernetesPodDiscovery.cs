@@ -27,8 +27,8 @@ public sealed class KubernetesPodDiscoverySetup(string? apiUrl, string? @namespa
 /// </summary>
 /// <remarks>
 /// Not Akka.Discovery.KubernetesApi: its 1.5.73 build calls KubernetesClient 17's <c>ListNamespacedPodAsync</c>
-/// overload, and the registry here serves KubernetesClient 19.0.2 and 21.0.8, which no longer have it (the call would
-/// fail with a MissingMethodException). Listing pods is one GET, so this asks the API directly.
+/// overload, which KubernetesClient 19.0.2 (what the registry here serves besides 21.0.8) no longer has: the call would
+/// fail with a MissingMethodException. Listing pods is one GET, so this asks the API directly.
 /// </remarks>
 public sealed class KubernetesPodDiscovery : ServiceDiscovery
 {
