@@ -14,7 +14,7 @@ public sealed class CommandLineTests
         var help = Help(NodeCommandLine.Parse(["--help"]).Result);
 
         var options = NodeCommandLine.Create().Options.Where(o => o is not (System.CommandLine.Help.HelpOption or VersionOption)).ToList();
-        Assert.Equal(10, options.Count);
+        Assert.Equal(13, options.Count);
         foreach (var option in options)
             Assert.Contains("[default: ", Assert.Single(Mxo.TestSupport.HelpText.Rows(help), r => r.StartsWith(option.Name + " ", StringComparison.Ordinal)));
         Assert.Contains("--port <port>", help);
@@ -26,12 +26,16 @@ public sealed class CommandLineTests
     public void The_switches_become_their_configuration_keys_and_configuration_keys_pass_through()
     {
         var parsed = NodeCommandLine.Parse(["--dev", "--port=4100", "--roles", "edge", "--log-format", "json",
+            "--discovery", "config", "--discovery-endpoints", "a:8558,b:8558", "--management-port", "8600",
             "--Mxo:World:SnapshotEvery=50", "--Logging:LogLevel:Default", "Debug"]);
 
         Assert.Equal("True", parsed.Settings["Mxo:Dev"]);
         Assert.Equal("4100", parsed.Settings["Mxo:Port"]);
         Assert.Equal("edge", parsed.Settings["Mxo:Roles"]);
         Assert.Equal("json", parsed.Settings["Mxo:LogFormat"]);
+        Assert.Equal("config", parsed.Settings["Mxo:Discovery:Method"]);
+        Assert.Equal("a:8558,b:8558", parsed.Settings["Mxo:Discovery:Endpoints"]);
+        Assert.Equal("8600", parsed.Settings["Mxo:Discovery:ManagementPort"]);
         Assert.False(parsed.Settings.ContainsKey("Mxo:Hostname")); // not given: appsettings and environment decide
         Assert.Equal(["--Mxo:World:SnapshotEvery=50", "--Logging:LogLevel:Default", "Debug"], parsed.ConfigurationArgs);
     }

@@ -59,7 +59,8 @@ public static class MxoNode
         if (world.DistrictCapacity is { } capacity) map = map.WithCapacity(null, capacity);
         var persistence = node.HostsWorld ? PersistenceSetup.From(node.Persistence, Environment.CurrentDirectory) : null;
 
-        builder.WebHost.UseUrls(operatorOptions.Enabled ? [node.EdgeUrl, operatorOptions.Url] : [node.EdgeUrl]);
+        string?[] urls = [node.EdgeUrl, operatorOptions.Enabled ? operatorOptions.Url : null, ClusterFormation.ManagementUrl(node)];
+        builder.WebHost.UseUrls([.. urls.OfType<string>()]);
         builder.Services.AddSingleton(node);
         builder.Services.AddEdge(edge);
         if (persistence is not null) builder.Services.AddReadinessCheck(PersistenceSetup.CheckName, persistence);
@@ -95,10 +96,8 @@ public static class MxoNode
                 // members with the newest app-version, and `pbm cluster show` prints it.
                 .AddHocon($"akka.cluster.app-version = \"{NodeVersion}\"", HoconAddMode.Prepend)
                 .WithCustomSerializer("mxo", [typeof(IMxoMessage)], system => new MxoSerializer(system))
-                .WithActorSystemLivenessCheck();
-
-            if (node.SeedNodeList.Count == 0)
-                akka.WithActors((system, _) => Akka.Cluster.Cluster.Get(system).Join(Akka.Cluster.Cluster.Get(system).SelfAddress));
+                .WithActorSystemLivenessCheck()
+                .WithClusterFormation(node);
 
             if (persistence is not null)
                 akka.WithSqlPersistence(persistence.ConnectionString, persistence.LinqProvider, autoInitialize: true,
@@ -118,6 +117,7 @@ public static class MxoNode
                 accounts.PasswordAlgorithm, accounts.PasswordIterations);
         // First: the operator port serves only the operator commands, and they are served only there.
         app.MapOperator(operatorOptions);
+        app.MapClusterBootstrap(node); // likewise the management port and the bootstrap route
         if (node.HostsEdge) app.UseEdgeHttp();
         app.MapHealth();
         if (node.HostsEdge) app.MapAuth().MapPlayerSocket().MapWorld();
@@ -127,9 +127,8 @@ public static class MxoNode
                 "requests from this machine skip the per-address rate limits; never expose this node beyond your machine");
         app.Lifetime.ApplicationStarted.Register(() =>
         {
-            log.LogInformation("MXO node up: roles [{Roles}], cluster {System}@{Host}:{Port}, seeds [{Seeds}]",
-                string.Join(", ", roles), node.SystemName, node.Hostname, node.Port,
-                node.SeedNodeList.Count == 0 ? "self" : string.Join(", ", node.SeedNodeList));
+            log.LogInformation("MXO node up: roles [{Roles}], cluster {System}@{Host}:{Port}, {Formation}",
+                string.Join(", ", roles), node.SystemName, node.Hostname, node.Port, ClusterFormation.Describe(node));
             log.LogInformation("Listening on {Url}{Socket}", node.EdgeUrl,
                 node.HostsEdge ? $" (players: {node.EdgeUrl.Replace("http", "ws")}/ws)" : "");
             log.LogInformation("Data: {Data}", persistence?.Description ?? "none (this node does not host the world)");

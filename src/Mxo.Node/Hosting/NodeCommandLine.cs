@@ -81,7 +81,10 @@ public static class NodeCommandLine
         Add("--roles", "Mxo:Roles", "Comma-separated cluster roles: world, edge.", node.Roles);
         Add("--hostname", "Mxo:Hostname", "The address other nodes reach this one on (remoting).", node.Hostname);
         Add("--port", "Mxo:Port", "The Akka remoting port; 0 picks a free one.", node.Port);
-        Add("--seeds", "Mxo:SeedNodes", "Comma-separated seed nodes (akka.tcp://mxo@host:port); [default: none, the node joins itself]", node.SeedNodes);
+        Add("--seeds", "Mxo:SeedNodes", "Comma-separated seed nodes (akka.tcp://mxo@host:port); [default: none, the node joins itself unless --discovery is set]", node.SeedNodes);
+        Add("--discovery", "Mxo:Discovery:Method", "Cluster formation without seeds: none, config (the endpoints below) or kubernetes (pods by label).", node.Discovery.Method);
+        Add("--discovery-endpoints", "Mxo:Discovery:Endpoints", "Config discovery: comma-separated management endpoints (host:port) of the nodes. [default: none]", node.Discovery.Endpoints);
+        Add("--management-port", "Mxo:Discovery:ManagementPort", "The management port other nodes probe during cluster bootstrap (GET /bootstrap/seed-nodes; with --discovery only).", node.Discovery.ManagementPort);
         Add("--edge-url", "Mxo:EdgeUrl", "Where the HTTP server listens (API, /ws, /health).", node.EdgeUrl);
         Add("--persistence", "Mxo:Persistence:Provider", "The journal's database: sqlite or postgresql.", node.Persistence.Provider);
         Add("--connection-string", "Mxo:Persistence:ConnectionString", "The journal's connection string. [default: none, for SQLite data/mxo.db under the working directory]", node.Persistence.ConnectionString);

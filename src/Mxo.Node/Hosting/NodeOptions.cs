@@ -28,6 +28,9 @@ public sealed class NodeOptions : ICheckedSettings
 
     public PersistenceOptions Persistence { get; set; } = new();
 
+    /// <summary>Cluster formation through Akka.Management Cluster Bootstrap instead of <see cref="SeedNodes"/>.</summary>
+    public DiscoveryOptions Discovery { get; set; } = new();
+
     /// <summary>Console log lines (<c>--log-format</c>): <c>text</c>, or <c>json</c> (one JSON object per line).</summary>
     public string LogFormat { get; set; } = "text";
 
@@ -52,6 +55,12 @@ public sealed class NodeOptions : ICheckedSettings
             $"EdgeUrl must be an absolute http or https URL, got '{EdgeUrl}'")
         .Require(SeedNodeList.All(s => s.StartsWith("akka.tcp://", StringComparison.Ordinal)),
             $"SeedNodes must be akka.tcp://system@host:port addresses, got '{SeedNodes}'")
+        // Cluster Bootstrap gives up on discovery as soon as seed nodes are configured; both set is a mistake either way.
+        .Require(SeedNodeList.Count == 0 || !Discovery.Enabled,
+            $"SeedNodes and Mxo:Discovery:Method '{Discovery.Method}' are both set: use one way to form the cluster")
+        .Require(!Discovery.Enabled || Discovery.ManagementPort != Port,
+            $"Discovery:ManagementPort ({Discovery.ManagementPort}) must differ from the remoting port Mxo:Port")
+        .AddRange(Discovery.Problems(Hostname))
         .ToList();
 }
 
