@@ -30,6 +30,8 @@ internal sealed class Bot
     internal static readonly string[] KnownTypes =
         ["welcome", "entered", "view", "position_corrected", "environment", "chat", "ack", "pong", "error"];
 
+    private static readonly int ViewIndex = Array.IndexOf(KnownTypes, "view");
+
     private static readonly string[] Phrases =
     [
         "hello", "anyone seen the oracle?", "follow the white rabbit", "there is no spoon", "red pill or blue?",
@@ -42,6 +44,9 @@ internal sealed class Bot
     private readonly string _district;
     private readonly LatencyHistogram _latency;
     private readonly MoveWitness? _witness;
+
+    /// <summary>This bot reads its views (it is one of the first <see cref="BotOptions.Watchers"/>).</summary>
+    private readonly bool _readsViews;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _welcomed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly BotAccounts? _accounts;
@@ -79,6 +84,7 @@ internal sealed class Bot
         _random = random;
         _latency = latency;
         _witness = witness;
+        _readsViews = witness is not null && index < options.Watchers;
     }
 
     public int Index { get; }
@@ -545,8 +551,35 @@ internal sealed class Bot
         _receiveEndedEarly = !_stopping;
     }
 
+    private static readonly byte[] ViewType = "view"u8.ToArray();
+
+    /// <summary>
+    /// The frame's <c>type</c> when it is the first property, read without building a document (null otherwise). Most
+    /// frames a crowd receives are <c>view</c>s that only the watchers read: counting them must not cost the load
+    /// generator a parse of every entry (the server writes <c>type</c> first, src/Mxo.Protocol/Wire/ServerFrames.cs).
+    /// </summary>
+    internal static bool IsUnreadView(ReadOnlySpan<byte> utf8)
+    {
+        var reader = new Utf8JsonReader(utf8);
+        try
+        {
+            return reader.Read() && reader.TokenType == JsonTokenType.StartObject
+                && reader.Read() && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("type"u8)
+                && reader.Read() && reader.TokenType == JsonTokenType.String && reader.ValueTextEquals(ViewType);
+        }
+        catch (JsonException)
+        {
+            return false; // the full parse below reports it
+        }
+    }
+
     private void HandleFrame(ReadOnlyMemory<byte> utf8)
     {
+        if (!_readsViews && IsUnreadView(utf8.Span))
+        {
+            ReceivedByKnownType[ViewIndex]++;
+            return;
+        }
         JsonDocument doc;
         try
         {
@@ -598,7 +631,7 @@ internal sealed class Bot
                     OnChat(data);
                     break;
                 case "view":
-                    if (_witness is not null) OnView(data);
+                    if (_readsViews) OnView(data);
                     break;
                 case "position_corrected":
                     // The server has us elsewhere (too fast under load, or a full district): walk on from there.

@@ -94,6 +94,13 @@ public sealed record BotOptions
     /// <summary>Without a ramp, this many bots connect concurrently; the next batch starts when the previous one is in (or failed).</summary>
     public int ConnectBatchSize { get; init; } = 10;
 
+    /// <summary>
+    /// How many bots (the first ones) read the view frames they get, to measure move-to-neighbour latency; the others
+    /// only count them. Reading every view in every bot costs the load generator O(bots²) parsing per tick and made it
+    /// the bottleneck of crowd runs; a sample of viewers measures the same latency.
+    /// </summary>
+    public int Watchers { get; init; } = 20;
+
     /// <summary>Top walking speed in units per second (each step is between half and all of it).</summary>
     public double MaxSpeed { get; init; } = 15;
 
@@ -129,6 +136,7 @@ public sealed record BotOptions
         if (ChatEvery < TimeSpan.Zero) problems.Add("--chat-every must not be negative");
         if (Ramp is { } r && r < TimeSpan.Zero) problems.Add("--ramp must not be negative");
         if (ConnectBatchSize < 1) problems.Add("connect batch size must be at least 1");
+        if (Watchers < 0) problems.Add("--watchers must not be negative");
         if (!double.IsFinite(MaxSpeed) || MaxSpeed <= 0 || MaxSpeed > MaxAllowedSpeed)
             problems.Add($"max speed must be above 0 and at most {MaxAllowedSpeed} units/s");
         if (!double.IsFinite(WanderRadius) || WanderRadius <= 0) problems.Add("wander radius must be positive");

@@ -68,6 +68,10 @@ public sealed record BotReport
     /// <summary>Wall time of the run, connecting and closing included.</summary>
     public required TimeSpan Duration { get; init; }
 
+    /// <summary>CPU time this process (the load generator) used during the run, so a report shows whether the bots
+    /// rather than the node were the bottleneck.</summary>
+    public TimeSpan? Cpu { get; init; }
+
     /// <summary>HTTP requests sent, by endpoint (register, login, characters, socket upgrades, refresh); empty in the hello flow.</summary>
     public IReadOnlyDictionary<string, long> HttpRequests { get; init; } = new Dictionary<string, long>();
 
@@ -158,6 +162,8 @@ public sealed record BotReport
         }
         sb.AppendLine();
         sb.Append(c, $"duration: {Duration.TotalSeconds:0.0} s").AppendLine();
+        if (Cpu is { } cpu && Duration > TimeSpan.Zero)
+            sb.Append(c, $"load generator CPU: {cpu.TotalSeconds:0.00} s ({100 * cpu / Duration:0}% of one core, {Environment.ProcessorCount} cores here)").AppendLine();
         return sb.ToString();
     }
 

@@ -57,6 +57,7 @@ public sealed class BotSwarm
         if (Interlocked.Exchange(ref _started, 1) != 0) throw new InvalidOperationException("a BotSwarm runs once");
 
         var started = Stopwatch.GetTimestamp();
+        var cpuAtStart = Environment.CpuUsage.TotalTime;
         using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (Options.Duration is { } duration) run.CancelAfter(duration);
 
@@ -101,6 +102,7 @@ public sealed class BotSwarm
         await Task.WhenAll(running).ConfigureAwait(false); // bots never throw
         return Report(bots, latency, http, Stopwatch.GetElapsedTime(started)) with
         {
+            Cpu = Environment.CpuUsage.TotalTime - cpuAtStart,
             NeighbourLatencyP50Ms = witness.Latency.Percentile(0.50),
             NeighbourLatencyP99Ms = witness.Latency.Percentile(0.99),
             NeighbourSamples = witness.Latency.Count,

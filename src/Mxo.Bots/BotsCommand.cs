@@ -80,6 +80,7 @@ public static class BotsCommand
             RunTag = result.GetValue(d.RunTag),
             Ramp = result.GetValue(d.Ramp),
             WanderRadius = result.GetRequiredValue(d.Wander),
+            Watchers = result.GetRequiredValue(d.Watchers),
         };
         var problems = options.Validate();
         return problems.Count == 0 || Fail(string.Join("; ", problems), out error);
@@ -114,6 +115,7 @@ public static class BotsCommand
         public readonly Option<string?> RunTag;
         public readonly Option<TimeSpan?> Ramp;
         public readonly Option<double> Wander;
+        public readonly Option<int> Watchers;
 
         public Definition()
         {
@@ -146,6 +148,9 @@ public static class BotsCommand
             ChatEvery = Add("--chat-every", "Mean interval between a bot's chat lines (+-20 % jitter); 0 disables chat.", Defaults.ChatEvery,
                 TryParseDuration, "a time like 10s (0 disables chat)");
             NamePrefix = Add("--name-prefix", "Bots are named <prefix>-<run tag>-<n>.", Defaults.NamePrefix, Accept, "");
+            Watchers = Add("--watchers", "How many bots read their view frames to measure move-to-neighbour latency (the others only count them).",
+                Defaults.Watchers, (string t, out int v) => int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out v),
+                "a whole number, 0 or more");
             Ramp = Add<TimeSpan?>("--ramp", $"Spread connection starts evenly over this time. [default: none, batches of {Defaults.ConnectBatchSize}]", null,
                 TryParseSome, "a time like 10s");
             Command.Options.Add(new System.CommandLine.Help.HelpOption());

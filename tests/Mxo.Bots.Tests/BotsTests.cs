@@ -74,7 +74,7 @@ public class BotsTests
         string[] args =
         [
             "--count", "7", "--url", "ws://10.0.0.5:6000/ws", "--duration", "2m", "--district", "Richland",
-            "--move-hz", "2.5", "--chat-every", "1500ms", "--name-prefix", "load_t", "--ramp=3s",
+            "--move-hz", "2.5", "--chat-every", "1500ms", "--name-prefix", "load_t", "--ramp=3s", "--watchers", "3",
         ];
         Assert.True(BotsCommand.TryParse(args, out var options, out var error), error);
         Assert.Equal(7, options.Count);
@@ -85,6 +85,7 @@ public class BotsTests
         Assert.Equal(TimeSpan.FromMilliseconds(1500), options.ChatEvery);
         Assert.Equal("load_t", options.NamePrefix);
         Assert.Equal(TimeSpan.FromSeconds(3), options.Ramp);
+        Assert.Equal(3, options.Watchers);
     }
 
     [Theory]
@@ -115,6 +116,8 @@ public class BotsTests
     [InlineData("--run-tag", "toolongtag")]
     [InlineData("--run-tag", "a-b")]
     [InlineData("--hello=maybe")]
+    [InlineData("--watchers", "-1")]
+    [InlineData("--watchers", "many")]
     [InlineData("--bogus", "1")]
     [InlineData("stray")]
     public async Task A_bad_option_prints_usage_and_exits_2_without_connecting(params string[] args)
@@ -145,7 +148,7 @@ public class BotsTests
         var help = output.ToString();
 
         var options = BotsCommand.Create().Options.Where(o => o is not System.CommandLine.Help.HelpOption).ToList();
-        Assert.Equal(13, options.Count);
+        Assert.Equal(14, options.Count);
         foreach (var option in options)
             Assert.Contains(option.Name + " ", help);
         // One row per option, each with its default (and the help option's row).
@@ -304,6 +307,7 @@ public class BotsTests
             ErrorsByCode = new Dictionary<string, long> { ["busy"] = 1 },
             FirstErrors = ["bot-k3f9-0003: busy: still working (id 3-9)"],
             Duration = TimeSpan.FromSeconds(30.04),
+            Cpu = TimeSpan.FromSeconds(7.5),
         };
 
         var lines = report.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
@@ -317,12 +321,24 @@ public class BotsTests
             "chat: 250 said, 250 acked, 249 echoed, echo latency p50 3.1 ms, p99 12.0 ms, max 20.0 ms",
             "errors: 1 (busy x1); first: bot-k3f9-0003: busy: still working (id 3-9)",
             "duration: 30.0 s",
+            $"load generator CPU: 7.50 s (25% of one core, {Environment.ProcessorCount} cores here)",
         }, lines);
         Assert.False(report.Succeeded);
         Assert.Equal(1, report.ExitCode);
         Assert.Equal(0, (report with { Errors = 0 }).ExitCode);
         Assert.Equal(1, (report with { Errors = 0, Connected = 0 }).ExitCode);
     }
+
+    [Theory]
+    [InlineData("""{"type":"view","v":1,"data":{"moved":[]}}""", true)]
+    [InlineData("""{"type":"chat","v":1,"data":{}}""", false)]
+    [InlineData("""{"v":1,"type":"view","data":{}}""", false)]   // not first: the full parse decides
+    [InlineData("""{"type":"viewer"}""", false)]
+    [InlineData("""{"type":"view" """, true)]                   // counted as a view; its body is not read
+    [InlineData("""["type","view"]""", false)]
+    [InlineData("""not json""", false)]
+    public void Only_a_view_frame_with_type_first_skips_the_full_parse(string frame, bool skipped) =>
+        Assert.Equal(skipped, Bot.IsUnreadView(System.Text.Encoding.UTF8.GetBytes(frame)));
 
     [Fact]
     public void The_summary_lists_http_requests_failures_and_login_latency()
