@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Mxo.Node.Hosting;
 using Mxo.TestSupport;
+using OpenTelemetry.Trace;
 
 namespace Mxo.IntegrationTests;
 
@@ -33,7 +34,10 @@ public sealed class TestNode : IAsyncDisposable
     public ActorSystem System => _app.Services.GetRequiredService<ActorSystem>();
 
     /// <summary>Starts a node and waits until it is an Up member of its cluster.</summary>
-    public static async Task<TestNode> StartAsync(params string[] args)
+    public static Task<TestNode> StartAsync(params string[] args) => StartAsync(args, traceExporters: null);
+
+    /// <param name="traceExporters">Turns tracing on with these exporters (docs/operations.md, "Tracing").</param>
+    public static async Task<TestNode> StartAsync(string[] args, Action<TracerProviderBuilder>? traceExporters)
     {
         var httpPort = FreePorts.Tcp();
         var remotingPort = FreePorts.Tcp();
@@ -42,7 +46,7 @@ public sealed class TestNode : IAsyncDisposable
         string[] all = ["--Mxo:Security:RegistrationsPerAddressPerHour=100000", "--Mxo:Operator:Url=", .. args, "--port", remotingPort.ToString(), "--edge-url", $"http://127.0.0.1:{httpPort}"];
         var app = MxoNode.Build(all,
             builder => builder.Logging.SetMinimumLevel(LogLevel.Warning),
-            akka => akka.AddHocon(FallbackGuardSerializer.Hocon, HoconAddMode.Prepend));
+            akka => akka.AddHocon(FallbackGuardSerializer.Hocon, HoconAddMode.Prepend), traceExporters);
         await app.StartAsync();
         var node = new TestNode(app, httpPort, remotingPort);
         await node.WaitUntilUpAsync(TimeSpan.FromSeconds(30));
