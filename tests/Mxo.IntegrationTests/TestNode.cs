@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Mxo.Node.Hosting;
@@ -37,7 +38,9 @@ public sealed class TestNode : IAsyncDisposable
     public static Task<TestNode> StartAsync(params string[] args) => StartAsync(args, traceExporters: null);
 
     /// <param name="traceExporters">Turns tracing on with these exporters (docs/operations.md, "Tracing").</param>
-    public static async Task<TestNode> StartAsync(string[] args, Action<TracerProviderBuilder>? traceExporters)
+    /// <param name="configuration">Settings that have no command-line form (the standard <c>OTEL_*</c> variables).</param>
+    public static async Task<TestNode> StartAsync(string[] args, Action<TracerProviderBuilder>? traceExporters,
+        IReadOnlyDictionary<string, string?>? configuration = null)
     {
         var httpPort = FreePorts.Tcp();
         var remotingPort = FreePorts.Tcp();
@@ -45,7 +48,11 @@ public sealed class TestNode : IAsyncDisposable
         // The operator listener is off unless a test asks for it (its default port would be shared by every node).
         string[] all = ["--Mxo:Security:RegistrationsPerAddressPerHour=100000", "--Mxo:Operator:Url=", .. args, "--port", remotingPort.ToString(), "--edge-url", $"http://127.0.0.1:{httpPort}"];
         var app = MxoNode.Build(all,
-            builder => builder.Logging.SetMinimumLevel(LogLevel.Warning),
+            builder =>
+            {
+                builder.Logging.SetMinimumLevel(LogLevel.Warning);
+                if (configuration is not null) builder.Configuration.AddInMemoryCollection(configuration);
+            },
             akka => akka.AddHocon(FallbackGuardSerializer.Hocon, HoconAddMode.Prepend), traceExporters);
         await app.StartAsync();
         var node = new TestNode(app, httpPort, remotingPort);

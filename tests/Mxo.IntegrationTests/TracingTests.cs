@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -96,6 +98,22 @@ public sealed class TracingTests
             options => options.SetRequestHeader("traceparent", $"00-{clientTrace}-{clientSpan}-01"));
         await client.HelloAsync("neo" + Guid.NewGuid().ToString("N")[..6]);
 
+        // Plain HTTP requests honour the caller's traceparent as well; probes are not traced.
+        using var http = new HttpClient { BaseAddress = edge.Http };
+        var (probeTrace, httpTrace, httpParent) = (ActivityTraceId.CreateRandom(), ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom());
+        using (var probe = new HttpRequestMessage(HttpMethod.Get, "/health/ready"))
+        {
+            probe.Headers.Add("traceparent", $"00-{probeTrace}-{httpParent}-01");
+            Assert.True((await http.SendAsync(probe)).IsSuccessStatusCode);
+        }
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "/world/districts"))
+        {
+            request.Headers.Add("traceparent", $"00-{httpTrace}-{httpParent}-01");
+            Assert.True((await http.SendAsync(request)).IsSuccessStatusCode);
+        }
+        Assert.Equal(httpParent, (await edgeSpans.AwaitAsync(s => s.TraceId == httpTrace, "for GET /world/districts")).ParentSpanId);
+        Assert.DoesNotContain(edgeSpans.Snapshot(), s => s.TraceId == probeTrace);
+
         // The upgrade honours the client's traceparent and ends at the upgrade: exported while the socket is open.
         var upgrade = await edgeSpans.AwaitAsync(s => s.TraceId == clientTrace && s.Kind == ActivityKind.Server, "for the upgrade");
         Assert.Equal(clientSpan, upgrade.ParentSpanId);
@@ -143,6 +161,54 @@ public sealed class TracingTests
 
         // Moves are not traced, on either node.
         Assert.DoesNotContain(edgeSpans.Snapshot().Concat(all), s => s.DisplayName.Contains("move", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Spans_reach_the_configured_OTLP_endpoint()
+    {
+        // A bare HttpListener as the collector: not ASP.NET Core, so receiving spans makes no spans of its own.
+        var port = Mxo.TestSupport.FreePorts.Tcp();
+        using var collector = new HttpListener();
+        collector.Prefixes.Add($"http://127.0.0.1:{port}/");
+        collector.Start();
+        var received = new TaskCompletionSource<(string Path, string? ContentType, string Body)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Every export is answered (the node flushes once more when it stops); the first one is looked at.
+        _ = Task.Run(async () =>
+        {
+            while (collector.IsListening)
+            {
+                HttpListenerContext context;
+                try
+                {
+                    context = await collector.GetContextAsync();
+                }
+                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
+                {
+                    return;
+                }
+                using var body = new MemoryStream();
+                await context.Request.InputStream.CopyToAsync(body);
+                received.TrySetResult((context.Request.Url!.AbsolutePath, context.Request.ContentType, Encoding.UTF8.GetString(body.ToArray())));
+                context.Response.StatusCode = 200;
+                context.Response.Close();
+            }
+        });
+
+        using var data = new TempData();
+        await using var node = await TestNode.StartAsync(
+            [.. data.SqliteArgs, "--dev", $"--Mxo:Telemetry:OtlpEndpoint=http://127.0.0.1:{port}/v1/traces", "--Mxo:Telemetry:SampleRatio=1"],
+            traceExporters: null,
+            new Dictionary<string, string?> { ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf", ["OTEL_BSP_SCHEDULE_DELAY"] = "100" });
+        using var http = new HttpClient { BaseAddress = node.Http };
+        Assert.True((await http.GetAsync("/world/districts")).IsSuccessStatusCode);
+
+        var (path, contentType, body) = await received.Task.WaitAsync(TestClient.DefaultTimeout);
+        Assert.Equal("/v1/traces", path);
+        Assert.Equal("application/x-protobuf", contentType);
+        // Protobuf keeps strings as they are: the resource and the request's route are in the batch.
+        Assert.Contains(NodeTracing.ServiceName, body);
+        Assert.Contains(node.Address, body);
+        Assert.Contains("/world/districts", body);
     }
 
     private static WebApplication Build(params string[] args) => Build(args, null, null);
