@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
@@ -70,6 +71,16 @@ public abstract class MxoEntity<TState> : ReceivePersistentActor where TState : 
     protected void RequestPassivation() => Context.Parent.Tell(new Passivate(EntityStop.Instance));
 
     /// <summary>
+    /// Registers a handler for a message that carries a trace context: it runs inside the span the message names, a
+    /// child of that context, so what it persists and sends joins the trace (docs/operations.md, "Tracing").
+    /// </summary>
+    protected void TracedCommand<T>(Action<T> handle) where T : ITraced => Command<T>(message =>
+    {
+        using var span = MxoTracing.Receive(message, Context.System, PersistenceId);
+        handle(message);
+    });
+
+    /// <summary>
     /// Persists <paramref name="events"/> in order, applying each as it becomes durable (and snapshotting when due),
     /// then runs <paramref name="then"/> once the last is durable. With no events, runs it at once.
     /// </summary>
@@ -81,20 +92,30 @@ public abstract class MxoEntity<TState> : ReceivePersistentActor where TState : 
             return;
         }
         var remaining = events.Count;
+        var spans = Activity.Current is null ? null : events.Select(StartPersistSpan).ToArray();
         PersistAll(events, e =>
         {
+            using var span = MxoTracing.Resume(spans?[events.Count - remaining]);
             ApplyPersisted(e);
             if (--remaining == 0) then();
         });
     }
 
     /// <summary>Persists one event, applies it, then runs <paramref name="then"/> with it.</summary>
-    protected void PersistThen<TEvent>(TEvent @event, Action<TEvent> then) where TEvent : IMxoEvent =>
+    protected void PersistThen<TEvent>(TEvent @event, Action<TEvent> then) where TEvent : IMxoEvent
+    {
+        var persistSpan = StartPersistSpan(@event);
         Persist(@event, e =>
         {
+            using var span = MxoTracing.Resume(persistSpan);
             ApplyPersisted(e);
             then(e);
         });
+    }
+
+    /// <summary>Inside a traced command: the journal write's span, from the Persist call to its handler.</summary>
+    private Activity? StartPersistSpan(IMxoEvent e) =>
+        Activity.Current is null ? null : MxoTracing.StartDetached("persist " + e.GetType().Name, Context.System, PersistenceId);
 
     private void ApplyPersisted(IMxoEvent e)
     {

@@ -139,10 +139,11 @@ public static class EdgeEndpoints
             {
                 var sessions = await sessionsRef.GetAsync(context.RequestAborted);
                 using var socket = await context.WebSockets.AcceptWebSocketAsync(offeredProtocol ? SocketToken.Subprotocol : null);
+                var upgrade = EdgeTracing.EndUpgrade();
                 var connection = new WebSocketConnection(socket, options, logger, WireProtocol.MaxFrameBytes,
                     (context.Features.Get<IHttpUpgradeFeature>() as GuardedUpgradeFeature)?.Stream);
                 await connection.RunAsync(system.Materializer(),
-                    outbound => sessions.Ask<IActorRef>(new SessionsActor.Spawn(outbound, identity), options.RequestTimeout),
+                    outbound => sessions.Ask<IActorRef>(new SessionsActor.Spawn(outbound, identity, upgrade), options.RequestTimeout),
                     context.RequestAborted);
             }
             finally

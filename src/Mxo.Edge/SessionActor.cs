@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using Mxo.Edge.Features;
@@ -36,6 +37,15 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     /// <summary>Durable requests awaiting the world: command id → the client's request id (null when it sent none).</summary>
     private readonly Dictionary<string, string?> _inFlight = new();
 
+    /// <summary>The spans of the durable requests in flight that are traced (none when tracing is off).</summary>
+    private readonly Dictionary<string, Activity> _spans = new();
+
+    /// <summary>The socket's upgrade request span, which every request span links to (default when not traced).</summary>
+    private readonly ActivityContext _upgrade;
+
+    /// <summary>The frame being handled: a durable request's span is named after its type.</summary>
+    private ClientRequest? _handling;
+
     private readonly FrameGate _gate;
     /// <summary>When the frame being handled was read off the socket: the clock of every edge limit.</summary>
     private long _frameReceivedAt;
@@ -50,9 +60,11 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     /// <param name="features">The frame types this session reads and the features that handle them.</param>
     /// <param name="identity">Who the upgrade's access token says this is; null only for a --dev socket without a token.</param>
     /// <param name="validateToken">Checks a token sent with <c>auth</c>; returns the identity it names, or null.</param>
+    /// <param name="upgrade">The upgrade request's span (<see cref="EdgeTracing.EndUpgrade"/>).</param>
     public SessionActor(IActorRef players, IActorRef outbound, EdgeOptions options, SessionFeatureSet features,
-        SessionIdentity? identity = null, Func<string, SessionIdentity?>? validateToken = null)
+        SessionIdentity? identity = null, Func<string, SessionIdentity?>? validateToken = null, ActivityContext upgrade = default)
     {
+        _upgrade = upgrade;
         _players = players;
         _outbound = outbound;
         _options = options;
@@ -113,13 +125,14 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
             }
             if (!_inFlight.ContainsKey(t.CommandId)) return;
             EdgeMetrics.AskTimeouts.Inc();
-            Send(ServerFrames.Error(ErrorCodes.Timeout, "the world did not answer in time; retry with the same id", Complete(t.CommandId)));
+            Send(ServerFrames.Error(ErrorCodes.Timeout, "the world did not answer in time; retry with the same id",
+                Complete(t.CommandId, ErrorCodes.Timeout)));
         });
         // Every reply or push that is just a frame, from any entity: complete its request (if any), write it.
         Receive<IClientBound>(m =>
         {
             if (m is Replies.Rejected { Code: ErrorCodes.RateLimited }) EdgeMetrics.RateLimited.WithLabels("request").Inc();
-            Send(m.ToFrame(m.CompletesCommand is { } command ? Complete(command) : null));
+            Send(m.ToFrame(m.CompletesCommand is { } command ? Complete(command, (m as Replies.Rejected)?.Code) : null));
         });
         ReceiveAny(message =>
         {
@@ -132,8 +145,8 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props PropsFor(IActorRef players, IActorRef outbound, EdgeOptions options, SessionFeatureSet features,
-        SessionIdentity? identity = null, Func<string, SessionIdentity?>? validateToken = null) =>
-        Props.Create(() => new SessionActor(players, outbound, options, features, identity, validateToken));
+        SessionIdentity? identity = null, Func<string, SessionIdentity?>? validateToken = null, ActivityContext upgrade = default) =>
+        Props.Create(() => new SessionActor(players, outbound, options, features, identity, validateToken, upgrade));
 
     protected override void PreStart()
     {
@@ -150,6 +163,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     {
         if (!_closing) _outbound.Tell(new CloseSocket(WireProtocol.CloseCodes.InternalError, "session ended"));
         Detach();
+        foreach (var span in _spans.Values) EdgeTracing.EndRequest(span, "session ended");
     }
 
     private void ScheduleExpiry(DateTimeOffset expiresAt)
@@ -221,10 +235,28 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
             SendError(ErrorCodes.NotIdentified, "send hello first", request.Id);
             return;
         }
-        foreach (var feature in _features)
-            if (feature.TryHandle(request, _context)) return;
+        if (HandledByFeature(request)) return;
         _log.Error("No feature handles {0}, although its frame type was parsed", request.GetType().Name);
         SendError(ErrorCodes.UnknownType, "this frame type is not served here", request.Id);
+    }
+
+    private bool HandledByFeature(ClientRequest request)
+    {
+        var current = Activity.Current;
+        _handling = request;
+        try
+        {
+            foreach (var feature in _features)
+                if (feature.TryHandle(request, _context)) return true;
+            return false;
+        }
+        finally
+        {
+            _handling = null;
+            // A durable request's span was current while its command was made (EdgeTracing.StartRequest); it ends with
+            // the answer, in another message, and must not stay current on this thread.
+            if (Activity.Current != current) Activity.Current = current;
+        }
     }
 
     private void HandleHello(HelloRequest hello)
@@ -288,13 +320,18 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         }
         _inFlight[commandId] = requestId;
         Timers.StartSingleTimer(commandId, new RequestTimedOut(commandId), timeout ?? _options.RequestTimeout);
+        if (_handling is { } request && _player is { } player
+            && EdgeTracing.StartRequest(EdgeMetrics.TypeOf(request), commandId, player, _upgrade, Context.System) is { } span)
+            _spans[commandId] = span;
         return commandId;
     }
 
     /// <summary>Finishes a durable request; returns the client's request id to echo (null for unsolicited or anonymous).</summary>
-    private string? Complete(string commandId)
+    /// <param name="error">The error code it failed with, if it did (its span says so).</param>
+    private string? Complete(string commandId, string? error = null)
     {
         Timers.Cancel(commandId);
+        if (_spans.Remove(commandId, out var span)) EdgeTracing.EndRequest(span, error);
         if (!_inFlight.Remove(commandId, out var requestId)) return null;
         // The last answer a closing client waited for: it is written first, then the socket closes.
         if (_draining is not null && _inFlight.Count == 0) Self.Tell(Drained.Instance);

@@ -11,7 +11,8 @@ namespace Mxo.Edge;
 public sealed class SessionsActor : ReceiveActor
 {
     /// <param name="Identity">From the upgrade's access token; null only for a --dev socket without one.</param>
-    public sealed record Spawn(IActorRef Outbound, SessionIdentity? Identity = null);
+    /// <param name="Upgrade">The upgrade request's span, which the session's request spans link to.</param>
+    public sealed record Spawn(IActorRef Outbound, SessionIdentity? Identity = null, System.Diagnostics.ActivityContext Upgrade = default);
     public sealed record CloseAll(int Code, string Reason);
     public sealed class AllClosed { public static readonly AllClosed Instance = new(); }
     public sealed class Count { public static readonly Count Instance = new(); }
@@ -23,7 +24,7 @@ public sealed class SessionsActor : ReceiveActor
     {
         Receive<Spawn>(s =>
         {
-            var session = Context.ActorOf(SessionActor.PropsFor(players, s.Outbound, options, features, s.Identity, validateToken));
+            var session = Context.ActorOf(SessionActor.PropsFor(players, s.Outbound, options, features, s.Identity, validateToken, s.Upgrade));
             Context.Watch(session);
             _live++;
             EdgeMetrics.Sessions.Inc();

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json;
 using Akka.Actor;
 using Akka.TestKit;
@@ -33,8 +35,8 @@ public sealed class SessionActorTests : Akka.TestKit.Xunit2.TestKit
 
     private static TimeSpan Quiet => TimeSpan.FromMilliseconds(150);
 
-    private IActorRef StartSession(EdgeOptions? options = null) =>
-        Sys.ActorOf(SessionActor.PropsFor(_players.Ref, _outbound.Ref, options ?? Dev, WorldFeatures(_players.Ref)));
+    private IActorRef StartSession(EdgeOptions? options = null, ActivityContext upgrade = default) =>
+        Sys.ActorOf(SessionActor.PropsFor(_players.Ref, _outbound.Ref, options ?? Dev, WorldFeatures(_players.Ref), upgrade: upgrade));
 
     /// <summary>Feeds one client frame as the stream's sink would, and checks it is acknowledged.</summary>
     private void Feed(IActorRef session, Inbound frame)
@@ -72,9 +74,9 @@ public sealed class SessionActorTests : Akka.TestKit.Xunit2.TestKit
     private static PlayerReplies.CharacterSheet Sheet(DistrictId? district = null) =>
         new(Neo, "Neo", district, new Vec3(1, 2, 3), CharacterRules.StartingHealth, CharacterRules.StartingInnerStrength, CharacterRules.StartingInfo);
 
-    private IActorRef Identified(EdgeOptions? options = null)
+    private IActorRef Identified(EdgeOptions? options = null, ActivityContext upgrade = default)
     {
-        var session = StartSession(options);
+        var session = StartSession(options, upgrade);
         Feed(session, """{"type":"hello","v":1,"id":"h1","data":{"name":"Neo"}}""");
         _players.ExpectMsg<PlayerCommands.Attach>();
         _players.Reply(new PlayerReplies.Attached(Sheet()));
@@ -692,5 +694,87 @@ public sealed class SessionActorTests : Akka.TestKit.Xunit2.TestKit
         _outbound.ExpectNoMsg(Quiet);
         FeedAt(session, """{"type":"ping","v":1}""", 1_000); // over the frame rate
         AssertError(NextFrame(), "rate_limited", null);
+    }
+
+    // ---- tracing (docs/operations.md, "Tracing") ----
+    // A durable request is a span of its own whose context rides in the command it sends, and nothing at all when no one
+    // listens. Both tests are in this class, so they never overlap: the listener of one must not be there for the other.
+
+    [Fact]
+    public void Without_a_listener_durable_commands_carry_no_trace_context()
+    {
+        Assert.False(MxoTracing.Source.HasListeners());
+        var session = Identified();
+        Feed(session, """{"type":"enter","v":1,"id":"e1","data":{"district":"downtown"}}""");
+        Assert.Null(_players.ExpectMsg<PlayerCommands.EnterDistrict>().TraceParent);
+        _players.Reply(new PlayerReplies.EnteredDistrict("e1", Downtown, Spawn, []));
+        Assert.Equal("entered", NextFrame().Type);
+        Feed(session, """{"type":"say","v":1,"id":"s1","data":{"text":"hello"}}""");
+        Assert.Null(_players.ExpectMsg<PlayerCommands.Say>().TraceParent);
+    }
+
+    [Fact]
+    public void A_durable_request_is_a_new_trace_linked_to_the_upgrade_that_ends_with_its_answer()
+    {
+        var started = new ConcurrentQueue<Activity>();
+        var ended = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == MxoTracing.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStarted = started.Enqueue,
+            ActivityStopped = ended.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var upgrade = new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), ActivityTraceFlags.Recorded);
+
+        var session = Identified(upgrade: upgrade);
+        Feed(session, """{"type":"enter","v":1,"id":"e1","data":{"district":"downtown"}}""");
+        var enter = _players.ExpectMsg<PlayerCommands.EnterDistrict>();
+        Assert.True(ActivityContext.TryParse(enter.TraceParent, null, out var sent), $"no trace context in {enter}");
+        // A trace of its own, not the upgrade's: the link leads there.
+        Assert.NotEqual(upgrade.TraceId, sent.TraceId);
+        Assert.DoesNotContain(ended, a => a.SpanId == sent.SpanId);
+
+        _players.Reply(new PlayerReplies.EnteredDistrict("e1", Downtown, Spawn, []));
+        Assert.Equal("entered", NextFrame().Type);
+        var span = AwaitEnded(ended, sent.SpanId);
+        Assert.Equal("mxo.request enter", span.DisplayName);
+        Assert.Equal(ActivityKind.Server, span.Kind);
+        Assert.Equal(default, span.ParentSpanId);
+        Assert.Equal(upgrade, Assert.Single(span.Links).Context);
+        Assert.Equal("e1", span.GetTagItem("mxo.request.id"));
+        Assert.Equal("neo", span.GetTagItem("mxo.player"));
+        Assert.Equal(MxoTracing.NodeOf(Sys), span.GetTagItem(MxoTracing.NodeTag));
+        Assert.Equal(ActivityStatusCode.Unset, span.Status);
+
+        // A refused request: its span says so.
+        Feed(session, """{"type":"say","v":1,"id":"s1","data":{"text":"hello"}}""");
+        var say = _players.ExpectMsg<PlayerCommands.Say>();
+        Assert.True(ActivityContext.TryParse(say.TraceParent, null, out var saySent));
+        Assert.NotEqual(sent.TraceId, saySent.TraceId);
+        _players.Reply(new Replies.Rejected("s1", ErrorCodes.RateLimited, "slow down", 100));
+        Assert.Equal(ErrorCodes.RateLimited, NextFrame().ErrorCode);
+        var refused = AwaitEnded(ended, saySent.SpanId);
+        Assert.Equal((ActivityStatusCode.Error, ErrorCodes.RateLimited), (refused.Status, refused.StatusDescription));
+
+        // Moves (20 a second, transient) are not traced; nor is anything else that is not a durable request.
+        Feed(session, """{"type":"move","v":1,"id":"m1","data":{"x":1,"y":2,"z":3}}""");
+        _players.ExpectMsg<PlayerCommands.Move>();
+        Feed(session, """{"type":"ping","v":1,"id":"p1"}""");
+        Assert.Equal("pong", NextFrame().Type);
+        Assert.DoesNotContain(started, a => a.DisplayName is "mxo.request move" or "mxo.request ping");
+        Assert.Contains(started, a => a.DisplayName == "mxo.request say");
+    }
+
+    private static Activity AwaitEnded(ConcurrentQueue<Activity> ended, ActivitySpanId spanId)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5 * Mxo.TestSupport.TestTime.Factor);
+        while (true)
+        {
+            if (ended.FirstOrDefault(a => a.SpanId == spanId) is { } span) return span;
+            Assert.True(DateTime.UtcNow < deadline, $"span {spanId} did not end");
+            Thread.Sleep(10);
+        }
     }
 }

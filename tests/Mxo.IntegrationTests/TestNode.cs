@@ -2,10 +2,12 @@ using Akka.Actor;
 using Akka.Cluster;
 using Akka.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Mxo.Node.Hosting;
 using Mxo.TestSupport;
+using OpenTelemetry.Trace;
 
 namespace Mxo.IntegrationTests;
 
@@ -33,7 +35,12 @@ public sealed class TestNode : IAsyncDisposable
     public ActorSystem System => _app.Services.GetRequiredService<ActorSystem>();
 
     /// <summary>Starts a node and waits until it is an Up member of its cluster.</summary>
-    public static async Task<TestNode> StartAsync(params string[] args)
+    public static Task<TestNode> StartAsync(params string[] args) => StartAsync(args, traceExporters: null);
+
+    /// <param name="traceExporters">Turns tracing on with these exporters (docs/operations.md, "Tracing").</param>
+    /// <param name="configuration">Settings that have no command-line form (the standard <c>OTEL_*</c> variables).</param>
+    public static async Task<TestNode> StartAsync(string[] args, Action<TracerProviderBuilder>? traceExporters,
+        IReadOnlyDictionary<string, string?>? configuration = null)
     {
         var httpPort = FreePorts.Tcp();
         var remotingPort = FreePorts.Tcp();
@@ -41,8 +48,12 @@ public sealed class TestNode : IAsyncDisposable
         // The operator listener is off unless a test asks for it (its default port would be shared by every node).
         string[] all = ["--Mxo:Security:RegistrationsPerAddressPerHour=100000", "--Mxo:Operator:Url=", .. args, "--port", remotingPort.ToString(), "--edge-url", $"http://127.0.0.1:{httpPort}"];
         var app = MxoNode.Build(all,
-            builder => builder.Logging.SetMinimumLevel(LogLevel.Warning),
-            akka => akka.AddHocon(FallbackGuardSerializer.Hocon, HoconAddMode.Prepend));
+            builder =>
+            {
+                builder.Logging.SetMinimumLevel(LogLevel.Warning);
+                if (configuration is not null) builder.Configuration.AddInMemoryCollection(configuration);
+            },
+            akka => akka.AddHocon(FallbackGuardSerializer.Hocon, HoconAddMode.Prepend), traceExporters);
         await app.StartAsync();
         var node = new TestNode(app, httpPort, remotingPort);
         await node.WaitUntilUpAsync(TimeSpan.FromSeconds(30));

@@ -17,7 +17,7 @@ public sealed class TwoNodeClusterTests
         return state.Shards.SelectMany(s => s.EntityIds).ToArray();
     }
 
-    private static async Task AwaitMembers(TestNode node, int count)
+    internal static async Task AwaitMembers(TestNode node, int count)
     {
         var deadline = DateTime.UtcNow + TestClient.DefaultTimeout;
         while (Cluster.Get(node.System).State.Members.Count(m => m.Status == MemberStatus.Up) != count)

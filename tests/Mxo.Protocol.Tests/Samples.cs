@@ -142,5 +142,24 @@ public static class Samples
         World.WorldClockCommands.GetEnvironment.Instance,
         new World.WorldClockEvents.EnvironmentChanged(new World.WorldEnvironment(new World.GameTime(113_400), World.DayPhase.Sunrise, World.Weather.Rain, 1_795_000_123_456)),
         new World.WorldEnvironment(new World.GameTime(151_200), World.DayPhase.Daylight, World.Weather.Overcast, 1_795_000_123_456),
+        .. Traced(someActor),
+    ];
+
+    /// <summary>A W3C traceparent (sampled), as a traced message carries it across nodes.</summary>
+    public const string TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
+    /// <summary>Every traced message type with its trace context set: the field must survive the round trip.</summary>
+    public static IReadOnlyList<IMxoMessage> Traced(IActorRef someActor) =>
+    [
+        new PlayerCommands.EnterDistrict(Neo, Downtown, "cmd-1") { TraceParent = TraceParent },
+        new PlayerCommands.Say(Neo, "hello", "cmd-2") { TraceParent = TraceParent },
+        new PlayerCommands.Teleport(Neo, "downtown-pearl-st", "cmd-5") { TraceParent = TraceParent },
+        new PlayerCommands.JackOut(Neo, "cmd-6") { TraceParent = TraceParent },
+        new PlayerCommands.Interact(Neo, "downtown-club-door", "open", "cmd-7") { TraceParent = TraceParent },
+        new DistrictCommands.Join(Downtown, Neo, "Neo", Here, someActor, "cmd-1") { TraceParent = TraceParent },
+        new DistrictCommands.Leave(Downtown, Neo) { TraceParent = TraceParent },
+        new DistrictCommands.Say(Downtown, Neo, "hi", "cmd-4") { TraceParent = TraceParent },
+        new DistrictCommands.Interact(Downtown, Neo, "downtown-club-door", "open", "cmd-7") { TraceParent = TraceParent },
+        new DistrictReplies.Joined(Downtown, Neo, "cmd-1", [Trinity]) { TraceParent = TraceParent },
     ];
 }

@@ -45,15 +45,15 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
         _others = map.All.Where(d => d.Id != _data.Id).Select(d => d.Id.Value).ToArray();
         _interest = new InterestManager(settings.InterestRadius);
 
-        Command<DistrictCommands.Join>(HandleJoin);
-        Command<DistrictCommands.Leave>(HandleLeave);
+        TracedCommand<DistrictCommands.Join>(HandleJoin);
+        TracedCommand<DistrictCommands.Leave>(HandleLeave);
         Command<DistrictCommands.Depart>(cmd => RemovePresence(cmd.PlayerId));
         Command<DistrictCommands.UpdatePosition>(cmd =>
         {
             if (_present.ContainsKey(cmd.PlayerId)) _interest.Move(cmd.PlayerId, cmd.Position);
         });
-        Command<DistrictCommands.Say>(HandleSay);
-        Command<DistrictCommands.Interact>(HandleInteract);
+        TracedCommand<DistrictCommands.Say>(HandleSay);
+        TracedCommand<DistrictCommands.Interact>(HandleInteract);
         Command<DistrictCommands.GetOccupancy>(_ =>
             Sender.Tell(new DistrictReplies.Occupancy(State.District, State.Residents.Count, Occupants(near: null, except: null))));
         Command<DistrictCommands.GetStatus>(_ => Sender.Tell(Status()));

@@ -25,7 +25,12 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
 
     private sealed record CheckpointDue;
     private sealed record EnterTimedOut(string CommandId);
-    private sealed record JackOutDue(string CommandId);
+    /// <summary>The jack-out's end, 10 s on: it carries the request's trace so the checkpoint joins it.</summary>
+    private sealed record JackOutDue(string CommandId) : ITraced
+    {
+        public string? TraceParent { get; } = MxoTracing.CurrentParent();
+        public string SpanName => "player jack_out done";
+    }
     private sealed record PendingEnter(EnterDecision.Admit Decision, string CommandId, IActorRef ReplyTo, Admission Kind);
     private sealed record PendingJackOut(string CommandId, IActorRef ReplyTo);
 
@@ -63,16 +68,16 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
         Command<PlayerCommands.Detach>(cmd => DetachSession(cmd.Session));
         Command<Terminated>(t => DetachSession(t.ActorRef));
         Command<PlayerCommands.Kick>(HandleKick);
-        Command<PlayerCommands.EnterDistrict>(HandleEnter);
-        Command<PlayerCommands.Teleport>(HandleTeleport);
-        Command<DistrictReplies.Joined>(HandleJoined);
+        TracedCommand<PlayerCommands.EnterDistrict>(HandleEnter);
+        TracedCommand<PlayerCommands.Teleport>(HandleTeleport);
+        TracedCommand<DistrictReplies.Joined>(HandleJoined);
         Command<DistrictReplies.JoinRefused>(HandleJoinRefused);
         Command<EnterTimedOut>(HandleEnterTimedOut);
         Command<PlayerCommands.Move>(HandleMove);
-        Command<PlayerCommands.Say>(HandleSay);
-        Command<PlayerCommands.Interact>(HandleInteract);
-        Command<PlayerCommands.JackOut>(HandleJackOut);
-        Command<JackOutDue>(HandleJackOutDue);
+        TracedCommand<PlayerCommands.Say>(HandleSay);
+        TracedCommand<PlayerCommands.Interact>(HandleInteract);
+        TracedCommand<PlayerCommands.JackOut>(HandleJackOut);
+        TracedCommand<JackOutDue>(HandleJackOutDue);
         Command<PlayerCommands.GetState>(_ => Sender.Tell(State with { Position = _livePosition }));
         Command<CheckpointDue>(_ => Checkpoint());
         CommandStop();

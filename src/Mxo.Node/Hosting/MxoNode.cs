@@ -13,6 +13,7 @@ using Mxo.Node.Operator;
 using Mxo.Protocol;
 using Mxo.Protocol.Serialization;
 using Mxo.Protocol.World;
+using OpenTelemetry.Trace;
 
 namespace Mxo.Node.Hosting;
 
@@ -24,8 +25,9 @@ public static class MxoNode
 
     /// <param name="configure">Extra host configuration (tests: logging, configuration sources).</param>
     /// <param name="configureAkka">Extra Akka configuration, applied last (tests: the fallback-serializer guard).</param>
+    /// <param name="traceExporters">Exporters besides OTLP; given, tracing is on without an endpoint (tests: in memory).</param>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null,
-        Action<AkkaConfigurationBuilder>? configureAkka = null)
+        Action<AkkaConfigurationBuilder>? configureAkka = null, Action<TracerProviderBuilder>? traceExporters = null)
     {
         // The switches (NodeCommandLine) become their configuration keys; full configuration keys pass through.
         var commandLine = NodeCommandLine.Parse(args);
@@ -48,8 +50,9 @@ public static class MxoNode
         var clock = builder.Configuration.GetSection("Mxo:WorldClock").Get<WorldClockSettings>() ?? new WorldClockSettings();
         var security = builder.Configuration.GetSection(SecurityOptions.SectionName).Get<SecurityOptions>() ?? new SecurityOptions();
         var operatorOptions = builder.Configuration.GetSection(OperatorOptions.SectionName).Get<OperatorOptions>() ?? new OperatorOptions();
+        var telemetry = builder.Configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
         // Every options record at once: one message per problem, then exit code 2 (Program.cs).
-        SettingsCheck.ThrowIfAny(node, world, clock, edge, accounts, security, jwt, operatorOptions);
+        SettingsCheck.ThrowIfAny(node, world, clock, edge, accounts, security, jwt, operatorOptions, telemetry);
         NodeLogging.Configure(builder.Logging, node.LogFormat);
         // The world data file: a map that breaks a rule (overlaps, a hardline outside its district) stops the node.
         var mapPath = builder.Configuration["Mxo:World:MapFile"] is { Length: > 0 } configured
@@ -62,6 +65,7 @@ public static class MxoNode
         string?[] urls = [node.EdgeUrl, operatorOptions.Enabled ? operatorOptions.Url : null, ClusterFormation.ManagementUrl(node)];
         builder.WebHost.UseUrls([.. urls.OfType<string>()]);
         builder.Services.AddSingleton(node);
+        var tracing = builder.Services.AddNodeTracing(builder.Configuration, telemetry, node, traceExporters);
         builder.Services.AddEdge(edge);
         if (persistence is not null) builder.Services.AddReadinessCheck(PersistenceSetup.CheckName, persistence);
         builder.Services.AddSingleton(accounts);
@@ -135,6 +139,7 @@ public static class MxoNode
             log.LogInformation("Operator commands: {Operator}", operatorOptions.Enabled
                 ? $"{operatorOptions.Url} (mxo-node pbm {operatorOptions.Uri!.Authority} cluster show)" : "off");
             log.LogInformation("World map: {Path} ({Districts} districts)", mapPath, map.All.Count);
+            log.LogInformation("Tracing: {Tracing}", tracing ? "on" : "off (no OTLP endpoint)");
         });
         return app;
     }

@@ -42,6 +42,9 @@ public sealed class NodeOptions : ICheckedSettings
     public IReadOnlyList<string> SeedNodeList =>
         SeedNodes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
+    /// <summary>This node's cluster address as configured (with <see cref="Port"/> 0 the real port is only known later).</summary>
+    public string Address => $"akka.tcp://{SystemName}@{Hostname}:{Port}";
+
     public bool HostsWorld => RoleList.Contains("world");
     public bool HostsEdge => RoleList.Contains("edge");
 

@@ -24,13 +24,21 @@ public static class DistrictCommands
         [property: ProtoMember(3)] string Name,
         [property: ProtoMember(4)] Vec3 Position,
         [property: ProtoMember(5)] IActorRef Session,
-        [property: ProtoMember(6)] string CommandId) : IDistrictCommand;
+        [property: ProtoMember(6)] string CommandId) : IDistrictCommand, ITraced
+    {
+        [ProtoMember(7)] public string? TraceParent { get; init; } = MxoTracing.CurrentParent();
+        public string SpanName => "district join";
+    }
 
     /// <summary>The player moved to another district: persisted, the player is no longer a resident.</summary>
     [ProtoContract(SkipConstructor = true)]
     public sealed record Leave(
         [property: ProtoMember(1)] DistrictId District,
-        [property: ProtoMember(2)] PlayerId PlayerId) : IDistrictCommand;
+        [property: ProtoMember(2)] PlayerId PlayerId) : IDistrictCommand, ITraced
+    {
+        [ProtoMember(3)] public string? TraceParent { get; init; } = MxoTracing.CurrentParent();
+        public string SpanName => "district leave";
+    }
 
     /// <summary>The player went offline: still a resident, no longer present. Transient.</summary>
     [ProtoContract(SkipConstructor = true)]
@@ -50,7 +58,11 @@ public static class DistrictCommands
         [property: ProtoMember(1)] DistrictId District,
         [property: ProtoMember(2)] PlayerId PlayerId,
         [property: ProtoMember(3)] string Text,
-        [property: ProtoMember(4)] string CommandId) : IDistrictCommand;
+        [property: ProtoMember(4)] string CommandId) : IDistrictCommand, ITraced
+    {
+        [ProtoMember(5)] public string? TraceParent { get; init; } = MxoTracing.CurrentParent();
+        public string SpanName => "district say";
+    }
 
     /// <summary>Use a world object. The district records it, tells everyone present, and acknowledges the sender.</summary>
     [ProtoContract(SkipConstructor = true)]
@@ -59,7 +71,11 @@ public static class DistrictCommands
         [property: ProtoMember(2)] PlayerId PlayerId,
         [property: ProtoMember(3)] string ObjectId,
         [property: ProtoMember(4)] string Action,
-        [property: ProtoMember(5)] string CommandId) : IDistrictCommand;
+        [property: ProtoMember(5)] string CommandId) : IDistrictCommand, ITraced
+    {
+        [ProtoMember(6)] public string? TraceParent { get; init; } = MxoTracing.CurrentParent();
+        public string SpanName => "district interact";
+    }
 
     /// <summary>Reply: <see cref="DistrictReplies.Status"/> (the seed's GetDistrictState, without anyone's private data).</summary>
     [ProtoContract(SkipConstructor = true)]
@@ -114,8 +130,12 @@ public static class DistrictReplies
         [property: ProtoMember(2)] PlayerId PlayerId,
         [property: ProtoMember(3)] string CommandId,
         Occupant[] Occupants,
-        [property: ProtoMember(5)] World.WorldEnvironment? Environment = null) : IMxoMessage
+        [property: ProtoMember(5)] World.WorldEnvironment? Environment = null) : IMxoMessage, ITraced
     {
+        /// <summary>The admission continues the enter or teleport that asked for it (docs/operations.md, "Tracing").</summary>
+        [ProtoMember(6)] public string? TraceParent { get; init; } = MxoTracing.CurrentParent();
+        public string SpanName => "player joined";
+
         /// <summary>Everyone present at the moment of joining, the joiner excluded.</summary>
         [ProtoMember(4)]
         public Occupant[] Occupants { get => _occupants ?? []; init => _occupants = value; }

@@ -30,7 +30,11 @@ public static class PlayerCommands
     public sealed record EnterDistrict(
         [property: ProtoMember(1)] PlayerId PlayerId,
         [property: ProtoMember(2)] DistrictId District,
-        [property: ProtoMember(3)] string CommandId) : IPlayerCommand;
+        [property: ProtoMember(3)] string CommandId) : IPlayerCommand, ITraced
+    {
+        [ProtoMember(4)] public string? TraceParent { get; init; } = MxoTracing.CurrentParent();
+        public string SpanName => "player enter";
+    }
 
     /// <summary>
     /// Transient: no reply unless refused (<see cref="Replies.Rejected"/>, or <see cref="PlayerReplies.PositionCorrected"/>
@@ -48,13 +52,21 @@ public static class PlayerCommands
     public sealed record Teleport(
         [property: ProtoMember(1)] PlayerId PlayerId,
         [property: ProtoMember(2)] string Hardline,
-        [property: ProtoMember(3)] string CommandId) : IPlayerCommand;
+        [property: ProtoMember(3)] string CommandId) : IPlayerCommand, ITraced
+    {
+        [ProtoMember(4)] public string? TraceParent { get; init; } = MxoTracing.CurrentParent();
+        public string SpanName => "player teleport";
+    }
 
     /// <summary>Leave the world after the jack-out delay; any movement cancels it. Reply: <see cref="PlayerReplies.JackedOut"/> or Rejected.</summary>
     [ProtoContract(SkipConstructor = true)]
     public sealed record JackOut(
         [property: ProtoMember(1)] PlayerId PlayerId,
-        [property: ProtoMember(2)] string CommandId) : IPlayerCommand;
+        [property: ProtoMember(2)] string CommandId) : IPlayerCommand, ITraced
+    {
+        [ProtoMember(3)] public string? TraceParent { get; init; } = MxoTracing.CurrentParent();
+        public string SpanName => "player jack_out";
+    }
 
     /// <summary>Use a world object (open a door, use a terminal). Reply: Acknowledged after the district recorded it, or Rejected.</summary>
     [ProtoContract(SkipConstructor = true)]
@@ -62,14 +74,22 @@ public static class PlayerCommands
         [property: ProtoMember(1)] PlayerId PlayerId,
         [property: ProtoMember(2)] string ObjectId,
         [property: ProtoMember(3)] string Action,
-        [property: ProtoMember(4)] string CommandId) : IPlayerCommand;
+        [property: ProtoMember(4)] string CommandId) : IPlayerCommand, ITraced
+    {
+        [ProtoMember(5)] public string? TraceParent { get; init; } = MxoTracing.CurrentParent();
+        public string SpanName => "player interact";
+    }
 
     /// <summary>District chat. Reply: <see cref="Replies.Acknowledged"/> after the district has persisted the line.</summary>
     [ProtoContract(SkipConstructor = true)]
     public sealed record Say(
         [property: ProtoMember(1)] PlayerId PlayerId,
         [property: ProtoMember(2)] string Text,
-        [property: ProtoMember(3)] string CommandId) : IPlayerCommand;
+        [property: ProtoMember(3)] string CommandId) : IPlayerCommand, ITraced
+    {
+        [ProtoMember(4)] public string? TraceParent { get; init; } = MxoTracing.CurrentParent();
+        public string SpanName => "player say";
+    }
 
     /// <summary>
     /// Close the character's live session. Without <see cref="CloseCode"/> (its account's refresh tokens were revoked):
