@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Mxo.TestSupport;
@@ -150,6 +151,124 @@ public sealed class MetricsTests(MetricsNode fixture)
         Assert.Contains("mxo_district_tick_duration_seconds_bucket", exposition); // the world's series are in what promtool reads
         var (exit, output) = await PromtoolAsync(exposition, "check", "metrics");
         Assert.True(exit == 0 && output.Trim().Length == 0, $"promtool check metrics: exit {exit}\n{output}");
+    }
+
+    /// <summary>The Grafana dashboard's PromQL: every panel's expressions and every templating query.</summary>
+    private static (List<string> Expressions, List<string> Templating) Dashboard()
+    {
+        using var dashboard = JsonDocument.Parse(File.ReadAllText(RepoFile("deploy/grafana/mxo.json")));
+        var expressions = new List<string>();
+        foreach (var panel in dashboard.RootElement.GetProperty("panels").EnumerateArray())
+            if (panel.TryGetProperty("targets", out var targets))
+                expressions.AddRange(targets.EnumerateArray().Select(t => t.GetProperty("expr").GetString()!));
+        var templating = dashboard.RootElement.GetProperty("templating").GetProperty("list").EnumerateArray()
+            .Where(v => v.GetProperty("type").GetString() == "query")
+            .Select(v => v.GetProperty("definition").GetString()!).ToList();
+        return (expressions, templating);
+    }
+
+    /// <summary>
+    /// The metric names a PromQL expression reads: what is left once strings, label matchers, ranges, grouping clauses,
+    /// function calls and keywords are taken out.
+    /// </summary>
+    private static IEnumerable<string> MetricNames(string promql)
+    {
+        var bare = Regex.Replace(promql, @"""[^""]*""|\{[^}]*\}|\[[^\]]*\]", " ");
+        bare = Regex.Replace(bare, @"\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)", " ");
+        string[] keywords = ["and", "or", "unless", "bool", "offset", "inf", "nan"];
+        return Regex.Matches(bare, @"(?<![a-zA-Z0-9_:.])[a-zA-Z_:][a-zA-Z0-9_:]*(?![a-zA-Z0-9_:])(?!\s*\()")
+            .Select(m => m.Value).Where(n => !keywords.Contains(n, StringComparer.OrdinalIgnoreCase));
+    }
+
+    /// <summary>The series names with at least one sample, and the declared families with their type.</summary>
+    private static (HashSet<string> Series, Dictionary<string, string> Families) Parse(string exposition)
+    {
+        var series = new HashSet<string>(StringComparer.Ordinal);
+        var families = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in exposition.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.StartsWith("# TYPE ", StringComparison.Ordinal))
+            {
+                var parts = line.Split(' ');
+                families[parts[2]] = parts[3];
+            }
+            else if (!line.StartsWith('#'))
+            {
+                series.Add(line[..line.IndexOfAny(['{', ' '])]);
+            }
+        }
+        return (series, families);
+    }
+
+    /// <summary>The family a series name belongs to: a histogram's _bucket, _sum and _count belong to the histogram.</summary>
+    private static string? FamilyOf(string name, Dictionary<string, string> families)
+    {
+        if (families.ContainsKey(name)) return name;
+        foreach (var suffix in new[] { "_bucket", "_sum", "_count" })
+            if (name.EndsWith(suffix, StringComparison.Ordinal) && families.TryGetValue(name[..^suffix.Length], out var type) && type == "histogram")
+                return name[..^suffix.Length];
+        return null;
+    }
+
+    [Fact]
+    public async Task Every_metric_the_dashboard_reads_is_exposed_by_a_real_node_and_every_mxo_metric_has_a_panel()
+    {
+        var (expressions, templating) = Dashboard();
+        var used = expressions.SelectMany(MetricNames)
+            .Concat(templating.Select(q => Regex.Match(q, @"^label_values\(([a-zA-Z_:][a-zA-Z0-9_:]*)").Groups[1].Value))
+            .ToHashSet(StringComparer.Ordinal);
+        Assert.Contains("mxo_district_tick_duration_seconds_bucket", used); // the extraction found the names at all
+        Assert.Contains("dotnet_threadpool_threads", used);
+
+        var (series, families) = Parse(await fixture.ScrapeAsync());
+        var missing = used.Where(n => !series.Contains(n) && FamilyOf(n, families) is null).Order(StringComparer.Ordinal).ToList();
+        Assert.True(missing.Count == 0, "the dashboard reads metrics the node does not expose: " + string.Join(", ", missing));
+
+        var covered = used.Select(n => FamilyOf(n, families)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var withoutPanel = families.Keys.Where(f => f.StartsWith("mxo_", StringComparison.Ordinal) && !covered.Contains(f))
+            .Order(StringComparer.Ordinal).ToList();
+        Assert.True(withoutPanel.Count == 0, "mxo metrics without a panel in deploy/grafana/mxo.json: " + string.Join(", ", withoutPanel));
+    }
+
+    [Fact]
+    public async Task The_dashboards_expressions_are_valid_promql()
+    {
+        // promtool parses PromQL when it checks rules: one recording rule per expression, Grafana's variables filled in.
+        var (expressions, _) = Dashboard();
+        var rules = new StringBuilder("groups:\n  - name: dashboard\n    rules:\n");
+        for (var i = 0; i < expressions.Count; i++)
+        {
+            var expr = expressions[i].Replace("$__rate_interval", "1m", StringComparison.Ordinal).Replace("$instance", ".*", StringComparison.Ordinal);
+            rules.Append(CultureInfo.InvariantCulture, $"      - record: mxo_dashboard:expression_{i}\n        expr: {JsonSerializer.Serialize(expr)}\n");
+        }
+        var file = Path.Combine(Path.GetTempPath(), $"mxo-dashboard-rules-{Guid.NewGuid():N}.yml");
+        await File.WriteAllTextAsync(file, rules.ToString());
+        try
+        {
+            var (exit, output) = await PromtoolAsync(null, "check", "rules", file);
+            Assert.True(exit == 0, $"promtool check rules: exit {exit}\n{output}");
+            Assert.Contains($"SUCCESS: {expressions.Count} rules found", output);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task The_scrape_config_passes_promtool_check_config()
+    {
+        var (exit, output) = await PromtoolAsync(null, "check", "config", RepoFile("deploy/prometheus/prometheus.yml"));
+        Assert.True(exit == 0, $"promtool check config: exit {exit}\n{output}");
+        Assert.Contains("SUCCESS", output);
+        Assert.Contains("job_name: mxo", await File.ReadAllTextAsync(RepoFile("deploy/prometheus/prometheus.yml")));
+    }
+
+    private static string RepoFile(string relative)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, relative))) return Path.Combine(dir.FullName, relative);
+        throw new FileNotFoundException(relative);
     }
 
     /// <summary>
