@@ -264,6 +264,29 @@ public sealed class MetricsTests(MetricsNode fixture)
         Assert.Contains("job_name: mxo", await File.ReadAllTextAsync(RepoFile("deploy/prometheus/prometheus.yml")));
     }
 
+    /// <summary>
+    /// Every family a node exposes is in the table of docs/operations.md "Metrics", and every metric the table names is
+    /// exposed: the documentation cannot drift from the code.
+    /// </summary>
+    [Fact]
+    public async Task Every_exposed_metric_is_documented_and_every_documented_metric_is_exposed()
+    {
+        var doc = await File.ReadAllTextAsync(RepoFile("docs/operations.md"));
+        var start = doc.IndexOf("\n## Metrics", StringComparison.Ordinal);
+        Assert.True(start >= 0, "docs/operations.md has no section '## Metrics'");
+        var end = doc.IndexOf("\n## ", start + 4, StringComparison.Ordinal);
+        var section = end < 0 ? doc[start..] : doc[start..end];
+        var documented = Regex.Matches(section, @"^\| `([a-z_:][a-z0-9_:]*)[`{]", RegexOptions.Multiline)
+            .Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+        Assert.Contains("mxo_district_players", documented); // the table was found at all
+
+        var (_, families) = Parse(await fixture.ScrapeAsync());
+        var undocumented = families.Keys.Where(f => !documented.Contains(f)).Order(StringComparer.Ordinal).ToList();
+        Assert.True(undocumented.Count == 0, "exposed but not in docs/operations.md \"Metrics\": " + string.Join(", ", undocumented));
+        var notExposed = documented.Where(d => !families.ContainsKey(d)).Order(StringComparer.Ordinal).ToList();
+        Assert.True(notExposed.Count == 0, "in docs/operations.md \"Metrics\" but not exposed: " + string.Join(", ", notExposed));
+    }
+
     private static string RepoFile(string relative)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

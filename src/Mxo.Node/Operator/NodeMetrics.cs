@@ -28,13 +28,14 @@ internal static class NodeMetrics
 
         // prometheus-net's defaults also start its EventCounter and .NET Meter adapters. They publish the runtime a
         // second and third time, under names promtool's lint refuses (gauges ending in _count, counters exported as
-        // gauges), plus every ASP.NET Core and QUIC counter. Its process collector (process_*, dotnet_collection_count_total,
+        // gauges), plus every ASP.NET Core and QUIC counter. Its own debug metrics (prometheus_net_*) are off too: one of
+        // them appears or not depending on start-up order. Its process collector (process_*, dotnet_collection_count_total,
         // dotnet_total_memory_bytes) stays; RuntimeMetrics adds the GC and thread pool with Prometheus' conventions.
         // Effective only before the first scrape, which is why it is here, before MapMetrics.
         Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions
         {
             SuppressProcessMetrics = false,
-            SuppressDebugMetrics = false,
+            SuppressDebugMetrics = true,
             SuppressEventCounters = true,
             SuppressMeters = true,
         });
