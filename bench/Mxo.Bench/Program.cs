@@ -1,3 +1,6 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Running;
+
 namespace Mxo.Bench;
 
 /// <summary>
@@ -15,11 +18,24 @@ public static class Program
             "persistence" => await PersistenceBenchmark.RunAsync(rest).ConfigureAwait(false),
             "auth" => AuthBenchmark.Run(rest),
             "auth-load" => await AuthLoadBenchmark.RunAsync(rest).ConfigureAwait(false),
-            "tick" => TickBenchmark.Run(rest),
+            "tick" => RunSuite<TickBenchmarks>(rest),
+            "metrics" => RunSuite<MetricsBenchmarks>(rest),
             "flood" => await FloodBenchmark.RunAsync(rest).ConfigureAwait(false),
             "operator" => await OperatorBenchmark.RunAsync(rest).ConfigureAwait(false),
             _ => Usage(command),
         };
+    }
+
+    /// <summary>
+    /// A BenchmarkDotNet suite (<c>tick</c>: <see cref="TickBenchmarks"/>, issue 4; <c>metrics</c>: <see cref="MetricsBenchmarks"/>);
+    /// extra arguments go to BenchmarkDotNet (e.g. <c>--filter *Grid*</c>).
+    /// </summary>
+    private static int RunSuite<T>(string[] args)
+    {
+        var config = ManualConfig.Create(DefaultConfig.Instance)
+            .WithArtifactsPath(Path.Combine(AppContext.BaseDirectory, "BenchmarkDotNet.Artifacts"));
+        var summary = BenchmarkRunner.Run<T>(config, args);
+        return summary.HasCriticalValidationErrors || summary.Reports.Any(r => !r.Success) ? 1 : 0;
     }
 
     internal static int Usage(string? problem = null)
@@ -40,6 +56,10 @@ public static class Program
               auth [--seconds S] [--parallel-only]
                   BenchmarkDotNet (ShortRun): PasswordHasher.Hash/Verify at 600,000 PBKDF2-SHA256 iterations,
                   TokenService.Issue/Validate; then the same on every core in parallel for S seconds (default 5).
+              tick [--filter '*TickBenchmarks.Grid*']
+                  BenchmarkDotNet: one district tick (interest management, view messages) for 100 to 5,000 players.
+              metrics
+                  BenchmarkDotNet: what the world's metrics add to a persist, a tick and a presence change.
               auth-load --http http://127.0.0.1:5080 [--clients K] [--duration D] [--password P] [--prefix load]
                   End to end against a running node (starts nothing): registers K accounts, then K clients call
                   POST /auth/login back to back for D seconds (default 4 clients, 10 s); prints logins/s, p50/p99.

@@ -24,6 +24,8 @@ public sealed class EntityStop
 /// <item>snapshots: every <c>snapshotEvery</c> persisted events, older snapshots deleted once a newer one is saved,
 /// failures logged, never fatal (the journal still has every event). The snapshot replies are handled whatever
 /// behaviour the entity has switched to with <c>Become</c>;</item>
+/// <item>persist metrics: how long each write took and which events failed or were rejected, by entity type
+/// (<see cref="WorldMetrics.ForEntity"/>);</item>
 /// <item>stopping: <see cref="EntityStop"/> (the hand-off stop message) runs <see cref="OnStop"/>, which stops at once
 /// unless the entity has something to finish; <see cref="RequestPassivation"/> asks the shard to passivate it.</item>
 /// </list>
@@ -31,6 +33,7 @@ public sealed class EntityStop
 public abstract class MxoEntity<TState> : ReceivePersistentActor where TState : class
 {
     private readonly int _snapshotEvery;
+    private readonly WorldMetrics.EntityMeter _meter;
 
     /// <param name="snapshotEvery">Snapshot every this many persisted events; 0 for an entity that never snapshots.</param>
     protected MxoEntity(string persistenceId, TState initial, int snapshotEvery)
@@ -39,6 +42,7 @@ public abstract class MxoEntity<TState> : ReceivePersistentActor where TState : 
         PersistenceId = persistenceId;
         State = initial;
         _snapshotEvery = snapshotEvery;
+        _meter = WorldMetrics.ForEntity(persistenceId);
 
         Recover<SnapshotOffer>(offer =>
         {
@@ -93,11 +97,14 @@ public abstract class MxoEntity<TState> : ReceivePersistentActor where TState : 
         }
         var remaining = events.Count;
         var spans = Activity.Current is null ? null : events.Select(StartPersistSpan).ToArray();
+        var started = Stopwatch.GetTimestamp();
         PersistAll(events, e =>
         {
             using var span = MxoTracing.Resume(spans?[events.Count - remaining]);
             ApplyPersisted(e);
-            if (--remaining == 0) then();
+            if (--remaining > 0) return;
+            _meter.Persisted(started);
+            then();
         });
     }
 
@@ -105,10 +112,12 @@ public abstract class MxoEntity<TState> : ReceivePersistentActor where TState : 
     protected void PersistThen<TEvent>(TEvent @event, Action<TEvent> then) where TEvent : IMxoEvent
     {
         var persistSpan = StartPersistSpan(@event);
+        var started = Stopwatch.GetTimestamp();
         Persist(@event, e =>
         {
             using var span = MxoTracing.Resume(persistSpan);
             ApplyPersisted(e);
+            _meter.Persisted(started);
             then(e);
         });
     }
@@ -116,6 +125,20 @@ public abstract class MxoEntity<TState> : ReceivePersistentActor where TState : 
     /// <summary>Inside a traced command: the journal write's span, from the Persist call to its handler.</summary>
     private Activity? StartPersistSpan(IMxoEvent e) =>
         Activity.Current is null ? null : MxoTracing.StartDetached("persist " + e.GetType().Name, Context.System, PersistenceId);
+
+    /// <summary>The journal write failed: counted, then the default (logged, the entity stops; the journal is the truth).</summary>
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        _meter.Failed();
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    /// <summary>The journal refused the event (it was not stored): counted, then the default (logged; the entity goes on).</summary>
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        _meter.Rejected();
+        base.OnPersistRejected(cause, @event, sequenceNr);
+    }
 
     private void ApplyPersisted(IMxoEvent e)
     {

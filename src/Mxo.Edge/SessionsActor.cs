@@ -47,6 +47,9 @@ public sealed class SessionsActor : ReceiveActor
 
     protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
 
+    /// <summary>Sessions whose end this actor will not see (the node stopping) leave the gauge with it.</summary>
+    protected override void PostStop() => EdgeMetrics.Sessions.Dec(_live);
+
     public static Props PropsFor(IActorRef players, EdgeOptions options, SessionFeatureSet features,
         Func<string, SessionIdentity?>? validateToken = null) =>
         Props.Create(() => new SessionsActor(players, options, features, validateToken));

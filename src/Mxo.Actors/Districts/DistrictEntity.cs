@@ -33,6 +33,7 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
     private readonly Dictionary<PlayerId, Presence> _present = new();
     private readonly InterestManager _interest;
     private readonly TickTimings _timings = new(1024);
+    private readonly WorldMetrics.DistrictMeter _meter;
     private WorldEnvironment? _environment;
 
     /// <param name="clock">The world clock's proxy, if the node has one, and how often to renew the subscription.</param>
@@ -43,6 +44,7 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
         _data = map.Find(new DistrictId(entityId)) ?? throw new ArgumentException($"no district '{entityId}' in the world map", nameof(entityId));
         _clock = clock;
         _others = map.All.Where(d => d.Id != _data.Id).Select(d => d.Id.Value).ToArray();
+        _meter = WorldMetrics.ForDistrict(entityId); // after the map check: the label stays within the map's districts
         _interest = new InterestManager(settings.InterestRadius);
 
         TracedCommand<DistrictCommands.Join>(HandleJoin);
@@ -103,6 +105,12 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
         if (_clock is { } clock) Context.ActorOf(WorldClockSubscriber.PropsFor(clock.Proxy, Self, clock.ResubscribeEvery), "clock");
     }
 
+    protected override void PostStop()
+    {
+        _meter.Present(0); // whoever was present here is no longer counted on this node
+        base.PostStop();
+    }
+
     private void HandleJoin(DistrictCommands.Join cmd)
     {
         var replyTo = Sender;
@@ -118,6 +126,7 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
             if (_present.Remove(cmd.PlayerId, out var old) && !old.Session.Equals(cmd.Session))
                 Context.Unwatch(old.Session);
             _present[cmd.PlayerId] = new Presence(cmd.Name, cmd.Session);
+            _meter.Present(_present.Count);
             Context.Watch(cmd.Session);
             _interest.Join(cmd.PlayerId, cmd.Position);
             if (_present.Count == 1) Timers.StartPeriodicTimer("tick", Tick.Instance, _settings.TickInterval);
@@ -159,7 +168,9 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
             for (var i = 0; i < moved.Length; i++) moved[i] = new ProtocolSeen(update.Moved[i].Player, update.Moved[i].Position);
             viewer.Session.Tell(new SessionPushes.ViewUpdate(State.District, entered, moved, update.Left.ToArray()), ActorRefs.NoSender);
         }
-        _timings.Record(Stopwatch.GetElapsedTime(started));
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        _timings.Record(elapsed);
+        _meter.Ticked(elapsed);
         if (_present.Count == 0) Timers.Cancel("tick");
     }
 
@@ -229,6 +240,7 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
     private void RemovePresence(PlayerId player)
     {
         if (!_present.Remove(player, out var presence)) return;
+        _meter.Present(_present.Count);
         Context.Unwatch(presence.Session);
         _interest.Leave(player);
     }

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Akka.Actor;
-using Akka.Cluster;
 using Prometheus;
 
 namespace Mxo.Node.Operator;
@@ -53,9 +52,9 @@ public static class OperatorHost
         });
         if (port is null) return app;
 
-        // Prometheus text format, prometheus-net's default registry: the edge's counters (src/Mxo.Edge/EdgeMetrics.cs),
-        // the cluster's view below, and prometheus-net's process and .NET runtime collectors.
-        ClusterMetrics.Register(() => app.Services.GetService<ActorSystem>());
+        // Prometheus text format, prometheus-net's default registry: the edge's and the world's metrics, and what
+        // NodeMetrics reads at scrape time (cluster, shard regions, .NET runtime). The actor system starts with the host.
+        NodeMetrics.Register(() => app.Services.GetService<ActorSystem>());
         app.MapMetrics("/metrics");
 
         app.MapGet("/pbm/help", () => Results.Json(new HelpAnswer(OperatorCommands.All.Select(c => $"{c.Usage}  —  {c.Help}").ToArray()),
@@ -104,23 +103,4 @@ public static class OperatorHost
         if (!header.StartsWith("Bearer ", StringComparison.Ordinal)) return false;
         return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header["Bearer ".Length..]), key);
     }
-}
-
-/// <summary>The cluster as this node sees it, read when <c>/metrics</c> is scraped.</summary>
-internal static class ClusterMetrics
-{
-    private static readonly Gauge Members = Metrics.CreateGauge("mxo_cluster_members", "Cluster members by status, as this node sees them.",
-        new GaugeConfiguration { LabelNames = ["status"] });
-
-    private static readonly Gauge Unreachable = Metrics.CreateGauge("mxo_cluster_unreachable_members",
-        "Members this node's failure detector marks unreachable.");
-
-    public static void Register(Func<ActorSystem?> system) => Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
-    {
-        if (system() is not { WhenTerminated.IsCompleted: false } running) return;
-        var state = Cluster.Get(running).State;
-        foreach (var status in Enum.GetValues<MemberStatus>())
-            Members.WithLabels(status.ToString()).Set(state.Members.Count(m => m.Status == status));
-        Unreachable.Set(state.Unreachable.Count);
-    });
 }

@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Sharding;
+using Mxo.Actors.Accounts;
+using Mxo.Actors.Districts;
+using Mxo.Actors.Hosting;
+using Mxo.Actors.Players;
+using Mxo.Actors.World;
+using Prometheus;
+
+namespace Mxo.Actors;
+
+/// <summary>
+/// What the world side measures, in Prometheus' conventions (<c>_total</c> for counters, seconds, docs/operations.md
+/// "Metrics"). Like the edge's (src/Mxo.Edge/EdgeMetrics.cs) they live in prometheus-net's default registry, which is one
+/// per process: a node is one process, so a series counts what this node hosts. Every label value comes from a fixed
+/// set: entity types are the shard type names, district ids come from the world map (a district outside it never starts).
+/// Hot paths hold pre-bound children (<see cref="ForEntity"/>, <see cref="ForDistrict"/>), so an observation is no lookup.
+/// </summary>
+public static class WorldMetrics
+{
+    /// <summary>
+    /// The entity types, the <c>entity</c> label's values. A sharded entity's persistence id is its shard type name, a dash
+    /// and its id ("player-neo"); the world clock, a singleton, has one fixed persistence id.
+    /// </summary>
+    public static readonly IReadOnlyList<string> EntityTypes =
+    [
+        AccountRegistration.AccountTypeName, AccountRegistration.CharacterNameTypeName, DistrictRegistration.TypeName,
+        PlayerRegistration.TypeName, WorldClock.PersistenceIdValue,
+    ];
+
+    public static readonly Gauge DistrictPlayers = Metrics.CreateGauge("mxo_district_players",
+        "Players present in the district, on the node that hosts it.", new GaugeConfiguration { LabelNames = ["district"] });
+
+    /// <summary>A tick has 50 ms at 20 Hz; the buckets span a quiet district (well under 1 ms) to one that overruns.</summary>
+    public static readonly Histogram DistrictTickDuration = Metrics.CreateHistogram("mxo_district_tick_duration_seconds",
+        "How long one district tick took (interest queries and view messages).",
+        new HistogramConfiguration { LabelNames = ["district"], Buckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1] });
+
+    public static readonly Histogram PersistDuration = Metrics.CreateHistogram("mxo_persist_duration_seconds",
+        "From an entity's persist call until its events are durable and its handler runs (one observation per write).",
+        new HistogramConfiguration { LabelNames = ["entity"], Buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
+
+    public static readonly Counter PersistFailures = Metrics.CreateCounter("mxo_persist_failures_total",
+        "Events an entity could not persist: failed (the journal write failed; the entity stops) or rejected (the journal refused the event; the entity goes on).",
+        new CounterConfiguration { LabelNames = ["entity", "reason"] });
+
+    public static readonly Gauge ShardingShards = Metrics.CreateGauge("mxo_sharding_shards",
+        "Shards of the type hosted by this node's region (world nodes only; asked of the region when scraped).",
+        new GaugeConfiguration { LabelNames = ["region"] });
+
+    public static readonly Gauge ShardingEntities = Metrics.CreateGauge("mxo_sharding_entities",
+        "Entities of the type running in this node's region (world nodes only; asked of the region when scraped).",
+        new GaugeConfiguration { LabelNames = ["region"] });
+
+    /// <summary>The persist metrics of one entity type, bound once per type.</summary>
+    public sealed class EntityMeter(string entity)
+    {
+        private readonly Histogram.Child _duration = PersistDuration.WithLabels(entity);
+        private readonly Counter.Child _failed = PersistFailures.WithLabels(entity, "failed");
+        private readonly Counter.Child _rejected = PersistFailures.WithLabels(entity, "rejected");
+
+        /// <param name="started">A <see cref="Stopwatch.GetTimestamp"/> taken when the persist was called.</param>
+        public void Persisted(long started) => _duration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+
+        public void Failed() => _failed.Inc();
+
+        public void Rejected() => _rejected.Inc();
+    }
+
+    private static readonly EntityMeter[] Entities = EntityTypes.Select(t => new EntityMeter(t)).ToArray();
+    private static readonly Lazy<EntityMeter> OtherEntity = new(() => new EntityMeter("other"));
+
+    /// <summary>
+    /// The meter of the entity with this persistence id; "other" for an id no entity type owns (none today, so that series
+    /// exists only if one appears).
+    /// </summary>
+    public static EntityMeter ForEntity(string persistenceId)
+    {
+        for (var i = 0; i < EntityTypes.Count; i++)
+        {
+            var type = EntityTypes[i];
+            if (persistenceId == type || (persistenceId.StartsWith(type, StringComparison.Ordinal) && persistenceId.Length > type.Length
+                                          && persistenceId[type.Length] == '-'))
+                return Entities[i];
+        }
+        return OtherEntity.Value;
+    }
+
+    /// <summary>One district's gauge and histogram, bound when the district starts.</summary>
+    public sealed class DistrictMeter(string district)
+    {
+        private readonly Gauge.Child _players = DistrictPlayers.WithLabels(district);
+        private readonly Histogram.Child _tick = DistrictTickDuration.WithLabels(district);
+        private int _shown;
+
+        /// <summary>
+        /// Moves the gauge by this district's change: two instances of one district in a process (only in tests, several
+        /// nodes in one process) add up instead of overwriting each other. Present(0) when the district stops.
+        /// </summary>
+        public void Present(int count)
+        {
+            _players.Inc(count - _shown);
+            _shown = count;
+        }
+
+        public void Ticked(TimeSpan elapsed) => _tick.Observe(elapsed.TotalSeconds);
+    }
+
+    public static DistrictMeter ForDistrict(string district) => new(district);
+
+    /// <summary>
+    /// Asks each shard region this node hosts (world nodes only: a proxy hosts no shards) how many shards and entities it
+    /// runs. A region that does not answer within <paramref name="timeout"/> has its series removed until it answers
+    /// again, so a scrape never shows an old figure as current. Shards that did not answer the region in time are counted
+    /// as shards; their entities are not.
+    /// </summary>
+    public static async Task CollectShardingAsync(ActorSystem system, TimeSpan timeout, CancellationToken cancel)
+    {
+        if (!Cluster.Get(system).SelfRoles.Contains(ShardedEntity.WorldRole)) return;
+        var sharding = ClusterSharding.Get(system);
+        await Task.WhenAll(sharding.ShardTypeNames.Select(async type =>
+        {
+            try
+            {
+                var state = await sharding.ShardRegion(type).Ask<CurrentShardRegionState>(GetShardRegionState.Instance, timeout, cancel);
+                ShardingShards.WithLabels(type).Set(state.Shards.Count + state.Failed.Count);
+                ShardingEntities.WithLabels(type).Set(state.Shards.Sum(s => s.EntityIds.Count));
+            }
+            catch (AskTimeoutException)
+            {
+                ShardingShards.RemoveLabelled(type);
+                ShardingEntities.RemoveLabelled(type);
+            }
+        }));
+    }
+}
