@@ -250,6 +250,12 @@ public sealed class OperatorTests
         Assert.True(located[0].EndsWith(first.Address, StringComparison.Ordinal) || located[0].EndsWith(third.Address, StringComparison.Ordinal), located[0]);
     }
 
+    /// <summary>Akka's hash extractor with the node's shard count: the shard an id lands in.</summary>
+    private sealed class SameShards(int maxShards) : Akka.Cluster.Sharding.HashCodeMessageExtractor(maxShards)
+    {
+        public override string? EntityId(object message) => null;
+    }
+
     [Fact]
     public async Task Sharding_and_world_commands_see_the_entities_that_serve_a_real_player()
     {
@@ -262,7 +268,7 @@ public sealed class OperatorTests
         await client.EnterAsync("downtown");
         var playerId = name.ToLowerInvariant();
 
-        var (exit, output, _) = await PbmAsync(operatorPort, "cluster-sharding", "regions");
+        var (exit, output, error) = await PbmAsync(operatorPort, "cluster-sharding", "regions");
         Assert.Equal(0, exit);
         Assert.Equal(["account", "charactername", "district", "player"],
             output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
@@ -275,6 +281,11 @@ public sealed class OperatorTests
         Assert.EndsWith($"| {node.Address}", output.Trim());
         (exit, _, _) = await PbmAsync(operatorPort, "cluster-sharding", "locate", "-r", "player", "-i", "nobody-at-all");
         Assert.Equal(1, exit);
+        // An id in the same shard as the running player is not running for all that.
+        var shards = new SameShards(new Mxo.Actors.WorldSettings().MaxShards);
+        var neighbour = Enumerable.Range(0, 100_000).Select(i => $"ghost{i}").First(id => shards.ShardId(id, null) == shards.ShardId(playerId, null));
+        (exit, output, error) = await PbmAsync(operatorPort, "cluster-sharding", "locate", "-r", "player", "-i", neighbour);
+        Assert.Equal((1, $"player '{neighbour}' (shard {shards.ShardId(playerId, null)}) is not running"), (exit, error.Trim()));
         Assert.Equal(1, (await PbmAsync(operatorPort, "cluster-sharding", "region-stats", "-r", "dragons")).Exit);
         Assert.Equal(2, (await PbmAsync(operatorPort, "cluster-sharding", "region-stats")).Exit);
 

@@ -316,11 +316,24 @@ public static class OperatorCommands
         if ((context.Services.GetService(typeof(ShardCounts)) as ShardCounts)?.ByType.TryGetValue(type, out var maxShards) is not true)
             return CommandAnswer.Failed($"this node does not know how '{type}' is sharded");
         var shard = ((IMessageExtractor)new HashCodeMessageExtractorFor(maxShards)).ShardId(id, null);
-        var hosts = stats!.Where(m => m.Stats?.Stats.ContainsKey(shard) == true).Select(m => m.Address).ToList();
         var silent = stats!.Where(m => m.Stats is null).Select(m => $"{m.Address} {m.Why}").ToList();
-        return hosts.Count == 0
-            ? CommandAnswer.Failed($"{type} '{id}' (shard {shard}) is not running" + (silent.Count == 0 ? "" : $" on the members that answered ({string.Join("; ", silent)})"))
-            : CommandAnswer.Done($"{type} '{id}' | shard: {shard} | {hosts[0]}");
+        // The shard's host runs the entity only if the entity itself is among the shard's (other ids share the shard).
+        foreach (var host in stats!.Where(m => m.Stats?.Stats.ContainsKey(shard) == true).Select(m => m.Address))
+        {
+            try
+            {
+                var state = await context.System.ActorSelection($"{host}/system/sharding/{type}")
+                    .Ask<CurrentShardRegionState>(GetShardRegionState.Instance, MemberTimeout);
+                if (state.Shards.Any(s => s.ShardId == shard && s.EntityIds.Contains(id)))
+                    return CommandAnswer.Done($"{type} '{id}' | shard: {shard} | {host}");
+            }
+            catch (AskTimeoutException)
+            {
+                silent.Add($"{host} did not answer within {MemberTimeout.TotalSeconds:0} s");
+            }
+        }
+        return CommandAnswer.Failed($"{type} '{id}' (shard {shard}) is not running" +
+            (silent.Count == 0 ? "" : $" on the members that answered ({string.Join("; ", silent)})"));
     }
 
     /// <summary>Names a shard the way every registration's extractor does (the same hash, the same shard count).</summary>
