@@ -15,24 +15,14 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 node_dir=$repo/src/Mxo.Node/bin/Release/net10.0
 [ -x "$node_dir/mxo-node" ] || dotnet build -c Release "$repo/src/Mxo.Node" >/dev/null
 
-free_port() { # a port nothing on 127.0.0.1 answers on
-  local p
-  for _ in $(seq 1 50); do
-    p=$((20000 + RANDOM % 20000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
-  done
-  echo "no free port found" >&2; exit 1
-}
+# shellcheck source=bench/lib.sh
+. "$repo/bench/lib.sh"
 http_port=$(free_port)
 url=http://127.0.0.1:$http_port
 work=$(mktemp -d /tmp/mxo-crowd.XXXXXX)
 node_pid=
 cleanup() {
-  if [ -n "$node_pid" ] && kill -0 "$node_pid" 2>/dev/null; then
-    kill -TERM "$node_pid" 2>/dev/null || true   # SIGTERM: a background job ignores SIGINT
-    for _ in $(seq 1 30); do kill -0 "$node_pid" 2>/dev/null || break; sleep 1; done
-    kill -KILL "$node_pid" 2>/dev/null || true
-  fi
+  stop_process "$node_pid"
   rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
@@ -41,21 +31,16 @@ cd "$work"
 taskset -c 0 "$node_dir/mxo-node" --dev --edge-url "$url" --port 0 --connection-string "Data Source=$work/mxo.db" \
   --Mxo:Operator:Url= --Mxo:World:DistrictCapacity=5000 >"$work/node.log" 2>&1 &
 node_pid=$!
-for _ in $(seq 1 120); do
-  curl -fsS "$url/health/ready" >/dev/null 2>&1 && break
-  kill -0 "$node_pid" 2>/dev/null || { tail -20 "$work/node.log" >&2; exit 1; }
-  sleep 0.5
-done
+wait_ready "$url" "$node_pid" "$work/node.log"
 
 clk=$(getconf CLK_TCK)
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$node_pid/stat"; }
-cpu0=$(cpu_ticks); t0=$(date +%s.%N)
+cpu0=$(cpu_ticks "$node_pid"); t0=$(date +%s.%N)
 set +e
 taskset -c 1 "$node_dir/mxo-node" bots --count "$bots" --hello --url "ws://127.0.0.1:$http_port/ws" --wander 450 \
   --chat-every 0 --duration "$duration" "$@"
 rc=$?
 set -e
-cpu1=$(cpu_ticks); t1=$(date +%s.%N)
+cpu1=$(cpu_ticks "$node_pid"); t1=$(date +%s.%N)
 awk -v cpu="$((cpu1 - cpu0))" -v clk="$clk" -v t0="$t0" -v t1="$t1" -v n="$bots" \
   'BEGIN { s = t1 - t0; printf "node CPU: %.2f s in %.1f s (%.0f%% of its core), %.3f CPU-s per player-minute\n", cpu / clk, s, 100 * cpu / clk / s, (cpu / clk) / (n * s / 60) }'
 exit "$rc"

@@ -23,14 +23,8 @@ bench_dir=$repo/bench/Mxo.Bench/bin/Release/net10.0
 [ -f "$bench_dir/Mxo.Bench.dll" ] || dotnet build -c Release "$repo/bench/Mxo.Bench" >/dev/null
 command -v sqlite3 >/dev/null || { echo "sqlite3 is needed (apt-get install -y sqlite3)" >&2; exit 2; }
 
-free_port() { # a port nothing on 127.0.0.1 answers on
-  local p
-  for _ in $(seq 1 50); do
-    p=$((20000 + RANDOM % 20000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
-  done
-  echo "no free port found" >&2; exit 1
-}
+# shellcheck source=bench/lib.sh
+. "$repo/bench/lib.sh"
 http_port=$(free_port)
 url=http://127.0.0.1:$http_port
 work=$(mktemp -d /tmp/mxo-flood.XXXXXX)
@@ -39,11 +33,7 @@ log=$work/node.log
 node_pid=
 
 cleanup() {
-  if [ -n "$node_pid" ] && kill -0 "$node_pid" 2>/dev/null; then
-    kill -TERM "$node_pid" 2>/dev/null || true
-    for _ in $(seq 1 30); do kill -0 "$node_pid" 2>/dev/null || break; sleep 1; done
-    kill -KILL "$node_pid" 2>/dev/null || true
-  fi
+  stop_process "$node_pid"
   if [ "${KEEP:-0}" != 1 ]; then rm -rf "$work"; else echo "kept $work"; fi
 }
 trap cleanup EXIT INT TERM
@@ -59,22 +49,15 @@ cd "$work"
 taskset -c 0 "$node_dir/mxo-node" "${node_args[@]}" "$@" >"$log" 2>&1 &
 node_pid=$!
 
-ready=
-for _ in $(seq 1 120); do
-  if curl -fsS "$url/health/ready" >/dev/null 2>&1; then ready=1; break; fi
-  kill -0 "$node_pid" 2>/dev/null || break
-  sleep 0.5
-done
-if [ -z "$ready" ]; then echo "node did not become ready; log:" >&2; tail -20 "$log" >&2; exit 1; fi
+wait_ready "$url" "$node_pid" "$log"
 
 clk=$(getconf CLK_TCK)
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$node_pid/stat"; }
 # The journal table appears with the first write (autoInitialize): none yet counts as 0 rows.
 journal() { sqlite3 "file:$db?mode=ro" "SELECT COUNT(*) || ' ' || COALESCE(SUM(LENGTH(message)), 0) FROM journal;" 2>/dev/null || echo "0 0"; }
 
 read -r rows0 bytes0 <<<"$(journal)"
 lines0=$(wc -l <"$log"); size0=$(wc -c <"$log")
-cpu0=$(cpu_ticks)
+cpu0=$(cpu_ticks "$node_pid")
 started=$(date +%s.%N)
 
 flood_args=(flood --mode "$mode" --http "$url" --duration "$duration")
@@ -88,7 +71,7 @@ flood_rc=${PIPESTATUS[0]}
 set -e
 
 ended=$(date +%s.%N)
-cpu1=$(cpu_ticks)
+cpu1=$(cpu_ticks "$node_pid")
 # SIGTERM, not SIGINT: a background job of a non-interactive shell starts with SIGINT ignored, so the node would
 # never see it. SIGTERM stops it just as gracefully (README, Stopping).
 kill -TERM "$node_pid"

@@ -16,14 +16,8 @@ bench_dir=$repo/bench/Mxo.Bench/bin/Release/net10.0
 [ -x "$node_dir/mxo-node" ] || dotnet build -c Release "$repo/src/Mxo.Node" >/dev/null
 [ -f "$bench_dir/Mxo.Bench.dll" ] || dotnet build -c Release "$repo/bench/Mxo.Bench" >/dev/null
 
-free_port() { # a port nothing on 127.0.0.1 answers on
-  local p
-  for _ in $(seq 1 50); do
-    p=$((20000 + RANDOM % 20000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
-  done
-  echo "no free port found" >&2; exit 1
-}
+# shellcheck source=bench/lib.sh
+. "$repo/bench/lib.sh"
 http_port=$(free_port)
 operator_port=$(free_port)
 url=http://127.0.0.1:$http_port
@@ -32,16 +26,9 @@ work=$(mktemp -d /tmp/mxo-operator.XXXXXX)
 node_pid=
 bots_pid=
 
-stop() { # pid: SIGTERM (a background job ignores SIGINT), then SIGKILL after 30 s
-  local pid=$1
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || return 0; sleep 1; done
-  kill -KILL "$pid" 2>/dev/null || true
-}
 cleanup() {
-  stop "$bots_pid"
-  stop "$node_pid"
+  stop_process "$bots_pid"
+  stop_process "$node_pid"
   rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
@@ -50,11 +37,7 @@ cd "$work"
 taskset -c 0 "$node_dir/mxo-node" --dev --edge-url "$url" --port 0 --connection-string "Data Source=$work/mxo.db" \
   --Mxo:Operator:Url="$operator" --Mxo:World:DistrictCapacity=5000 >"$work/node.log" 2>&1 &
 node_pid=$!
-for _ in $(seq 1 120); do
-  curl -fsS "$url/health/ready" >/dev/null 2>&1 && break
-  kill -0 "$node_pid" 2>/dev/null || { tail -20 "$work/node.log" >&2; exit 1; }
-  sleep 0.5
-done
+wait_ready "$url" "$node_pid" "$work/node.log"
 
 sessions() { curl -fsS "$operator/metrics" | awk '$1 == "mxo_edge_sessions" { print int($2) }'; }
 if [ "$bots" -gt 0 ]; then
@@ -70,12 +53,11 @@ fi
 echo "node: $(sessions) sessions open; node on core 0, bots and the bench on core 1"
 
 clk=$(getconf CLK_TCK)
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$node_pid/stat"; }
 for run in 1 2 3; do
   echo "--- run $run"
-  cpu0=$(cpu_ticks); t0=$(date +%s.%N)
+  cpu0=$(cpu_ticks "$node_pid"); t0=$(date +%s.%N)
   taskset -c 1 dotnet "$bench_dir/Mxo.Bench.dll" operator --url "$operator" --requests "$requests"
-  cpu1=$(cpu_ticks); t1=$(date +%s.%N)
+  cpu1=$(cpu_ticks "$node_pid"); t1=$(date +%s.%N)
   awk -v cpu="$((cpu1 - cpu0))" -v clk="$clk" -v t0="$t0" -v t1="$t1" \
     'BEGIN { s = t1 - t0; printf "node CPU: %.2f s in %.1f s (%.0f%% of its core)\n", cpu / clk, s, 100 * cpu / clk / s }'
 done

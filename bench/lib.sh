@@ -1,0 +1,34 @@
+# Shared by the bench/*-measure.sh scripts (sourced, not run): free loopback ports, waiting for a node, stopping a
+# process, and a process's CPU time. Everything here touches 127.0.0.1 only.
+
+free_port() { # a port nothing on 127.0.0.1 answers on
+  local p
+  for _ in $(seq 1 50); do
+    p=$((20000 + RANDOM % 20000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
+  done
+  echo "no free port found" >&2; exit 1
+}
+
+wait_ready() { # url pid log: until GET url/health/ready answers 2xx (60 s); on failure the log's tail, exit 1
+  local url=$1 pid=$2 log=$3
+  for _ in $(seq 1 120); do
+    curl -fsS "$url/health/ready" >/dev/null 2>&1 && return 0
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.5
+  done
+  echo "node did not become ready; log:" >&2; tail -20 "$log" >&2; exit 1
+}
+
+stop_process() { # pid: SIGTERM, then SIGKILL after 30 s. SIGTERM, not SIGINT: a background job of a non-interactive
+  # shell starts with SIGINT ignored, so the node would never see it; SIGTERM stops it as gracefully (README, Stopping).
+  local pid=$1
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || return 0; sleep 1; done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+cpu_ticks() { # pid: user + system CPU time so far, in clock ticks (getconf CLK_TCK a second)
+  awk '{print $14 + $15}' "/proc/$1/stat"
+}
