@@ -12,7 +12,7 @@ bots=${1:?usage: bench/crowd-measure.sh BOTS [extra bots options]}
 shift
 duration=${DURATION:-30s}
 repo=$(cd "$(dirname "$0")/.." && pwd)
-node_dir=$repo/src/Mxo.Node/bin/Release/net10.0
+node_dir=${NODE_DIR:-$repo/src/Mxo.Node/bin/Release/net10.0}   # NODE_DIR: another build, for a before/after
 [ -x "$node_dir/mxo-node" ] || dotnet build -c Release "$repo/src/Mxo.Node" >/dev/null
 
 # shellcheck source=bench/lib.sh

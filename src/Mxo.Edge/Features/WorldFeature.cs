@@ -82,6 +82,14 @@ public sealed class WorldFeature(IActorRef players) : ISessionFeature
                 session.Close(WireProtocol.CloseCodes.Normal, "jacked out");
                 return true;
             case SessionPushes.ViewUpdate v:
+                if (!_viewInFlight && _pendingView.IsEmpty)
+                {
+                    // The client keeps up: the update goes out as it came, without merging it into nothing.
+                    if (session.Closing) return true;
+                    _viewInFlight = true;
+                    session.SendPaced(ServerFrames.View(v));
+                    return true;
+                }
                 if (_viewInFlight) EdgeMetrics.ViewConflations.Inc();
                 _pendingView.Add(v);
                 SendPendingView(session);

@@ -167,10 +167,21 @@ public static class ServerFrames
         w.WriteEndObject();
     }
 
+    /// <summary>One buffer and writer per thread, reused by every frame built on it: a frame then allocates only its
+    /// own bytes, not a writer and a buffer grown step by step (a crowd's views are thousands of frames a second).</summary>
+    [ThreadStatic] private static ArrayBufferWriter<byte>? _buffer;
+    [ThreadStatic] private static Utf8JsonWriter? _writer;
+
+    /// <summary>A buffer that grew past this (one huge frame) is not kept for the thread's next frames.</summary>
+    private const int KeptBufferBytes = 64 * 1024;
+
     private static byte[] Frame(string type, string? id, Action<Utf8JsonWriter> data)
     {
-        var buffer = new ArrayBufferWriter<byte>(128);
-        using (var w = new Utf8JsonWriter(buffer))
+        var buffer = _buffer ??= new ArrayBufferWriter<byte>(1024);
+        var w = _writer ??= new Utf8JsonWriter(buffer);
+        buffer.ResetWrittenCount();
+        w.Reset(buffer);
+        try
         {
             w.WriteStartObject();
             w.WriteString("type", type);
@@ -180,7 +191,12 @@ public static class ServerFrames
             data(w);
             w.WriteEndObject();
             w.WriteEndObject();
+            w.Flush();
+            return buffer.WrittenSpan.ToArray();
         }
-        return buffer.WrittenSpan.ToArray();
+        finally
+        {
+            if (buffer.Capacity > KeptBufferBytes) (_buffer, _writer) = (null, null);
+        }
     }
 }
