@@ -142,36 +142,24 @@ public sealed class OperatorTests
         await using var world = await TestNode.StartAsync([.. data.SqliteArgs, "--roles", "world", $"--Mxo:Operator:Url=http://127.0.0.1:{operatorPort}"]);
         await using var edge = await TestNode.StartAsync("--dev", "--roles", "edge", "--seeds", world.Address);
 
-        async Task<string[]> ShowAsync()
-        {
-            var (exit, output, _) = await PbmAsync(operatorPort, "cluster", "show");
-            Assert.Equal(0, exit);
-            return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        }
-
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20 * TestClient.TimeFactor);
-        string[] lines;
-        while (!(lines = await ShowAsync()).Contains("Count: 2 nodes") || lines.Count(l => l.Contains("| Up |")) < 2)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the edge node never showed as Up: " + string.Join(" / ", lines));
-            await Task.Delay(100); // polls the cluster's view, which gossip updates
-        }
+        var lines = await PbmUntilAsync(operatorPort, 20, l => l.Contains("Count: 2 nodes") && l.Count(x => x.Contains("| Up |")) == 2,
+            "the edge node never showed as Up", "cluster", "show");
         Assert.Contains(lines, l => l.StartsWith(edge.Address + " | [edge] | Up | Reachable", StringComparison.Ordinal));
 
         var (leaveExit, leaveOutput, _) = await PbmAsync(operatorPort, "cluster", "leave", "-a", edge.Address);
         Assert.Equal((0, $"{edge.Address} is leaving"), (leaveExit, leaveOutput.Trim()));
-        while (!(lines = await ShowAsync()).Contains("Count: 1 nodes"))
-        {
-            Assert.True(DateTime.UtcNow < deadline + TimeSpan.FromSeconds(20 * TestClient.TimeFactor), "the edge node never left: " + string.Join(" / ", lines));
-            await Task.Delay(100);
-        }
+        lines = await PbmUntilAsync(operatorPort, 20, l => l.Contains("Count: 1 nodes"), "the edge node never left", "cluster", "show");
         Assert.StartsWith(world.Address + " | [world] | Up", lines[0]);
     }
 
     /// <summary>Polls <c>pbm</c> on <paramref name="port"/> until its output's lines satisfy <paramref name="done"/>.</summary>
-    private static async Task<string[]> PbmUntilAsync(int port, Func<string[], bool> done, string what, params string[] args)
+    private static Task<string[]> PbmUntilAsync(int port, Func<string[], bool> done, string what, params string[] args) =>
+        PbmUntilAsync(port, 30, done, what, args);
+
+    /// <summary>As above, giving up after <paramref name="seconds"/> (scaled by the time factor).</summary>
+    private static async Task<string[]> PbmUntilAsync(int port, int seconds, Func<string[], bool> done, string what, params string[] args)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30 * TestClient.TimeFactor);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(seconds * TestClient.TimeFactor);
         while (true)
         {
             var (_, output, error) = await PbmAsync(port, args);

@@ -85,9 +85,7 @@ public sealed class WorldFeature(IActorRef players) : ISessionFeature
                 if (!_viewInFlight && _pendingView.IsEmpty)
                 {
                     // The client keeps up: the update goes out as it came, without merging it into nothing.
-                    if (session.Closing) return true;
-                    _viewInFlight = true;
-                    session.SendPaced(ServerFrames.View(v));
+                    SendView(session, v);
                     return true;
                 }
                 if (_viewInFlight) EdgeMetrics.ViewConflations.Inc();
@@ -106,7 +104,12 @@ public sealed class WorldFeature(IActorRef players) : ISessionFeature
     /// <summary>At most one view frame is queued for the writer; later ticks merge into the next one meanwhile.</summary>
     private void SendPendingView(SessionContext session)
     {
-        if (_viewInFlight || session.Closing || _pendingView.Take() is not { } view) return;
+        if (!_viewInFlight && !session.Closing && _pendingView.Take() is { } view) SendView(session, view);
+    }
+
+    private void SendView(SessionContext session, SessionPushes.ViewUpdate view)
+    {
+        if (session.Closing) return;
         _viewInFlight = true;
         session.SendPaced(ServerFrames.View(view));
     }
