@@ -122,6 +122,21 @@ public abstract class MxoEntity<TState> : ReceivePersistentActor where TState : 
         });
     }
 
+    /// <summary>
+    /// Persists an event the entity's commands do not wait for (a position checkpoint): it is applied once durable, but
+    /// commands keep being handled meanwhile instead of being stashed behind the write (<c>PersistAsync</c>). Only for
+    /// events whose decision stays right whatever is handled before they are durable.
+    /// </summary>
+    protected void PersistInBackground(IMxoEvent @event)
+    {
+        var started = Stopwatch.GetTimestamp();
+        PersistAsync(@event, e =>
+        {
+            ApplyPersisted(e);
+            _meter.Persisted(started);
+        });
+    }
+
     /// <summary>Inside a traced command: the journal write's span, from the Persist call to its handler.</summary>
     private Activity? StartPersistSpan(IMxoEvent e) =>
         Activity.Current is null ? null : MxoTracing.StartDetached("persist " + e.GetType().Name, Context.System, PersistenceId);

@@ -18,6 +18,15 @@ internal static class ActorTestConfig
         akka.actor.serialization-identifiers { "Mxo.Protocol.Serialization.MxoSerializer, Mxo.Protocol" = {{MxoSerializer.SerializerId}} }
         """);
 
+    /// <summary><see cref="Hocon"/> with the test journal <typeparamref name="TJournal"/> in place of the in-memory one.</summary>
+    public static Config WithJournal<TJournal>(string name) => ConfigurationFactory.ParseString($$"""
+        akka.persistence.journal.plugin = "akka.persistence.journal.{{name}}"
+        akka.persistence.journal.{{name}} {
+          class = "{{typeof(TJournal).AssemblyQualifiedName}}"
+          plugin-dispatcher = "akka.actor.default-dispatcher"
+        }
+        """).WithFallback(Hocon);
+
     /// <summary>The shipped world data file.</summary>
     public static readonly Mxo.Protocol.World.WorldMap Map = Mxo.Protocol.World.WorldMap.Load(Mxo.Protocol.World.WorldMap.DefaultPath);
 

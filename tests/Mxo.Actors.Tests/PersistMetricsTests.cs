@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using Akka.Actor;
-using Akka.Configuration;
 using Akka.Persistence;
 using Akka.Persistence.Journal;
 using Mxo.Actors.Accounts;
@@ -30,17 +29,9 @@ public sealed class RefusingJournal : MemoryJournal
 /// <summary><c>mxo_persist_duration_seconds</c> and <c>mxo_persist_failures_total</c> as <see cref="MxoEntity{TState}"/> moves them.</summary>
 public sealed class PersistMetricsTests : Akka.TestKit.Xunit2.TestKit
 {
-    private static readonly Config Journal = ConfigurationFactory.ParseString($$"""
-        akka.persistence.journal.plugin = "akka.persistence.journal.refusing"
-        akka.persistence.journal.refusing {
-          class = "{{typeof(RefusingJournal).AssemblyQualifiedName}}"
-          plugin-dispatcher = "akka.actor.default-dispatcher"
-        }
-        """);
-
     private static readonly AccountId Owner = new("owner");
 
-    public PersistMetricsTests() : base(Journal.WithFallback(ActorTestConfig.Hocon))
+    public PersistMetricsTests() : base(ActorTestConfig.WithJournal<RefusingJournal>("refusing"))
     {
     }
 

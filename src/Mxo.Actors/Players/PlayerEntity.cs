@@ -434,7 +434,16 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
         _present = false;
     }
 
-    private void Checkpoint() => CheckpointThen(() => { });
+    /// <summary>
+    /// The periodic checkpoint: written in the background, so the player's moves are not stashed behind the write (they
+    /// were, and a crowd's moves waited on SQLite: docs/benchmarks.md, "Moves never wait for a checkpoint"). A later
+    /// checkpoint, stop or jack-out compares with the last durable position and at worst writes the same one again.
+    /// </summary>
+    private void Checkpoint()
+    {
+        Timers.Cancel("checkpoint");
+        if (PlayerRules.DecideCheckpoint(State, _livePosition) is { } e) PersistInBackground(e);
+    }
 
     private void CheckpointThen(Action then)
     {

@@ -103,6 +103,7 @@ public static class MxoNode
                 .WithActorSystemLivenessCheck()
                 .WithClusterFormation(node);
 
+            if (persistence is { JournalHocon.Length: > 0 }) akka.AddHocon(persistence.JournalHocon, HoconAddMode.Prepend);
             if (persistence is not null)
                 akka.WithSqlPersistence(persistence.ConnectionString, persistence.LinqProvider, autoInitialize: true,
                     journalBuilder: journal => journal.AddEventTagging(), tagStorageMode: Akka.Persistence.Sql.Config.TagMode.TagTable);

@@ -11,8 +11,13 @@ public sealed class PersistenceSetup : IHealthCheck
 {
     public const string DefaultSqliteFile = "data/mxo.db";
 
-    private PersistenceSetup(string linqProvider, string connectionString, string description, Func<DbConnection> open)
+    /// <summary>Where SQLite's blocking journal calls run (hocon/akka.conf: <c>akka.persistence.sqlite-dispatcher</c>).</summary>
+    public const string SqliteDispatcher = "akka.persistence.sqlite-dispatcher";
+
+    private PersistenceSetup(string linqProvider, string connectionString, string description, Func<DbConnection> open,
+        string journalHocon = "")
     {
+        JournalHocon = journalHocon;
         LinqProvider = linqProvider;
         ConnectionString = connectionString;
         Description = description;
@@ -23,6 +28,9 @@ public sealed class PersistenceSetup : IHealthCheck
 
     public string LinqProvider { get; }
     public string ConnectionString { get; }
+
+    /// <summary>Provider-specific settings of the journal and snapshot plugins (empty when the defaults fit).</summary>
+    public string JournalHocon { get; }
 
     /// <summary>Human-readable location of the data, for the start-up banner (no password).</summary>
     public string Description { get; }
@@ -45,7 +53,10 @@ public sealed class PersistenceSetup : IHealthCheck
                 builder.DefaultTimeout = 30; // seconds a writer waits for SQLite's file lock
                 var cs = builder.ToString();
                 EnableWriteAheadLog(cs);
-                return new PersistenceSetup(ProviderName.SQLiteMS, cs, $"SQLite {builder.DataSource}", () => new SqliteConnection(cs));
+                return new PersistenceSetup(ProviderName.SQLiteMS, cs, $"SQLite {builder.DataSource}", () => new SqliteConnection(cs),
+                    $$"""
+                    akka.persistence.journal.sql.materializer-dispatcher = "{{SqliteDispatcher}}"
+                    """);
             }
             case "postgresql" or "postgres":
             {
