@@ -38,6 +38,11 @@ public static class WorldMetrics
         "How long one district tick took (interest queries and view messages).",
         new HistogramConfiguration { LabelNames = ["district"], Buckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1] });
 
+    /// <summary>Against the fixed 20 Hz schedule: the scheduler's 10 ms resolution plus the wait behind moves in the mailbox.</summary>
+    public static readonly Histogram DistrictTickLateness = Metrics.CreateHistogram("mxo_district_tick_lateness_seconds",
+        "How late a district tick started against its fixed-rate schedule.",
+        new HistogramConfiguration { LabelNames = ["district"], Buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25] });
+
     public static readonly Histogram PersistDuration = Metrics.CreateHistogram("mxo_persist_duration_seconds",
         "From an entity's persist call until its events are durable and its handler runs (one observation per write).",
         new HistogramConfiguration { LabelNames = ["entity"], Buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
@@ -93,6 +98,7 @@ public static class WorldMetrics
     {
         private readonly Gauge.Child _players = DistrictPlayers.WithLabels(district);
         private readonly Histogram.Child _tick = DistrictTickDuration.WithLabels(district);
+        private readonly Histogram.Child _late = DistrictTickLateness.WithLabels(district);
         private int _shown;
 
         /// <summary>
@@ -106,6 +112,8 @@ public static class WorldMetrics
         }
 
         public void Ticked(TimeSpan elapsed) => _tick.Observe(elapsed.TotalSeconds);
+
+        public void Late(TimeSpan lateness) => _late.Observe(lateness.TotalSeconds);
     }
 
     public static DistrictMeter ForDistrict(string district) => new(district);

@@ -120,7 +120,7 @@ public sealed class BotSwarm
             using var doc = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(new Uri(http, "/world/districts/" + District.Id.Value)).ConfigureAwait(false));
             var tick = doc.RootElement.GetProperty("tick");
             return string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"{doc.RootElement.GetProperty("present").GetInt32()} present, {tick.GetProperty("count").GetInt64()} ticks, last 1,024: p50 {tick.GetProperty("p50Ms").GetDouble():0.###} ms, p99 {tick.GetProperty("p99Ms").GetDouble():0.###} ms");
+                $"{doc.RootElement.GetProperty("present").GetInt32()} present, {tick.GetProperty("count").GetInt64()} ticks, last 1,024: p50 {tick.GetProperty("p50Ms").GetDouble():0.###} ms, p99 {tick.GetProperty("p99Ms").GetDouble():0.###} ms; started late by p50 {tick.GetProperty("lateP50Ms").GetDouble():0.###} ms, p99 {tick.GetProperty("lateP99Ms").GetDouble():0.###} ms");
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
         {

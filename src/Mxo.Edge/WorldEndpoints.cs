@@ -96,6 +96,8 @@ public static class WorldEndpoints
                 w.WriteNumber("count", status.Ticks);
                 w.WriteNumber("p50Ms", Math.Round(status.TickP50Ms, 3));
                 w.WriteNumber("p99Ms", Math.Round(status.TickP99Ms, 3));
+                w.WriteNumber("lateP50Ms", Math.Round(status.TickLateP50Ms, 3));
+                w.WriteNumber("lateP99Ms", Math.Round(status.TickLateP99Ms, 3));
                 w.WriteEndObject();
             });
         });

@@ -33,6 +33,8 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
     private readonly Dictionary<PlayerId, Presence> _present = new();
     private readonly InterestManager _interest;
     private readonly TickTimings _timings = new(1024);
+    private readonly TickTimings _lateness = new(1024);
+    private readonly TickSchedule _schedule;
     private readonly WorldMetrics.DistrictMeter _meter;
     private WorldEnvironment? _environment;
 
@@ -46,6 +48,7 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
         _others = map.All.Where(d => d.Id != _data.Id).Select(d => d.Id.Value).ToArray();
         _meter = WorldMetrics.ForDistrict(entityId); // after the map check: the label stays within the map's districts
         _interest = new InterestManager(settings.InterestRadius);
+        _schedule = new TickSchedule(settings.TickInterval);
 
         TracedCommand<DistrictCommands.Join>(HandleJoin);
         TracedCommand<DistrictCommands.Leave>(HandleLeave);
@@ -129,7 +132,11 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
             _meter.Present(_present.Count);
             Context.Watch(cmd.Session);
             _interest.Join(cmd.PlayerId, cmd.Position);
-            if (_present.Count == 1) Timers.StartPeriodicTimer("tick", Tick.Instance, _settings.TickInterval);
+            if (_present.Count == 1)
+            {
+                Timers.StartPeriodicTimer("tick", Tick.Instance, _settings.TickInterval);
+                _schedule.Restart();
+            }
             // Those already in view are listed now; the next tick's view update tells everyone else concerned.
             // The environment rides with the reply, so the client hears it after "entered", not before.
             replyTo.Tell(new DistrictReplies.Joined(State.District, cmd.PlayerId, cmd.CommandId,
@@ -154,6 +161,7 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
     private void HandleTick()
     {
         var started = Stopwatch.GetTimestamp();
+        RecordLateness(started);
         foreach (var update in _interest.Tick())
         {
             if (!_present.TryGetValue(update.Viewer, out var viewer)) continue;
@@ -172,6 +180,13 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
         _timings.Record(elapsed);
         _meter.Ticked(elapsed);
         if (_present.Count == 0) Timers.Cancel("tick");
+    }
+
+    private void RecordLateness(long now)
+    {
+        var lateness = _schedule.Observe(now);
+        _lateness.Record(lateness);
+        _meter.Late(lateness);
     }
 
     private void HandleSay(DistrictCommands.Say cmd)
@@ -233,8 +248,13 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
     private DistrictReplies.Status Status()
     {
         var (p50, p99) = _timings.Percentiles();
+        var (lateP50, lateP99) = _lateness.Percentiles();
         return new DistrictReplies.Status(State.District, _present.Count, Capacity,
-            _data.Objects.Select(o => ObjectStatusOf(o.Id)).ToArray(), _environment, _timings.Count, p50, p99);
+            _data.Objects.Select(o => ObjectStatusOf(o.Id)).ToArray(), _environment, _timings.Count, p50, p99)
+        {
+            TickLateP50Ms = lateP50,
+            TickLateP99Ms = lateP99,
+        };
     }
 
     private void RemovePresence(PlayerId player)
@@ -264,7 +284,30 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
     }
 }
 
-/// <summary>A bounded ring of recent tick durations, for the status reply (p50/p99) and the 1,000-bot benchmark.</summary>
+/// <summary>
+/// How late each tick is against a fixed-rate schedule (a periodic timer's ticks are due one interval apart): the
+/// scheduler's resolution plus the time the tick waited in the mailbox behind moves. A tick more than one interval late
+/// restarts the schedule from itself, so one stall is counted once, not again in every later tick.
+/// </summary>
+public sealed class TickSchedule(TimeSpan interval)
+{
+    private readonly long _interval = (long)(interval.TotalSeconds * Stopwatch.Frequency);
+    private long _due; // Stopwatch timestamp the next tick is due at; 0 until the first tick after a (re)start
+
+    /// <summary>The timer (re)started: its next tick is on time by definition.</summary>
+    public void Restart() => _due = 0;
+
+    /// <param name="now">A <see cref="Stopwatch.GetTimestamp"/> taken as the tick starts.</param>
+    public TimeSpan Observe(long now)
+    {
+        if (_due == 0) _due = now;
+        var late = Math.Max(0, now - _due);
+        _due = late > _interval ? now + _interval : _due + _interval;
+        return TimeSpan.FromSeconds((double)late / Stopwatch.Frequency);
+    }
+}
+
+/// <summary>A bounded ring of recent tick durations (or latenesses), for the status reply (p50/p99) and the 1,000-bot benchmark.</summary>
 internal sealed class TickTimings(int size)
 {
     private readonly double[] _ms = new double[size];
