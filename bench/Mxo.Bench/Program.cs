@@ -22,6 +22,8 @@ public static class Program
             "metrics" => RunSuite<MetricsBenchmarks>(rest),
             "flood" => await FloodBenchmark.RunAsync(rest).ConfigureAwait(false),
             "operator" => await OperatorBenchmark.RunAsync(rest).ConfigureAwait(false),
+            "echo" => await EchoBenchmark.RunAsync(rest).ConfigureAwait(false),
+            "echo-server" => await EchoBenchmark.ServeAsync(rest).ConfigureAwait(false),
             _ => Usage(command),
         };
     }
@@ -81,6 +83,15 @@ public static class Program
                   and GET /metrics K times one at a time (default 200), against GET /pbm/help as the baseline; prints
                   p50/p99/max, requests/s, answer bytes. bench/operator-measure.sh starts a node with bots and runs it.
                   bench/flood-measure.sh MODE starts a node, runs this and reports the node's costs.
+              echo --target bare|edge --url ws://127.0.0.1:PORT/ws [--clients C] [--inflight W] [--duration D]
+                   [--warmup S] [--server-pid PID] [--clk-tck T]
+                  Request/response frames per second (starts nothing): C clients (default 50) each keep W requests
+                  in flight (default 1: strict request/response) for D seconds (default 10) after S seconds of warm-up
+                  (default 3); bare: the same ping frame echoed by `echo-server`; edge: ping -> pong on a --dev node,
+                  after hello. Prints frames/s, latency p50/p99, its own CPU and (with --server-pid) the server's.
+              echo-server --url http://127.0.0.1:PORT
+                  The baseline: a bare Kestrel WebSocket echo on GET /ws (and GET /health/ready).
+                  bench/echo-measure.sh runs both servers on core 0 and the echo command on core 1, three times.
             """);
         return 2;
     }

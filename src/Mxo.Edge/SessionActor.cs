@@ -77,6 +77,11 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         Context.Watch(_outbound);
 
         Receive<StreamInit>(_ => Sender.Tell(StreamAck.Instance));
+        Receive<InboundBatch>(batch =>
+        {
+            foreach (var frame in batch.Frames) HandleInbound(frame);
+            Sender.Tell(StreamAck.Instance);
+        });
         Receive<Inbound>(frame =>
         {
             HandleInbound(frame);

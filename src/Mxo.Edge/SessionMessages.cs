@@ -16,6 +16,22 @@ public static class SessionProtocol
     public sealed record FrameTooBig(int Limit) : Inbound;
     public sealed record BinaryFrame : Inbound;
 
+    /// <summary>Client frames read while the session was busy with the previous batch, in the order read; one ack for all.</summary>
+    public sealed class InboundBatch
+    {
+        private readonly List<Inbound> _frames;
+
+        public InboundBatch(Inbound first) => _frames = [first];
+
+        public IReadOnlyList<Inbound> Frames => _frames;
+
+        public InboundBatch Add(Inbound next)
+        {
+            _frames.Add(next);
+            return this;
+        }
+    }
+
     /// <summary>What the socket writer sends.</summary>
     public abstract record Outbound;
     /// <param name="NotifyWritten">Tell the session <see cref="ViewWritten"/> once the frame is on the wire (view pacing).</param>

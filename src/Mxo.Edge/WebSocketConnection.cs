@@ -5,7 +5,6 @@ using Akka;
 using Akka.Actor;
 using Akka.Streams;
 using Akka.Streams.Dsl;
-using Akka.Util;
 using Mxo.Protocol.Wire;
 using Microsoft.Extensions.Logging;
 using static Mxo.Edge.SessionProtocol;
@@ -14,7 +13,7 @@ namespace Mxo.Edge;
 
 /// <summary>
 /// Runs one accepted WebSocket as an Akka.Streams graph around a <see cref="SessionActor"/>:
-/// socket reader → bounded buffer → ack-based sink into the session (backpressure reaches TCP), and
+/// socket reader → bounded batch → ack-based sink into the session (backpressure reaches TCP), and
 /// session → bounded <c>Source.ActorRef</c> (overflow fails the writer: the client is closed with 1013) → socket writer.
 /// </summary>
 public sealed class WebSocketConnection
@@ -57,11 +56,15 @@ public sealed class WebSocketConnection
             throw;
         }
 
-        var read = Source.UnfoldAsync(false, async done => done ? Option<(bool, Inbound)>.None : await ReadAsync(aborted))
-            .Buffer(_options.InboundBuffer, OverflowStrategy.Backpressure)
+        var read = Source.FromGraph(new SocketReadSource(() => ReadAsync(aborted)))
+            // At most InboundBuffer frames wait for the session; when that many do, the socket is not read (TCP
+            // backpressure). They wait as one batch: a session still busy with the last batch gets every frame that
+            // arrived meanwhile in one message and acknowledges them with one ack (a message each way per batch, not
+            // per frame). The sink holds at most one batch (its default buffer would hold 16 more, unbounded in frames).
+            .Batch(_options.InboundBuffer, first => new InboundBatch(first), (batch, next) => batch.Add(next))
             .WatchTermination(Keep.Right)
-            .To(Sink.ActorRefWithAck<Inbound>(session, StreamInit.Instance, StreamAck.Instance, StreamCompleted.Instance,
-                ex => new StreamFailed(ex)))
+            .To(Sink.ActorRefWithAck<InboundBatch>(session, StreamInit.Instance, StreamAck.Instance, StreamCompleted.Instance,
+                ex => new StreamFailed(ex)).WithAttributes(Attributes.CreateInputBuffer(1, 1)))
             .Run(materializer);
 
         try
@@ -127,11 +130,15 @@ public sealed class WebSocketConnection
         }
     }
 
-    /// <summary>Reads one whole message. Yields at most one too-big or binary marker and then ends the stream.</summary>
-    private async Task<Option<(bool, Inbound)>> ReadAsync(CancellationToken aborted)
+    /// <summary>
+    /// Reads one whole message; null when the socket is done. A too-big or binary marker ends the reading
+    /// (<see cref="SocketReadSource"/> completes after it).
+    /// </summary>
+    private async ValueTask<Inbound?> ReadAsync(CancellationToken aborted)
     {
         var rented = ArrayPool<byte>.Shared.Rent(4096);
-        var writer = new ArrayBufferWriter<byte>(4096);
+        // Only a message that spans several reads needs a buffer of its own; most fit in one.
+        ArrayBufferWriter<byte>? writer = null;
         try
         {
             while (true)
@@ -143,18 +150,22 @@ public sealed class WebSocketConnection
                 }
                 catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
                 {
-                    return Option<(bool, Inbound)>.None;
+                    return null;
                 }
 
                 if (result.MessageType == WebSocketMessageType.Close)
-                    return Option<(bool, Inbound)>.None;
+                    return null;
                 if (result.MessageType == WebSocketMessageType.Binary)
-                    return (true, new BinaryFrame());
-                if (writer.WrittenCount + result.Count > _maxFrameBytes)
-                    return (true, new FrameTooBig(_maxFrameBytes));
+                    return new BinaryFrame();
+                if ((writer?.WrittenCount ?? 0) + result.Count > _maxFrameBytes)
+                    return new FrameTooBig(_maxFrameBytes);
+                // The whole message in one read: a copy of exactly its bytes (it outlives the rented buffer).
+                if (result.EndOfMessage && writer is null)
+                    return new TextFrame(rented.AsSpan(0, result.Count).ToArray(), Environment.TickCount64);
+                writer ??= new ArrayBufferWriter<byte>(2 * rented.Length);
                 writer.Write(rented.AsSpan(0, result.Count));
                 if (result.EndOfMessage)
-                    return (false, new TextFrame(writer.WrittenMemory, Environment.TickCount64));
+                    return new TextFrame(writer.WrittenMemory, Environment.TickCount64);
             }
         }
         finally

@@ -55,6 +55,41 @@ internal sealed class RawSocketClient : IDisposable
 
     public Task SendTextAsync(string text, CancellationToken ct) => SendFrameAsync(0x81, Encoding.UTF8.GetBytes(text), ct);
 
+    /// <summary>Sends several text frames (each under 126 bytes) in one write, as a client that pipelines requests does.</summary>
+    public async Task SendTextsTogetherAsync(IEnumerable<string> texts, CancellationToken ct)
+    {
+        var all = new MemoryStream();
+        foreach (var text in texts)
+        {
+            var payload = Encoding.UTF8.GetBytes(text);
+            if (payload.Length > 125) throw new ArgumentOutOfRangeException(nameof(texts));
+            var mask = RandomNumberGenerator.GetBytes(4);
+            all.WriteByte(0x81);
+            all.WriteByte((byte)(0x80 | payload.Length));
+            all.Write(mask);
+            for (var i = 0; i < payload.Length; i++) all.WriteByte((byte)(payload[i] ^ mask[i % 4]));
+        }
+        await _stream.WriteAsync(all.ToArray(), ct);
+    }
+
+    /// <summary>Reads the next server frame, which must be a whole text frame under 64 KiB; returns its payload.</summary>
+    public async Task<byte[]> ReadTextFrameAsync(CancellationToken ct)
+    {
+        var header = new byte[2];
+        await _stream.ReadExactlyAsync(header, ct);
+        if (header[0] != 0x81) throw new IOException($"expected a final text frame, got first byte 0x{header[0]:x2}");
+        var length = header[1] & 0x7F;
+        if (length == 127) throw new IOException("a text frame over 64 KiB");
+        if (length == 126)
+        {
+            await _stream.ReadExactlyAsync(header, ct);
+            length = (header[0] << 8) | header[1];
+        }
+        var payload = new byte[length];
+        await _stream.ReadExactlyAsync(payload, ct);
+        return payload;
+    }
+
     /// <summary>Reads server frames until a close frame; returns its status code, or null if the connection ended without one.</summary>
     public async Task<int?> ReadUntilCloseAsync(CancellationToken ct)
     {

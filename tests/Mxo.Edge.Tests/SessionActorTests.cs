@@ -503,6 +503,45 @@ public sealed class SessionActorTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(1003, _outbound.ExpectMsg<CloseSocket>().Code);
     }
 
+    private static InboundBatch Batch(params Inbound[] frames)
+    {
+        var batch = new InboundBatch(frames[0]);
+        foreach (var frame in frames.Skip(1)) batch.Add(frame);
+        return batch;
+    }
+
+    private static TextFrame Ping(string id) => new(Utf8($$"""{"type":"ping","v":1,"id":"{{id}}"}"""));
+
+    [Fact]
+    public void A_batch_of_frames_is_handled_in_order_and_acknowledged_once()
+    {
+        var session = StartSession();
+
+        session.Tell(Batch(Ping("b1"), Ping("b2"), Ping("b3")), TestActor);
+
+        ExpectMsg<StreamAck>();
+        foreach (var id in new[] { "b1", "b2", "b3" })
+        {
+            var pong = NextFrame();
+            Assert.Equal(("pong", id), (pong.Type, pong.Id));
+        }
+        ExpectNoMsg(Quiet);
+    }
+
+    [Fact]
+    public void Frames_after_a_closing_frame_in_the_same_batch_are_not_handled()
+    {
+        var session = StartSession();
+
+        session.Tell(Batch(Ping("b1"), new BinaryFrame(), Ping("b2")), TestActor);
+
+        ExpectMsg<StreamAck>();
+        var pong = NextFrame();
+        Assert.Equal(("pong", "b1"), (pong.Type, pong.Id));
+        Assert.Equal(1003, _outbound.ExpectMsg<CloseSocket>().Code);
+        _outbound.ExpectNoMsg(Quiet);
+    }
+
     [Fact]
     public void Shutdown_closes_with_its_code_and_reason()
     {

@@ -229,6 +229,26 @@ public sealed class WebSocketConnectionTests : Akka.TestKit.Xunit2.TestKit, IAsy
     }
 
     [Fact]
+    public async Task Frames_sent_together_are_all_answered_in_order_past_the_inbound_buffer()
+    {
+        // 100 pings in one TCP write, 4 frames of inbound buffer: the reader takes what the WebSocket has buffered
+        // without waiting, stops when 4 wait for the session, and goes on as the session takes them in batches.
+        await StartAsync(Options(o => o with { InboundBuffer = 4 }));
+        var (client, _) = await ConnectRawAsync();
+        using var _client = client;
+        using var cts = new CancellationTokenSource(Timeout(10));
+        var ids = Enumerable.Range(1, 100).Select(i => $"p{i}").ToArray();
+
+        await client.SendTextsTogetherAsync(ids.Select(id => $$"""{"type":"ping","v":1,"id":"{{id}}"}"""), cts.Token);
+
+        foreach (var id in ids)
+        {
+            var pong = Frame.Parse(await client.ReadTextFrameAsync(cts.Token));
+            Assert.Equal(("pong", id), (pong.Type, pong.Id));
+        }
+    }
+
+    [Fact]
     public async Task A_text_frame_over_64_KiB_closes_with_1009_and_ends_the_session()
     {
         // a long close timeout: the handler must end because the client answered the close, not by timing out
