@@ -136,7 +136,10 @@ public sealed class WebSocketConnection
     /// </summary>
     private async ValueTask<Inbound?> ReadAsync(CancellationToken aborted)
     {
-        var rented = ArrayPool<byte>.Shared.Rent(4096);
+        // An idle socket waits with a zero-byte read, holding no buffer: a rented 4 KiB buffer per waiting reader was
+        // the largest share of an idle player's memory (docs/benchmarks.md, "Idle sockets"). The buffer is rented
+        // once the next message's header has arrived.
+        byte[]? rented = null;
         // Only a message that spans several reads needs a buffer of its own; most fit in one.
         ArrayBufferWriter<byte>? writer = null;
         try
@@ -146,7 +149,7 @@ public sealed class WebSocketConnection
                 ValueWebSocketReceiveResult result;
                 try
                 {
-                    result = await _socket.ReceiveAsync(rented.AsMemory(), aborted);
+                    result = await _socket.ReceiveAsync(rented is null ? Memory<byte>.Empty : rented.AsMemory(), aborted);
                 }
                 catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
                 {
@@ -159,6 +162,13 @@ public sealed class WebSocketConnection
                     return new BinaryFrame();
                 if ((writer?.WrittenCount ?? 0) + result.Count > _maxFrameBytes)
                     return new FrameTooBig(_maxFrameBytes);
+                if (rented is null)
+                {
+                    // The zero-byte read: a message has begun (or an empty one has arrived whole); now read its bytes.
+                    if (result.EndOfMessage) return new TextFrame(ReadOnlyMemory<byte>.Empty, Environment.TickCount64);
+                    rented = ArrayPool<byte>.Shared.Rent(4096);
+                    continue;
+                }
                 // The whole message in one read: a copy of exactly its bytes (it outlives the rented buffer).
                 if (result.EndOfMessage && writer is null)
                     return new TextFrame(rented.AsSpan(0, result.Count).ToArray(), Environment.TickCount64);
@@ -170,7 +180,7 @@ public sealed class WebSocketConnection
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(rented);
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
         }
     }
 
