@@ -1,5 +1,9 @@
 using System.Data.Common;
+using System.Globalization;
+using Akka.Hosting;
+using Akka.Persistence.Sql.Hosting;
 using LinqToDB;
+using Mxo.Actors.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
@@ -11,8 +15,10 @@ public sealed class PersistenceSetup : IHealthCheck
 {
     public const string DefaultSqliteFile = "data/mxo.db";
 
-    private PersistenceSetup(string linqProvider, string connectionString, string description, Func<DbConnection> open)
+    private PersistenceSetup(string linqProvider, string connectionString, string description, Func<DbConnection> open,
+        JournalTuning journal)
     {
+        Journal = journal;
         LinqProvider = linqProvider;
         ConnectionString = connectionString;
         Description = description;
@@ -22,6 +28,7 @@ public sealed class PersistenceSetup : IHealthCheck
     private readonly Func<DbConnection> _open;
 
     public string LinqProvider { get; }
+    public JournalTuning Journal { get; }
     public string ConnectionString { get; }
 
     /// <summary>Human-readable location of the data, for the start-up banner (no password).</summary>
@@ -45,7 +52,7 @@ public sealed class PersistenceSetup : IHealthCheck
                 builder.DefaultTimeout = 30; // seconds a writer waits for SQLite's file lock
                 var cs = builder.ToString();
                 EnableWriteAheadLog(cs);
-                return new PersistenceSetup(ProviderName.SQLiteMS, cs, $"SQLite {builder.DataSource}", () => new SqliteConnection(cs));
+                return new PersistenceSetup(ProviderName.SQLiteMS, cs, $"SQLite {builder.DataSource}", () => new SqliteConnection(cs), options.Journal);
             }
             case "postgresql" or "postgres":
             {
@@ -54,12 +61,32 @@ public sealed class PersistenceSetup : IHealthCheck
                 var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
                 var cs = builder.ToString();
                 return new PersistenceSetup(ProviderName.PostgreSQL15, cs,
-                    $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database}", () => new NpgsqlConnection(cs));
+                    $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database}", () => new NpgsqlConnection(cs), options.Journal);
             }
             default:
                 throw new InvalidOperationException(
                     $"Unknown Mxo:Persistence:Provider '{options.Provider}'; use 'sqlite' or 'postgresql'");
         }
+    }
+
+    /// <summary>
+    /// The node's journal and snapshot store: Akka.Persistence.Sql on this database, tables created on first start, every
+    /// event tagged (<see cref="EventTagging"/>) into the tag table, and the write pipeline of <see cref="Journal"/>.
+    /// The persistence benchmark (bench/Mxo.Bench/PersistenceBenchmark.cs) calls this too, so it measures these settings.
+    /// </summary>
+    public AkkaConfigurationBuilder AddJournal(AkkaConfigurationBuilder akka)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        return akka
+            .WithSqlPersistence(ConnectionString, LinqProvider, autoInitialize: true,
+                journalBuilder: journal => journal.AddEventTagging(), tagStorageMode: Akka.Persistence.Sql.Config.TagMode.TagTable)
+            .AddHocon(string.Create(inv, $$"""
+                akka.persistence.journal.sql {
+                  parallelism = {{Journal.Parallelism}}
+                  batch-size = {{Journal.BatchSize}}
+                  buffer-size = {{Journal.BufferSize}}
+                }
+                """), HoconAddMode.Prepend);
     }
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
