@@ -34,6 +34,8 @@ internal static class PersistenceBenchmark
 {
     private const int RawBatchEvents = 100;
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(2);
+    // The machine is shared: the two sides take turns in slices of this length, so load from elsewhere falls on both.
+    private static readonly TimeSpan Slice = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromMinutes(2);
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -76,8 +78,7 @@ internal static class PersistenceBenchmark
         {
             // A database per shape: each starts with empty tables.
             var cs = await server.CreateDatabaseAsync("bench_" + shape).ConfigureAwait(false);
-            var akka = await RunAkkaAsync(o, shape, cs, postmaster, ct).ConfigureAwait(false);
-            var raw = await RunRawAsync(o, shape, cs, postmaster, ct).ConfigureAwait(false);
+            var (akka, raw) = await RunShapeAsync(o, shape, cs, postmaster, ct).ConfigureAwait(false);
             results.Add(string.Format(Inv, "| {0} | {1:N0} | {2:N0} | {3:0.00} | {4:0}% / {5:0}% | {6:0}% / {7:0}% | {8} |",
                 shape, akka.Rate, raw.Rate, akka.Rate / raw.Rate, akka.BenchCpu, akka.PostgresCpu, raw.BenchCpu, raw.PostgresCpu,
                 akka.Note));
@@ -90,10 +91,10 @@ internal static class PersistenceBenchmark
         foreach (var line in results) Console.WriteLine(line);
         Console.WriteLine();
         Console.WriteLine(string.Format(Inv,
-            "{0} s per side after {1} s warm-up; journal: parallelism {2}, batch-size {3}, buffer-size {4}; combat {5} entities, " +
+            "{0} s per side, alternating akka and raw every {10} s, after {1} s warm-up each; journal: parallelism {2}, batch-size {3}, buffer-size {4}; combat {5} entities, " +
             "chat {6} districts x {7} players; {8} commands in flight per entity/player; raw: NpgsqlBatch of {9} events " +
             "(journal row + tag rows per event), 1 connection", o.Seconds, WarmUp.TotalSeconds, o.Journal.Parallelism,
-            o.Journal.BatchSize, o.Journal.BufferSize, o.Entities, o.Districts, o.Players, o.Window, RawBatchEvents));
+            o.Journal.BatchSize, o.Journal.BufferSize, o.Entities, o.Districts, o.Players, o.Window, RawBatchEvents, Slice.TotalSeconds));
         Console.WriteLine(
             $"machine: {Environment.ProcessorCount} cores visible, {RuntimeInformation.OSDescription}, " +
             $"{RuntimeInformation.FrameworkDescription}, PostgreSQL {pgVersion} (fsync=off, synchronous_commit=off, " +
@@ -104,7 +105,7 @@ internal static class PersistenceBenchmark
 
     // ---------------------------------------------------------------- Akka side
 
-    private static async Task<Side> RunAkkaAsync(Options o, string shape, string cs, int postmaster, CancellationToken ct)
+    private static async Task<(Side Akka, Side Raw)> RunShapeAsync(Options o, string shape, string cs, int postmaster, CancellationToken ct)
     {
         var setup = PersistenceSetup.From(new PersistenceOptions
         {
@@ -130,14 +131,24 @@ internal static class PersistenceBenchmark
                 ? await StartChatAsync(system, o, counter, ct).ConfigureAwait(false)
                 : StartCombat(system, o, counter);
             await MeasureAsync(drivers, counter, WarmUp, postmaster, ct).ConfigureAwait(false);
+            await using var raw = await RawWriter.OpenAsync(o, shape, cs, ct).ConfigureAwait(false);
+            await raw.MeasureAsync(WarmUp, postmaster, ct).ConfigureAwait(false);
+
             var writesBefore = WorldMetrics.PersistDuration.WithLabels("district").Count;
-            var measured = await MeasureAsync(drivers, counter, TimeSpan.FromSeconds(o.Seconds), postmaster, ct).ConfigureAwait(false);
+            Measured a = new(0, TimeSpan.Zero, TimeSpan.Zero, 0), r = a;
+            for (var slice = 0; slice < Math.Ceiling(o.Seconds / Slice.TotalSeconds); slice++)
+            {
+                a += await MeasureAsync(drivers, counter, Slice, postmaster, ct).ConfigureAwait(false);
+                r += await raw.MeasureAsync(Slice, postmaster, ct).ConfigureAwait(false);
+            }
             var writes = WorldMetrics.PersistDuration.WithLabels("district").Count - writesBefore;
             var note = shape == "chat"
-                ? string.Format(Inv, "{0:N0} writes, {1:0.0} events each", writes, measured.Events / Math.Max(1, writes))
+                ? string.Format(Inv, "{0:N0} writes, {1:0.0} events each", writes, a.Events / Math.Max(1, writes))
                 : "one per event (Persist)";
-            Console.WriteLine(string.Format(Inv, "{0} akka: {1:N0} events in {2:0.0} s", shape, measured.Events, measured.Elapsed.TotalSeconds));
-            return new Side(measured.Events / measured.Elapsed.TotalSeconds, measured.BenchCpu, measured.PostgresCpu, note);
+            Console.WriteLine(string.Format(Inv, "{0} akka: {1:N0} events in {2:0.0} s", shape, a.Events, a.Elapsed.TotalSeconds));
+            Console.WriteLine(string.Format(Inv, "{0} raw:  {1:N0} events in {2:0.0} s ({3} tag rows each)", shape, r.Events,
+                r.Elapsed.TotalSeconds, raw.TagsPerEvent));
+            return (a.ToSide(note), r.ToSide(""));
         }
         finally
         {
@@ -145,7 +156,15 @@ internal static class PersistenceBenchmark
         }
     }
 
-    private sealed record Measured(long Events, TimeSpan Elapsed, double BenchCpu, double PostgresCpu);
+    /// <summary>Events written in <paramref name="Elapsed"/>, with the CPU time this process and PostgreSQL spent meanwhile.</summary>
+    private sealed record Measured(long Events, TimeSpan Elapsed, TimeSpan BenchCpu, double PostgresCpuSeconds)
+    {
+        public static Measured operator +(Measured a, Measured b) =>
+            new(a.Events + b.Events, a.Elapsed + b.Elapsed, a.BenchCpu + b.BenchCpu, a.PostgresCpuSeconds + b.PostgresCpuSeconds);
+
+        public Side ToSide(string note) => new(Events / Elapsed.TotalSeconds, 100 * BenchCpu.TotalSeconds / Elapsed.TotalSeconds,
+            100 * PostgresCpuSeconds / Elapsed.TotalSeconds, note);
+    }
 
     /// <summary>Lets the drivers run for <paramref name="duration"/>, then stops them and waits for what is in flight.</summary>
     private static async Task<Measured> MeasureAsync(IActorRef[] drivers, Counter counter, TimeSpan duration, int postmaster,
@@ -280,102 +299,100 @@ internal static class PersistenceBenchmark
 
     /// <summary>
     /// The same rows the journal writes — one journal row per event with the same serializer id, manifest and payload
-    /// bytes, and its tag rows — with NpgsqlBatch, <see cref="RawBatchEvents"/> events per round trip, for the same time.
+    /// bytes, and its tag rows — with NpgsqlBatch, <see cref="RawBatchEvents"/> events per round trip, on one connection.
     /// </summary>
-    private static async Task<Side> RunRawAsync(Options o, string shape, string cs, int postmaster, CancellationToken ct)
+    private sealed class RawWriter : IAsyncDisposable
     {
-        // A row the journal wrote for this shape: its columns are what the raw side writes.
-        var sample = shape == "chat" ? "district-%" : "combat-%";
-        string manifest;
-        int identifier;
-        byte[] message;
-        string[] tags;
-        await using (var conn = new NpgsqlConnection(cs))
-        {
-            await conn.OpenAsync(ct).ConfigureAwait(false);
-            await using var cmd = new NpgsqlCommand(
-                "SELECT j.manifest, j.identifier, j.message, array(SELECT t.tag FROM tags t WHERE t.ordering_id = j.ordering ORDER BY t.tag) " +
-                "FROM journal j WHERE j.persistence_id LIKE $1 ORDER BY j.ordering DESC LIMIT 1", conn)
-            {
-                Parameters = { new NpgsqlParameter<string> { TypedValue = sample } },
-            };
-            await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            if (!await reader.ReadAsync(ct).ConfigureAwait(false)) throw new InvalidOperationException("the journal wrote nothing");
-            manifest = reader.GetString(0);
-            identifier = reader.GetInt32(1);
-            message = (byte[])reader[2];
-            tags = (string[])reader[3];
-        }
-
-        var streams = shape == "chat" ? o.Districts : o.Entities;
-        var ids = Enumerable.Range(0, streams).Select(i => "raw-" + shape + "-" + i.ToString(Inv)).ToArray();
-        var seq = new long[streams];
-        const string sql =
+        private const string Sql =
             "WITH j AS (INSERT INTO journal (persistence_id, sequence_number, deleted, message, manifest, identifier, created, writer_uuid) " +
             "VALUES ($1, $2, false, $3, $4, $5, $6, $7) RETURNING ordering) " +
             "INSERT INTO tags (ordering_id, tag, persistence_id, sequence_nr) SELECT j.ordering, t, $1, $2 FROM j, unnest($8::text[]) t";
-        var writer = Guid.NewGuid().ToString("N");
 
-        await using var connection = new NpgsqlConnection(cs);
-        await connection.OpenAsync(ct).ConfigureAwait(false);
-        async Task<long> Run(TimeSpan duration)
+        private readonly NpgsqlConnection _connection;
+        private readonly string _manifest;
+        private readonly int _identifier;
+        private readonly byte[] _message;
+        private readonly string[] _tags;
+        private readonly string[] _ids;
+        private readonly long[] _seq;
+        private readonly string _writer = Guid.NewGuid().ToString("N");
+        private long _events;
+
+        private RawWriter(NpgsqlConnection connection, string manifest, int identifier, byte[] message, string[] tags, int streams, string shape)
         {
-            var events = 0L;
+            (_connection, _manifest, _identifier, _message, _tags) = (connection, manifest, identifier, message, tags);
+            _ids = Enumerable.Range(0, streams).Select(i => "raw-" + shape + "-" + i.ToString(Inv)).ToArray();
+            _seq = new long[streams];
+        }
+
+        public int TagsPerEvent => _tags.Length;
+
+        /// <summary>Copies the columns of the latest row the journal wrote for this shape.</summary>
+        public static async Task<RawWriter> OpenAsync(Options o, string shape, string cs, CancellationToken ct)
+        {
+            var connection = new NpgsqlConnection(cs);
+            await connection.OpenAsync(ct).ConfigureAwait(false);
+            await using var cmd = new NpgsqlCommand(
+                "SELECT j.manifest, j.identifier, j.message, array(SELECT t.tag FROM tags t WHERE t.ordering_id = j.ordering ORDER BY t.tag) " +
+                "FROM journal j WHERE j.persistence_id LIKE $1 ORDER BY j.ordering DESC LIMIT 1", connection)
+            {
+                Parameters = { new NpgsqlParameter<string> { TypedValue = shape == "chat" ? "district-%" : "combat-%" } },
+            };
+            await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            if (!await reader.ReadAsync(ct).ConfigureAwait(false)) throw new InvalidOperationException("the journal wrote nothing");
+            return new RawWriter(connection, reader.GetString(0), reader.GetInt32(1), (byte[])reader[2], (string[])reader[3],
+                shape == "chat" ? o.Districts : o.Entities, shape);
+        }
+
+        public async Task<Measured> MeasureAsync(TimeSpan duration, int postmaster, CancellationToken ct)
+        {
+            var cpu = CpuSample.Take(postmaster);
+            var before = _events;
             var sw = Stopwatch.StartNew();
             while (sw.Elapsed < duration)
             {
-                await using var batch = new NpgsqlBatch(connection);
+                await using var batch = new NpgsqlBatch(_connection);
                 for (var i = 0; i < RawBatchEvents; i++)
                 {
-                    var stream = (int)(events++ % streams);
-                    batch.BatchCommands.Add(new NpgsqlBatchCommand(sql)
+                    var stream = (int)(_events++ % _ids.Length);
+                    batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql)
                     {
                         Parameters =
                         {
-                            new NpgsqlParameter<string> { TypedValue = ids[stream] },
-                            new NpgsqlParameter<long> { TypedValue = ++seq[stream] },
-                            new NpgsqlParameter<byte[]> { TypedValue = message },
-                            new NpgsqlParameter<string> { TypedValue = manifest },
-                            new NpgsqlParameter<int> { TypedValue = identifier },
+                            new NpgsqlParameter<string> { TypedValue = _ids[stream] },
+                            new NpgsqlParameter<long> { TypedValue = ++_seq[stream] },
+                            new NpgsqlParameter<byte[]> { TypedValue = _message },
+                            new NpgsqlParameter<string> { TypedValue = _manifest },
+                            new NpgsqlParameter<int> { TypedValue = _identifier },
                             new NpgsqlParameter<long> { TypedValue = DateTime.UtcNow.Ticks },
-                            new NpgsqlParameter<string> { TypedValue = writer },
-                            new NpgsqlParameter<string[]> { TypedValue = tags },
+                            new NpgsqlParameter<string> { TypedValue = _writer },
+                            new NpgsqlParameter<string[]> { TypedValue = _tags },
                         },
                     });
                 }
                 await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
-            return events;
+            var elapsed = sw.Elapsed;
+            var (bench, pg) = cpu.Since(postmaster);
+            return new Measured(_events - before, elapsed, bench, pg);
         }
 
-        await Run(WarmUp).ConfigureAwait(false);
-        var cpu = CpuSample.Take(postmaster);
-        var sw = Stopwatch.StartNew();
-        var written = await Run(TimeSpan.FromSeconds(o.Seconds)).ConfigureAwait(false);
-        var elapsed = sw.Elapsed;
-        var (bench, pg) = cpu.Since(postmaster);
-        Console.WriteLine(string.Format(Inv, "{0} raw:  {1:N0} events in {2:0.0} s ({3} tag rows each)", shape, written, elapsed.TotalSeconds, tags.Length));
-        return new Side(written / elapsed.TotalSeconds, bench, pg, "");
+        public ValueTask DisposeAsync() => _connection.DisposeAsync();
     }
 
     // ---------------------------------------------------------------- CPU and pinning
 
     /// <summary>CPU time of this process and of the PostgreSQL server (postmaster, its live children, its reaped ones).</summary>
-    private sealed record CpuSample(TimeSpan Bench, double PostgresTicks, long Wall)
+    private sealed record CpuSample(TimeSpan Bench, double PostgresTicks)
     {
         private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
 
         public static CpuSample Take(int postmaster) =>
-            new(Process.GetCurrentProcess().TotalProcessorTime, PostgresTicksOf(postmaster), Stopwatch.GetTimestamp());
+            new(Process.GetCurrentProcess().TotalProcessorTime, PostgresTicksOf(postmaster));
 
-        /// <returns>Both in % of one core over the time since this sample.</returns>
-        public (double Bench, double Postgres) Since(int postmaster)
-        {
-            var wall = Stopwatch.GetElapsedTime(Wall).TotalSeconds;
-            var bench = (Process.GetCurrentProcess().TotalProcessorTime - Bench).TotalSeconds;
-            var pg = (PostgresTicksOf(postmaster) - PostgresTicks) / TicksPerSecond;
-            return (100 * bench / wall, 100 * pg / wall);
-        }
+        /// <returns>CPU time of each since this sample.</returns>
+        public (TimeSpan Bench, double PostgresSeconds) Since(int postmaster) =>
+            (Process.GetCurrentProcess().TotalProcessorTime - Bench, (PostgresTicksOf(postmaster) - PostgresTicks) / TicksPerSecond);
 
         private static double PostgresTicksOf(int postmaster)
         {
