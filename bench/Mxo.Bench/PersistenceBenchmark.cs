@@ -4,33 +4,47 @@ using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Hosting;
 using Akka.Persistence;
-using Akka.Persistence.Sql.Hosting;
-using LinqToDB;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Mxo.Actors;
+using Mxo.Actors.Districts;
+using Mxo.Node.Hosting;
+using Mxo.Protocol;
+using Mxo.Protocol.Districts;
+using Mxo.Protocol.Players;
+using Mxo.Protocol.Serialization;
+using Mxo.Protocol.World;
 using Mxo.TestSupport;
 using Npgsql;
 
 namespace Mxo.Bench;
 
 /// <summary>
-/// <c>persistence</c> load command (issue 2): how many events/s does Akka.Persistence.Sql sustain against a local
-/// PostgreSQL when M persistent actors each persist K one-event commands, compared with raw Npgsql batched inserts
-/// of the same rows into the same server. A baseline, not a target.
+/// <c>persistence</c> load command (issues 2 and 10): persisted events per second through the node's own journal
+/// (<see cref="PersistenceSetup.AddJournal"/>: Akka.Persistence.Sql, tagged events, tag table, MxoSerializer) on a
+/// throwaway PostgreSQL, against raw batched Npgsql inserts of the same rows (journal row and its tag rows) into the
+/// same tables, each side for the same number of seconds. Shapes:
+/// <list type="bullet">
+/// <item><c>combat</c>: M persistent entities, one event per command (Persist), as combat rounds will write;</item>
+/// <item><c>chat</c>: the real <see cref="DistrictEntity"/>, P present players per district each keeping W says in
+/// flight (the edge allows 16 per session). An interact is the same write (one district event, one tag instead of two).</item>
+/// </list>
 /// </summary>
 internal static class PersistenceBenchmark
 {
-    private const int PayloadBytes = 64;
-    private const int RawBatchRows = 100;
-    private static readonly TimeSpan PhaseTimeout = TimeSpan.FromMinutes(10);
+    private const int RawBatchEvents = 100;
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(2);
+    // The machine is shared: the two sides take turns in slices of this length, so load from elsewhere falls on both.
+    private static readonly TimeSpan Slice = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromMinutes(2);
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    private sealed record Options(string[] Shapes, int Seconds, int Entities, int Districts, int Players, int Window,
+        int? PinPostgres, JournalTuning Journal);
 
     public static async Task<int> RunAsync(string[] args)
     {
-        if (!TryParse(args, out var entities, out var events, out var problem))
-        {
-            return Program.Usage(problem);
-        }
-
+        if (!TryParse(args, out var options, out var problem)) return Program.Usage(problem);
         using var cts = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
@@ -40,7 +54,7 @@ internal static class PersistenceBenchmark
         Console.CancelKeyPress += onCancel;
         try
         {
-            await RunCoreAsync(entities, events, cts.Token).ConfigureAwait(false);
+            await RunCoreAsync(options, cts.Token).ConfigureAwait(false);
             return 0;
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
@@ -54,178 +68,369 @@ internal static class PersistenceBenchmark
         }
     }
 
-    private static async Task RunCoreAsync(int m, int k, CancellationToken ct)
+    private static async Task RunCoreAsync(Options o, CancellationToken ct)
     {
-        var rows = (long)m * k;
-        Console.WriteLine($"persistence benchmark: {m} entities x {k} events = {rows} rows, {PayloadBytes}-byte payloads");
-
-        var sw = Stopwatch.StartNew();
         await using var server = await PostgresServer.StartAsync(ct).ConfigureAwait(false);
-        var cs = await server.CreateDatabaseAsync("bench").ConfigureAwait(false);
-        var pgVersion = await ScalarAsync<string>(cs, "SHOW server_version", ct).ConfigureAwait(false);
-        Console.WriteLine($"PostgreSQL {pgVersion} on 127.0.0.1:{server.Port} up in {sw.ElapsedMilliseconds} ms");
+        var postmaster = Postmaster(server);
+        if (o.PinPostgres is { } cpu) Pin(postmaster, cpu);
+        var results = new List<string>();
+        foreach (var shape in o.Shapes)
+        {
+            // A database per shape: each starts with empty tables.
+            var cs = await server.CreateDatabaseAsync("bench_" + shape).ConfigureAwait(false);
+            var (akka, raw) = await RunShapeAsync(o, shape, cs, postmaster, ct).ConfigureAwait(false);
+            results.Add(string.Format(Inv, "| {0} | {1:N0} | {2:N0} | {3:0.00} | {4:0}% / {5:0}% | {6:0}% / {7:0}% | {8} |",
+                shape, akka.Rate, raw.Rate, akka.Rate / raw.Rate, akka.BenchCpu, akka.PostgresCpu, raw.BenchCpu, raw.PostgresCpu,
+                akka.Note));
+        }
 
-        // --- Akka.Persistence.Sql ---
+        var pgVersion = await ScalarAsync<string>(server.ConnectionString, "SHOW server_version", ct).ConfigureAwait(false);
+        Console.WriteLine();
+        Console.WriteLine("| shape | akka events/s | raw events/s | ratio | CPU akka (bench / postgres) | CPU raw (bench / postgres) | akka writes |");
+        Console.WriteLine("|---|--:|--:|--:|--:|--:|---|");
+        foreach (var line in results) Console.WriteLine(line);
+        Console.WriteLine();
+        Console.WriteLine(string.Format(Inv,
+            "{0} s per side, alternating akka and raw every {10} s, after {1} s warm-up each; journal: parallelism {2}, batch-size {3}, buffer-size {4}; combat {5} entities, " +
+            "chat {6} districts x {7} players; {8} commands in flight per entity/player; raw: NpgsqlBatch of {9} events " +
+            "(journal row + tag rows per event), 1 connection", o.Seconds, WarmUp.TotalSeconds, o.Journal.Parallelism,
+            o.Journal.BatchSize, o.Journal.BufferSize, o.Entities, o.Districts, o.Players, o.Window, RawBatchEvents, Slice.TotalSeconds));
+        Console.WriteLine(
+            $"machine: {Environment.ProcessorCount} cores visible, {RuntimeInformation.OSDescription}, " +
+            $"{RuntimeInformation.FrameworkDescription}, PostgreSQL {pgVersion} (fsync=off, synchronous_commit=off, " +
+            $"full_page_writes=off){(o.PinPostgres is { } p ? $" pinned to CPU {p}" : "")}; CPU in % of one core");
+    }
+
+    private sealed record Side(double Rate, double BenchCpu, double PostgresCpu, string Note);
+
+    // ---------------------------------------------------------------- Akka side
+
+    private static async Task<(Side Akka, Side Raw)> RunShapeAsync(Options o, string shape, string cs, int postmaster, CancellationToken ct)
+    {
+        var setup = PersistenceSetup.From(new PersistenceOptions
+        {
+            Provider = "postgresql", ConnectionString = cs, Journal = o.Journal,
+        }, Environment.CurrentDirectory);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddAkka("bench", akka =>
         {
-            akka.ConfigureLoggers(loggers => loggers.LogLevel = Akka.Event.LogLevel.WarningLevel);
-            akka.WithSqlPersistence(cs, ProviderName.PostgreSQL15, autoInitialize: true);
+            akka.ConfigureLoggers(loggers => loggers.LogLevel = Akka.Event.LogLevel.WarningLevel)
+                .WithCustomSerializer("mxo", [typeof(IMxoMessage)], system => new MxoSerializer(system));
+            setup.AddJournal(akka);
         });
         using var host = builder.Build();
         await host.StartAsync(ct).ConfigureAwait(false);
-        AkkaResult akka;
         try
         {
             var system = host.Services.GetRequiredService<ActorSystem>();
-            // Warm-up: JIT, connection pool, journal table auto-creation. Different persistence ids.
-            await RunAkkaAsync(system, "warmup-", Math.Min(m, 20), Math.Min(k, 20), ct).ConfigureAwait(false);
-            akka = await RunAkkaAsync(system, "bench-", m, k, ct).ConfigureAwait(false);
+            var journal = system.Settings.Config.GetConfig("akka.persistence.journal.sql");
+            if (journal.GetInt("parallelism") != o.Journal.Parallelism || journal.GetInt("batch-size") != o.Journal.BatchSize)
+                throw new InvalidOperationException("the journal did not take PersistenceSetup's settings");
+            var counter = new Counter();
+            var drivers = shape == "chat"
+                ? await StartChatAsync(system, o, counter, ct).ConfigureAwait(false)
+                : StartCombat(system, o, counter);
+            await MeasureAsync(drivers, counter, WarmUp, postmaster, ct).ConfigureAwait(false);
+            await using var raw = await RawWriter.OpenAsync(o, shape, cs, ct).ConfigureAwait(false);
+            await raw.MeasureAsync(WarmUp, postmaster, ct).ConfigureAwait(false);
+
+            var writesBefore = WorldMetrics.PersistDuration.WithLabels("district").Count;
+            Measured a = new(0, TimeSpan.Zero, TimeSpan.Zero, 0), r = a;
+            for (var slice = 0; slice < Math.Ceiling(o.Seconds / Slice.TotalSeconds); slice++)
+            {
+                a += await MeasureAsync(drivers, counter, Slice, postmaster, ct).ConfigureAwait(false);
+                r += await raw.MeasureAsync(Slice, postmaster, ct).ConfigureAwait(false);
+            }
+            var writes = WorldMetrics.PersistDuration.WithLabels("district").Count - writesBefore;
+            var note = shape == "chat"
+                ? string.Format(Inv, "{0:N0} writes, {1:0.0} events each", writes, a.Events / Math.Max(1, writes))
+                : "one per event (Persist)";
+            Console.WriteLine(string.Format(Inv, "{0} akka: {1:N0} events in {2:0.0} s", shape, a.Events, a.Elapsed.TotalSeconds));
+            Console.WriteLine(string.Format(Inv, "{0} raw:  {1:N0} events in {2:0.0} s ({3} tag rows each)", shape, r.Events,
+                r.Elapsed.TotalSeconds, raw.TagsPerEvent));
+            return (a.ToSide(note), r.ToSide(""));
         }
         finally
         {
             await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
-
-        var journalRows = await ScalarAsync<long>(
-            cs, "SELECT count(*) FROM journal WHERE persistence_id LIKE 'bench-%'", ct).ConfigureAwait(false);
-
-        // --- raw Npgsql ---
-        await ExecAsync(cs,
-            "CREATE TABLE bench_raw (persistence_id text NOT NULL, seq bigint NOT NULL, payload bytea NOT NULL, " +
-            "PRIMARY KEY (persistence_id, seq))", ct).ConfigureAwait(false);
-        await RunRawAsync(cs, "warmup-", Math.Min(m, 20), Math.Min(k, 20), ct).ConfigureAwait(false);
-        var raw = await RunRawAsync(cs, "bench-", m, k, ct).ConfigureAwait(false);
-        var rawRows = await ScalarAsync<long>(
-            cs, "SELECT count(*) FROM bench_raw WHERE persistence_id LIKE 'bench-%'", ct).ConfigureAwait(false);
-
-        if (journalRows != rows || rawRows != rows)
-        {
-            throw new InvalidOperationException(
-                $"Row count mismatch: expected {rows}, journal has {journalRows}, bench_raw has {rawRows}.");
-        }
-
-        var akkaRate = rows / akka.Write.TotalSeconds;
-        var rawRate = rows / raw.TotalSeconds;
-        var inv = CultureInfo.InvariantCulture;
-        Console.WriteLine();
-        Console.WriteLine("| rows | akka events/s | raw rows/s | ratio akka/raw |");
-        Console.WriteLine("|-----:|--------------:|-----------:|---------------:|");
-        Console.WriteLine(string.Format(inv, "| {0:N0} | {1:N0} | {2:N0} | {3:0.00} |", rows, akkaRate, rawRate, akkaRate / rawRate));
-        Console.WriteLine();
-        Console.WriteLine(string.Format(inv,
-            "akka: {0:N0} ms writing ({1} actors recovered in {2:N0} ms beforehand, not counted); " +
-            "journal rows verified: {3:N0}", akka.Write.TotalMilliseconds, m, akka.Recovery.TotalMilliseconds, journalRows));
-        Console.WriteLine(string.Format(inv,
-            "raw:  {0:N0} ms; NpgsqlBatch of {1} single-row INSERTs per round trip (implicit transaction per batch), " +
-            "1 connection, sequential; rows verified: {2:N0}", raw.TotalMilliseconds, RawBatchRows, rawRows));
-        Console.WriteLine(
-            $"machine: {Environment.ProcessorCount} cores, " +
-            $"{GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024):0.0} GiB visible to .NET, " +
-            $"{RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, " +
-            $"PostgreSQL {pgVersion} (fsync=off, synchronous_commit=off, full_page_writes=off)");
     }
 
-    private static async Task<AkkaResult> RunAkkaAsync(ActorSystem system, string prefix, int m, int k, CancellationToken ct)
+    /// <summary>Events written in <paramref name="Elapsed"/>, with the CPU time this process and PostgreSQL spent meanwhile.</summary>
+    private sealed record Measured(long Events, TimeSpan Elapsed, TimeSpan BenchCpu, double PostgresCpuSeconds)
     {
-        var recovered = new Countdown(m);
-        var persisted = new Countdown(m);
-        var actors = new IActorRef[m];
+        public static Measured operator +(Measured a, Measured b) =>
+            new(a.Events + b.Events, a.Elapsed + b.Elapsed, a.BenchCpu + b.BenchCpu, a.PostgresCpuSeconds + b.PostgresCpuSeconds);
 
+        public Side ToSide(string note) => new(Events / Elapsed.TotalSeconds, 100 * BenchCpu.TotalSeconds / Elapsed.TotalSeconds,
+            100 * PostgresCpuSeconds / Elapsed.TotalSeconds, note);
+    }
+
+    /// <summary>Lets the drivers run for <paramref name="duration"/>, then stops them and waits for what is in flight.</summary>
+    private static async Task<Measured> MeasureAsync(IActorRef[] drivers, Counter counter, TimeSpan duration, int postmaster,
+        CancellationToken ct)
+    {
+        var cpu = CpuSample.Take(postmaster);
+        var before = counter.Acked;
         var sw = Stopwatch.StartNew();
-        for (var i = 0; i < m; i++)
-        {
-            var id = prefix + i.ToString(CultureInfo.InvariantCulture);
-            actors[i] = system.ActorOf(Props.Create(() => new BenchEntity(id, k, recovered, persisted)), id);
-        }
+        foreach (var d in drivers) d.Tell(Driver.Go.Instance);
+        await Task.Delay(duration, ct).ConfigureAwait(false);
+        var stops = drivers.Select(d => d.Ask<Driver.Stopped>(Driver.Stop.Instance, DrainTimeout)).ToArray();
+        await Task.WhenAll(stops).ConfigureAwait(false);
+        var elapsed = sw.Elapsed;
+        var (bench, pg) = cpu.Since(postmaster);
+        // Every acknowledged event counts, the drained ones included: they were written within the elapsed time.
+        return new Measured(counter.Acked - before, elapsed, bench, pg);
+    }
 
-        await recovered.Task.WaitAsync(PhaseTimeout, ct).ConfigureAwait(false);
-        var recovery = sw.Elapsed;
-
-        var payloads = new Write[m];
-        for (var i = 0; i < m; i++)
+    private static IActorRef[] StartCombat(ActorSystem system, Options o, Counter counter) =>
+        Enumerable.Range(0, o.Entities).Select(i =>
         {
-            var bytes = new byte[PayloadBytes];
-            Random.Shared.NextBytes(bytes);
-            payloads[i] = new Write(bytes);
-        }
+            var entity = system.ActorOf(Props.Create(() => new CombatEntity("combat-" + i.ToString(Inv))), "combat-" + i.ToString(Inv));
+            Func<long, (IActorRef, object)> command = n => (entity, new Hit(n));
+            return system.ActorOf(Props.Create(() => new Driver(o.Window, counter, command)));
+        }).ToArray();
 
-        sw.Restart();
-        for (var i = 0; i < m; i++)
+    private static async Task<IActorRef[]> StartChatAsync(ActorSystem system, Options o, Counter counter, CancellationToken ct)
+    {
+        var map = WorldMap.Load(WorldMap.DefaultPath);
+        var settings = new WorldSettings();
+        var sessions = system.ActorOf(Props.Create(() => new Sink()), "sessions");
+        var drivers = new List<IActorRef>();
+        foreach (var data in map.All.Take(o.Districts))
         {
-            for (var j = 0; j < k; j++)
+            var district = system.ActorOf(DistrictEntity.PropsFor(data.Id.Value, settings, map), "district-" + data.Id.Value);
+            for (var p = 0; p < o.Players; p++)
             {
-                actors[i].Tell(payloads[i]);
+                var player = new PlayerId(data.Id.Value + "-p" + p.ToString(Inv));
+                await district.Ask<DistrictReplies.Joined>(
+                    new DistrictCommands.Join(data.Id, player, player.Value, data.Spawn, sessions, "join"),
+                    TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
+                Func<long, (IActorRef, object)> command =
+                    n => (district, new DistrictCommands.Say(data.Id, player, "There is no spoon, line " + n.ToString(Inv), "s" + n.ToString(Inv)));
+                drivers.Add(system.ActorOf(Props.Create(() => new Driver(o.Window, counter, command))));
             }
         }
-
-        await persisted.Task.WaitAsync(PhaseTimeout, ct).ConfigureAwait(false);
-        var write = sw.Elapsed;
-
-        foreach (var actor in actors)
-        {
-            system.Stop(actor);
-        }
-
-        return new AkkaResult(recovery, write);
+        return [.. drivers];
     }
 
-    private static async Task<TimeSpan> RunRawAsync(string cs, string prefix, int m, int k, CancellationToken ct)
+    /// <summary>A shared count of acknowledged (durable) commands.</summary>
+    private sealed class Counter
     {
-        var ids = Enumerable.Range(0, m).Select(i => prefix + i.ToString(CultureInfo.InvariantCulture)).ToArray();
-        var payload = new byte[PayloadBytes];
-        Random.Shared.NextBytes(payload);
+        private long _acked;
+        public long Acked => Interlocked.Read(ref _acked);
+        public void Ack() => Interlocked.Increment(ref _acked);
+    }
 
-        await using var conn = new NpgsqlConnection(cs);
-        await conn.OpenAsync(ct).ConfigureAwait(false);
+    /// <summary>
+    /// One client: keeps <c>window</c> commands in flight while running; each answer counts one durable event (a chat
+    /// line or a combat event) and sends the next command.
+    /// </summary>
+    private sealed class Driver : ReceiveActor
+    {
+        public sealed class Go { public static readonly Go Instance = new(); }
+        public sealed class Stop { public static readonly Stop Instance = new(); }
+        public sealed class Stopped { public static readonly Stopped Instance = new(); }
 
-        var sw = Stopwatch.StartNew();
-        var batch = new NpgsqlBatch(conn);
-        try
+        private long _next;
+        private int _inFlight;
+        private bool _running;
+        private IActorRef? _stopRequester;
+
+        public Driver(int window, Counter counter, Func<long, (IActorRef Target, object Command)> command)
         {
-            // Same arrival order as the actors see it overall: every entity's first event, then every second, ...
-            for (var seq = 1L; seq <= k; seq++)
+            void Send()
             {
-                foreach (var id in ids)
+                var (target, message) = command(_next++);
+                target.Tell(message);
+                _inFlight++;
+            }
+
+            Receive<Go>(_ =>
+            {
+                _running = true;
+                _stopRequester = null;
+                while (_inFlight < window) Send();
+            });
+            Receive<Stop>(_ =>
+            {
+                _running = false;
+                if (_inFlight == 0) Sender.Tell(Stopped.Instance);
+                else _stopRequester = Sender;
+            });
+            Receive<Replies.Acknowledged>(_ =>
+            {
+                _inFlight--;
+                counter.Ack();
+                if (_running) Send();
+                else if (_inFlight == 0) _stopRequester?.Tell(Stopped.Instance);
+            });
+            Receive<Replies.Rejected>(r => throw new InvalidOperationException($"refused: {r.Code} {r.Message}"));
+        }
+    }
+
+    /// <summary>The sessions of every benchmark player: the district's pushes end here.</summary>
+    private sealed class Sink : ReceiveActor
+    {
+        public Sink() => ReceiveAny(_ => { });
+    }
+
+    private sealed record Hit(long N);
+
+    /// <summary>The combat shape: one real MXO event (a player's, tagged "player") per command, Persist then answer.</summary>
+    private sealed class CombatEntity : ReceivePersistentActor
+    {
+        public CombatEntity(string persistenceId)
+        {
+            PersistenceId = persistenceId;
+            Recover<IMxoEvent>(_ => { });
+            Command<Hit>(h =>
+            {
+                var replyTo = Sender;
+                Persist(new PlayerEvents.PositionCheckpointed(new Vec3(h.N % 1000, 0, 7)),
+                    _ => replyTo.Tell(new Replies.Acknowledged(h.N.ToString(Inv))));
+            });
+        }
+
+        public override string PersistenceId { get; }
+    }
+
+    // ---------------------------------------------------------------- raw side
+
+    /// <summary>
+    /// The same rows the journal writes — one journal row per event with the same serializer id, manifest and payload
+    /// bytes, and its tag rows — with NpgsqlBatch, <see cref="RawBatchEvents"/> events per round trip, on one connection.
+    /// </summary>
+    private sealed class RawWriter : IAsyncDisposable
+    {
+        private const string Sql =
+            "WITH j AS (INSERT INTO journal (persistence_id, sequence_number, deleted, message, manifest, identifier, created, writer_uuid) " +
+            "VALUES ($1, $2, false, $3, $4, $5, $6, $7) RETURNING ordering) " +
+            "INSERT INTO tags (ordering_id, tag, persistence_id, sequence_nr) SELECT j.ordering, t, $1, $2 FROM j, unnest($8::text[]) t";
+
+        private readonly NpgsqlConnection _connection;
+        private readonly string _manifest;
+        private readonly int _identifier;
+        private readonly byte[] _message;
+        private readonly string[] _tags;
+        private readonly string[] _ids;
+        private readonly long[] _seq;
+        private readonly string _writer = Guid.NewGuid().ToString("N");
+        private long _events;
+
+        private RawWriter(NpgsqlConnection connection, string manifest, int identifier, byte[] message, string[] tags, int streams, string shape)
+        {
+            (_connection, _manifest, _identifier, _message, _tags) = (connection, manifest, identifier, message, tags);
+            _ids = Enumerable.Range(0, streams).Select(i => "raw-" + shape + "-" + i.ToString(Inv)).ToArray();
+            _seq = new long[streams];
+        }
+
+        public int TagsPerEvent => _tags.Length;
+
+        /// <summary>Copies the columns of the latest row the journal wrote for this shape.</summary>
+        public static async Task<RawWriter> OpenAsync(Options o, string shape, string cs, CancellationToken ct)
+        {
+            var connection = new NpgsqlConnection(cs);
+            await connection.OpenAsync(ct).ConfigureAwait(false);
+            await using var cmd = new NpgsqlCommand(
+                "SELECT j.manifest, j.identifier, j.message, array(SELECT t.tag FROM tags t WHERE t.ordering_id = j.ordering ORDER BY t.tag) " +
+                "FROM journal j WHERE j.persistence_id LIKE $1 ORDER BY j.ordering DESC LIMIT 1", connection)
+            {
+                Parameters = { new NpgsqlParameter<string> { TypedValue = shape == "chat" ? "district-%" : "combat-%" } },
+            };
+            await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            if (!await reader.ReadAsync(ct).ConfigureAwait(false)) throw new InvalidOperationException("the journal wrote nothing");
+            return new RawWriter(connection, reader.GetString(0), reader.GetInt32(1), (byte[])reader[2], (string[])reader[3],
+                shape == "chat" ? o.Districts : o.Entities, shape);
+        }
+
+        public async Task<Measured> MeasureAsync(TimeSpan duration, int postmaster, CancellationToken ct)
+        {
+            var cpu = CpuSample.Take(postmaster);
+            var before = _events;
+            var sw = Stopwatch.StartNew();
+            while (sw.Elapsed < duration)
+            {
+                await using var batch = new NpgsqlBatch(_connection);
+                for (var i = 0; i < RawBatchEvents; i++)
                 {
-                    batch.BatchCommands.Add(new NpgsqlBatchCommand(
-                        "INSERT INTO bench_raw (persistence_id, seq, payload) VALUES ($1, $2, $3)")
+                    var stream = (int)(_events++ % _ids.Length);
+                    batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql)
                     {
                         Parameters =
                         {
-                            new NpgsqlParameter<string> { TypedValue = id },
-                            new NpgsqlParameter<long> { TypedValue = seq },
-                            new NpgsqlParameter<byte[]> { TypedValue = payload },
+                            new NpgsqlParameter<string> { TypedValue = _ids[stream] },
+                            new NpgsqlParameter<long> { TypedValue = ++_seq[stream] },
+                            new NpgsqlParameter<byte[]> { TypedValue = _message },
+                            new NpgsqlParameter<string> { TypedValue = _manifest },
+                            new NpgsqlParameter<int> { TypedValue = _identifier },
+                            new NpgsqlParameter<long> { TypedValue = DateTime.UtcNow.Ticks },
+                            new NpgsqlParameter<string> { TypedValue = _writer },
+                            new NpgsqlParameter<string[]> { TypedValue = _tags },
                         },
                     });
-                    if (batch.BatchCommands.Count == RawBatchRows)
-                    {
-                        await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                        await batch.DisposeAsync().ConfigureAwait(false);
-                        batch = new NpgsqlBatch(conn);
-                    }
                 }
-            }
-
-            if (batch.BatchCommands.Count > 0)
-            {
                 await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
-        }
-        finally
-        {
-            await batch.DisposeAsync().ConfigureAwait(false);
+            var elapsed = sw.Elapsed;
+            var (bench, pg) = cpu.Since(postmaster);
+            return new Measured(_events - before, elapsed, bench, pg);
         }
 
-        return sw.Elapsed;
+        public ValueTask DisposeAsync() => _connection.DisposeAsync();
     }
 
-    private static async Task ExecAsync(string cs, string sql, CancellationToken ct)
+    // ---------------------------------------------------------------- CPU and pinning
+
+    /// <summary>CPU time of this process and of the PostgreSQL server (postmaster, its live children, its reaped ones).</summary>
+    private sealed record CpuSample(TimeSpan Bench, double PostgresTicks)
     {
-        await using var conn = new NpgsqlConnection(cs);
-        await conn.OpenAsync(ct).ConfigureAwait(false);
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
+
+        public static CpuSample Take(int postmaster) =>
+            new(Process.GetCurrentProcess().TotalProcessorTime, PostgresTicksOf(postmaster));
+
+        /// <returns>CPU time of each since this sample.</returns>
+        public (TimeSpan Bench, double PostgresSeconds) Since(int postmaster) =>
+            (Process.GetCurrentProcess().TotalProcessorTime - Bench, (PostgresTicksOf(postmaster) - PostgresTicks) / TicksPerSecond);
+
+        private static double PostgresTicksOf(int postmaster)
+        {
+            if (postmaster <= 0 || !OperatingSystem.IsLinux()) return double.NaN;
+            var total = 0.0;
+            foreach (var dir in Directory.EnumerateDirectories("/proc"))
+            {
+                if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+                string stat;
+                try { stat = File.ReadAllText(Path.Combine(dir, "stat")); }
+                catch (IOException) { continue; }
+                catch (UnauthorizedAccessException) { continue; }
+                // Fields after the command name "(...)": state ppid ... utime(14) stime(15) cutime(16) cstime(17).
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var ppid = int.Parse(fields[1], Inv);
+                if (pid != postmaster && ppid != postmaster) continue;
+                total += long.Parse(fields[11], Inv) + long.Parse(fields[12], Inv);
+                if (pid == postmaster) total += long.Parse(fields[13], Inv) + long.Parse(fields[14], Inv);
+            }
+            return total;
+        }
+    }
+
+    private static int Postmaster(PostgresServer server)
+    {
+        var file = Directory.EnumerateFiles(server.RootDirectory, "postmaster.pid", SearchOption.AllDirectories).FirstOrDefault();
+        return file is null ? -1 : int.Parse(File.ReadLines(file).First(), Inv);
+    }
+
+    /// <summary>Pins the postmaster (and so every backend it forks from now on) to one CPU.</summary>
+    private static void Pin(int postmaster, int cpu)
+    {
+        using var taskset = Process.Start(new ProcessStartInfo("taskset", ["-a", "-cp", cpu.ToString(Inv), postmaster.ToString(Inv)])
+        {
+            RedirectStandardOutput = true,
+        }) ?? throw new InvalidOperationException("taskset did not start");
+        taskset.WaitForExit();
+        if (taskset.ExitCode != 0) throw new InvalidOperationException($"taskset exited with {taskset.ExitCode}");
     }
 
     private static async Task<T> ScalarAsync<T>(string cs, string sql, CancellationToken ct)
@@ -234,112 +439,54 @@ internal static class PersistenceBenchmark
         await conn.OpenAsync(ct).ConfigureAwait(false);
         await using var cmd = new NpgsqlCommand(sql, conn);
         var result = await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false);
-        return (T)Convert.ChangeType(result!, typeof(T), CultureInfo.InvariantCulture);
+        return (T)Convert.ChangeType(result!, typeof(T), Inv);
     }
 
-    private static bool TryParse(string[] args, out int entities, out int events, out string? problem)
+    private static bool TryParse(string[] args, out Options options, out string? problem)
     {
-        entities = 100;
-        events = 100;
+        var journal = new JournalTuning();
+        options = new Options(["combat", "chat"], 10, 100, 4, 25, 4, null, journal);
         problem = null;
         for (var i = 0; i < args.Length; i++)
         {
             var name = args[i];
-            if (name is not ("--entities" or "--events"))
+            if (i + 1 >= args.Length)
             {
-                problem = $"persistence: unknown option '{name}'";
+                problem = $"persistence: {name} needs a value";
                 return false;
             }
-
-            if (i + 1 >= args.Length
-                || !int.TryParse(args[++i], NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
-                || value <= 0)
+            var text = args[++i];
+            if (name == "--shape")
+            {
+                if (text is not ("combat" or "chat" or "all"))
+                {
+                    problem = "persistence: --shape is combat, chat or all";
+                    return false;
+                }
+                options = options with { Shapes = text == "all" ? ["combat", "chat"] : [text] };
+                continue;
+            }
+            if (!int.TryParse(text, NumberStyles.Integer, Inv, out var value) || value < (name == "--pin-postgres" ? 0 : 1))
             {
                 problem = $"persistence: {name} needs a positive integer";
                 return false;
             }
-
-            if (name == "--entities")
+            switch (name)
             {
-                entities = value;
-            }
-            else
-            {
-                events = value;
+                case "--seconds": options = options with { Seconds = value }; break;
+                case "--entities": options = options with { Entities = value }; break;
+                case "--districts": options = options with { Districts = Math.Min(value, 4) }; break;
+                case "--players": options = options with { Players = value }; break;
+                case "--window": options = options with { Window = value }; break;
+                case "--pin-postgres": options = options with { PinPostgres = value }; break;
+                case "--parallelism": journal.Parallelism = value; break;
+                case "--batch-size": journal.BatchSize = value; break;
+                case "--buffer-size": journal.BufferSize = value; break;
+                default:
+                    problem = $"persistence: unknown option '{name}'";
+                    return false;
             }
         }
-
         return true;
-    }
-
-    private sealed record AkkaResult(TimeSpan Recovery, TimeSpan Write);
-
-    /// <summary>A write command; the actor persists its 64-byte payload as the event (ByteArraySerializer).</summary>
-    private sealed record Write(byte[] Payload);
-
-    /// <summary>Completes when <c>count</c> signals arrived; fails on the first reported failure.</summary>
-    private sealed class Countdown(int count)
-    {
-        private readonly TaskCompletionSource _tcs = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _remaining = count;
-
-        public Task Task => _tcs.Task;
-
-        public void Signal()
-        {
-            if (Interlocked.Decrement(ref _remaining) == 0)
-            {
-                _tcs.TrySetResult();
-            }
-        }
-
-        public void Fail(Exception e) => _tcs.TrySetException(e);
-    }
-
-    /// <summary>One persistent entity: each <see cref="Write"/> command persists exactly one event (Persist, not PersistAll).</summary>
-    private sealed class BenchEntity : ReceivePersistentActor
-    {
-        private readonly int _expected;
-        private readonly Countdown _recovered;
-        private readonly Countdown _persisted;
-        private int _count;
-
-        public BenchEntity(string persistenceId, int expected, Countdown recovered, Countdown persisted)
-        {
-            PersistenceId = persistenceId;
-            _expected = expected;
-            _recovered = recovered;
-            _persisted = persisted;
-
-            Recover<byte[]>(_ => _count++);
-            Recover<RecoveryCompleted>(_ => _recovered.Signal());
-            Command<Write>(w => Persist(w.Payload, _ =>
-            {
-                if (++_count == _expected)
-                {
-                    _persisted.Signal();
-                }
-            }));
-        }
-
-        public override string PersistenceId { get; }
-
-        protected override void OnRecoveryFailure(Exception reason, object? message = null)
-        {
-            _recovered.Fail(new InvalidOperationException($"{PersistenceId}: recovery failed", reason));
-            base.OnRecoveryFailure(reason, message);
-        }
-
-        protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
-        {
-            _persisted.Fail(new InvalidOperationException($"{PersistenceId}: persist #{sequenceNr} failed", cause));
-            base.OnPersistFailure(cause, @event, sequenceNr);
-        }
-
-        protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
-        {
-            _persisted.Fail(new InvalidOperationException($"{PersistenceId}: persist #{sequenceNr} rejected", cause));
-            base.OnPersistRejected(cause, @event, sequenceNr);
-        }
     }
 }

@@ -52,9 +52,14 @@ public static class Program
             Usage: dotnet run -c Release --project bench/Mxo.Bench -- <command> [options]
 
             Commands:
-              persistence [--entities M] [--events K]
-                  Akka.Persistence.Sql journal on a throwaway PostgreSQL vs raw Npgsql batched inserts.
-                  M persistent actors (default 100) each persist K events (default 100) of 64 bytes.
+              persistence [--shape combat|chat|all] [--seconds S] [--entities M] [--districts D] [--players P]
+                          [--window W] [--pin-postgres CPU] [--parallelism N] [--batch-size N] [--buffer-size N]
+                  The node's journal (PersistenceSetup.AddJournal: tagged events, tag table) on a throwaway PostgreSQL
+                  vs raw batched Npgsql inserts of the same rows, S seconds per side (default 10) after a 2 s warm-up.
+                  combat: M entities (default 100), one event per command; chat: the real district entity, D districts
+                  (default 4, at most 4) x P players (default 25) saying lines. W commands in flight per entity or
+                  player (default 4). --pin-postgres pins the server to one CPU (taskset); the journal settings
+                  default to the node's (Mxo:Persistence:Journal). Run it pinned: taskset -c 1 dotnet bench/...
               auth [--seconds S] [--parallel-only]
                   BenchmarkDotNet (ShortRun): PasswordHasher.Hash/Verify at 600,000 PBKDF2-SHA256 iterations,
                   TokenService.Issue/Validate; then the same on every core in parallel for S seconds (default 5).

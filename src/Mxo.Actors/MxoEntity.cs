@@ -137,6 +137,136 @@ public abstract class MxoEntity<TState> : ReceivePersistentActor where TState : 
         });
     }
 
+    // --- Group commit: one journal write for the commands that arrive while another write is in flight ---
+
+    /// <summary>A decided command: its event (none when it only answers) and what to do once that event is durable.</summary>
+    private sealed record Grouped(IMxoEvent? Event, Action Then, Activity? Span);
+
+    private List<Grouped>? _writing; // the entries of the write in flight, in the order their commands were decided
+    private int _writingNext;         // the first of them whose effect has not run yet
+    private int _writingEvents;       // the events of the write in flight not yet durable (or rejected)
+    private List<Grouped> _collected = new();
+    private TState? _decided;         // State with the in-flight and collected events applied; null when nothing is pending
+    private long _groupStarted;
+    private bool _collectOnly;
+
+    /// <summary>
+    /// The state commands must be decided against: <see cref="State"/> plus every event still waiting for its write
+    /// (<see cref="PersistGrouped"/>), so a command decides exactly as it would after the earlier ones were durable.
+    /// </summary>
+    protected TState Decided => _decided ?? State;
+
+    /// <summary>True while a grouped write is in flight or commands are collected for the next: a new command's effect has to wait its turn.</summary>
+    protected bool GroupBusy => _writing is not null || _collected.Count > 0;
+
+    /// <summary>Commands decided since the write in flight started, waiting for the next write.</summary>
+    protected int GroupCollected => _collected.Count;
+
+    /// <summary>
+    /// Group commit. With no grouped write in flight, persists <paramref name="event"/> now (PersistAllAsync: the entity
+    /// keeps taking commands meanwhile). Otherwise the command joins the next write, which starts — one PersistAll of
+    /// everything collected — as soon as the one in flight is durable. Either way <paramref name="then"/> runs only once
+    /// the event is durable and after the effects of every command decided before it, so answers keep the order the
+    /// commands were decided in. A command that persists nothing (<paramref name="event"/> null) still waits its turn.
+    /// Decide against <see cref="Decided"/>. A rejected event's <paramref name="then"/> never runs (no answer, as with
+    /// Persist); a failed write stops the entity (the default), answering nothing that was not durable.
+    /// </summary>
+    protected void PersistGrouped(IMxoEvent? @event, Action then)
+    {
+        var entry = new Grouped(@event, then, @event is null ? null : StartPersistSpan(@event));
+        if (_writing is null && !_collectOnly)
+        {
+            if (@event is null) then(); // nothing in flight: its turn is now
+            else StartGroupWrite([entry]);
+            return;
+        }
+        _collected.Add(entry);
+        if (@event is not null) _decided = Apply(Decided, @event);
+    }
+
+    /// <summary>
+    /// Runs when the last grouped write is durable and nothing more was collected: commands the entity held back may go
+    /// on now, through <see cref="Collecting"/>.
+    /// </summary>
+    protected virtual void OnGroupIdle()
+    {
+    }
+
+    /// <summary>
+    /// Runs <paramref name="step"/> until it returns false, collecting what it persists with <see cref="PersistGrouped"/>
+    /// into one write instead of starting a write at its first event; then starts that write. For commands that waited:
+    /// they arrived together, so they are written together.
+    /// </summary>
+    protected void Collecting(Func<bool> step)
+    {
+        while (true)
+        {
+            _collectOnly = true;
+            try
+            {
+                while (step())
+                {
+                }
+            }
+            finally
+            {
+                _collectOnly = false;
+            }
+            if (_collected.Count == 0 || _writing is not null) return;
+            var next = _collected;
+            _collected = new List<Grouped>();
+            if (StartGroupWrite(next)) return;
+            // Only answers, given already: nothing is in flight, so the next held commands may go on.
+        }
+    }
+
+    /// <summary>Starts the write of <paramref name="entries"/>; false when they hold no event (their effects ran at once).</summary>
+    private bool StartGroupWrite(List<Grouped> entries)
+    {
+        var events = new List<IMxoEvent>(entries.Count);
+        foreach (var entry in entries)
+            if (entry.Event is not null) events.Add(entry.Event);
+        if (events.Count == 0)
+        {
+            // Only answers: nothing is in flight, so their turn is now.
+            foreach (var entry in entries) entry.Then();
+            _decided = null;
+            return false;
+        }
+        _writing = entries;
+        _writingNext = 0;
+        _writingEvents = events.Count;
+        _groupStarted = Stopwatch.GetTimestamp();
+        // The commands collected from now on are decided against what this write will have made durable.
+        _decided = events.Aggregate(State, Apply);
+        PersistAllAsync(events, e =>
+        {
+            ApplyPersisted(e);
+            GroupEventDone(durable: true);
+        });
+        return true;
+    }
+
+    /// <summary>The next event of the write in flight is durable (or was rejected): run the effects that were waiting for it.</summary>
+    private void GroupEventDone(bool durable)
+    {
+        var writing = _writing!;
+        // Answers decided before this event's command first, then its own effect, in decision order.
+        while (writing[_writingNext].Event is null) writing[_writingNext++].Then();
+        var entry = writing[_writingNext++];
+        using (MxoTracing.Resume(entry.Span))
+            if (durable) entry.Then();
+        if (--_writingEvents > 0) return;
+        while (_writingNext < writing.Count) writing[_writingNext++].Then();
+        _meter.Persisted(_groupStarted);
+        _writing = null;
+        var next = _collected;
+        _collected = new List<Grouped>();
+        if (next.Count > 0 && StartGroupWrite(next)) return;
+        _decided = null;
+        OnGroupIdle();
+    }
+
     /// <summary>Inside a traced command: the journal write's span, from the Persist call to its handler.</summary>
     private Activity? StartPersistSpan(IMxoEvent e) =>
         Activity.Current is null ? null : MxoTracing.StartDetached("persist " + e.GetType().Name, Context.System, PersistenceId);
@@ -153,6 +283,12 @@ public abstract class MxoEntity<TState> : ReceivePersistentActor where TState : 
     {
         _meter.Rejected();
         base.OnPersistRejected(cause, @event, sequenceNr);
+        // A grouped write goes on with its other commands' answers (the rejected command gets none).
+        if (_writing is { } writing && writing.Skip(_writingNext).FirstOrDefault(e => e.Event is not null) is { } next
+            && ReferenceEquals(next.Event, @event))
+        {
+            GroupEventDone(durable: false);
+        }
     }
 
     private void ApplyPersisted(IMxoEvent e)

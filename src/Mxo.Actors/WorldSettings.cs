@@ -29,6 +29,12 @@ public sealed record WorldSettings : ICheckedSettings
     /// <summary>Overrides every district's capacity from the world data file when set.</summary>
     public int? DistrictCapacity { get; init; }
 
+    /// <summary>
+    /// Group commit: how many commands a district holds while its journal write is in flight (decided ones waiting for
+    /// the next write, and held ones). Beyond it a say, interact or enter is refused at once with <c>busy</c>.
+    /// </summary>
+    public int DistrictWriteQueue { get; init; } = 1000;
+
     /// <summary>Server-side speed limit in units per second (the seed's anti-cheat).</summary>
     public double MaxSpeed { get; init; } = 20;
 
@@ -77,6 +83,7 @@ public sealed record WorldSettings : ICheckedSettings
         .Require(TickInterval > TimeSpan.Zero, "TickInterval must be positive")
         .Require(InterestRadius >= 1, "InterestRadius must be at least 1")
         .Require(DistrictCapacity is null or >= 1, "DistrictCapacity must be at least 1 when set")
+        .Require(DistrictWriteQueue >= 1, "DistrictWriteQueue must be at least 1")
         .Require(MaxSpeed > 0 && double.IsFinite(MaxSpeed), "MaxSpeed must be positive")
         .Require(MovementJitter >= TimeSpan.Zero, "MovementJitter must not be negative")
         .Require(JackOutDuration > TimeSpan.Zero, "JackOutDuration must be positive")

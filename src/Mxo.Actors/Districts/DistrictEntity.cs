@@ -37,6 +37,12 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
     private readonly TickSchedule _schedule;
     private readonly WorldMetrics.DistrictMeter _meter;
     private WorldEnvironment? _environment;
+    // Group commit (Route): commands that wait for the write in flight, in arrival order, with their senders; and the
+    // players whose join is decided but not yet durable (their presence is not known until it is).
+    private readonly Queue<(object Message, IActorRef Sender)> _held = new();
+    private readonly HashSet<PlayerId> _admitting = new();
+    private int _admittingNew; // of those, the ones not present yet: they count against the capacity
+    private bool _draining;
 
     /// <param name="clock">The world clock's proxy, if the node has one, and how often to renew the subscription.</param>
     public DistrictEntity(string entityId, WorldSettings settings, WorldMap map, (IActorRef Proxy, TimeSpan ResubscribeEvery)? clock = null)
@@ -50,45 +56,22 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
         _interest = new InterestManager(settings.InterestRadius);
         _schedule = new TickSchedule(settings.TickInterval);
 
-        TracedCommand<DistrictCommands.Join>(HandleJoin);
-        TracedCommand<DistrictCommands.Leave>(HandleLeave);
-        Command<DistrictCommands.Depart>(cmd => RemovePresence(cmd.PlayerId));
-        Command<DistrictCommands.UpdatePosition>(cmd =>
-        {
-            if (_present.ContainsKey(cmd.PlayerId)) _interest.Move(cmd.PlayerId, cmd.Position);
-        });
-        TracedCommand<DistrictCommands.Say>(HandleSay);
-        TracedCommand<DistrictCommands.Interact>(HandleInteract);
-        Command<DistrictCommands.GetOccupancy>(_ =>
-            Sender.Tell(new DistrictReplies.Occupancy(State.District, State.Residents.Count, Occupants(near: null, except: null))));
-        Command<DistrictCommands.GetStatus>(_ => Sender.Tell(Status()));
-        Command<DistrictCommands.Announce>(cmd =>
-        {
-            Broadcast(new SessionPushes.ChatLine(State.District, SystemSpeaker, "System", cmd.Text, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
-            Sender.Tell(new Replies.Acknowledged(_present.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        });
-        Command<Tick>(_ => HandleTick());
-        Command<WorldClockEvents.EnvironmentChanged>(e =>
-        {
-            // Re-subscribing is answered with the current environment: news only when the phase or weather changed.
-            var news = _environment is not { } current || current.Phase != e.Environment.Phase || current.Weather != e.Environment.Weather;
-            _environment = e.Environment;
-            if (news) Broadcast(new SessionPushes.Environment(State.District, e.Environment));
-        });
-        Command<WorldEnvironment>(e =>
-        {
-            // The clock's answer to a subscription: the first one is news to anyone already present.
-            if (_environment is not null) return;
-            _environment = e;
-            Broadcast(new SessionPushes.Environment(State.District, e));
-        });
+        // Every command goes through Route: while a journal write is in flight, some are decided now and join the next
+        // write (group commit), the others wait in order (see Route).
+        Command<DistrictCommands.Join>(cmd => Route(cmd, Sender));
+        Command<DistrictCommands.Leave>(cmd => Route(cmd, Sender));
+        Command<DistrictCommands.Depart>(cmd => Route(cmd, Sender));
+        Command<DistrictCommands.UpdatePosition>(cmd => Route(cmd, Sender));
+        Command<DistrictCommands.Say>(cmd => Route(cmd, Sender));
+        Command<DistrictCommands.Interact>(cmd => Route(cmd, Sender));
+        Command<DistrictCommands.GetOccupancy>(cmd => Route(cmd, Sender));
+        Command<DistrictCommands.GetStatus>(cmd => Route(cmd, Sender));
+        Command<DistrictCommands.Announce>(cmd => Route(cmd, Sender));
+        Command<Tick>(tick => Route(tick, Sender));
+        Command<WorldClockEvents.EnvironmentChanged>(e => Route(e, Sender));
+        Command<WorldEnvironment>(e => Route(e, Sender));
         CommandStop();
-        Command<Terminated>(t =>
-        {
-            // A session died without departing (its edge node crashed): it is no longer present.
-            foreach (var (player, presence) in _present.ToArray())
-                if (presence.Session.Equals(t.ActorRef)) RemovePresence(player);
-        });
+        Command<Terminated>(t => Route(t, Sender));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -114,18 +97,137 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
         base.PostStop();
     }
 
-    private void HandleJoin(DistrictCommands.Join cmd)
+    /// <summary>
+    /// Group commit (docs/architecture.md, "Durable writes"). While no write is in flight every command is handled at
+    /// once. While one is, a say, an interact or a join is decided now — against the state with every undurable event
+    /// applied (<see cref="MxoEntity{TState}.Decided"/>) and the presence it will find — and joins the next write; its
+    /// answer waits for its own event and for everything decided before it. Every other command (and a say, interact or
+    /// join of a player whose own join is not durable yet, whose presence is undecided) is held, and so is everything
+    /// after it, until nothing is in flight: the order of what each client hears is the order of its commands, as when
+    /// each write was awaited alone. Beyond <see cref="WorldSettings.DistrictWriteQueue"/> waiting commands a say,
+    /// interact or join is refused at once with <c>busy</c>; it changed nothing.
+    /// </summary>
+    private void Route(object message, IActorRef sender)
     {
-        var replyTo = Sender;
-        if (!_present.ContainsKey(cmd.PlayerId) && _present.Count >= Capacity)
+        if (GroupBusy && message is DistrictCommands.Say or DistrictCommands.Interact or DistrictCommands.Join
+            && _held.Count + GroupCollected >= _settings.DistrictWriteQueue)
         {
-            replyTo.Tell(new DistrictReplies.JoinRefused(State.District, cmd.PlayerId, cmd.CommandId, ErrorCodes.DistrictFull,
-                $"{_data.Name} is full ({Capacity} players); you may go to: {string.Join(", ", Alternatives())}"));
+            RefuseBusy(message, sender);
+            return;
+        }
+        if (_held.Count > 0 || !TryHandle(message, sender)) _held.Enqueue((message, sender));
+    }
+
+    protected override void OnGroupIdle()
+    {
+        if (_draining) return;
+        _draining = true;
+        try
+        {
+            // What waited is decided in order and written together (one write), up to the next command that must wait.
+            Collecting(() => _held.TryPeek(out var held) && TryHandle(held.Message, held.Sender) && _held.TryDequeue(out _));
+        }
+        finally
+        {
+            _draining = false;
+        }
+    }
+
+    /// <summary>The stop message waits for the writes in flight and the commands before it, as they would have.</summary>
+    protected override void OnStop()
+    {
+        if (GroupBusy || _held.Count > 0) _held.Enqueue((EntityStop.Instance, Sender));
+        else base.OnStop();
+    }
+
+    /// <summary>Handles <paramref name="message"/> now, or returns false (changing nothing) when it has to wait.</summary>
+    private bool TryHandle(object message, IActorRef sender)
+    {
+        if (GroupBusy)
+        {
+            var mayGoNow = message switch
+            {
+                DistrictCommands.Say say => !_admitting.Contains(say.PlayerId),
+                DistrictCommands.Interact interact => !_admitting.Contains(interact.PlayerId),
+                DistrictCommands.Join join => !_admitting.Contains(join.PlayerId),
+                // A position is read by interact decisions (in order) and by the join answers and ticks, which wait.
+                DistrictCommands.UpdatePosition => _admitting.Count == 0,
+                _ => false,
+            };
+            if (!mayGoNow) return false;
+        }
+        using var span = message is ITraced traced ? MxoTracing.Receive(traced, Context.System, PersistenceId) : default;
+        switch (message)
+        {
+            case DistrictCommands.Join cmd: HandleJoin(cmd, sender); break;
+            case DistrictCommands.Leave cmd: HandleLeave(cmd); break;
+            case DistrictCommands.Depart cmd: RemovePresence(cmd.PlayerId); break;
+            case DistrictCommands.UpdatePosition cmd:
+                if (_present.ContainsKey(cmd.PlayerId)) _interest.Move(cmd.PlayerId, cmd.Position);
+                break;
+            case DistrictCommands.Say cmd: HandleSay(cmd, sender); break;
+            case DistrictCommands.Interact cmd: HandleInteract(cmd, sender); break;
+            case DistrictCommands.GetOccupancy:
+                sender.Tell(new DistrictReplies.Occupancy(State.District, State.Residents.Count, Occupants(near: null, except: null)));
+                break;
+            case DistrictCommands.GetStatus: sender.Tell(Status()); break;
+            case DistrictCommands.Announce cmd:
+                Broadcast(new SessionPushes.ChatLine(State.District, SystemSpeaker, "System", cmd.Text, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+                sender.Tell(new Replies.Acknowledged(_present.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                break;
+            case Tick: HandleTick(); break;
+            case WorldClockEvents.EnvironmentChanged e:
+            {
+                // Re-subscribing is answered with the current environment: news only when the phase or weather changed.
+                var news = _environment is not { } current || current.Phase != e.Environment.Phase || current.Weather != e.Environment.Weather;
+                _environment = e.Environment;
+                if (news) Broadcast(new SessionPushes.Environment(State.District, e.Environment));
+                break;
+            }
+            case WorldEnvironment e:
+                // The clock's answer to a subscription: the first one is news to anyone already present.
+                if (_environment is not null) break;
+                _environment = e;
+                Broadcast(new SessionPushes.Environment(State.District, e));
+                break;
+            case Terminated t:
+                // A session died without departing (its edge node crashed): it is no longer present.
+                foreach (var (player, presence) in _present.ToArray())
+                    if (presence.Session.Equals(t.ActorRef)) RemovePresence(player);
+                break;
+            case EntityStop: base.OnStop(); break;
+        }
+        return true;
+    }
+
+    private void RefuseBusy(object message, IActorRef sender)
+    {
+        const string why = "the district has too many requests waiting for its journal; try again";
+        switch (message)
+        {
+            case DistrictCommands.Join cmd:
+                sender.Tell(new DistrictReplies.JoinRefused(State.District, cmd.PlayerId, cmd.CommandId, ErrorCodes.Busy, why));
+                break;
+            case DistrictCommands.Say cmd: sender.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.Busy, why)); break;
+            case DistrictCommands.Interact cmd: sender.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.Busy, why)); break;
+        }
+    }
+
+    private void HandleJoin(DistrictCommands.Join cmd, IActorRef replyTo)
+    {
+        var present = _present.ContainsKey(cmd.PlayerId);
+        if (!present && _present.Count + _admittingNew >= Capacity)
+        {
+            var refused = new DistrictReplies.JoinRefused(State.District, cmd.PlayerId, cmd.CommandId, ErrorCodes.DistrictFull,
+                $"{_data.Name} is full ({Capacity} players); you may go to: {string.Join(", ", Alternatives())}");
+            PersistGrouped(null, () => replyTo.Tell(refused));
             return;
         }
 
         void Admit()
         {
+            _admitting.Remove(cmd.PlayerId);
+            if (!present) _admittingNew--;
             if (_present.Remove(cmd.PlayerId, out var old) && !old.Session.Equals(cmd.Session))
                 Context.Unwatch(old.Session);
             _present[cmd.PlayerId] = new Presence(cmd.Name, cmd.Session);
@@ -143,10 +245,9 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
                 Occupants(near: cmd.Position, except: cmd.PlayerId), _environment));
         }
 
-        if (DistrictRules.DecideJoin(State, cmd.PlayerId, cmd.Name) is { } entered)
-            PersistThen(entered, _ => Admit());
-        else
-            Admit();
+        _admitting.Add(cmd.PlayerId);
+        if (!present) _admittingNew++;
+        PersistGrouped(DistrictRules.DecideJoin(Decided, cmd.PlayerId, cmd.Name), Admit);
     }
 
     private IEnumerable<string> Alternatives() => _others;
@@ -154,8 +255,8 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
     private void HandleLeave(DistrictCommands.Leave cmd)
     {
         RemovePresence(cmd.PlayerId);
-        if (DistrictRules.DecideLeave(State, cmd.PlayerId) is { } left)
-            PersistThen(left, _ => { });
+        if (DistrictRules.DecideLeave(Decided, cmd.PlayerId) is { } left)
+            PersistGrouped(left, () => { });
     }
 
     private void HandleTick()
@@ -189,50 +290,48 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
         _meter.Late(lateness);
     }
 
-    private void HandleSay(DistrictCommands.Say cmd)
+    private void HandleSay(DistrictCommands.Say cmd, IActorRef replyTo)
     {
-        var replyTo = Sender;
         if (!_present.TryGetValue(cmd.PlayerId, out var presence))
         {
-            replyTo.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "you are not present in this district"));
+            PersistGrouped(null, () => replyTo.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "you are not present in this district")));
             return;
         }
-        var line = DistrictRules.DecideSay(State, cmd.PlayerId, presence.Name, cmd.Text, cmd.CommandId,
+        var line = DistrictRules.DecideSay(Decided, cmd.PlayerId, presence.Name, cmd.Text, cmd.CommandId,
             DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         if (line is null)
         {
-            replyTo.Tell(new Replies.Acknowledged(cmd.CommandId));
+            PersistGrouped(null, () => replyTo.Tell(new Replies.Acknowledged(cmd.CommandId)));
             return;
         }
-        PersistThen(line, e =>
+        PersistGrouped(line, () =>
         {
-            Broadcast(new SessionPushes.ChatLine(State.District, e.PlayerId, e.Name, e.Text, e.UnixTimeMs));
-            replyTo.Tell(new Replies.Acknowledged(e.CommandId));
+            Broadcast(new SessionPushes.ChatLine(State.District, line.PlayerId, line.Name, line.Text, line.UnixTimeMs));
+            replyTo.Tell(new Replies.Acknowledged(line.CommandId));
         });
     }
 
-    private void HandleInteract(DistrictCommands.Interact cmd)
+    private void HandleInteract(DistrictCommands.Interact cmd, IActorRef replyTo)
     {
-        var replyTo = Sender;
         if (!_present.ContainsKey(cmd.PlayerId) || !_interest.TryGetPosition(cmd.PlayerId, out var at))
         {
-            replyTo.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "you are not present in this district"));
+            PersistGrouped(null, () => replyTo.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "you are not present in this district")));
             return;
         }
-        var decision = DistrictRules.DecideInteract(State, _data, cmd.PlayerId, at, cmd.ObjectId, cmd.Action, cmd.CommandId,
+        var decision = DistrictRules.DecideInteract(Decided, _data, cmd.PlayerId, at, cmd.ObjectId, cmd.Action, cmd.CommandId,
             _settings.InteractionReach, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         switch (decision)
         {
             case InteractDecision.Refuse refuse:
-                replyTo.Tell(new Replies.Rejected(cmd.CommandId, refuse.Code, refuse.Message));
+                PersistGrouped(null, () => replyTo.Tell(new Replies.Rejected(cmd.CommandId, refuse.Code, refuse.Message)));
                 return;
             case InteractDecision.AlreadyDone:
-                replyTo.Tell(new Replies.Acknowledged(cmd.CommandId));
+                PersistGrouped(null, () => replyTo.Tell(new Replies.Acknowledged(cmd.CommandId)));
                 return;
             case InteractDecision.Record record:
-                PersistThen(record.Event, e =>
+                PersistGrouped(record.Event, () =>
                 {
-                    Broadcast(new SessionPushes.ObjectChanged(State.District, ObjectStatusOf(e.ObjectId), e.PlayerId));
+                    Broadcast(new SessionPushes.ObjectChanged(State.District, ObjectStatusOf(record.Event.ObjectId), record.Event.PlayerId));
                     replyTo.Tell(new Replies.Acknowledged(cmd.CommandId));
                 });
                 return;

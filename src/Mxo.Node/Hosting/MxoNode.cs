@@ -1,6 +1,5 @@
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
-using Akka.Persistence.Sql.Hosting;
 using Akka.Remote.Hosting;
 using Mxo.Actors;
 using Mxo.Actors.Accounts;
@@ -103,10 +102,7 @@ public static class MxoNode
                 .WithActorSystemLivenessCheck()
                 .WithClusterFormation(node);
 
-            if (persistence is { JournalHocon.Length: > 0 }) akka.AddHocon(persistence.JournalHocon, HoconAddMode.Prepend);
-            if (persistence is not null)
-                akka.WithSqlPersistence(persistence.ConnectionString, persistence.LinqProvider, autoInitialize: true,
-                    journalBuilder: journal => journal.AddEventTagging(), tagStorageMode: Akka.Persistence.Sql.Config.TagMode.TagTable);
+            persistence?.AddJournal(akka);
 
             akka.AddMxoWorld(world, map, clock, accounts, node.HostsWorld);
 

@@ -64,6 +64,9 @@ public sealed class NodeOptions : ICheckedSettings
         .Require(!Discovery.Enabled || Discovery.ManagementPort != Port,
             $"Discovery:ManagementPort ({Discovery.ManagementPort}) must differ from the remoting port Mxo:Port")
         .AddRange(Discovery.Problems(Hostname))
+        .Require(Persistence.Journal.Parallelism >= 1, "Persistence:Journal:Parallelism must be at least 1")
+        .Require(Persistence.Journal.BatchSize >= 1, "Persistence:Journal:BatchSize must be at least 1")
+        .Require(Persistence.Journal.BufferSize >= 1, "Persistence:Journal:BufferSize must be at least 1")
         .ToList();
 }
 
@@ -74,4 +77,24 @@ public sealed class PersistenceOptions
 
     /// <summary>Empty for SQLite means <c>Data Source=data/mxo.db</c> under the working directory.</summary>
     public string ConnectionString { get; set; } = "";
+
+    /// <summary>The journal's write pipeline (docs/configuration.md, "Journal tuning"; figures in docs/benchmarks.md).</summary>
+    public JournalTuning Journal { get; set; } = new();
+}
+
+/// <summary>
+/// Akka.Persistence.Sql's write pipeline, as the node sets it: the journal queues writes (<see cref="BufferSize"/>),
+/// groups queued writes into batches of up to <see cref="BatchSize"/> rows, and runs <see cref="Parallelism"/> batches
+/// at once, each on its own pooled connection and transaction.
+/// </summary>
+public sealed class JournalTuning
+{
+    /// <summary>Batches written at once (the library's <c>parallelism</c>, default 3).</summary>
+    public int Parallelism { get; set; } = 3;
+
+    /// <summary>Rows per batch (the library's <c>batch-size</c>, default 100).</summary>
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>Writes the journal queues before it rejects more (the library's <c>buffer-size</c>, default 5,000).</summary>
+    public int BufferSize { get; set; } = 5000;
 }

@@ -1,5 +1,9 @@
 using System.Data.Common;
+using System.Globalization;
+using Akka.Hosting;
+using Akka.Persistence.Sql.Hosting;
 using LinqToDB;
+using Mxo.Actors.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
@@ -15,8 +19,9 @@ public sealed class PersistenceSetup : IHealthCheck
     public const string SqliteDispatcher = "akka.persistence.sqlite-dispatcher";
 
     private PersistenceSetup(string linqProvider, string connectionString, string description, Func<DbConnection> open,
-        string journalHocon = "")
+        JournalTuning journal, string journalHocon = "")
     {
+        Journal = journal;
         JournalHocon = journalHocon;
         LinqProvider = linqProvider;
         ConnectionString = connectionString;
@@ -27,6 +32,7 @@ public sealed class PersistenceSetup : IHealthCheck
     private readonly Func<DbConnection> _open;
 
     public string LinqProvider { get; }
+    public JournalTuning Journal { get; }
     public string ConnectionString { get; }
 
     /// <summary>Provider-specific settings of the journal and snapshot plugins (empty when the defaults fit).</summary>
@@ -54,7 +60,7 @@ public sealed class PersistenceSetup : IHealthCheck
                 var cs = builder.ToString();
                 EnableWriteAheadLog(cs);
                 return new PersistenceSetup(ProviderName.SQLiteMS, cs, $"SQLite {builder.DataSource}", () => new SqliteConnection(cs),
-                    $$"""
+                    options.Journal, $$"""
                     akka.persistence.journal.sql.materializer-dispatcher = "{{SqliteDispatcher}}"
                     """);
             }
@@ -65,12 +71,33 @@ public sealed class PersistenceSetup : IHealthCheck
                 var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
                 var cs = builder.ToString();
                 return new PersistenceSetup(ProviderName.PostgreSQL15, cs,
-                    $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database}", () => new NpgsqlConnection(cs));
+                    $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database}", () => new NpgsqlConnection(cs), options.Journal);
             }
             default:
                 throw new InvalidOperationException(
                     $"Unknown Mxo:Persistence:Provider '{options.Provider}'; use 'sqlite' or 'postgresql'");
         }
+    }
+
+    /// <summary>
+    /// The node's journal and snapshot store: Akka.Persistence.Sql on this database, tables created on first start, every
+    /// event tagged (<see cref="EventTagging"/>) into the tag table, and the write pipeline of <see cref="Journal"/>.
+    /// The persistence benchmark (bench/Mxo.Bench/PersistenceBenchmark.cs) calls this too, so it measures these settings.
+    /// </summary>
+    public AkkaConfigurationBuilder AddJournal(AkkaConfigurationBuilder akka)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        return akka
+            .WithSqlPersistence(ConnectionString, LinqProvider, autoInitialize: true,
+                journalBuilder: journal => journal.AddEventTagging(), tagStorageMode: Akka.Persistence.Sql.Config.TagMode.TagTable)
+            .AddHocon(string.Create(inv, $$"""
+                akka.persistence.journal.sql {
+                  parallelism = {{Journal.Parallelism}}
+                  batch-size = {{Journal.BatchSize}}
+                  buffer-size = {{Journal.BufferSize}}
+                }
+                """), HoconAddMode.Prepend)
+            .AddHocon(JournalHocon, HoconAddMode.Prepend);
     }
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
