@@ -38,9 +38,9 @@ public static class WorldMetrics
         "How long one district tick took (interest queries and view messages).",
         new HistogramConfiguration { LabelNames = ["district"], Buckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1] });
 
-    /// <summary>Against the fixed 20 Hz schedule: the scheduler's 10 ms resolution plus the wait behind moves in the mailbox.</summary>
+    /// <summary>Beyond one interval since the previous tick: the scheduler's 10 ms resolution plus the wait behind moves in the mailbox.</summary>
     public static readonly Histogram DistrictTickLateness = Metrics.CreateHistogram("mxo_district_tick_lateness_seconds",
-        "How late a district tick started against its fixed-rate schedule.",
+        "How late a district tick started: the time since the previous tick beyond one interval.",
         new HistogramConfiguration { LabelNames = ["district"], Buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25] });
 
     public static readonly Histogram PersistDuration = Metrics.CreateHistogram("mxo_persist_duration_seconds",

@@ -9,18 +9,19 @@ public sealed class TickScheduleTests
     private static long Ms(double ms) => (long)(ms / 1000 * Stopwatch.Frequency);
 
     [Fact]
-    public void Lateness_is_measured_against_the_fixed_rate_schedule_and_a_stall_is_counted_once()
+    public void Lateness_is_the_time_beyond_one_interval_since_the_previous_tick_and_a_stall_is_counted_once()
     {
         var schedule = new TickSchedule(TimeSpan.FromMilliseconds(50));
         var start = Ms(10_000);
         double Late(double atMs) => schedule.Observe(start + Ms(atMs)).TotalMilliseconds;
 
-        Assert.Equal(0, Late(0), 3);      // the first tick defines the schedule
-        Assert.Equal(3, Late(53), 3);     // due at 50
-        Assert.Equal(0, Late(99), 3);     // early (due at 100): not negative
-        Assert.Equal(7, Late(157), 3);    // due at 150: a late tick does not move the schedule
-        Assert.Equal(180, Late(380), 3);  // due at 200: a stall longer than a tick...
-        Assert.Equal(1, Late(431), 3);    // ...restarts the schedule from itself (due at 430), not 231 ms again
+        Assert.Equal(0, Late(0), 3);      // the first tick after a start is on time
+        Assert.Equal(3, Late(53), 3);
+        Assert.Equal(0, Late(99), 3);     // early: not negative
+        Assert.Equal(0, Late(148), 3);    // a timer that runs early does not hide...
+        Assert.Equal(7, Late(205), 3);    // ...a later delay
+        Assert.Equal(175, Late(430), 3);  // a stall is counted in the tick it delayed...
+        Assert.Equal(0, Late(480), 3);    // ...and not again in the next
     }
 
     [Fact]

@@ -384,24 +384,24 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
 }
 
 /// <summary>
-/// How late each tick is against a fixed-rate schedule (a periodic timer's ticks are due one interval apart): the
-/// scheduler's resolution plus the time the tick waited in the mailbox behind moves. A tick more than one interval late
-/// restarts the schedule from itself, so one stall is counted once, not again in every later tick.
+/// How late each tick starts: the time since the previous tick beyond one interval (0 for the first after a start).
+/// That is the scheduler's resolution plus the time the tick waited in the mailbox behind moves. Measured from the
+/// previous tick, not from a fixed-rate schedule: Akka's timer may fire a little early, and a schedule it runs ahead of
+/// would hide later delays; and one stall counts once, in the tick it delayed.
 /// </summary>
 public sealed class TickSchedule(TimeSpan interval)
 {
     private readonly long _interval = (long)(interval.TotalSeconds * Stopwatch.Frequency);
-    private long _due; // Stopwatch timestamp the next tick is due at; 0 until the first tick after a (re)start
+    private long _previous; // Stopwatch timestamp of the previous tick; 0 until the first tick after a (re)start
 
-    /// <summary>The timer (re)started: its next tick is on time by definition.</summary>
-    public void Restart() => _due = 0;
+    /// <summary>The timer (re)started: its first tick is on time by definition.</summary>
+    public void Restart() => _previous = 0;
 
     /// <param name="now">A <see cref="Stopwatch.GetTimestamp"/> taken as the tick starts.</param>
     public TimeSpan Observe(long now)
     {
-        if (_due == 0) _due = now;
-        var late = Math.Max(0, now - _due);
-        _due = late > _interval ? now + _interval : _due + _interval;
+        var late = _previous == 0 ? 0 : Math.Max(0, now - _previous - _interval);
+        _previous = now;
         return TimeSpan.FromSeconds((double)late / Stopwatch.Frequency);
     }
 }

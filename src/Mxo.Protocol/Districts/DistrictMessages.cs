@@ -166,11 +166,11 @@ public static class DistrictReplies
         public ObjectStatus[] Objects { get => _objects ?? []; init => _objects = value; }
         private ObjectStatus[]? _objects = Objects;
 
-        /// <summary>How late the last 1,024 ticks started against their 20 Hz schedule: median.</summary>
+        /// <summary>How late the last 1,024 ticks started (beyond one interval after the previous tick): median.</summary>
         [ProtoMember(9)]
         public double TickLateP50Ms { get; init; }
 
-        /// <summary>How late the last 1,024 ticks started against their 20 Hz schedule: 99th percentile.</summary>
+        /// <summary>How late the last 1,024 ticks started (beyond one interval after the previous tick): 99th percentile.</summary>
         [ProtoMember(10)]
         public double TickLateP99Ms { get; init; }
     }
