@@ -91,6 +91,12 @@ public sealed record BotOptions
     /// <summary>Spread connection starts evenly over this time; <c>null</c> connects in batches of <see cref="ConnectBatchSize"/>.</summary>
     public TimeSpan? Ramp { get; init; }
 
+    /// <summary>
+    /// Move-to-neighbour samples taken in this first part of the run are not counted (connecting and entering are
+    /// done, the node's code is compiled), so the figure is the steady state's; <c>null</c> counts from the start.
+    /// </summary>
+    public TimeSpan? Warmup { get; init; }
+
     /// <summary>Without a ramp, this many bots connect concurrently; the next batch starts when the previous one is in (or failed).</summary>
     public int ConnectBatchSize { get; init; } = 10;
 
@@ -135,6 +141,8 @@ public sealed record BotOptions
         if (!double.IsFinite(MoveHz) || MoveHz < 0 || MoveHz > MaxMoveHz) problems.Add($"--move-hz must be between 0 and {MaxMoveHz}");
         if (ChatEvery < TimeSpan.Zero) problems.Add("--chat-every must not be negative");
         if (Ramp is { } r && r < TimeSpan.Zero) problems.Add("--ramp must not be negative");
+        if (Warmup is { } w && (w < TimeSpan.Zero || Duration is { } total && w >= total))
+            problems.Add("--warmup must not be negative and must be shorter than --duration");
         if (ConnectBatchSize < 1) problems.Add("connect batch size must be at least 1");
         if (Watchers < 0) problems.Add("--watchers must not be negative");
         if (!double.IsFinite(MaxSpeed) || MaxSpeed <= 0 || MaxSpeed > MaxAllowedSpeed)

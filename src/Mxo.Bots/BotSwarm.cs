@@ -62,7 +62,7 @@ public sealed class BotSwarm
         if (Options.Duration is { } duration) run.CancelAfter(duration);
 
         var latency = new LatencyHistogram();
-        var witness = new MoveWitness();
+        var witness = new MoveWitness(Options.Warmup is { } warmup ? started + (long)(warmup.TotalSeconds * Stopwatch.Frequency) : 0);
         var http = new BotHttpStats();
         using var accounts = Options.Hello ? null : new BotAccounts(Options, http);
         var bots = Names.Select((name, i) =>

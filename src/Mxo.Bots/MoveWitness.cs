@@ -15,6 +15,11 @@ internal sealed class MoveWitness
     private const int Remembered = 32;
     private readonly ConcurrentDictionary<string, Ring> _sent = new(StringComparer.Ordinal);
 
+    private readonly long _countFrom;
+
+    /// <param name="countFrom">A <see cref="Stopwatch.GetTimestamp"/> before which sightings are not counted (the warm-up).</param>
+    public MoveWitness(long countFrom = 0) => _countFrom = countFrom;
+
     public LatencyHistogram Latency { get; } = new();
 
     public void Sent(string playerId, double x, double z) =>
@@ -22,7 +27,7 @@ internal sealed class MoveWitness
 
     public void Seen(string playerId, double x, double z)
     {
-        if (_sent.TryGetValue(playerId, out var ring) && ring.Find(x, z) is { } at)
+        if (_sent.TryGetValue(playerId, out var ring) && ring.Find(x, z) is { } at && at >= _countFrom)
             Latency.Record(Stopwatch.GetElapsedTime(at).TotalMilliseconds);
     }
 

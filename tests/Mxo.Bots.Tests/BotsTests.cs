@@ -30,6 +30,7 @@ public class BotsTests
         Assert.Equal(TimeSpan.FromSeconds(10), options.ChatEvery);
         Assert.Equal("bot", options.NamePrefix);
         Assert.Null(options.Ramp);
+        Assert.Null(options.Warmup);
         Assert.Equal(10, options.ConnectBatchSize);
         Assert.False(options.Hello);
         Assert.Null(options.HttpUrl);
@@ -74,7 +75,7 @@ public class BotsTests
         string[] args =
         [
             "--count", "7", "--url", "ws://10.0.0.5:6000/ws", "--duration", "2m", "--district", "Richland",
-            "--move-hz", "2.5", "--chat-every", "1500ms", "--name-prefix", "load_t", "--ramp=3s", "--watchers", "3",
+            "--move-hz", "2.5", "--chat-every", "1500ms", "--name-prefix", "load_t", "--ramp=3s", "--watchers", "3", "--warmup", "30s",
         ];
         Assert.True(BotsCommand.TryParse(args, out var options, out var error), error);
         Assert.Equal(7, options.Count);
@@ -86,6 +87,20 @@ public class BotsTests
         Assert.Equal("load_t", options.NamePrefix);
         Assert.Equal(TimeSpan.FromSeconds(3), options.Ramp);
         Assert.Equal(3, options.Watchers);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.Warmup);
+    }
+
+    [Fact]
+    public void Moves_sent_during_the_warm_up_are_not_counted()
+    {
+        var warmingUp = new MoveWitness(countFrom: System.Diagnostics.Stopwatch.GetTimestamp() + System.Diagnostics.Stopwatch.Frequency * 3600);
+        var counting = new MoveWitness();
+        foreach (var witness in new[] { warmingUp, counting })
+        {
+            witness.Sent("neo", 1500, 3);
+            witness.Seen("neo", 1500, 3);
+        }
+        Assert.Equal((0, 1), (warmingUp.Latency.Count, counting.Latency.Count));
     }
 
     [Theory]
@@ -108,6 +123,8 @@ public class BotsTests
     [InlineData("--name-prefix", "bad name")]
     [InlineData("--name-prefix", "waytoolongforacharacter")]
     [InlineData("--ramp", "-1s")]
+    [InlineData("--warmup", "-1s")]
+    [InlineData("--warmup", "30s", "--duration", "30s")]
     [InlineData("--http", "ws://127.0.0.1:5080")]
     [InlineData("--http", "/auth")]
     [InlineData("--http")]
@@ -148,7 +165,7 @@ public class BotsTests
         var help = output.ToString();
 
         var options = BotsCommand.Create().Options.Where(o => o is not System.CommandLine.Help.HelpOption).ToList();
-        Assert.Equal(14, options.Count);
+        Assert.Equal(15, options.Count);
         foreach (var option in options)
             Assert.Contains(option.Name + " ", help);
         // One row per option, each with its default (and the help option's row).
