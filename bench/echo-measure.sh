@@ -53,6 +53,9 @@ cd "$work"
 for run in $(seq 1 "$runs"); do
   port=$(free_port)
   echo "run $run: bare Kestrel echo"
+  # The node's runtime settings (src/Mxo.Node/Mxo.Node.csproj: no quick JIT, no spinning idle workers) for the
+  # baseline too, so the ratio compares the edge with Kestrel, not two runtime configurations.
+  DOTNET_TC_QuickJit=0 DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 \
   taskset -c 0 dotnet "$bench_dir/Mxo.Bench.dll" echo-server --url "http://127.0.0.1:$port" >"$work/echo-server.log" 2>&1 &
   server_pid=$!
   wait_ready "http://127.0.0.1:$port" "$server_pid" "$work/echo-server.log"
