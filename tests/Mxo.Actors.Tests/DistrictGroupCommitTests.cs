@@ -141,6 +141,26 @@ public sealed class DistrictGroupCommitTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void Moves_waiting_behind_a_write_are_bounded_and_the_excess_is_dropped()
+    {
+        var district = StartDistrict(Quiet with { DistrictWriteQueue = 2 });
+        var neo = CreateTestProbe();
+        var client = CreateTestProbe();
+        Join(district, Neo, "Neo", neo);
+        HoldAWrite(district, client);
+
+        // A query waits behind the write, and so does every move after it: one fits, the rest are past the bound.
+        district.Tell(new DistrictCommands.GetOccupancy(Downtown), client.Ref);
+        for (var i = 1; i <= 5; i++) district.Tell(new DistrictCommands.UpdatePosition(Downtown, Neo, Spawn with { X = Spawn.X + i }));
+        district.Tell(new DistrictCommands.GetOccupancy(Downtown), client.Ref);
+
+        Ask(new GatedJournal.Open());
+        client.ExpectMsg<Replies.Acknowledged>();
+        Assert.Equal(Spawn, client.ExpectMsg<DistrictReplies.Occupancy>().Present.Single().Position);
+        Assert.Equal(Spawn with { X = Spawn.X + 1 }, client.ExpectMsg<DistrictReplies.Occupancy>().Present.Single().Position);
+    }
+
+    [Fact]
     public void A_failed_write_acknowledges_nothing_and_stops_the_district()
     {
         var district = StartDistrict();

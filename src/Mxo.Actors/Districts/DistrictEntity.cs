@@ -115,7 +115,15 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
             RefuseBusy(message, sender);
             return;
         }
-        if (_held.Count > 0 || !TryHandle(message, sender)) _held.Enqueue((message, sender));
+        if (_held.Count > 0 || !TryHandle(message, sender))
+        {
+            // Moves and ticks are transient and superseded by the next: past the bound they are dropped, so what waits
+            // behind a slow write stays bounded (a player's next move carries its latest position; the next tick
+            // sends everything that changed). The other commands that wait are few (one leave or depart per player,
+            // operators' queries) and are kept.
+            if (message is DistrictCommands.UpdatePosition or Tick && _held.Count >= _settings.DistrictWriteQueue) return;
+            _held.Enqueue((message, sender));
+        }
     }
 
     protected override void OnGroupIdle()
