@@ -18,7 +18,7 @@ namespace Mxo.Actors.Districts;
 /// <see cref="InterestManager"/>). While anyone is present it ticks (<see cref="WorldSettings.TickInterval"/>) and sends
 /// each player one batched view of the players within the interest radius; an empty district does not tick.
 /// </summary>
-public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
+public sealed class DistrictEntity : MxoEntity<DistrictState>
 {
     private sealed record Presence(string Name, IActorRef Session);
     private sealed class Tick { public static readonly Tick Instance = new(); }
@@ -35,6 +35,8 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
     private readonly TickTimings _timings = new(1024);
     private readonly TickTimings _lateness = new(1024);
     private readonly TickSchedule _schedule;
+    private Timer? _tickClock;
+    private int _tickPending; // 1 while a tick from the clock is in the mailbox
     private readonly WorldMetrics.DistrictMeter _meter;
     private WorldEnvironment? _environment;
     // Group commit (Route): commands that wait for the write in flight, in arrival order, with their senders; and the
@@ -67,14 +69,16 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
         Command<DistrictCommands.GetOccupancy>(cmd => Route(cmd, Sender));
         Command<DistrictCommands.GetStatus>(cmd => Route(cmd, Sender));
         Command<DistrictCommands.Announce>(cmd => Route(cmd, Sender));
-        Command<Tick>(tick => Route(tick, Sender));
+        Command<Tick>(tick =>
+        {
+            Volatile.Write(ref _tickPending, 0); // the clock may send the next one
+            Route(tick, Sender);
+        });
         Command<WorldClockEvents.EnvironmentChanged>(e => Route(e, Sender));
         Command<WorldEnvironment>(e => Route(e, Sender));
         CommandStop();
         Command<Terminated>(t => Route(t, Sender));
     }
-
-    public ITimerScheduler Timers { get; set; } = null!;
 
     public int Capacity => _settings.DistrictCapacity ?? _data.Capacity;
 
@@ -93,6 +97,7 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
 
     protected override void PostStop()
     {
+        StopTicking();
         _meter.Present(0); // whoever was present here is no longer counted on this node
         base.PostStop();
     }
@@ -244,7 +249,7 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
             _interest.Join(cmd.PlayerId, cmd.Position);
             if (_present.Count == 1)
             {
-                Timers.StartPeriodicTimer("tick", Tick.Instance, _settings.TickInterval);
+                StartTicking();
                 _schedule.Restart();
             }
             // Those already in view are listed now; the next tick's view update tells everyone else concerned.
@@ -288,7 +293,29 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
         var elapsed = Stopwatch.GetElapsedTime(started);
         _timings.Record(elapsed);
         _meter.Ticked(elapsed);
-        if (_present.Count == 0) Timers.Cancel("tick");
+        if (_present.Count == 0) StopTicking();
+    }
+
+    /// <summary>
+    /// The 20 Hz clock is a .NET timer, not an Akka timer: Akka's scheduler works in 10 ms steps (it refuses a finer
+    /// <c>akka.scheduler.tick-duration</c>), which alone made ticks up to 10 ms late (docs/benchmarks.md, "Tick
+    /// lateness"). At most one tick waits in the mailbox: the clock skips a beat while one does.
+    /// </summary>
+    private void StartTicking()
+    {
+        if (_tickClock is not null) return;
+        var self = Self;
+        _tickClock = new Timer(_ =>
+        {
+            if (Interlocked.Exchange(ref _tickPending, 1) == 0) self.Tell(Tick.Instance, ActorRefs.NoSender);
+        }, null, _settings.TickInterval, _settings.TickInterval);
+    }
+
+    private void StopTicking()
+    {
+        _tickClock?.Dispose();
+        _tickClock = null;
+        Volatile.Write(ref _tickPending, 0);
     }
 
     private void RecordLateness(long now)
