@@ -38,7 +38,7 @@ public static class WorldMetrics
         "How long one district tick took (interest queries and view messages).",
         new HistogramConfiguration { LabelNames = ["district"], Buckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1] });
 
-    /// <summary>Beyond one interval since the previous tick: the scheduler's 10 ms resolution plus the wait behind moves in the mailbox.</summary>
+    /// <summary>Beyond one interval since the previous tick: the clock's resolution plus the wait behind moves in the mailbox.</summary>
     public static readonly Histogram DistrictTickLateness = Metrics.CreateHistogram("mxo_district_tick_lateness_seconds",
         "How late a district tick started: the time since the previous tick beyond one interval.",
         new HistogramConfiguration { LabelNames = ["district"], Buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25] });

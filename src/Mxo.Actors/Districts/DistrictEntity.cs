@@ -420,8 +420,8 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>
 
 /// <summary>
 /// How late each tick starts: the time since the previous tick beyond one interval (0 for the first after a start).
-/// That is the scheduler's resolution plus the time the tick waited in the mailbox behind moves. Measured from the
-/// previous tick, not from a fixed-rate schedule: Akka's timer may fire a little early, and a schedule it runs ahead of
+/// That is the clock's resolution plus the time the tick waited in the mailbox behind moves. Measured from the
+/// previous tick, not from a fixed-rate schedule: a timer may fire a little early, and a schedule it runs ahead of
 /// would hide later delays; and one stall counts once, in the tick it delayed.
 /// </summary>
 public sealed class TickSchedule(TimeSpan interval)
