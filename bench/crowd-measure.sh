@@ -22,20 +22,10 @@ node_dir=${NODE_DIR:-$repo/src/Mxo.Node/bin/Release/net10.0}   # NODE_DIR: anoth
 http_port=$(free_port)
 url=http://127.0.0.1:$http_port
 work=$(mktemp -d /tmp/mxo-crowd.XXXXXX)
-node_pid=
-bot_pids=()
-cleanup() {
-  for pid in "${bot_pids[@]}"; do stop_process "$pid"; done
-  stop_process "$node_pid"
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
+trap stop_run EXIT INT TERM
 
 cd "$work"
-taskset -c 0 "$node_dir/mxo-node" --dev --edge-url "$url" --port 0 --connection-string "Data Source=$work/mxo.db" \
-  --Mxo:Operator:Url= --Mxo:World:DistrictCapacity=5000 >"$work/node.log" 2>&1 &
-node_pid=$!
-wait_ready "$url" "$node_pid" "$work/node.log"
+start_dev_node "$node_dir" "$url" --Mxo:Operator:Url= --Mxo:World:DistrictCapacity=5000
 
 clk=$(getconf CLK_TCK)
 # The bots run in the background; the node's CPU is read over the steady state (after the warm-up) only.

@@ -1,5 +1,5 @@
-# Shared by the bench/*-measure.sh scripts (sourced, not run): free loopback ports, waiting for a node, stopping a
-# process, and a process's CPU time. Everything here touches 127.0.0.1 only.
+# Shared by the bench/*-measure.sh scripts (sourced, not run): free loopback ports, starting and waiting for a node,
+# stopping a process and a whole run, and a process's CPU time. Everything here touches 127.0.0.1 only.
 
 free_port() { # a port nothing on 127.0.0.1 answers on
   local p
@@ -31,4 +31,25 @@ stop_process() { # pid: SIGTERM, then SIGKILL after 30 s. SIGTERM, not SIGINT: a
 
 cpu_ticks() { # pid: user + system CPU time so far, in clock ticks (getconf CLK_TCK a second)
   awk '{print $14 + $15}' "/proc/$1/stat"
+}
+
+# A run's processes: start_dev_node sets node_pid, scripts add their load generators to bot_pids; stop_run (the
+# scripts' trap) stops them all and removes the run's directory $work.
+node_pid=
+bot_pids=()
+
+start_dev_node() { # node_dir url [options...]: a --dev node on core 0, its SQLite data in $work; waits until ready
+  local node_dir=$1 url=$2
+  shift 2
+  (cd "$work" && exec taskset -c 0 "$node_dir/mxo-node" --dev --edge-url "$url" --port 0 \
+    --connection-string "Data Source=$work/mxo.db" "$@" >"$work/node.log" 2>&1) &
+  node_pid=$!
+  wait_ready "$url" "$node_pid" "$work/node.log"
+}
+
+stop_run() {
+  local pid
+  for pid in "${bot_pids[@]}"; do stop_process "$pid"; done
+  stop_process "$node_pid"
+  rm -rf "$work"
 }

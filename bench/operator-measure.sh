@@ -23,30 +23,19 @@ operator_port=$(free_port)
 url=http://127.0.0.1:$http_port
 operator=http://127.0.0.1:$operator_port
 work=$(mktemp -d /tmp/mxo-operator.XXXXXX)
-node_pid=
-bots_pid=
-
-cleanup() {
-  stop_process "$bots_pid"
-  stop_process "$node_pid"
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
+trap stop_run EXIT INT TERM
 
 cd "$work"
-taskset -c 0 "$node_dir/mxo-node" --dev --edge-url "$url" --port 0 --connection-string "Data Source=$work/mxo.db" \
-  --Mxo:Operator:Url="$operator" --Mxo:World:DistrictCapacity=5000 >"$work/node.log" 2>&1 &
-node_pid=$!
-wait_ready "$url" "$node_pid" "$work/node.log"
+start_dev_node "$node_dir" "$url" --Mxo:Operator:Url="$operator" --Mxo:World:DistrictCapacity=5000
 
 sessions() { curl -fsS "$operator/metrics" | awk '$1 == "mxo_edge_sessions" { print int($2) }'; }
 if [ "$bots" -gt 0 ]; then
   taskset -c 1 "$node_dir/mxo-node" bots --count "$bots" --hello --url "ws://127.0.0.1:$http_port/ws" \
     --move-hz 5 --chat-every 0 --duration 30m >"$work/bots.log" 2>&1 &
-  bots_pid=$!
+  bot_pids+=($!)
   for _ in $(seq 1 240); do
     [ "$(sessions)" -ge "$bots" ] && break
-    kill -0 "$bots_pid" 2>/dev/null || { tail -20 "$work/bots.log" >&2; exit 1; }
+    kill -0 "${bot_pids[0]}" 2>/dev/null || { tail -20 "$work/bots.log" >&2; exit 1; }
     sleep 0.5
   done
 fi

@@ -21,20 +21,10 @@ operator_port=$(free_port)
 url=http://127.0.0.1:$http_port
 operator=http://127.0.0.1:$operator_port
 work=$(mktemp -d /tmp/mxo-sockets.XXXXXX)
-node_pid=
-bot_pids=()
-cleanup() {
-  for pid in "${bot_pids[@]}"; do stop_process "$pid"; done
-  stop_process "$node_pid"
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
+trap stop_run EXIT INT TERM
 
 cd "$work"
-taskset -c 0 "$node_dir/mxo-node" --dev --edge-url "$url" --port 0 --connection-string "Data Source=$work/mxo.db" \
-  --Mxo:Operator:Url="$operator" --Mxo:World:DistrictCapacity=100000 >"$work/node.log" 2>&1 &
-node_pid=$!
-wait_ready "$url" "$node_pid" "$work/node.log"
+start_dev_node "$node_dir" "$url" --Mxo:Operator:Url="$operator" --Mxo:World:DistrictCapacity=100000
 
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$node_pid/status"; }
 sessions() { curl -fsS "$operator/metrics" | awk '$1 == "mxo_edge_sessions" { print int($2) }'; }
