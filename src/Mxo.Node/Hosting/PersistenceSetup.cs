@@ -22,7 +22,7 @@ public sealed class PersistenceSetup : IHealthCheck
         JournalTuning journal, string journalHocon = "")
     {
         Journal = journal;
-        JournalHocon = journalHocon;
+        _journalHocon = journalHocon;
         LinqProvider = linqProvider;
         ConnectionString = connectionString;
         Description = description;
@@ -30,13 +30,12 @@ public sealed class PersistenceSetup : IHealthCheck
     }
 
     private readonly Func<DbConnection> _open;
+    private readonly string _journalHocon; // provider-specific journal settings (empty when the defaults fit)
 
     public string LinqProvider { get; }
     public JournalTuning Journal { get; }
     public string ConnectionString { get; }
 
-    /// <summary>Provider-specific settings of the journal and snapshot plugins (empty when the defaults fit).</summary>
-    public string JournalHocon { get; }
 
     /// <summary>Human-readable location of the data, for the start-up banner (no password).</summary>
     public string Description { get; }
@@ -97,7 +96,7 @@ public sealed class PersistenceSetup : IHealthCheck
                   buffer-size = {{Journal.BufferSize}}
                 }
                 """), HoconAddMode.Prepend)
-            .AddHocon(JournalHocon, HoconAddMode.Prepend);
+            .AddHocon(_journalHocon, HoconAddMode.Prepend);
     }
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
