@@ -79,6 +79,7 @@ public static class BotsCommand
             Password = result.GetValue(d.Password),
             RunTag = result.GetValue(d.RunTag),
             Ramp = result.GetValue(d.Ramp),
+            ConnectBatchSize = result.GetRequiredValue(d.ConnectBatch),
             Warmup = result.GetValue(d.Warmup),
             WanderRadius = result.GetRequiredValue(d.Wander),
             Watchers = result.GetRequiredValue(d.Watchers),
@@ -115,6 +116,7 @@ public static class BotsCommand
         public readonly Option<string?> Password;
         public readonly Option<string?> RunTag;
         public readonly Option<TimeSpan?> Ramp;
+        public readonly Option<int> ConnectBatch;
         public readonly Option<TimeSpan?> Warmup;
         public readonly Option<double> Wander;
         public readonly Option<int> Watchers;
@@ -155,6 +157,10 @@ public static class BotsCommand
                 "a whole number, 0 or more");
             Ramp = Add<TimeSpan?>("--ramp", $"Spread connection starts evenly over this time. [default: none, batches of {Defaults.ConnectBatchSize}]", null,
                 TryParseSome, "a time like 10s");
+            ConnectBatch = Add("--connect-batch", "Without --ramp, this many bots connect at once; the next batch starts when they are in.",
+                Defaults.ConnectBatchSize,
+                (string t, out int v) => int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out v) && v is >= 1 and <= BotOptions.MaxCount,
+                $"a whole number from 1 to {BotOptions.MaxCount}");
             Warmup = Add<TimeSpan?>("--warmup", "Count move-to-neighbour samples only after this much of the run (the steady state). [default: from the start]", null,
                 TryParseSome, "a time like 30s");
             Command.Options.Add(new System.CommandLine.Help.HelpOption());

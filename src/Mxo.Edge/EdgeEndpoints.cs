@@ -64,6 +64,8 @@ public static class EdgeEndpoints
         services.AddSingleton(new SocketsPerAddress(options.MaxSocketsPerAddress));
         services.AddSingleton<ClusterMemberCheck>();
         services.AddReadinessCheck(ClusterMemberCheck.Name, sp => sp.GetRequiredService<ClusterMemberCheck>());
+        services.AddSingleton<DistrictsStartedCheck>();
+        services.AddReadinessCheck(DistrictsStartedCheck.Name, sp => sp.GetRequiredService<DistrictsStartedCheck>());
         services.AddSingleton<ISessionRevoker, PlayerKickRevoker>();
         return services;
     }

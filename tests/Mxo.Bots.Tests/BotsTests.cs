@@ -76,6 +76,7 @@ public class BotsTests
         [
             "--count", "7", "--url", "ws://10.0.0.5:6000/ws", "--duration", "2m", "--district", "Richland",
             "--move-hz", "2.5", "--chat-every", "1500ms", "--name-prefix", "load_t", "--ramp=3s", "--watchers", "3", "--warmup", "30s",
+            "--connect-batch", "250",
         ];
         Assert.True(BotsCommand.TryParse(args, out var options, out var error), error);
         Assert.Equal(7, options.Count);
@@ -88,6 +89,7 @@ public class BotsTests
         Assert.Equal(TimeSpan.FromSeconds(3), options.Ramp);
         Assert.Equal(3, options.Watchers);
         Assert.Equal(TimeSpan.FromSeconds(30), options.Warmup);
+        Assert.Equal(250, options.ConnectBatchSize);
     }
 
     [Fact]
@@ -123,6 +125,8 @@ public class BotsTests
     [InlineData("--name-prefix", "bad name")]
     [InlineData("--name-prefix", "waytoolongforacharacter")]
     [InlineData("--ramp", "-1s")]
+    [InlineData("--connect-batch", "0")]
+    [InlineData("--connect-batch", "100001")]
     [InlineData("--warmup", "-1s")]
     [InlineData("--warmup", "30s", "--duration", "30s")]
     [InlineData("--http", "ws://127.0.0.1:5080")]
@@ -165,7 +169,7 @@ public class BotsTests
         var help = output.ToString();
 
         var options = BotsCommand.Create().Options.Where(o => o is not System.CommandLine.Help.HelpOption).ToList();
-        Assert.Equal(15, options.Count);
+        Assert.Equal(16, options.Count);
         foreach (var option in options)
             Assert.Contains(option.Name + " ", help);
         // One row per option, each with its default (and the help option's row).
