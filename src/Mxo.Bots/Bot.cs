@@ -28,7 +28,7 @@ internal sealed class Bot
 
     /// <summary>Server frame types the bot counts by index (no string allocation per frame).</summary>
     internal static readonly string[] KnownTypes =
-        ["welcome", "entered", "view", "position_corrected", "environment", "chat", "ack", "pong", "error"];
+        ["welcome", "entered", "view", "position_corrected", "environment", "chat", "ack", "pong", "error", "resynced"];
 
     private static readonly int ViewIndex = Array.IndexOf(KnownTypes, "view");
 
@@ -65,6 +65,9 @@ internal sealed class Bot
     private long _refreshDue = long.MaxValue;
     private volatile string? _authRequestId;
     private Vec3? _enteredAt;
+
+    /// <summary>When this bot last got <c>resynced</c> (its character's world node failed and it is back), if ever.</summary>
+    public DateTimeOffset? LastResyncedAt { get; private set; }
     private long _requestCounter;
     private long _sayCounter;
     private double _x, _y, _z, _heading;
@@ -632,6 +635,11 @@ internal sealed class Bot
                     break;
                 case "view":
                     if (_readsViews) OnView(data);
+                    break;
+                case "resynced":
+                    // A world node failed and the character is back: walk on from where the server has it.
+                    LastResyncedAt = DateTimeOffset.UtcNow;
+                    if (ReadPosition(Property(data, "position")) is { } back) (_x, _y, _z) = (back.X, back.Y, back.Z);
                     break;
                 case "position_corrected":
                     // The server has us elsewhere (too fast under load, or a full district): walk on from there.

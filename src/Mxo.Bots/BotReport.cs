@@ -57,6 +57,10 @@ public sealed record BotReport
     /// <summary>The district's tick figures as its status endpoint reports them, if it could be read.</summary>
     public string? Tick { get; init; }
 
+    /// <summary>Bots that got at least one <c>resynced</c> frame (a world node failed under them), and when the last one came.</summary>
+    public int ResyncedBots { get; init; }
+    public DateTimeOffset? LastResyncedAt { get; init; }
+
     /// <summary>Protocol errors: <c>error</c> frames plus frames the bots could not make sense of.</summary>
     public required long Errors { get; init; }
 
@@ -133,6 +137,8 @@ public sealed record BotReport
         if (NeighbourLatencyP50Ms is { } n50 && NeighbourLatencyP99Ms is { } n99)
             sb.Append(c, $"move-to-neighbour latency: p50 {n50:0.0} ms, p99 {n99:0.0} ms ({NeighbourSamples} samples)").AppendLine();
         if (Tick is { } tick) sb.Append("district tick: ").AppendLine(tick);
+        if (ResyncedBots > 0 && LastResyncedAt is { } last)
+            sb.Append(c, $"resynced: {ResyncedBots} bots after a world node failed, the last at {last:HH:mm:ss.fff} UTC").AppendLine();
 
         if (HttpRequests.Count > 0)
         {

@@ -107,6 +107,8 @@ public sealed class BotSwarm
             NeighbourLatencyP99Ms = witness.Latency.Percentile(0.99),
             NeighbourSamples = witness.Latency.Count,
             Tick = await DistrictTickAsync().ConfigureAwait(false),
+            ResyncedBots = bots.Count(b => b.LastResyncedAt is not null),
+            LastResyncedAt = bots.Max(b => b.LastResyncedAt),
         };
     }
 

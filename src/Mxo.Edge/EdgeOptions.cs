@@ -18,6 +18,12 @@ public sealed record EdgeOptions : ICheckedSettings
     /// <summary>How long a session waits for the world to answer a request before telling the client "timeout".</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a session keeps trying to re-attach its character after the character's world node failed (each try
+    /// waits <see cref="RequestTimeout"/>) before it closes the socket with 1011 and the client must reconnect.
+    /// </summary>
+    public TimeSpan ResyncTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Durable requests (enter, say) a session may have in flight at once; beyond that the client hears "busy".</summary>
     public int MaxInFlight { get; init; } = 16;
 
@@ -50,6 +56,7 @@ public sealed record EdgeOptions : ICheckedSettings
         .Require(OutboundBuffer >= 1, "OutboundBuffer must be at least 1")
         .Require(MaxInFlight >= 1, "MaxInFlight must be at least 1")
         .Require(RequestTimeout > TimeSpan.Zero, "RequestTimeout must be positive")
+        .Require(ResyncTimeout > TimeSpan.Zero, "ResyncTimeout must be positive")
         .Require(CloseTimeout > TimeSpan.Zero, "CloseTimeout must be positive")
         .AddRange(FrameRate.Problems("Mxo:Edge:FrameRate"))
         .AddRange(ErrorRate.Problems("Mxo:Edge:ErrorRate"))

@@ -20,6 +20,7 @@ namespace Mxo.Edge;
 public sealed class SessionActor : ReceiveActor, IWithTimers
 {
     private sealed record RequestTimedOut(string CommandId);
+    private sealed class ResyncTimedOut { public static readonly ResyncTimedOut Instance = new(); }
     private sealed class TokenExpired { public static readonly TokenExpired Instance = new(); }
     private sealed class Drained { public static readonly Drained Instance = new(); }
 
@@ -50,6 +51,14 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     /// <summary>When the frame being handled was read off the socket: the clock of every edge limit.</summary>
     private long _frameReceivedAt;
     private PlayerId? _player;
+    /// <summary>The name the character was attached with (attaching again after a world node failure sends it again).</summary>
+    private string _characterName = "";
+    /// <summary>The player entity incarnation this session is attached to, watched: when it dies, the session re-attaches.</summary>
+    private IActorRef? _entity;
+    /// <summary>Set while re-attaching to a new incarnation of the character after its world node failed.</summary>
+    private bool _resyncing;
+    /// <summary>The resume command sent to the new incarnation, once it has attached this session.</summary>
+    private string? _resumeCommand;
     private string? _attachRequest;
     private bool _attaching;
     private bool _closing;
@@ -93,6 +102,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
             _log.Debug("Connection of {0} failed: {1}", _player, f.Cause.Message);
             End(WireProtocol.CloseCodes.Normal, "");
         });
+        Receive<Terminated>(t => _entity is not null && t.ActorRef.Equals(_entity), _ => EntityLost());
         Receive<Terminated>(t => t.ActorRef.Equals(_outbound), _ =>
         {
             // The writer stopped. After our close frame that is expected: wait for the reader to see the peer's
@@ -116,12 +126,27 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         {
             Timers.Cancel("attach");
             _attaching = false;
+            WatchEntity(Sender);
+            if (_resyncing)
+            {
+                // The new incarnation has this session; now it re-enters its district and says where it is.
+                _resumeCommand = "resync-" + Guid.NewGuid().ToString("N");
+                _players.Tell(new PlayerCommands.Resume(a.Character.PlayerId, _resumeCommand));
+                Timers.StartSingleTimer("attach", new RequestTimedOut("attach"), _options.RequestTimeout);
+                return;
+            }
             _player = a.Character.PlayerId;
             foreach (var feature in _features) feature.OnAttached(_context);
             Send(ServerFrames.Welcome(_attachRequest, a.Character));
         });
         Receive<RequestTimedOut>(t =>
         {
+            if (t.CommandId == "attach" && _resyncing)
+            {
+                // The world has not placed the character yet (its shard may still be moving): ask again.
+                Reattach();
+                return;
+            }
             if (t.CommandId == "attach")
             {
                 _attaching = false;
@@ -133,9 +158,27 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
             Send(ServerFrames.Error(ErrorCodes.Timeout, "the world did not answer in time; retry with the same id",
                 Complete(t.CommandId, ErrorCodes.Timeout)));
         });
+        Receive<PlayerReplies.Resynced>(r =>
+        {
+            if (_resyncing) EndResync();
+            foreach (var feature in _features)
+                if (feature.TryReceive(r, _context)) return;
+        });
+        Receive<ResyncTimedOut>(_ =>
+        {
+            if (!_resyncing) return;
+            _log.Warning("Could not re-attach {0} to the world within {1} s; closing its socket", _player, _options.ResyncTimeout.TotalSeconds);
+            Close(WireProtocol.CloseCodes.InternalError, "the world could not take the character back; reconnect");
+        });
         // Every reply or push that is just a frame, from any entity: complete its request (if any), write it.
         Receive<IClientBound>(m =>
         {
+            if (_resyncing && m is Replies.Rejected resume && resume.CommandId == _resumeCommand)
+            {
+                // The district would not take the character back (full, or no answer): it is in no district now.
+                EndResync();
+                foreach (var feature in _features) feature.OnAttached(_context);
+            }
             if (m is Replies.Rejected { Code: ErrorCodes.RateLimited }) EdgeMetrics.RateLimited.WithLabels("request").Inc();
             Send(m.ToFrame(m.CompletesCommand is { } command ? Complete(command, (m as Replies.Rejected)?.Code) : null));
         });
@@ -158,7 +201,8 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         if (_identity is not { } identity) return;
         // An authenticated socket plays its token's character at once; welcome carries no request id.
         _attaching = true;
-        _players.Tell(new PlayerCommands.Attach(identity.PlayerId, identity.CharacterName, Self));
+        _characterName = identity.CharacterName;
+        _players.Tell(new PlayerCommands.Attach(identity.PlayerId, _characterName, Self));
         Timers.StartSingleTimer("attach", new RequestTimedOut("attach"), _options.RequestTimeout);
         ScheduleExpiry(identity.ExpiresAt);
     }
@@ -169,6 +213,45 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         if (!_closing) _outbound.Tell(new CloseSocket(WireProtocol.CloseCodes.InternalError, "session ended"));
         Detach();
         foreach (var span in _spans.Values) EdgeTracing.EndRequest(span, "session ended");
+    }
+
+    private void WatchEntity(IActorRef entity)
+    {
+        if (entity.Equals(_entity) || entity.IsNobody()) return;
+        if (_entity is not null) Context.Unwatch(_entity);
+        _entity = entity;
+        Context.Watch(entity);
+    }
+
+    /// <summary>
+    /// The character's entity stopped while this client is connected: its world node died (or it was handed to another
+    /// node). The session attaches to the next incarnation, which re-enters the district and answers
+    /// <see cref="PlayerReplies.Resynced"/>; the client keeps its socket and gets one <c>resynced</c> frame. Meanwhile
+    /// moves are dropped and durable requests are refused with <c>resyncing</c>.
+    /// </summary>
+    private void EntityLost()
+    {
+        _entity = null;
+        if (_closing || _draining is not null || _player is null || _resyncing) return;
+        _log.Info("The entity of {0} stopped; re-attaching", _player);
+        _resyncing = true;
+        Timers.StartSingleTimer("resync", ResyncTimedOut.Instance, _options.ResyncTimeout);
+        Reattach();
+    }
+
+    private void Reattach()
+    {
+        _resumeCommand = null;
+        _players.Tell(new PlayerCommands.Attach(_player!.Value, _characterName, Self));
+        Timers.StartSingleTimer("attach", new RequestTimedOut("attach"), _options.RequestTimeout);
+    }
+
+    private void EndResync()
+    {
+        _resyncing = false;
+        _resumeCommand = null;
+        Timers.Cancel("attach");
+        Timers.Cancel("resync");
     }
 
     private void ScheduleExpiry(DateTimeOffset expiresAt)
@@ -283,7 +366,8 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         }
         _attaching = true;
         _attachRequest = hello.Id;
-        _players.Tell(new PlayerCommands.Attach(PlayerId.FromName(hello.Name), hello.Name.Trim(), Self));
+        _characterName = hello.Name.Trim();
+        _players.Tell(new PlayerCommands.Attach(PlayerId.FromName(hello.Name), _characterName, Self));
         Timers.StartSingleTimer("attach", new RequestTimedOut("attach"), _options.RequestTimeout);
     }
 
@@ -403,6 +487,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         public override long ReceivedAtMs => session._frameReceivedAt;
         public override EdgeOptions Options => session._options;
         public override bool Closing => session._closing;
+        public override bool Resyncing => session._resyncing;
         public override IActorRef Self => session.Self;
         public override string? Begin(string? requestId, TimeSpan? timeout = null) => session.Begin(requestId, timeout);
         public override string? Complete(string commandId) => session.Complete(commandId);

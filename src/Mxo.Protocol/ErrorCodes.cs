@@ -29,4 +29,5 @@ public static class ErrorCodes
     public const string JackOutCancelled = "jack_out_cancelled";
     public const string JackingOut = "jacking_out";
     public const string RateLimited = "rate_limited";
+    public const string Resyncing = "resyncing";
 }

@@ -430,4 +430,80 @@ public sealed class PlayerEntityTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(4009, _session.FishForMessage<SessionPushes.Disconnect>(_ => true).CloseCode);
         _districts.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
     }
+
+    // ---- failover: a lost district, a new incarnation ----
+
+    /// <summary>Attaches and enters with <paramref name="districtEntity"/> answering as the district entity itself.</summary>
+    private void EnterThrough(IActorRef player, TestProbe districtEntity)
+    {
+        player.Tell(new PlayerCommands.Attach(Neo, "Neo", _session.Ref), _session.Ref);
+        _session.ExpectMsg<PlayerReplies.Attached>();
+        player.Tell(new PlayerCommands.EnterDistrict(Neo, Downtown, "c1"), _session.Ref);
+        _districts.ExpectMsg<DistrictCommands.Join>();
+        districtEntity.Send(player, new DistrictReplies.Joined(Downtown, Neo, "c1", []));
+        _session.ExpectMsg<PlayerReplies.EnteredDistrict>();
+    }
+
+    [Fact]
+    public void When_its_district_dies_the_player_joins_the_new_incarnation_where_it_is_and_the_session_hears_resynced()
+    {
+        var player = StartPlayer();
+        var districtEntity = CreateTestProbe();
+        EnterThrough(player, districtEntity);
+        var here = new Vec3(1503, 0, 2);
+        player.Tell(new PlayerCommands.Move(Neo, here), _session.Ref);
+        _districts.ExpectMsg<DistrictCommands.UpdatePosition>();
+
+        Sys.Stop(districtEntity.Ref); // its node died
+        var join = _districts.ExpectMsg<DistrictCommands.Join>();
+        Assert.Equal((Downtown, Neo, here, _session.Ref), (join.District, join.PlayerId, join.Position, join.Session));
+        // Moves while the join is pending are dropped, not relayed to a district that has no presence for the player.
+        player.Tell(new PlayerCommands.Move(Neo, new Vec3(1504, 0, 2)), _session.Ref);
+        _districts.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        var trinity = new Occupant(new PlayerId("trinity"), "Trinity", new Vec3(1510, 0, 0));
+        var newIncarnation = CreateTestProbe();
+        newIncarnation.Send(player, new DistrictReplies.Joined(Downtown, Neo, join.CommandId, [trinity]));
+        var resynced = _session.ExpectMsg<PlayerReplies.Resynced>();
+        Assert.Equal((Downtown, here), (resynced.District!.Value, resynced.Position));
+        Assert.Equal([trinity], resynced.Occupants);
+
+        // Moves flow again, and the new incarnation is watched in turn.
+        player.Tell(new PlayerCommands.Move(Neo, new Vec3(1504, 0, 2)), _session.Ref);
+        _districts.ExpectMsg<DistrictCommands.UpdatePosition>();
+        Sys.Stop(newIncarnation.Ref);
+        Assert.Equal(Neo, _districts.ExpectMsg<DistrictCommands.Join>().PlayerId);
+    }
+
+    [Fact]
+    public void A_new_incarnation_resumed_by_its_session_re_enters_its_district_without_writing_an_arrival()
+    {
+        var player = StartPlayer();
+        AttachAndEnter(player);
+        StopGracefully(player); // stands in for the node that died: the journal has the character in Downtown
+
+        var incarnation = StartPlayer();
+        incarnation.Tell(new PlayerCommands.Attach(Neo, "Neo", _session.Ref), _session.Ref);
+        _session.ExpectMsg<PlayerReplies.Attached>();
+        incarnation.Tell(new PlayerCommands.Resume(Neo, "resync-1"), _session.Ref);
+        var join = _districts.ExpectMsg<DistrictCommands.Join>();
+        Assert.Equal((Downtown, ActorTestConfig.Map.Find(Downtown)!.Spawn), (join.District, join.Position));
+        _districts.Reply(new DistrictReplies.Joined(Downtown, Neo, join.CommandId, []));
+        var resynced = _session.ExpectMsg<PlayerReplies.Resynced>();
+        Assert.Equal(Downtown, resynced.District);
+
+        incarnation.Tell(new PlayerCommands.GetState(Neo));
+        Assert.DoesNotContain(join.CommandId, ExpectMsg<PlayerState>().RecentCommandIds); // no new EnteredDistrict event
+    }
+
+    [Fact]
+    public void Resuming_a_character_in_no_district_answers_at_once()
+    {
+        var player = StartPlayer();
+        player.Tell(new PlayerCommands.Attach(Neo, "Neo", _session.Ref), _session.Ref);
+        _session.ExpectMsg<PlayerReplies.Attached>();
+        player.Tell(new PlayerCommands.Resume(Neo, "resync-1"), _session.Ref);
+        Assert.Null(_session.ExpectMsg<PlayerReplies.Resynced>().District);
+        _districts.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
 }

@@ -350,6 +350,24 @@ public class BotsTests
         Assert.Equal(1, (report with { Errors = 0, Connected = 0 }).ExitCode);
     }
 
+    [Fact]
+    public void The_summary_says_how_many_bots_were_resynced_and_when_the_last_was()
+    {
+        var report = new BotReport
+        {
+            RunTag = "k3f9", Requested = 2, Connected = 2, FailedToConnect = 0, DisconnectedEarly = 0, NotStarted = 0,
+            ConnectFailures = new Dictionary<string, int>(), Disconnects = new Dictionary<string, int>(),
+            FramesSent = 1, FramesReceived = 1, ReceivedByType = new Dictionary<string, long> { ["resynced"] = 2 },
+            Said = 0, Acked = 0, Echoed = 0, EchoLatencyP50Ms = null, EchoLatencyP99Ms = null, EchoLatencyMaxMs = null,
+            Errors = 0, ErrorsByCode = new Dictionary<string, long>(), FirstErrors = [], Duration = TimeSpan.FromSeconds(1),
+            ResyncedBots = 2, LastResyncedAt = new DateTimeOffset(2026, 12, 2, 14, 3, 7, 250, TimeSpan.Zero),
+        };
+        var text = report.ToString();
+        Assert.Contains("resynced 2", text);
+        Assert.Contains("resynced: 2 bots after a world node failed, the last at 14:03:07.250 UTC", text);
+        Assert.DoesNotContain("resynced:", (report with { ResyncedBots = 0, LastResyncedAt = null }).ToString());
+    }
+
     [Theory]
     [InlineData("""{"type":"view","v":1,"data":{"moved":[]}}""", true)]
     [InlineData("""{"type":"chat","v":1,"data":{}}""", false)]

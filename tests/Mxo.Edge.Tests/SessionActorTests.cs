@@ -816,4 +816,92 @@ public sealed class SessionActorTests : Akka.TestKit.Xunit2.TestKit
             Thread.Sleep(10);
         }
     }
+
+    // ---- failover: the character's world node dies under a connected client ----
+
+    /// <summary>Hello and enter, with <paramref name="entity"/> answering as the player entity (the session watches it).</summary>
+    private IActorRef InDistrictThrough(TestProbe entity)
+    {
+        var session = StartSession();
+        Feed(session, """{"type":"hello","v":1,"id":"h1","data":{"name":"Neo"}}""");
+        _players.ExpectMsg<PlayerCommands.Attach>();
+        entity.Send(session, new PlayerReplies.Attached(Sheet()));
+        Assert.Equal("welcome", NextFrame().Type);
+        Feed(session, """{"type":"enter","v":1,"id":"e1","data":{"district":"downtown"}}""");
+        _players.ExpectMsg<PlayerCommands.EnterDistrict>();
+        entity.Send(session, new PlayerReplies.EnteredDistrict("e1", Downtown, Spawn, []));
+        Assert.Equal("entered", NextFrame().Type);
+        return session;
+    }
+
+    [Fact]
+    public void When_the_characters_entity_dies_the_session_attaches_again_resumes_and_the_client_gets_one_resynced_frame()
+    {
+        var entity = CreateTestProbe("entity");
+        var session = InDistrictThrough(entity);
+
+        Sys.Stop(entity.Ref); // the world node that hosted it died
+        var again = _players.ExpectMsg<PlayerCommands.Attach>();
+        Assert.Equal((Neo, "Neo", session), (again.PlayerId, again.Name, again.Session));
+
+        // Meanwhile: moves are dropped, durable requests refused with resyncing (and changed nothing).
+        Feed(session, """{"type":"move","v":1,"data":{"x":1501,"y":0,"z":1}}""");
+        AssertError(Request(session, """{"type":"say","v":1,"id":"s1","data":{"text":"anyone?"}}"""), ErrorCodes.Resyncing, "s1");
+        _players.ExpectNoMsg(Quiet);
+
+        var incarnation = CreateTestProbe("incarnation");
+        incarnation.Send(session, new PlayerReplies.Attached(Sheet(Downtown)));
+        var resume = _players.ExpectMsg<PlayerCommands.Resume>();
+        Assert.Equal(Neo, resume.PlayerId);
+        var trinity = new Occupant(Trinity, "Trinity", new Vec3(1510, 0, 0));
+        incarnation.Send(session, new PlayerReplies.Resynced(Downtown, new Vec3(1502, 0, 2), [trinity]));
+
+        var resynced = NextFrame(); // no second welcome before it
+        Assert.Equal(("resynced", (string?)null), (resynced.Type, resynced.Id));
+        Assert.Equal("downtown", resynced.Data.GetProperty("district").GetString());
+        Assert.Equal(1502, resynced.Data.GetProperty("position").GetProperty("x").GetDouble());
+        Assert.Equal("trinity", resynced.Data.GetProperty("occupants")[0].GetProperty("id").GetString());
+
+        // The client carries on over the same socket, and the new incarnation is watched in turn.
+        Feed(session, """{"type":"move","v":1,"data":{"x":1503,"y":0,"z":2}}""");
+        _players.ExpectMsg<PlayerCommands.Move>();
+        Sys.Stop(incarnation.Ref);
+        _players.ExpectMsg<PlayerCommands.Attach>();
+    }
+
+    [Fact]
+    public void A_district_that_will_not_take_the_character_back_leaves_it_in_no_district()
+    {
+        var entity = CreateTestProbe("entity");
+        var session = InDistrictThrough(entity);
+        Sys.Stop(entity.Ref);
+        _players.ExpectMsg<PlayerCommands.Attach>();
+        var incarnation = CreateTestProbe("incarnation");
+        incarnation.Send(session, new PlayerReplies.Attached(Sheet(Downtown)));
+        var resume = _players.ExpectMsg<PlayerCommands.Resume>();
+        incarnation.Send(session, new Replies.Rejected(resume.CommandId, ErrorCodes.DistrictFull, "Downtown is full"));
+        AssertError(NextFrame(), ErrorCodes.DistrictFull, null);
+
+        // Not resyncing any more, and in no district: the client must enter again.
+        AssertError(Request(session, """{"type":"move","v":1,"id":"m1","data":{"x":1503,"y":0,"z":2}}"""), ErrorCodes.NotInDistrict, "m1");
+    }
+
+    [Fact]
+    public void A_world_that_never_takes_the_character_back_closes_the_socket_with_1011()
+    {
+        var entity = CreateTestProbe("entity");
+        var options = Dev with { RequestTimeout = TimeSpan.FromMilliseconds(200), ResyncTimeout = TimeSpan.FromSeconds(1) };
+        var session = StartSession(options);
+        Feed(session, """{"type":"hello","v":1,"id":"h1","data":{"name":"Neo"}}""");
+        _players.ExpectMsg<PlayerCommands.Attach>();
+        entity.Send(session, new PlayerReplies.Attached(Sheet()));
+        Assert.Equal("welcome", NextFrame().Type);
+
+        Sys.Stop(entity.Ref);
+        // It keeps asking (each try waits the request timeout), then gives up.
+        _players.ExpectMsg<PlayerCommands.Attach>();
+        _players.ExpectMsg<PlayerCommands.Attach>();
+        var close = _outbound.FishForMessage<CloseSocket>(_ => true, TimeSpan.FromSeconds(5));
+        Assert.Equal(1011, close.Code);
+    }
 }

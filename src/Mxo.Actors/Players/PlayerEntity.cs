@@ -21,7 +21,7 @@ namespace Mxo.Actors.Players;
 /// </summary>
 public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
 {
-    private enum Admission { Enter, Handover, Teleport }
+    private enum Admission { Enter, Handover, Teleport, Resync }
 
     private sealed record CheckpointDue;
     private sealed record EnterTimedOut(string CommandId);
@@ -39,6 +39,8 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
     private readonly MovementSettings _movement;
     private readonly IActorRef _districts;
     private IActorRef? _session;
+    /// <summary>The district entity that admitted the character (watched: when it dies with its node, the character re-joins).</summary>
+    private IActorRef? _districtEntity;
     private Vec3 _livePosition;
     private bool _present;
     private PendingEnter? _pendingEnter;
@@ -66,7 +68,12 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
 
         Command<PlayerCommands.Attach>(HandleAttach);
         Command<PlayerCommands.Detach>(cmd => DetachSession(cmd.Session));
-        Command<Terminated>(t => DetachSession(t.ActorRef));
+        Command<Terminated>(t =>
+        {
+            if (t.ActorRef.Equals(_districtEntity)) DistrictLost();
+            else DetachSession(t.ActorRef);
+        });
+        Command<PlayerCommands.Resume>(HandleResume);
         Command<PlayerCommands.Kick>(HandleKick);
         TracedCommand<PlayerCommands.EnterDistrict>(HandleEnter);
         TracedCommand<PlayerCommands.Teleport>(HandleTeleport);
@@ -217,11 +224,17 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
         Timers.Cancel("enter");
         _pendingEnter = null;
         var admit = pending.Decision;
+        WatchDistrict(Sender);
 
         void Complete()
         {
             _present = true;
             _livePosition = admit.Position;
+            if (pending.Kind == Admission.Resync)
+            {
+                pending.ReplyTo.Tell(new PlayerReplies.Resynced(admit.District, admit.Position, joined.Occupants, joined.Environment));
+                return;
+            }
             // Only a relocation by the server (spawning in another district, a teleport) starts a new movement
             // budget. Re-entering the district one is in and walking across an edge keep it: the tracker already
             // holds the position, and a fresh budget there is how the speed limit was bypassed (issue 7).
@@ -242,6 +255,46 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
             if (admit.Previous is { } previous) _districts.Tell(new DistrictCommands.Leave(previous, State.PlayerId));
             Complete();
         });
+    }
+
+    /// <summary>
+    /// A session that lost this character's previous incarnation (its node died) attached again: back into the district
+    /// the character is in, at the position this incarnation has (its checkpoint, or a newer move). A character in no
+    /// district is told so at once.
+    /// </summary>
+    private void HandleResume(PlayerCommands.Resume cmd)
+    {
+        if (RefuseWhileBusy(cmd.CommandId)) return;
+        if (State.District is not { } district)
+        {
+            Sender.Tell(new PlayerReplies.Resynced(null, _livePosition, []));
+            return;
+        }
+        Admit(new EnterDecision.Admit(district, _livePosition, IsNew: false, Previous: null), cmd.CommandId, Sender, Admission.Resync);
+    }
+
+    /// <summary>
+    /// The district entity that admitted the character stopped: its node died or it moved to another node. The presence
+    /// it held is gone, so the character joins the district's new incarnation (the shard region holds the join until the
+    /// district is back) and the session is told where it is and who is in view.
+    /// </summary>
+    private void DistrictLost()
+    {
+        _districtEntity = null;
+        if (!_present || _session is null || State.District is not { } district || _pendingEnter is not null) return;
+        // Still "present" while the join is pending: moves are dropped meanwhile (a district change is in progress), and a
+        // session that leaves now still departs.
+        Log.Info("District {0} of {1} stopped; joining it again", district, State.PlayerId);
+        Admit(new EnterDecision.Admit(district, _livePosition, IsNew: false, Previous: null), "resync-" + Guid.NewGuid().ToString("N"),
+            _session, Admission.Resync);
+    }
+
+    private void WatchDistrict(IActorRef district)
+    {
+        if (district.Equals(_districtEntity) || district.IsNobody()) return;
+        if (_districtEntity is not null) Context.Unwatch(_districtEntity);
+        _districtEntity = district;
+        Context.Watch(district);
     }
 
     private void HandleJoinRefused(DistrictReplies.JoinRefused refused)

@@ -37,6 +37,9 @@ public abstract class SessionContext
     /// <summary>The socket is closing: frames sent now are dropped.</summary>
     public abstract bool Closing { get; }
 
+    /// <summary>The session is re-attaching to a new incarnation of its character (its world node failed).</summary>
+    public abstract bool Resyncing { get; }
+
     /// <summary>The session actor: the sender for entity commands, so replies come back to it.</summary>
     public abstract IActorRef Self { get; }
 

@@ -23,6 +23,15 @@ public sealed class WorldFeature(IActorRef players) : ISessionFeature
     public bool TryHandle(ClientRequest request, SessionContext session)
     {
         var player = session.Player;
+        if (session.Resyncing)
+        {
+            // The character's world node failed and the session is re-attaching: moves are dropped (the next one after
+            // "resynced" carries the position), everything else is refused and changed nothing.
+            if (request is MoveRequest) return true;
+            if (request is not (EnterRequest or TeleportRequest or InteractRequest or JackOutRequest or SayRequest)) return false;
+            session.SendError(ErrorCodes.Resyncing, "your character's world node failed and is being moved; retry in a moment", request.Id);
+            return true;
+        }
         switch (request)
         {
             case EnterRequest enter:
@@ -71,6 +80,15 @@ public sealed class WorldFeature(IActorRef players) : ISessionFeature
                 if (_heldEnvironment is { } held && held.District == e.District) environment ??= held.Current;
                 _heldEnvironment = null;
                 if (environment is not null) session.Send(ServerFrames.Environment(new SessionPushes.Environment(e.District, environment)));
+                return true;
+            case PlayerReplies.Resynced r:
+                _district = r.District;
+                _heldEnvironment = null;
+                // Views from the old incarnation's district may still be merged here: they describe a presence that is gone.
+                _pendingView.Take();
+                session.Send(ServerFrames.Resynced(r));
+                if (r.District is { } district && r.Environment is { } env)
+                    session.Send(ServerFrames.Environment(new SessionPushes.Environment(district, env)));
                 return true;
             case SessionPushes.Environment p:
                 // A district's news may overtake the reply that says we are in it: hold it until "entered" is sent.

@@ -105,6 +105,16 @@ public static class PlayerCommands
     /// <summary>Reply: the current <see cref="PlayerState"/> (operators, tests).</summary>
     [ProtoContract(SkipConstructor = true)]
     public sealed record GetState([property: ProtoMember(1)] PlayerId PlayerId) : IPlayerCommand;
+
+    /// <summary>
+    /// The attached session lost the character's previous incarnation (its world node died) and attached again: put the
+    /// character back in the district it is in, at its position (the checkpoint, or newer if this incarnation has moves).
+    /// Reply: <see cref="PlayerReplies.Resynced"/>, or Rejected (the district refused or did not answer).
+    /// </summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record Resume(
+        [property: ProtoMember(1)] PlayerId PlayerId,
+        [property: ProtoMember(2)] string CommandId) : IPlayerCommand;
 }
 
 /// <summary>Persisted by <c>PlayerEntity</c>.</summary>
@@ -178,6 +188,23 @@ public static class PlayerReplies
         [property: ProtoMember(2)] string Name) : IClientBound
     {
         public byte[] ToFrame(string? requestId) => Wire.ServerFrames.HardlineUnlocked(this);
+    }
+
+    /// <summary>
+    /// The character is back in its district after a world node failed (its own incarnation's, after
+    /// <see cref="PlayerCommands.Resume"/>, or its district's, which it re-joined by itself): the authoritative position
+    /// and who is in view now. <see cref="District"/> is null for a character that was in no district.
+    /// </summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record Resynced(
+        [property: ProtoMember(1)] DistrictId? District,
+        [property: ProtoMember(2)] Vec3 Position,
+        Occupant[] Occupants,
+        [property: ProtoMember(4)] World.WorldEnvironment? Environment = null) : IMxoMessage
+    {
+        [ProtoMember(3)]
+        public Occupant[] Occupants { get => _occupants ?? []; init => _occupants = value; }
+        private Occupant[]? _occupants = Occupants;
     }
 
     /// <summary>The jack-out completed: the character has left the world (checkpointed, gone from its district).</summary>

@@ -31,6 +31,8 @@ public sealed class MxoSerializer : SerializerWithStringManifest
         ["pc.teleport"] = typeof(PlayerCommands.Teleport),
         ["pc.jackout"] = typeof(PlayerCommands.JackOut),
         ["pc.interact"] = typeof(PlayerCommands.Interact),
+        ["pc.resume"] = typeof(PlayerCommands.Resume),
+        ["pr.resynced"] = typeof(PlayerReplies.Resynced),
         ["pe.hardline"] = typeof(PlayerEvents.HardlineUnlocked),
         ["pr.corrected"] = typeof(PlayerReplies.PositionCorrected),
         ["pr.hardline"] = typeof(PlayerReplies.HardlineUnlocked),

@@ -22,6 +22,7 @@ public static class ServerFrameTypes
     public const string ObjectChanged = "object_changed";
     public const string Pong = "pong";
     public const string PositionCorrected = "position_corrected";
+    public const string Resynced = "resynced";
     public const string View = "view";
     public const string Welcome = "welcome";
 }
@@ -47,6 +48,16 @@ public static class ServerFrames
         WritePosition(w, "position", e.Position);
         w.WriteStartArray("occupants");
         foreach (var o in e.Occupants) WriteOccupant(w, o);
+        w.WriteEndArray();
+    });
+
+    public static byte[] Resynced(PlayerReplies.Resynced r) => Frame(ServerFrameTypes.Resynced, null, w =>
+    {
+        if (r.District is { } district) w.WriteString("district", district.Value);
+        else w.WriteNull("district");
+        WritePosition(w, "position", r.Position);
+        w.WriteStartArray("occupants");
+        foreach (var o in r.Occupants) WriteOccupant(w, o);
         w.WriteEndArray();
     });
 
