@@ -127,6 +127,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
             Timers.Cancel("attach");
             _attaching = false;
             WatchEntity(Sender);
+            if (_resyncing && _resumeCommand is not null) return; // an earlier try's answer: the resume is on its way
             if (_resyncing)
             {
                 // The new incarnation has this session; now it re-enters its district and says where it is.
@@ -161,6 +162,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         Receive<PlayerReplies.Resynced>(r =>
         {
             if (_resyncing) EndResync();
+            else AnswerInFlightAsLost(); // the district failed: what went to it is lost
             foreach (var feature in _features)
                 if (feature.TryReceive(r, _context)) return;
         });
@@ -175,6 +177,8 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         {
             if (_resyncing && m is Replies.Rejected resume && resume.CommandId == _resumeCommand)
             {
+                // Busy: an earlier try's resume is still re-joining; its Resynced ends this.
+                if (resume.Code == ErrorCodes.Busy) return;
                 // The district would not take the character back (full, or no answer): it is in no district now.
                 EndResync();
                 foreach (var feature in _features) feature.OnAttached(_context);
@@ -235,15 +239,33 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         if (_closing || _draining is not null || _player is null || _resyncing) return;
         _log.Info("The entity of {0} stopped; re-attaching", _player);
         _resyncing = true;
+        AnswerInFlightAsLost();
         Timers.StartSingleTimer("resync", ResyncTimedOut.Instance, _options.ResyncTimeout);
         Reattach();
+    }
+
+    /// <summary>
+    /// Asks again every half second (at most every request timeout): right after a node dies the region may still send the
+    /// ask to the dead node's region, where it is lost.
+    /// </summary>
+    private static readonly TimeSpan ReattachRetry = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// Requests in flight when a world node failed may have died with it: they are answered now, as a timeout would (they
+    /// may or may not have been applied; retried with the same id after "resynced", each is applied once).
+    /// </summary>
+    private void AnswerInFlightAsLost()
+    {
+        foreach (var commandId in _inFlight.Keys.ToArray())
+            Send(ServerFrames.Error(ErrorCodes.Timeout, "a world node failed; retry with the same id once resynced",
+                Complete(commandId, ErrorCodes.Timeout)));
     }
 
     private void Reattach()
     {
         _resumeCommand = null;
         _players.Tell(new PlayerCommands.Attach(_player!.Value, _characterName, Self));
-        Timers.StartSingleTimer("attach", new RequestTimedOut("attach"), _options.RequestTimeout);
+        Timers.StartSingleTimer("attach", new RequestTimedOut("attach"), ReattachRetry < _options.RequestTimeout ? ReattachRetry : _options.RequestTimeout);
     }
 
     private void EndResync()

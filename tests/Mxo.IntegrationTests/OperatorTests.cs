@@ -10,7 +10,7 @@ namespace Mxo.IntegrationTests;
 /// <summary>The operator command host and the <c>pbm</c> client against real nodes on loopback.</summary>
 public sealed class OperatorTests
 {
-    private static async Task<(int Exit, string Output, string Error)> PbmAsync(int port, params string[] args)
+    internal static async Task<(int Exit, string Output, string Error)> PbmAsync(int port, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
@@ -153,11 +153,11 @@ public sealed class OperatorTests
     }
 
     /// <summary>Polls <c>pbm</c> on <paramref name="port"/> until its output's lines satisfy <paramref name="done"/>.</summary>
-    private static Task<string[]> PbmUntilAsync(int port, Func<string[], bool> done, string what, params string[] args) =>
+    internal static Task<string[]> PbmUntilAsync(int port, Func<string[], bool> done, string what, params string[] args) =>
         PbmUntilAsync(port, 30, done, what, args);
 
     /// <summary>As above, giving up after <paramref name="seconds"/> (scaled by the time factor).</summary>
-    private static async Task<string[]> PbmUntilAsync(int port, int seconds, Func<string[], bool> done, string what, params string[] args)
+    internal static async Task<string[]> PbmUntilAsync(int port, int seconds, Func<string[], bool> done, string what, params string[] args)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(seconds * TestClient.TimeFactor);
         while (true)
@@ -177,13 +177,14 @@ public sealed class OperatorTests
     {
         await using var postgres = await PostgresServer.StartAsync();
         string[] journal = ["--persistence", "postgresql", "--connection-string", await postgres.CreateDatabaseAsync("mxo_operator_down")];
-        // The shipped settings (hocon/akka.conf): the split-brain resolver would down the dead node by itself 15 s after it
-        // became unreachable; the operator downs it well before that. Its shards move once the removal margin (also 15 s)
-        // has passed.
+        // The shipped split-brain resolver would down the dead node by itself 3 s after it became unreachable and race the
+        // operator; here the survivors wait a minute, so the operator's command is what downs it. Its shards move once the
+        // removal margin (1 s, as shipped) has passed.
+        const string patientResolver = "akka.cluster.split-brain-resolver.stable-after = 60s";
         var operatorPort = FreePorts.Tcp();
         await using var first = await TestNode.StartAsync(
-            [.. journal, "--dev", "--roles", "world,edge", $"--Mxo:Operator:Url=http://127.0.0.1:{operatorPort}"]);
-        await using var third = await TestNode.StartAsync([.. journal, "--roles", "world", "--seeds", first.Address]);
+            [.. journal, "--dev", "--roles", "world,edge", $"--Mxo:Operator:Url=http://127.0.0.1:{operatorPort}"], null, hocon: patientResolver);
+        await using var third = await TestNode.StartAsync([.. journal, "--roles", "world", "--seeds", first.Address], null, hocon: patientResolver);
         using var workDir = new TempData();
         await using var doomed = NodeProcess.Start(workDir.Directory, FreePorts.Tcp(), FreePorts.Tcp(),
             [.. journal, "--roles", "world", "--seeds", first.Address]);

@@ -39,8 +39,9 @@ public sealed class TestNode : IAsyncDisposable
 
     /// <param name="traceExporters">Turns tracing on with these exporters (docs/operations.md, "Tracing").</param>
     /// <param name="configuration">Settings that have no command-line form (the standard <c>OTEL_*</c> variables).</param>
+    /// <param name="hocon">Akka settings over hocon/akka.conf's (a test that must not race the split-brain resolver).</param>
     public static async Task<TestNode> StartAsync(string[] args, Action<TracerProviderBuilder>? traceExporters,
-        IReadOnlyDictionary<string, string?>? configuration = null)
+        IReadOnlyDictionary<string, string?>? configuration = null, string? hocon = null)
     {
         var httpPort = FreePorts.Tcp();
         var remotingPort = FreePorts.Tcp();
@@ -53,7 +54,11 @@ public sealed class TestNode : IAsyncDisposable
                 builder.Logging.SetMinimumLevel(LogLevel.Warning);
                 if (configuration is not null) builder.Configuration.AddInMemoryCollection(configuration);
             },
-            akka => akka.AddHocon(FallbackGuardSerializer.Hocon, HoconAddMode.Prepend), traceExporters);
+            akka =>
+            {
+                akka.AddHocon(FallbackGuardSerializer.Hocon, HoconAddMode.Prepend);
+                if (hocon is not null) akka.AddHocon(hocon, HoconAddMode.Prepend);
+            }, traceExporters);
         await app.StartAsync();
         var node = new TestNode(app, httpPort, remotingPort);
         await node.WaitUntilUpAsync(TimeSpan.FromSeconds(30));

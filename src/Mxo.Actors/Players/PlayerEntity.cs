@@ -212,10 +212,23 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
                 return;
             case EnterDecision.Admit admit:
                 _pendingEnter = new PendingEnter(admit, commandId, replyTo, kind);
-                _districts.Tell(new DistrictCommands.Join(admit.District, State.PlayerId, State.Name, admit.Position, _session!, commandId));
-                Timers.StartSingleTimer("enter", new EnterTimedOut(commandId), _settings.EnterTimeout);
+                SendJoin(_pendingEnter);
                 return;
         }
+    }
+
+    /// <summary>
+    /// A re-join after a failure asks again every half second until the district answers: the region may still route the
+    /// first ask to the dead node, where it is lost, and the character must not stay out of its district.
+    /// </summary>
+    private static readonly TimeSpan ResyncJoinRetry = TimeSpan.FromMilliseconds(500);
+
+    private void SendJoin(PendingEnter pending)
+    {
+        var admit = pending.Decision;
+        _districts.Tell(new DistrictCommands.Join(admit.District, State.PlayerId, State.Name, admit.Position, _session!, pending.CommandId));
+        var wait = pending.Kind == Admission.Resync && ResyncJoinRetry < _settings.EnterTimeout ? ResyncJoinRetry : _settings.EnterTimeout;
+        Timers.StartSingleTimer("enter", new EnterTimedOut(pending.CommandId), wait);
     }
 
     private void HandleJoined(DistrictReplies.Joined joined)
@@ -316,6 +329,11 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
     private void HandleEnterTimedOut(EnterTimedOut timeout)
     {
         if (_pendingEnter is not { } pending || pending.CommandId != timeout.CommandId) return;
+        if (pending.Kind == Admission.Resync && _session is not null)
+        {
+            SendJoin(pending);
+            return;
+        }
         _pendingEnter = null;
         Log.Warning("District {0} did not admit {1} in time", pending.Decision.District, State.PlayerId);
         if (pending.Kind == Admission.Handover)
