@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# bench/failover-measure.sh [N]
+#
+# A world node killed with SIGKILL under N connected players (default 300): a throwaway PostgreSQL (the machine's
+# server binaries, run as the postgres user, on a free loopback port), two world nodes and one --dev edge node (Release
+# build, the shipped hocon/akka.conf), N bots walking and chatting in the four districts through the edge. After the
+# warm-up the world node that is not the seed is killed with -9. Prints the timeline seen from the surviving world node's
+# operator listener (unreachable, removed), the bots' report (how many got "resynced", the last one's time), and the
+# journal check: every chat line the bots saw acknowledged is in the journal (it may hold more: a line whose ack was lost
+# with the node is not retried by the bots). Everything listens on and connects to 127.0.0.1 only; every process and
+# the database are stopped at the end (trap).
+#
+# WARMUP (default 20s): from the bots' start to the kill. DURATION (default 60s): the bots' run.
+set -euo pipefail
+
+n=${1:-300}
+warmup=${WARMUP:-20}
+duration=${DURATION:-60s}
+repo=$(cd "$(dirname "$0")/.." && pwd)
+node_dir=${NODE_DIR:-$repo/src/Mxo.Node/bin/Release/net10.0}
+[ -x "$node_dir/mxo-node" ] || dotnet build -c Release "$repo/src/Mxo.Node" >/dev/null
+# shellcheck source=bench/lib.sh
+. "$repo/bench/lib.sh"
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+
+work=$(mktemp -d /tmp/mxo-failover.XXXXXX)
+chmod 755 "$work"
+node_pids=()
+pg_port=$(free_port)
+stop_all() {
+  local pid
+  for pid in "${bot_pids[@]}" "${node_pids[@]}"; do stop_process "$pid"; done
+  runuser -u postgres -- "$pg_bin/pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap stop_all EXIT INT TERM
+
+mkdir "$work/pg" && chown postgres "$work/pg"
+runuser -u postgres -- "$pg_bin/initdb" -D "$work/pg" -A trust -U postgres >/dev/null
+runuser -u postgres -- "$pg_bin/pg_ctl" -D "$work/pg" -l "$work/pg/server.log" -w \
+  -o "-p $pg_port -k $work/pg -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off" start >/dev/null
+runuser -u postgres -- "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" mxo
+db="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=mxo"
+
+start_node() { # name args...: a node in its own directory, its log there; sets last_pid
+  local name=$1
+  shift
+  mkdir -p "$work/$name"
+  (cd "$work/$name" && exec "$node_dir/mxo-node" "$@" >"$work/$name/node.log" 2>&1) &
+  last_pid=$!
+  node_pids+=("$last_pid")
+}
+
+w1_port=$(free_port); w2_port=$(free_port); e_port=$(free_port)
+operator=127.0.0.1:$(free_port)
+seed=akka.tcp://mxo@127.0.0.1:$w1_port
+journal=(--persistence postgresql --connection-string "$db")
+start_node world1 --roles world "${journal[@]}" --port "$w1_port" --edge-url "http://127.0.0.1:$(free_port)" \
+  --Mxo:Operator:Url="http://$operator" --Mxo:World:DistrictCapacity=100000
+start_node world2 --roles world "${journal[@]}" --port "$w2_port" --edge-url "http://127.0.0.1:$(free_port)" --seeds "$seed" \
+  --Mxo:Operator:Url=
+w2_pid=$last_pid
+edge_url=http://127.0.0.1:$(free_port)
+start_node edge --dev --roles edge --port "$e_port" --edge-url "$edge_url" --seeds "$seed" --Mxo:Operator:Url=
+wait_ready "$edge_url" "$last_pid" "$work/edge/node.log"
+w2=akka.tcp://mxo@127.0.0.1:$w2_port
+pbm() { "$node_dir/mxo-node" pbm "$operator" "$@" 2>&1; }
+for _ in $(seq 1 120); do
+  [ "$(pbm cluster show | grep -c '| Up | Reachable')" -eq 3 ] && break
+  sleep 0.5
+done
+
+now_ms() { date +%s%3N; }
+per=$(( (n + 3) / 4 ))
+i=0
+for district in downtown richland westview international; do
+  count=$(( n - i * per < per ? n - i * per : per ))
+  [ "$count" -gt 0 ] || break
+  taskset -c 1 "$node_dir/mxo-node" bots --count "$count" --hello --url "${edge_url/http/ws}/ws" --district "$district" \
+    --wander 200 --chat-every 5s --duration "$duration" --ramp 5s --name-prefix "f$i" --watchers 0 >"$work/bots$i.log" 2>&1 &
+  bot_pids+=($!)
+  i=$((i + 1))
+done
+
+sleep "$warmup" # the bots are in and walking (the warm-up is part of the measurement's definition, not a synchronisation)
+kill -KILL "$w2_pid"
+killed=$(now_ms)
+echo "killed world2 ($w2) at $(date -u -d @"${killed:0:10}" +%H:%M:%S).${killed:10:3} UTC"
+unreachable=
+removed=
+for _ in $(seq 1 240); do
+  members=$(pbm cluster show)
+  [ -z "$unreachable" ] && grep -q "$w2 .*Unreachable" <<<"$members" && unreachable=$(now_ms)
+  if ! grep -q "$w2" <<<"$members"; then removed=$(now_ms); break; fi
+  sleep 0.1
+done
+awk -v k="$killed" -v u="${unreachable:-0}" -v r="${removed:-0}" 'BEGIN {
+  printf "timeline: unreachable after %s, removed after %s\n", (u > 0 ? sprintf("%.1f s", (u - k) / 1000) : "never seen"), (r > 0 ? sprintf("%.1f s", (r - k) / 1000) : "never")
+}'
+
+for pid in "${bot_pids[@]}"; do wait "$pid" || true; done
+bot_pids=()
+acked=0
+resynced=0
+last=0
+for f in "$work"/bots*.log; do
+  a=$(awk '/^chat:/ { print $4 }' "$f"); acked=$((acked + ${a:-0}))
+  if line=$(grep '^resynced:' "$f"); then
+    resynced=$((resynced + $(awk '{ print $2 }' <<<"$line")))
+    t=$(sed -E 's/.* at ([0-9:.]+) UTC/\1/' <<<"$line")
+    ms=$(date -u -d "$(date -u -d @"${killed:0:10}" +%F) $t" +%s%3N)
+    [ "$ms" -gt "$last" ] && last=$ms
+  fi
+done
+grep -h "^bots:\|^errors:\|^chat:" "$work"/bots*.log | sed 's/^/  /'
+if [ "$last" -gt 0 ]; then
+  awk -v k="$killed" -v l="$last" -v r="$resynced" 'BEGIN { printf "resynced: %d players, the last %.1f s after the kill\n", r, (l - k) / 1000 }'
+else
+  echo "resynced: no player"
+fi
+journal_lines=$(runuser -u postgres -- "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -d mxo -tAc "SELECT count(*) FROM journal WHERE manifest = 'de.chat'")
+echo "chat: $acked lines acknowledged to the bots, $journal_lines in the journal ($([ "$journal_lines" -ge "$acked" ] && echo "none lost" || echo "LOST $((acked - journal_lines))"))"
