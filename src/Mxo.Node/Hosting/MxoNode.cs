@@ -128,6 +128,7 @@ public static class MxoNode
                 "requests from this machine skip the per-address rate limits; never expose this node beyond your machine");
         app.Lifetime.ApplicationStarted.Register(() =>
         {
+            NodeExit.Watch(app.Services.GetRequiredService<Akka.Actor.ActorSystem>(), app.Lifetime, log);
             log.LogInformation("MXO node up: roles [{Roles}], cluster {System}@{Host}:{Port}, {Formation}",
                 string.Join(", ", roles), node.SystemName, node.Hostname, node.Port, ClusterFormation.Describe(node));
             log.LogInformation("Listening on {Url}{Socket}", node.EdgeUrl,
