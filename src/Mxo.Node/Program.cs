@@ -38,4 +38,5 @@ catch (InvalidOperationException e)
 }
 
 await app.RunAsync();
-return 0;
+// 0, unless the actor system ended without the host asking (downed by the cluster: NodeExit.Downed).
+return Environment.ExitCode;

@@ -8,6 +8,7 @@ public sealed class NodeProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Queue<string> _lastLines = new();
+    private readonly List<string> _allLines = [];
 
     private NodeProcess(Process process, int httpPort, int remotingPort)
     {
@@ -47,6 +48,7 @@ public sealed class NodeProcess : IAsyncDisposable
         if (line is null) return;
         lock (_lastLines)
         {
+            _allLines.Add(line);
             _lastLines.Enqueue(line);
             if (_lastLines.Count > 40) _lastLines.Dequeue();
         }
@@ -56,6 +58,39 @@ public sealed class NodeProcess : IAsyncDisposable
     public string Output()
     {
         lock (_lastLines) return string.Join('\n', _lastLines);
+    }
+
+    /// <summary>Whether the node printed a line containing <paramref name="text"/>, ever.</summary>
+    public bool Printed(string text)
+    {
+        lock (_lastLines) return _allLines.Any(l => l.Contains(text, StringComparison.Ordinal));
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Sends a signal by name (<c>STOP</c>, <c>CONT</c>) with kill(1): SIGSTOP freezes the process, every thread.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString()]);
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -{signal} {_process.Id} exited with {kill.ExitCode}");
+    }
+
+    /// <summary>Waits until the process exits by itself; false at the deadline.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     public async Task WaitReadyAsync()

@@ -145,6 +145,8 @@ public static class Samples
         World.WorldClockCommands.GetEnvironment.Instance,
         new World.WorldClockEvents.EnvironmentChanged(new World.WorldEnvironment(new World.GameTime(113_400), World.DayPhase.Sunrise, World.Weather.Rain, 1_795_000_123_456)),
         new World.WorldEnvironment(new World.GameTime(151_200), World.DayPhase.Daylight, World.Weather.Overcast, 1_795_000_123_456),
+        new Fencing.ContactPing(123_456_789),
+        new Fencing.ContactPong(123_456_789),
         .. Traced(someActor),
     ];
 

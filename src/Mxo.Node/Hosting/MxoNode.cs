@@ -8,6 +8,7 @@ using Mxo.Actors.World;
 using Mxo.Edge;
 using Mxo.Edge.Auth;
 using Mxo.Edge.Http;
+using Mxo.Node.Fencing;
 using Mxo.Node.Operator;
 using Mxo.Protocol;
 using Mxo.Protocol.Serialization;
@@ -100,7 +101,10 @@ public static class MxoNode
                 .AddHocon($"akka.cluster.app-version = \"{NodeVersion}\"", HoconAddMode.Prepend)
                 .WithCustomSerializer("mxo", [typeof(IMxoMessage)], system => new MxoSerializer(system))
                 .WithActorSystemLivenessCheck()
-                .WithClusterFormation(node);
+                .WithClusterFormation(node)
+                // Every node answers and asks for contact; world nodes' journals write only while in contact with a
+                // majority (src/Mxo.Node/Fencing).
+                .AddWriteFence();
 
             persistence?.AddJournal(akka);
 
@@ -128,6 +132,7 @@ public static class MxoNode
                 "requests from this machine skip the per-address rate limits; never expose this node beyond your machine");
         app.Lifetime.ApplicationStarted.Register(() =>
         {
+            NodeExit.Watch(app.Services.GetRequiredService<Akka.Actor.ActorSystem>(), app.Lifetime, log);
             log.LogInformation("MXO node up: roles [{Roles}], cluster {System}@{Host}:{Port}, {Formation}",
                 string.Join(", ", roles), node.SystemName, node.Hostname, node.Port, ClusterFormation.Describe(node));
             log.LogInformation("Listening on {Url}{Socket}", node.EdgeUrl,

@@ -4,6 +4,7 @@ using Akka.Hosting;
 using Akka.Persistence.Sql.Hosting;
 using LinqToDB;
 using Mxo.Actors.Hosting;
+using Mxo.Node.Fencing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
@@ -81,7 +82,9 @@ public sealed class PersistenceSetup : IHealthCheck
     /// <summary>
     /// The node's journal and snapshot store: Akka.Persistence.Sql on this database, tables created on first start, every
     /// event tagged (<see cref="EventTagging"/>) into the tag table, and the write pipeline of <see cref="Journal"/>.
-    /// The persistence benchmark (bench/Mxo.Bench/PersistenceBenchmark.cs) calls this too, so it measures these settings.
+    /// The journal is <see cref="FencedSqlWriteJournal"/>: a node out of contact with a majority of the cluster writes
+    /// nothing (docs/architecture.md, "Failure and load"). The persistence benchmark (bench/Mxo.Bench/PersistenceBenchmark.cs)
+    /// calls this too, so it measures these settings; without clustering its fence is always open.
     /// </summary>
     public AkkaConfigurationBuilder AddJournal(AkkaConfigurationBuilder akka)
     {
@@ -91,6 +94,9 @@ public sealed class PersistenceSetup : IHealthCheck
                 journalBuilder: journal => journal.AddEventTagging(), tagStorageMode: Akka.Persistence.Sql.Config.TagMode.TagTable)
             .AddHocon(string.Create(inv, $$"""
                 akka.persistence.journal.sql {
+                  # Behind the write fence (src/Mxo.Node/Fencing): prepended, so it wins over the plugin class
+                  # Akka.Persistence.Sql.Hosting generates.
+                  class = "{{typeof(FencedSqlWriteJournal).FullName}}, {{typeof(FencedSqlWriteJournal).Assembly.GetName().Name}}"
                   parallelism = {{Journal.Parallelism}}
                   batch-size = {{Journal.BatchSize}}
                   buffer-size = {{Journal.BufferSize}}

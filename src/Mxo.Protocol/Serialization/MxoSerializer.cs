@@ -136,6 +136,9 @@ public sealed class MxoSerializer : SerializerWithStringManifest
         ["we.env-changed"] = typeof(World.WorldClockEvents.EnvironmentChanged),
         ["wr.env"] = typeof(World.WorldEnvironment),
         ["wcs"] = typeof(World.WorldClockState),
+        // write fence (src/Mxo.Node/Fencing): contact monitors between nodes, never persisted
+        ["fence.ping"] = typeof(Fencing.ContactPing),
+        ["fence.pong"] = typeof(Fencing.ContactPong),
     };
 
     private static readonly Dictionary<Type, string> ManifestByType = Manifests.ToDictionary(kv => kv.Value, kv => kv.Key);
