@@ -38,5 +38,6 @@ catch (InvalidOperationException e)
 }
 
 await app.RunAsync();
-// 0, unless the actor system ended without the host asking (downed by the cluster: NodeExit.Downed).
-return Environment.ExitCode;
+// 0, unless the actor system ended without the host asking (downed by the cluster: NodeExit.Downed). Decided here, after
+// the host has stopped, not in a continuation that may run after Akka.Hosting has already ended the host.
+return NodeExit.Code();
