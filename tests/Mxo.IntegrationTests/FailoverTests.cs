@@ -88,11 +88,64 @@ public sealed class FailoverTests(ITestOutputHelper output)
         Assert.Equal(2L * clients.Count, (long)(await query.ExecuteScalarAsync())!);
     }
 
+    [Fact]
+    public async Task A_third_world_node_takes_shards_under_connected_players_and_no_district_or_presence_is_lost()
+    {
+        await using var postgres = await PostgresServer.StartAsync();
+        string[] journal = ["--persistence", "postgresql", "--connection-string", await postgres.CreateDatabaseAsync("mxo_rebalance")];
+        var operatorPort = FreePorts.Tcp();
+        await using var first = await TestNode.StartAsync([.. journal, "--roles", "world", $"--Mxo:Operator:Url=http://127.0.0.1:{operatorPort}"]);
+        await using var edge = await TestNode.StartAsync(["--dev", "--roles", "edge", "--seeds", first.Address]);
+        await using var second = await TestNode.StartAsync([.. journal, "--roles", "world", "--seeds", first.Address]);
+        await PbmUntilAsync(operatorPort, l => l.Count(x => x.Contains("| Up | Reachable")) == 3, "three Up members", "cluster", "show");
+
+        string[] districts = ["downtown", "richland", "westview", "international"];
+        var clients = new List<(TestClient Client, string Name)>();
+        try
+        {
+            for (var i = 0; i < 16; i++)
+            {
+                var name = $"Rb{i}x" + Guid.NewGuid().ToString("N")[..6];
+                var client = await TestClient.ConnectAsync(edge.Ws);
+                clients.Add((client, name));
+                await client.HelloAsync(name);
+                await client.EnterAsync(districts[i % districts.Length]);
+            }
+            await PbmUntilAsync(operatorPort, l => l.Contains("Count: 16 players"), "16 players present", "world", "players");
+
+            // The third node joins under load; the coordinator's rebalance hands it shards of both types.
+            await using var third = await TestNode.StartAsync([.. journal, "--roles", "world", "--seeds", first.Address]);
+            var moved = Stopwatch.StartNew();
+            foreach (var type in new[] { "player", "district" })
+            {
+                var region = ClusterSharding.Get(third.System).ShardRegion(type);
+                var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60 * TestClient.TimeFactor);
+                while ((await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, TimeSpan.FromSeconds(5))).Shards.Count == 0)
+                {
+                    Assert.True(DateTime.UtcNow < deadline, $"no {type} shard moved to the third node");
+                    await Task.Delay(200); // polls the region: the rebalance runs on the coordinator's own interval
+                }
+            }
+
+            // Every player carries on over its socket (those whose entity or district moved get "resynced")...
+            var back = await Task.WhenAll(clients.Select(c => SayUntilAcknowledgedAsync(c.Client, c.Name, moved)));
+            output.WriteLine($"16 players; {back.Count(b => b.Resynced)} resynced after the rebalance; the last said a line " +
+                             $"{back.Max(b => b.At).TotalSeconds:0.0} s after the third node started taking shards");
+            // ...and every district still counts all of its players.
+            await PbmUntilAsync(operatorPort, l => l.Contains("Count: 16 players") && districts.All(d => l.Contains($"{d} | present: 4")),
+                "every player present in its district after the rebalance", "world", "players");
+        }
+        finally
+        {
+            foreach (var (client, _) in clients) await client.DisposeAsync();
+        }
+    }
+
     /// <summary>
     /// What a client does when its world node fails: says one line with a fixed id; on "timeout" says it again with the
     /// same id, on "resyncing" first waits for "resynced"; until it is acknowledged.
     /// </summary>
-    private static async Task<(TimeSpan At, bool Resynced)> SayUntilAcknowledgedAsync(TestClient client, string name, Stopwatch killed)
+    internal static async Task<(TimeSpan At, bool Resynced)> SayUntilAcknowledgedAsync(TestClient client, string name, Stopwatch killed)
     {
         var id = "after-" + name;
         var wasResynced = false;
