@@ -11,11 +11,16 @@
 # the database are stopped at the end (trap).
 #
 # WARMUP (default 20s): from the bots' start to the kill. DURATION (default 60s): the bots' run.
+# The soak: SOAK=1 runs the bots for 10 minutes and kills world2 every 2 minutes (KILLS=4, EVERY=120 seconds), starting
+# it again (same address) once the cluster has removed it; each kill prints its timeline, the end the same totals.
 set -euo pipefail
 
 n=${1:-300}
-warmup=${WARMUP:-20}
-duration=${DURATION:-60s}
+if [ "${SOAK:-0}" = 1 ]; then
+  warmup=${WARMUP:-60}; duration=${DURATION:-10m}; kills=${KILLS:-4}; every=${EVERY:-120}
+else
+  warmup=${WARMUP:-20}; duration=${DURATION:-60s}; kills=${KILLS:-1}; every=${EVERY:-0}
+fi
 repo=$(cd "$(dirname "$0")/.." && pwd)
 node_dir=${NODE_DIR:-$repo/src/Mxo.Node/bin/Release/net10.0}
 [ -x "$node_dir/mxo-node" ] || dotnet build -c Release "$repo/src/Mxo.Node" >/dev/null
@@ -57,9 +62,12 @@ seed=akka.tcp://mxo@127.0.0.1:$w1_port
 journal=(--persistence postgresql --connection-string "$db")
 start_node world1 --roles world "${journal[@]}" --port "$w1_port" --edge-url "http://127.0.0.1:$(free_port)" \
   --Mxo:Operator:Url="http://$operator" --Mxo:World:DistrictCapacity=100000
-start_node world2 --roles world "${journal[@]}" --port "$w2_port" --edge-url "http://127.0.0.1:$(free_port)" --seeds "$seed" \
-  --Mxo:Operator:Url=
-w2_pid=$last_pid
+start_world2() {
+  start_node world2 --roles world "${journal[@]}" --port "$w2_port" --edge-url "http://127.0.0.1:$(free_port)" --seeds "$seed" \
+    --Mxo:Operator:Url=
+  w2_pid=$last_pid
+}
+start_world2
 edge_url=http://127.0.0.1:$(free_port)
 start_node edge --dev --roles edge --port "$e_port" --edge-url "$edge_url" --seeds "$seed" --Mxo:Operator:Url=
 wait_ready "$edge_url" "$last_pid" "$work/edge/node.log"
@@ -82,21 +90,29 @@ for district in downtown richland westview international; do
   i=$((i + 1))
 done
 
+kill_world2() { # kills world2, prints when the survivors saw it unreachable and removed; sets killed (ms)
+  kill -KILL "$w2_pid"
+  killed=$(now_ms)
+  echo "killed world2 ($w2) at $(date -u -d @"${killed:0:10}" +%H:%M:%S).${killed:10:3} UTC"
+  local unreachable= removed= members _
+  for _ in $(seq 1 240); do
+    members=$(pbm cluster show)
+    [ -z "$unreachable" ] && grep -q "$w2 .*Unreachable" <<<"$members" && unreachable=$(now_ms)
+    if ! grep -q "$w2" <<<"$members"; then removed=$(now_ms); break; fi
+    sleep 0.1
+  done
+  awk -v k="$killed" -v u="${unreachable:-0}" -v r="${removed:-0}" 'BEGIN {
+    printf "timeline: unreachable after %s, removed after %s\n", (u > 0 ? sprintf("%.1f s", (u - k) / 1000) : "never seen"), (r > 0 ? sprintf("%.1f s", (r - k) / 1000) : "never")
+  }'
+}
+
 sleep "$warmup" # the bots are in and walking (the warm-up is part of the measurement's definition, not a synchronisation)
-kill -KILL "$w2_pid"
-killed=$(now_ms)
-echo "killed world2 ($w2) at $(date -u -d @"${killed:0:10}" +%H:%M:%S).${killed:10:3} UTC"
-unreachable=
-removed=
-for _ in $(seq 1 240); do
-  members=$(pbm cluster show)
-  [ -z "$unreachable" ] && grep -q "$w2 .*Unreachable" <<<"$members" && unreachable=$(now_ms)
-  if ! grep -q "$w2" <<<"$members"; then removed=$(now_ms); break; fi
-  sleep 0.1
+kill_world2
+for k in $(seq 2 "$kills"); do
+  start_world2 # the same address again: a new incarnation joins once the old one is removed
+  sleep "$every"
+  kill_world2
 done
-awk -v k="$killed" -v u="${unreachable:-0}" -v r="${removed:-0}" 'BEGIN {
-  printf "timeline: unreachable after %s, removed after %s\n", (u > 0 ? sprintf("%.1f s", (u - k) / 1000) : "never seen"), (r > 0 ? sprintf("%.1f s", (r - k) / 1000) : "never")
-}'
 
 for pid in "${bot_pids[@]}"; do wait "$pid" || true; done
 bot_pids=()
