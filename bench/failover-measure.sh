@@ -10,7 +10,8 @@
 # with the node is not retried by the bots). Everything listens on and connects to 127.0.0.1 only; every process and
 # the database are stopped at the end (trap).
 #
-# WARMUP (default 20s): from the bots' start to the kill. DURATION (default 60s): the bots' run.
+# WARMUP (default 20s): from the bots' start to the kill. DURATION (default 60s): the bots' run. KEEP_LOGS=DIR keeps the
+# nodes' and bots' logs there.
 # The soak: SOAK=1 runs the bots for 10 minutes and kills world2 every 2 minutes (KILLS=4, EVERY=120 seconds), starting
 # it again (same address) once the cluster has removed it; each kill prints its timeline, the end the same totals.
 set -euo pipefail
@@ -36,6 +37,10 @@ stop_all() {
   local pid
   for pid in "${bot_pids[@]}" "${node_pids[@]}"; do stop_process "$pid"; done
   runuser -u postgres -- "$pg_bin/pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1 || true
+  if [ -n "${KEEP_LOGS:-}" ]; then # a directory to keep the nodes' and bots' logs in
+    mkdir -p "$KEEP_LOGS" && for d in world1 world2 edge; do cp "$work/$d/node.log" "$KEEP_LOGS/$d.log" 2>/dev/null || true; done
+    cp "$work"/bots*.log "$KEEP_LOGS/" 2>/dev/null || true
+  fi
   rm -rf "$work"
 }
 trap stop_all EXIT INT TERM
@@ -93,6 +98,7 @@ done
 kill_world2() { # kills world2, prints when the survivors saw it unreachable and removed; sets killed (ms)
   kill -KILL "$w2_pid"
   killed=$(now_ms)
+  wait "$w2_pid" 2>/dev/null || true # reaped here, so the shell does not report the kill
   echo "killed world2 ($w2) at $(date -u -d @"${killed:0:10}" +%H:%M:%S).${killed:10:3} UTC"
   local unreachable= removed= members _
   for _ in $(seq 1 240); do
@@ -128,7 +134,7 @@ for f in "$work"/bots*.log; do
     [ "$ms" -gt "$last" ] && last=$ms
   fi
 done
-grep -h "^bots:\|^errors:\|^chat:" "$work"/bots*.log | sed 's/^/  /'
+grep -h "^bots:\|^errors:\|^chat:\|^disconnects:" "$work"/bots*.log | sed 's/^/  /'
 if [ "$last" -gt 0 ]; then
   awk -v k="$killed" -v l="$last" -v r="$resynced" 'BEGIN { printf "resynced: %d players, the last %.1f s after the kill\n", r, (l - k) / 1000 }'
 else

@@ -57,8 +57,13 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     private IActorRef? _entity;
     /// <summary>Set while re-attaching to a new incarnation of the character after its world node failed.</summary>
     private bool _resyncing;
-    /// <summary>The resume command sent to the new incarnation, once it has attached this session.</summary>
+    /// <summary>
+    /// The resume command of this re-attachment, one id however often it is sent: an answer to any try (resynced, or
+    /// refused) ends it, and a retry the entity is still working on is refused as busy under the same id.
+    /// </summary>
     private string? _resumeCommand;
+    /// <summary>The resume was sent to the incarnation that attached this session last.</summary>
+    private bool _resumeSent;
     private string? _attachRequest;
     private bool _attaching;
     private bool _closing;
@@ -127,12 +132,12 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
             Timers.Cancel("attach");
             _attaching = false;
             WatchEntity(Sender);
-            if (_resyncing && _resumeCommand is not null) return; // an earlier try's answer: the resume is on its way
+            if (_resyncing && _resumeSent) return; // an earlier try's answer: the resume is on its way
             if (_resyncing)
             {
                 // The new incarnation has this session; now it re-enters its district and says where it is.
-                _resumeCommand = "resync-" + Guid.NewGuid().ToString("N");
-                _players.Tell(new PlayerCommands.Resume(a.Character.PlayerId, _resumeCommand));
+                _resumeSent = true;
+                _players.Tell(new PlayerCommands.Resume(a.Character.PlayerId, _resumeCommand!));
                 Timers.StartSingleTimer("attach", new RequestTimedOut("attach"), _options.RequestTimeout);
                 return;
             }
@@ -239,6 +244,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         if (_closing || _draining is not null || _player is null || _resyncing) return;
         _log.Info("The entity of {0} stopped; re-attaching", _player);
         _resyncing = true;
+        _resumeCommand = "resync-" + Guid.NewGuid().ToString("N");
         AnswerInFlightAsLost();
         Timers.StartSingleTimer("resync", ResyncTimedOut.Instance, _options.ResyncTimeout);
         Reattach();
@@ -263,7 +269,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
 
     private void Reattach()
     {
-        _resumeCommand = null;
+        _resumeSent = false;
         _players.Tell(new PlayerCommands.Attach(_player!.Value, _characterName, Self));
         Timers.StartSingleTimer("attach", new RequestTimedOut("attach"), ReattachRetry < _options.RequestTimeout ? ReattachRetry : _options.RequestTimeout);
     }
@@ -272,6 +278,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     {
         _resyncing = false;
         _resumeCommand = null;
+        _resumeSent = false;
         Timers.Cancel("attach");
         Timers.Cancel("resync");
     }

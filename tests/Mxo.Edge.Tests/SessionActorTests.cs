@@ -908,4 +908,30 @@ public sealed class SessionActorTests : Akka.TestKit.Xunit2.TestKit
         var close = _outbound.FishForMessage<CloseSocket>(_ => true, TimeSpan.FromSeconds(5));
         Assert.Equal(1011, close.Code);
     }
+
+    [Fact]
+    public void A_resume_sent_again_after_its_answer_was_lost_keeps_its_id()
+    {
+        var entity = CreateTestProbe("entity");
+        var session = StartSession(Dev with { RequestTimeout = TimeSpan.FromSeconds(1) });
+        Feed(session, """{"type":"hello","v":1,"id":"h1","data":{"name":"Neo"}}""");
+        _players.ExpectMsg<PlayerCommands.Attach>();
+        entity.Send(session, new PlayerReplies.Attached(Sheet()));
+        Assert.Equal("welcome", NextFrame().Type);
+
+        Sys.Stop(entity.Ref);
+        _players.FishForMessage<PlayerCommands.Attach>(_ => true);
+        var incarnation = CreateTestProbe("incarnation");
+        incarnation.Send(session, new PlayerReplies.Attached(Sheet(Downtown)));
+        var first = _players.FishForMessage<PlayerCommands.Resume>(_ => true);
+        // No answer within the request timeout: the session attaches again and resends the same resume.
+        _players.FishForMessage<PlayerCommands.Attach>(_ => true, TimeSpan.FromSeconds(5));
+        incarnation.Send(session, new PlayerReplies.Attached(Sheet(Downtown)));
+        var second = _players.FishForMessage<PlayerCommands.Resume>(_ => true);
+        Assert.Equal(first.CommandId, second.CommandId);
+        // The entity still working on the first refuses the second as busy: that does not end the resync.
+        incarnation.Send(session, new Replies.Rejected(second.CommandId, ErrorCodes.Busy, "a district change is still in progress"));
+        incarnation.Send(session, new PlayerReplies.Resynced(Downtown, Spawn, []));
+        Assert.Equal("resynced", NextFrame().Type);
+    }
 }
