@@ -96,6 +96,11 @@ for district in downtown richland westview international; do
 done
 
 kill_world2() { # kills world2, prints when the survivors saw it unreachable and removed; sets killed (ms)
+  if ! kill -0 "$w2_pid" 2>/dev/null; then
+    wait "$w2_pid" 2>/dev/null && code=0 || code=$?
+    echo "world2 was not running any more (exit code $code; 3 means the cluster downed it): not killed this time"
+    return 0
+  fi
   kill -KILL "$w2_pid"
   killed=$(now_ms)
   wait "$w2_pid" 2>/dev/null || true # reaped here, so the shell does not report the kill
