@@ -19,8 +19,9 @@ public sealed record EdgeOptions : ICheckedSettings
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// How long a session keeps trying to re-attach its character after the character's world node failed (each try
-    /// waits <see cref="RequestTimeout"/>) before it closes the socket with 1011 and the client must reconnect.
+    /// How long a session keeps trying to re-attach its character after the character's world node failed (asking every
+    /// half second, each resume waiting <see cref="RequestTimeout"/>) before it closes the socket with 1011 and the client
+    /// must reconnect.
     /// </summary>
     public TimeSpan ResyncTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
