@@ -34,14 +34,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
         await doomed.WaitReadyAsync();
         await PbmUntilAsync(operatorPort, l => l.Count(x => x.Contains("| Up | Reachable")) == 3, "three Up members", "cluster", "show");
         // New shards go to the region with the fewest once the coordinator knows the child's region.
-        var playerRegion = ClusterSharding.Get(world.System).ShardRegion("player");
-        var registered = DateTime.UtcNow + TimeSpan.FromSeconds(30 * TestClient.TimeFactor);
-        while (!(await playerRegion.Ask<CurrentRegions>(GetCurrentRegions.Instance, TimeSpan.FromSeconds(5)))
-                   .Regions.Select(a => a.ToString()).Contains(doomed.Address))
-        {
-            Assert.True(DateTime.UtcNow < registered, "the child node's player region never registered");
-            await Task.Delay(100); // polls the coordinator's view
-        }
+        await world.AwaitRegionsAsync("player", doomed.Address);
 
         var clients = new List<(TestClient Client, string Name)>();
         try

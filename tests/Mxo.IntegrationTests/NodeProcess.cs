@@ -7,8 +7,8 @@ namespace Mxo.IntegrationTests;
 public sealed class NodeProcess : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly Queue<string> _lastLines = new();
-    private readonly List<string> _allLines = [];
+    /// <summary>Everything the node printed (a test's node prints a few thousand lines at most).</summary>
+    private readonly List<string> _lines = [];
 
     private NodeProcess(Process process, int httpPort, int remotingPort)
     {
@@ -46,24 +46,19 @@ public sealed class NodeProcess : IAsyncDisposable
     private void Remember(string? line)
     {
         if (line is null) return;
-        lock (_lastLines)
-        {
-            _allLines.Add(line);
-            _lastLines.Enqueue(line);
-            if (_lastLines.Count > 40) _lastLines.Dequeue();
-        }
+        lock (_lines) _lines.Add(line);
     }
 
     /// <summary>The last lines the node printed, for failure messages.</summary>
     public string Output()
     {
-        lock (_lastLines) return string.Join('\n', _lastLines);
+        lock (_lines) return string.Join('\n', _lines.TakeLast(40));
     }
 
     /// <summary>Whether the node printed a line containing <paramref name="text"/>, ever.</summary>
     public bool Printed(string text)
     {
-        lock (_lastLines) return _allLines.Any(l => l.Contains(text, StringComparison.Ordinal));
+        lock (_lines) return _lines.Any(l => l.Contains(text, StringComparison.Ordinal));
     }
 
     public bool HasExited => _process.HasExited;

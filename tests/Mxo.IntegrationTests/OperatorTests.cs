@@ -191,15 +191,7 @@ public sealed class OperatorTests
         await doomed.WaitReadyAsync();
         await PbmUntilAsync(operatorPort, l => l.Contains("Count: 3 nodes") && l.Count(x => x.Contains("| Up | Reachable")) == 3,
             "three Up members", "cluster", "show");
-        // A region gets shards only once the coordinator knows it: the child process registers its own a while after Up.
-        var playerRegion = Akka.Cluster.Sharding.ClusterSharding.Get(first.System).ShardRegion("player");
-        var registered = DateTime.UtcNow + TimeSpan.FromSeconds(30 * TestClient.TimeFactor);
-        while (!(await playerRegion.Ask<Akka.Cluster.Sharding.CurrentRegions>(Akka.Cluster.Sharding.GetCurrentRegions.Instance, TimeSpan.FromSeconds(5)))
-                   .Regions.Select(a => a.ToString()).Contains(doomed.Address))
-        {
-            Assert.True(DateTime.UtcNow < registered, "the child node's player region never registered");
-            await Task.Delay(100);
-        }
+        await first.AwaitRegionsAsync("player", doomed.Address);
 
         // Players until one lives on the node about to die (least-shard allocation spreads new shards over the three).
         var clients = new List<TestClient>();

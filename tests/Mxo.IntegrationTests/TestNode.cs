@@ -74,6 +74,24 @@ public sealed class TestNode : IAsyncDisposable
         await up.Task.WaitAsync(timeout);
     }
 
+    /// <summary>
+    /// Until this node's region of <paramref name="type"/> knows a region on each of <paramref name="addresses"/>: a member
+    /// gets shards only once the coordinator knows its region, which a child process registers a while after it is Up.
+    /// </summary>
+    public async Task AwaitRegionsAsync(string type, params string[] addresses)
+    {
+        var region = Akka.Cluster.Sharding.ClusterSharding.Get(System).ShardRegion(type);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30 * TestClient.TimeFactor);
+        while (true)
+        {
+            var known = (await region.Ask<Akka.Cluster.Sharding.CurrentRegions>(Akka.Cluster.Sharding.GetCurrentRegions.Instance,
+                TimeSpan.FromSeconds(5))).Regions.Select(a => a.ToString()).ToHashSet();
+            if (addresses.All(known.Contains)) return;
+            Xunit.Assert.True(DateTime.UtcNow < deadline, $"the {type} regions of {string.Join(", ", addresses.Except(known))} never registered");
+            await Task.Delay(100); // polls the coordinator's view
+        }
+    }
+
     /// <summary>Graceful stop: sockets closed with 1001, cluster left, actor system terminated.</summary>
     public async Task StopAsync()
     {

@@ -134,14 +134,7 @@ public sealed class ZombieWriterTests : IAsyncLifetime
             await b.WaitReadyAsync();
             var cluster = Cluster.Get(a.System);
             await Until("three Up members", () => cluster.State.Members.Count(m => m.Status == MemberStatus.Up) == 3);
-            // A region gets shards only once the coordinator knows it (tests/Mxo.IntegrationTests/OperatorTests.cs).
-            var playerRegion = ClusterSharding.Get(a.System).ShardRegion("player");
-            await Until("B's and C's player regions registered", async () =>
-            {
-                var regions = (await playerRegion.Ask<CurrentRegions>(GetCurrentRegions.Instance, TimeSpan.FromSeconds(5))).Regions
-                    .Select(r => r.ToString()).ToHashSet();
-                return regions.Contains(b.Address) && regions.Contains(c.Address);
-            });
+            await a.AwaitRegionsAsync("player", b.Address, c.Address);
 
             // Players connected to A until at least two of them live on B (least-shard allocation spreads new shards).
             var observer = await Player.EnterAsync(a.Ws, "obs" + Guid.NewGuid().ToString("N")[..6]);
