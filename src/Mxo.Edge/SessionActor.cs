@@ -129,10 +129,12 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
 
         Receive<PlayerReplies.Attached>(a =>
         {
-            Timers.Cancel("attach");
             _attaching = false;
             WatchEntity(Sender);
-            if (_resyncing && _resumeSent) return; // an earlier try's answer: the resume is on its way
+            // An earlier try's answer: the resume is on its way, and its timer (which resends it if the answer is lost)
+            // keeps running. Cancelling it here left a session whose resume was refused waiting until the resync timeout.
+            if (_resyncing && _resumeSent) return;
+            Timers.Cancel("attach");
             if (_resyncing)
             {
                 // The new incarnation has this session; now it re-enters its district and says where it is.

@@ -497,6 +497,27 @@ public sealed class PlayerEntityTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_district_too_busy_to_take_a_resumed_character_back_is_asked_again_and_the_session_hears_nothing_until_it_does()
+    {
+        var player = StartPlayer();
+        AttachAndEnter(player);
+        StopGracefully(player);
+
+        var incarnation = StartPlayer();
+        incarnation.Tell(new PlayerCommands.Attach(Neo, "Neo", _session.Ref), _session.Ref);
+        _session.ExpectMsg<PlayerReplies.Attached>();
+        incarnation.Tell(new PlayerCommands.Resume(Neo, "resync-1"), _session.Ref);
+        var join = _districts.ExpectMsg<DistrictCommands.Join>();
+        _districts.Reply(new DistrictReplies.JoinRefused(Downtown, Neo, join.CommandId, ErrorCodes.Busy, "too many requests waiting"));
+        // Not given up: the same join again, and no refusal reaches the session (it would end its resync in no district).
+        var again = _districts.ExpectMsg<DistrictCommands.Join>();
+        Assert.Equal(join.CommandId, again.CommandId);
+        _session.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        _districts.Reply(new DistrictReplies.Joined(Downtown, Neo, again.CommandId, []));
+        Assert.Equal(Downtown, _session.ExpectMsg<PlayerReplies.Resynced>().District);
+    }
+
+    [Fact]
     public void Resuming_a_character_in_no_district_answers_at_once()
     {
         var player = StartPlayer();

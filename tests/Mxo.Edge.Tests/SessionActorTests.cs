@@ -934,4 +934,28 @@ public sealed class SessionActorTests : Akka.TestKit.Xunit2.TestKit
         incarnation.Send(session, new PlayerReplies.Resynced(Downtown, Spawn, []));
         Assert.Equal("resynced", NextFrame().Type);
     }
+
+    [Fact]
+    public void A_late_answer_to_an_earlier_attach_does_not_stop_the_resume_from_being_sent_again()
+    {
+        var entity = CreateTestProbe("entity");
+        var session = StartSession(Dev with { RequestTimeout = TimeSpan.FromSeconds(1) });
+        Feed(session, """{"type":"hello","v":1,"id":"h1","data":{"name":"Neo"}}""");
+        _players.ExpectMsg<PlayerCommands.Attach>();
+        entity.Send(session, new PlayerReplies.Attached(Sheet()));
+        Assert.Equal("welcome", NextFrame().Type);
+
+        Sys.Stop(entity.Ref);
+        _players.FishForMessage<PlayerCommands.Attach>(_ => true);
+        // Two tries were buffered while the shard moved: both are answered, one after the other.
+        var incarnation = CreateTestProbe("incarnation");
+        incarnation.Send(session, new PlayerReplies.Attached(Sheet(Downtown)));
+        incarnation.Send(session, new PlayerReplies.Attached(Sheet(Downtown)));
+        var first = _players.FishForMessage<PlayerCommands.Resume>(_ => true);
+        // The resume's answer never comes (refused as busy): the session still attaches again and resends it.
+        incarnation.Send(session, new Replies.Rejected(first.CommandId, ErrorCodes.Busy, "a district change is still in progress"));
+        _players.FishForMessage<PlayerCommands.Attach>(_ => true, TimeSpan.FromSeconds(5));
+        incarnation.Send(session, new PlayerReplies.Attached(Sheet(Downtown)));
+        Assert.Equal(first.CommandId, _players.FishForMessage<PlayerCommands.Resume>(_ => true).CommandId);
+    }
 }

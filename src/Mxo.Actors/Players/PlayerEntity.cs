@@ -313,6 +313,9 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
     private void HandleJoinRefused(DistrictReplies.JoinRefused refused)
     {
         if (_pendingEnter is not { } pending || pending.CommandId != refused.CommandId) return;
+        // A district busy with its journal refuses what it cannot queue; a re-join after a failure is not given up for
+        // that: the retry timer asks again (a player put in no district by a busy moment would have to enter again).
+        if (pending.Kind == Admission.Resync && refused.Code == ErrorCodes.Busy && _session is not null) return;
         Timers.Cancel("enter");
         _pendingEnter = null;
         if (pending.Kind == Admission.Handover)
