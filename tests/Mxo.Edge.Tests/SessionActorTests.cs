@@ -890,20 +890,25 @@ public sealed class SessionActorTests : Akka.TestKit.Xunit2.TestKit
         AssertError(Request(session, """{"type":"move","v":1,"id":"m1","data":{"x":1503,"y":0,"z":2}}"""), ErrorCodes.NotInDistrict, "m1");
     }
 
-    [Fact]
-    public void A_world_that_never_takes_the_character_back_closes_the_socket_with_1011()
+    /// <summary>A session with a character (no district) whose entity has just died: its first re-attach is taken.</summary>
+    private IActorRef ResyncingSession(EdgeOptions options)
     {
         var entity = CreateTestProbe("entity");
-        var options = Dev with { RequestTimeout = TimeSpan.FromMilliseconds(200), ResyncTimeout = TimeSpan.FromSeconds(1) };
         var session = StartSession(options);
         Feed(session, """{"type":"hello","v":1,"id":"h1","data":{"name":"Neo"}}""");
         _players.ExpectMsg<PlayerCommands.Attach>();
         entity.Send(session, new PlayerReplies.Attached(Sheet()));
         Assert.Equal("welcome", NextFrame().Type);
-
         Sys.Stop(entity.Ref);
-        // It keeps asking (each try waits the request timeout), then gives up.
         _players.ExpectMsg<PlayerCommands.Attach>();
+        return session;
+    }
+
+    [Fact]
+    public void A_world_that_never_takes_the_character_back_closes_the_socket_with_1011()
+    {
+        // It keeps asking (each try waits the request timeout), then gives up.
+        var session = ResyncingSession(Dev with { RequestTimeout = TimeSpan.FromMilliseconds(200), ResyncTimeout = TimeSpan.FromSeconds(1) });
         _players.ExpectMsg<PlayerCommands.Attach>();
         var close = _outbound.FishForMessage<CloseSocket>(_ => true, TimeSpan.FromSeconds(5));
         Assert.Equal(1011, close.Code);
@@ -912,15 +917,7 @@ public sealed class SessionActorTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void A_resume_sent_again_after_its_answer_was_lost_keeps_its_id()
     {
-        var entity = CreateTestProbe("entity");
-        var session = StartSession(Dev with { RequestTimeout = TimeSpan.FromSeconds(1) });
-        Feed(session, """{"type":"hello","v":1,"id":"h1","data":{"name":"Neo"}}""");
-        _players.ExpectMsg<PlayerCommands.Attach>();
-        entity.Send(session, new PlayerReplies.Attached(Sheet()));
-        Assert.Equal("welcome", NextFrame().Type);
-
-        Sys.Stop(entity.Ref);
-        _players.FishForMessage<PlayerCommands.Attach>(_ => true);
+        var session = ResyncingSession(Dev with { RequestTimeout = TimeSpan.FromSeconds(1) });
         var incarnation = CreateTestProbe("incarnation");
         incarnation.Send(session, new PlayerReplies.Attached(Sheet(Downtown)));
         var first = _players.FishForMessage<PlayerCommands.Resume>(_ => true);
@@ -938,15 +935,7 @@ public sealed class SessionActorTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void A_late_answer_to_an_earlier_attach_does_not_stop_the_resume_from_being_sent_again()
     {
-        var entity = CreateTestProbe("entity");
-        var session = StartSession(Dev with { RequestTimeout = TimeSpan.FromSeconds(1) });
-        Feed(session, """{"type":"hello","v":1,"id":"h1","data":{"name":"Neo"}}""");
-        _players.ExpectMsg<PlayerCommands.Attach>();
-        entity.Send(session, new PlayerReplies.Attached(Sheet()));
-        Assert.Equal("welcome", NextFrame().Type);
-
-        Sys.Stop(entity.Ref);
-        _players.FishForMessage<PlayerCommands.Attach>(_ => true);
+        var session = ResyncingSession(Dev with { RequestTimeout = TimeSpan.FromSeconds(1) });
         // Two tries were buffered while the shard moved: both are answered, one after the other.
         var incarnation = CreateTestProbe("incarnation");
         incarnation.Send(session, new PlayerReplies.Attached(Sheet(Downtown)));
