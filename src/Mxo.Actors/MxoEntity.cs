@@ -86,15 +86,19 @@ public abstract class MxoEntity<TState> : ReceivePersistentActor where TState : 
 
     /// <summary>
     /// Persists <paramref name="events"/> in order, applying each as it becomes durable (and snapshotting when due),
-    /// then runs <paramref name="then"/> once the last is durable. With no events, runs it at once.
+    /// then runs <paramref name="then"/> once the last is durable. With no events, runs it at once. If the journal
+    /// refuses the write (nothing was stored: <see cref="OnPersistRejected"/>), <paramref name="refused"/> runs instead,
+    /// once, with the journal's reason.
     /// </summary>
-    protected void PersistThen(IReadOnlyList<IMxoEvent> events, Action then)
+    protected void PersistThen(IReadOnlyList<IMxoEvent> events, Action then, Action<Exception>? refused = null)
     {
         if (events.Count == 0)
         {
             then();
             return;
         }
+        // PersistAll is one atomic write: refused as a whole, so the first event carries the callback.
+        for (var i = 0; i < events.Count; i++) _unconfirmed.Enqueue((events[i], i == 0 ? refused : null));
         var remaining = events.Count;
         var spans = Activity.Current is null ? null : events.Select(StartPersistSpan).ToArray();
         var started = Stopwatch.GetTimestamp();
@@ -108,9 +112,10 @@ public abstract class MxoEntity<TState> : ReceivePersistentActor where TState : 
         });
     }
 
-    /// <summary>Persists one event, applies it, then runs <paramref name="then"/> with it.</summary>
-    protected void PersistThen<TEvent>(TEvent @event, Action<TEvent> then) where TEvent : IMxoEvent
+    /// <summary>Persists one event, applies it, then runs <paramref name="then"/> with it (or <paramref name="refused"/>, if the journal refuses it).</summary>
+    protected void PersistThen<TEvent>(TEvent @event, Action<TEvent> then, Action<Exception>? refused = null) where TEvent : IMxoEvent
     {
+        _unconfirmed.Enqueue((@event, refused));
         var persistSpan = StartPersistSpan(@event);
         var started = Stopwatch.GetTimestamp();
         Persist(@event, e =>
@@ -129,6 +134,7 @@ public abstract class MxoEntity<TState> : ReceivePersistentActor where TState : 
     /// </summary>
     protected void PersistInBackground(IMxoEvent @event)
     {
+        _unconfirmed.Enqueue((@event, null));
         var started = Stopwatch.GetTimestamp();
         PersistAsync(@event, e =>
         {
@@ -139,8 +145,11 @@ public abstract class MxoEntity<TState> : ReceivePersistentActor where TState : 
 
     // --- Group commit: one journal write for the commands that arrive while another write is in flight ---
 
-    /// <summary>A decided command: its event (none when it only answers) and what to do once that event is durable.</summary>
-    private sealed record Grouped(IMxoEvent? Event, Action Then, Activity? Span);
+    /// <summary>
+    /// A decided command: its event (none when it only answers), what to do once that event is durable, and what to do
+    /// if the journal refuses it.
+    /// </summary>
+    private sealed record Grouped(IMxoEvent? Event, Action Then, Action<Exception>? Refused, Activity? Span);
 
     private List<Grouped>? _writing; // the entries of the write in flight, in the order their commands were decided
     private int _writingNext;         // the first of them whose effect has not run yet
@@ -168,12 +177,13 @@ public abstract class MxoEntity<TState> : ReceivePersistentActor where TState : 
     /// everything collected — as soon as the one in flight is durable. Either way <paramref name="then"/> runs only once
     /// the event is durable and after the effects of every command decided before it, so answers keep the order the
     /// commands were decided in. A command that persists nothing (<paramref name="event"/> null) still waits its turn.
-    /// Decide against <see cref="Decided"/>. A rejected event's <paramref name="then"/> never runs (no answer, as with
-    /// Persist); a failed write stops the entity (the default), answering nothing that was not durable.
+    /// Decide against <see cref="Decided"/>. A rejected event's <paramref name="then"/> never runs: its
+    /// <paramref name="refused"/> does, in its turn; a failed write stops the entity (the default), answering nothing
+    /// that was not durable.
     /// </summary>
-    protected void PersistGrouped(IMxoEvent? @event, Action then)
+    protected void PersistGrouped(IMxoEvent? @event, Action then, Action<Exception>? refused = null)
     {
-        var entry = new Grouped(@event, then, @event is null ? null : StartPersistSpan(@event));
+        var entry = new Grouped(@event, then, refused, @event is null ? null : StartPersistSpan(@event));
         if (_writing is null && !_collectOnly)
         {
             if (@event is null) then(); // nothing in flight: its turn is now
@@ -239,23 +249,25 @@ public abstract class MxoEntity<TState> : ReceivePersistentActor where TState : 
         _groupStarted = Stopwatch.GetTimestamp();
         // The commands collected from now on are decided against what this write will have made durable.
         _decided = events.Aggregate(State, Apply);
+        foreach (var e in events) _unconfirmed.Enqueue((e, null)); // a refusal is answered through the entry (GroupEventDone)
         PersistAllAsync(events, e =>
         {
             ApplyPersisted(e);
-            GroupEventDone(durable: true);
+            GroupEventDone(refusal: null);
         });
         return true;
     }
 
-    /// <summary>The next event of the write in flight is durable (or was rejected): run the effects that were waiting for it.</summary>
-    private void GroupEventDone(bool durable)
+    /// <summary>The next event of the write in flight is durable (or was rejected, for <paramref name="refusal"/>): run the effects that were waiting for it.</summary>
+    private void GroupEventDone(Exception? refusal)
     {
         var writing = _writing!;
         // Answers decided before this event's command first, then its own effect, in decision order.
         while (writing[_writingNext].Event is null) writing[_writingNext++].Then();
         var entry = writing[_writingNext++];
         using (MxoTracing.Resume(entry.Span))
-            if (durable) entry.Then();
+            if (refusal is null) entry.Then();
+            else entry.Refused?.Invoke(refusal);
         if (--_writingEvents > 0) return;
         while (_writingNext < writing.Count) writing[_writingNext++].Then();
         _meter.Persisted(_groupStarted);
@@ -278,21 +290,37 @@ public abstract class MxoEntity<TState> : ReceivePersistentActor where TState : 
         base.OnPersistFailure(cause, @event, sequenceNr);
     }
 
-    /// <summary>The journal refused the event (it was not stored): counted, then the default (logged; the entity goes on).</summary>
+    /// <summary>
+    /// The journal refused the event (it was not stored: the write fence was closed, or the database could not be
+    /// reached): counted and logged, and the command that persisted it is told through its <c>refused</c> callback; the
+    /// entity goes on with its state as it was.
+    /// </summary>
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
     {
         _meter.Rejected();
-        base.OnPersistRejected(cause, @event, sequenceNr);
-        // A grouped write goes on with its other commands' answers (the rejected command gets none).
+        // One line per entity and outage, not per event: a node whose journal is down refuses every write.
+        if (!_refusing) Log.Warning("The journal refused {0}'s event {1} (#{2}); further refusals are not logged until a write succeeds: {3}",
+            PersistenceId, @event.GetType().Name, sequenceNr, cause.Message);
+        _refusing = true;
+        var refused = _unconfirmed.TryDequeue(out var head) && ReferenceEquals(head.Event, @event) ? head.Refused : null;
+        // A grouped write goes on with its other commands' answers, and the rejected command's refusal in its turn.
         if (_writing is { } writing && writing.Skip(_writingNext).FirstOrDefault(e => e.Event is not null) is { } next
             && ReferenceEquals(next.Event, @event))
         {
-            GroupEventDone(durable: false);
+            GroupEventDone(cause);
+            return;
         }
+        refused?.Invoke(cause);
     }
+
+    /// <summary>Every event handed to the journal and not yet confirmed, in the order the journal answers, with what to do if it is refused.</summary>
+    private readonly Queue<(object Event, Action<Exception>? Refused)> _unconfirmed = new();
+    private bool _refusing; // the last write was refused (its warning is logged once)
 
     private void ApplyPersisted(IMxoEvent e)
     {
+        _unconfirmed.TryDequeue(out _);
+        _refusing = false;
         State = Apply(State, e);
         if (_snapshotEvery > 0 && LastSequenceNr % _snapshotEvery == 0) SaveSnapshot(State);
     }

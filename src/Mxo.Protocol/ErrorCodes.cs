@@ -30,4 +30,5 @@ public static class ErrorCodes
     public const string JackingOut = "jacking_out";
     public const string RateLimited = "rate_limited";
     public const string Resyncing = "resyncing";
+    public const string Unavailable = "unavailable";
 }

@@ -260,8 +260,16 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>
 
         _admitting.Add(cmd.PlayerId);
         if (!present) _admittingNew++;
-        PersistGrouped(DistrictRules.DecideJoin(Decided, cmd.PlayerId, cmd.Name), Admit);
+        PersistGrouped(DistrictRules.DecideJoin(Decided, cmd.PlayerId, cmd.Name), Admit, _ =>
+        {
+            _admitting.Remove(cmd.PlayerId);
+            if (!present) _admittingNew--;
+            replyTo.Tell(new DistrictReplies.JoinRefused(State.District, cmd.PlayerId, cmd.CommandId, ErrorCodes.Unavailable, JournalDown));
+        });
     }
+
+    /// <summary>What a client is told when the journal refused the write its request needed (nothing was stored).</summary>
+    internal const string JournalDown = "the world's journal is unavailable, nothing was changed; retry in a few seconds";
 
     private IEnumerable<string> Alternatives() => _others;
 
@@ -343,7 +351,7 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>
         {
             Broadcast(new SessionPushes.ChatLine(State.District, line.PlayerId, line.Name, line.Text, line.UnixTimeMs));
             replyTo.Tell(new Replies.Acknowledged(line.CommandId));
-        });
+        }, _ => replyTo.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.Unavailable, JournalDown)));
     }
 
     private void HandleInteract(DistrictCommands.Interact cmd, IActorRef replyTo)
@@ -368,7 +376,7 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>
                 {
                     Broadcast(new SessionPushes.ObjectChanged(State.District, ObjectStatusOf(record.Event.ObjectId), record.Event.PlayerId));
                     replyTo.Tell(new Replies.Acknowledged(cmd.CommandId));
-                });
+                }, _ => replyTo.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.Unavailable, JournalDown)));
                 return;
         }
     }

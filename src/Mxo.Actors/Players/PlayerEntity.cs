@@ -151,8 +151,12 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
             replyTo.Tell(new PlayerReplies.Attached(PlayerRules.Sheet(State, _livePosition)));
             return;
         }
-        PersistThen(events, () => replyTo.Tell(new PlayerReplies.Attached(PlayerRules.Sheet(State, _livePosition))));
+        PersistThen(events, () => replyTo.Tell(new PlayerReplies.Attached(PlayerRules.Sheet(State, _livePosition))),
+            _ => replyTo.Tell(new Replies.Rejected(PlayerReplies.AttachCommandId, ErrorCodes.Unavailable, JournalDown)));
     }
+
+    /// <summary>What a client is told when the journal refused the write its request needed (nothing was stored).</summary>
+    private const string JournalDown = Districts.DistrictEntity.JournalDown;
 
     private void DetachSession(IActorRef session)
     {
@@ -267,6 +271,11 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
             // Leave the old district only once the new one is durable: the character is never in neither.
             if (admit.Previous is { } previous) _districts.Tell(new DistrictCommands.Leave(previous, State.PlayerId));
             Complete();
+        }, _ =>
+        {
+            // Not durable: the character stays where it was, and the district that admitted it lets it go.
+            _districts.Tell(new DistrictCommands.Depart(admit.District, State.PlayerId));
+            NotAdmitted(pending, ErrorCodes.Unavailable, JournalDown);
         });
     }
 
@@ -315,18 +324,24 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
         if (_pendingEnter is not { } pending || pending.CommandId != refused.CommandId) return;
         // A district busy with its journal refuses what it cannot queue; a re-join after a failure is not given up for
         // that: the retry timer asks again (a player put in no district by a busy moment would have to enter again).
-        if (pending.Kind == Admission.Resync && refused.Code == ErrorCodes.Busy && _session is not null) return;
+        if (pending.Kind == Admission.Resync && refused.Code is ErrorCodes.Busy or ErrorCodes.Unavailable && _session is not null) return;
         Timers.Cancel("enter");
         _pendingEnter = null;
+        NotAdmitted(pending, refused.Code, refused.Message);
+    }
+
+    /// <summary>The district change <paramref name="pending"/> did not happen: the player is told, and stays where it is.</summary>
+    private void NotAdmitted(PendingEnter pending, string code, string message)
+    {
         if (pending.Kind == Admission.Handover)
         {
             // Walking into a full district: the player stays on this side of the edge, with what is left of its budget.
             _tracker = _tracker with { Position = _livePosition };
-            pending.ReplyTo.Tell(new PlayerReplies.PositionCorrected(_livePosition, refused.Code));
-            pending.ReplyTo.Tell(new Replies.Rejected("", refused.Code, refused.Message));
+            pending.ReplyTo.Tell(new PlayerReplies.PositionCorrected(_livePosition, code));
+            pending.ReplyTo.Tell(new Replies.Rejected("", code, message));
             return;
         }
-        pending.ReplyTo.Tell(new Replies.Rejected(pending.CommandId, refused.Code, refused.Message));
+        pending.ReplyTo.Tell(new Replies.Rejected(pending.CommandId, code, message));
     }
 
     private void HandleEnterTimedOut(EnterTimedOut timeout)
@@ -412,6 +427,18 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
     }
 
     /// <summary>
+    /// While the character re-joins a district that died (<see cref="DistrictLost"/>) there is nobody to take a request
+    /// for it: refused with <c>resyncing</c> at once (the session hears <c>resynced</c> when the district is back) instead
+    /// of timing out in a district that is not there.
+    /// </summary>
+    private bool RefuseWhileRejoining(string commandId)
+    {
+        if (_pendingEnter is not { Kind: Admission.Resync }) return false;
+        Sender.Tell(new Replies.Rejected(commandId, ErrorCodes.Resyncing, "your district is being restored; retry after resynced"));
+        return true;
+    }
+
+    /// <summary>
     /// The per-character limit on durable requests (each one is journaled): refuses with <c>rate_limited</c> and the
     /// time to wait, and disconnects a client that keeps going after being told.
     /// </summary>
@@ -451,7 +478,7 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
 
     private void HandleSay(PlayerCommands.Say cmd)
     {
-        if (RefuseOverRate(cmd.CommandId, "say", _settings.SayRate)) return;
+        if (RefuseOverRate(cmd.CommandId, "say", _settings.SayRate) || RefuseWhileRejoining(cmd.CommandId)) return;
         if (!_present || State.District is not { } district)
         {
             Sender.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "enter a district first"));
@@ -463,7 +490,7 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
 
     private void HandleInteract(PlayerCommands.Interact cmd)
     {
-        if (RefuseOverRate(cmd.CommandId, "interact", _settings.InteractRate)) return;
+        if (RefuseOverRate(cmd.CommandId, "interact", _settings.InteractRate) || RefuseWhileRejoining(cmd.CommandId)) return;
         if (!_present || State.District is not { } district)
         {
             Sender.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "enter a district first"));
@@ -488,8 +515,12 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
     {
         if (_jackOut is not { } jackOut || jackOut.CommandId != due.CommandId) return;
         _jackOut = null;
-        LeaveDistrictPresence();
-        CheckpointThen(() => jackOut.ReplyTo.Tell(new PlayerReplies.JackedOut(jackOut.CommandId)));
+        // Durable first: a jack-out the journal refused leaves the player where it was, told so.
+        CheckpointThen(() =>
+        {
+            LeaveDistrictPresence();
+            jackOut.ReplyTo.Tell(new PlayerReplies.JackedOut(jackOut.CommandId));
+        }, () => jackOut.ReplyTo.Tell(new Replies.Rejected(jackOut.CommandId, ErrorCodes.Unavailable, JournalDown)));
     }
 
     private void CancelJackOut(string? reason)
@@ -519,11 +550,12 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
         if (PlayerRules.DecideCheckpoint(State, _livePosition) is { } e) PersistInBackground(e);
     }
 
-    private void CheckpointThen(Action then)
+    /// <summary>Checkpoints now, then runs <paramref name="then"/>; or <paramref name="refused"/> (by default <paramref name="then"/> too) if the journal refuses the checkpoint.</summary>
+    private void CheckpointThen(Action then, Action? refused = null)
     {
         Timers.Cancel("checkpoint");
         if (PlayerRules.DecideCheckpoint(State, _livePosition) is { } e)
-            PersistThen(e, _ => then());
+            PersistThen(e, _ => then(), _ => (refused ?? then)());
         else
             then();
     }

@@ -145,6 +145,9 @@ public static class PlayerEvents
 /// <summary>What a <c>PlayerEntity</c> answers.</summary>
 public static class PlayerReplies
 {
+    /// <summary>The command id of a refused <see cref="PlayerCommands.Attach"/> (attach carries none of its own).</summary>
+    public const string AttachCommandId = "attach";
+
     [ProtoContract(SkipConstructor = true)]
     public sealed record CharacterSheet(
         [property: ProtoMember(1)] PlayerId PlayerId,
