@@ -103,6 +103,26 @@ public sealed partial class PostgresServer : IAsyncDisposable
         return cs;
     }
 
+    /// <summary>
+    /// Stops the server for a test of a database outage (fast shutdown: open connections are cut, active transactions
+    /// rolled back, committed ones kept — an immediate stop would lose the last commits, as this server does not wait for
+    /// its log to reach the disk); <see cref="StartAgainAsync"/> brings it back.
+    /// </summary>
+    public async Task StopServerAsync()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        await RunChecked(Path.Combine(_binDir, "pg_ctl"), ["stop", "-D", _dataDir, "-m", "fast", "-w", "-t", "30"], _runAsPostgresUser,
+            CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts the server stopped by <see cref="StopServerAsync"/> again, on the same port, and waits until it accepts connections.</summary>
+    public async Task StartAgainAsync(CancellationToken ct = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        await StartPostmasterAsync(ct, Port).ConfigureAwait(false);
+        await WaitUntilAcceptingAsync(ct).ConfigureAwait(false);
+    }
+
     /// <summary>Stops the server (immediate shutdown) and deletes its folder. Safe to call more than once.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -142,19 +162,23 @@ public sealed partial class PostgresServer : IAsyncDisposable
             ct).ConfigureAwait(false);
     }
 
-    private async Task StartPostmasterAsync(CancellationToken ct)
+    /// <param name="port">The port to listen on; by default a free one (tried twice, should another process take it first).</param>
+    private async Task StartPostmasterAsync(CancellationToken ct, int? port = null)
     {
         // From here on a postmaster may be running: make sure it dies with this process even if nobody disposes us.
-        _processExitHook = (_, _) =>
+        if (_processExitHook is null)
         {
-            StopAsync().GetAwaiter().GetResult();
-            DeleteRoot();
-        };
-        AppDomain.CurrentDomain.ProcessExit += _processExitHook;
+            _processExitHook = (_, _) =>
+            {
+                StopAsync().GetAwaiter().GetResult();
+                DeleteRoot();
+            };
+            AppDomain.CurrentDomain.ProcessExit += _processExitHook;
+        }
 
         for (var attempt = 1; ; attempt++)
         {
-            Port = FreePorts.Tcp();
+            Port = port ?? FreePorts.Tcp();
             LogFile = Path.Combine(_rootDir, $"postgres-{Port}.log");
             var options = string.Join(' ',
                 $"-p {Port.ToString(CultureInfo.InvariantCulture)}",
@@ -179,7 +203,7 @@ public sealed partial class PostgresServer : IAsyncDisposable
             await StopAsync().ConfigureAwait(false); // in case -t expired with the postmaster still coming up
             var portTaken = log.Contains("Address already in use", StringComparison.Ordinal)
                 || log.Contains("could not create any TCP/IP sockets", StringComparison.Ordinal);
-            if (portTaken && attempt == 1)
+            if (portTaken && attempt == 1 && port is null)
             {
                 continue; // somebody grabbed the port between FreePorts.Tcp() and bind: one more try
             }

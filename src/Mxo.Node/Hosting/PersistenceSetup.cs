@@ -108,11 +108,21 @@ public sealed class PersistenceSetup : IHealthCheck
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         await using var connection = _open();
-        await connection.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT 1";
-        await command.ExecuteScalarAsync(cancellationToken);
-        return HealthCheckResult.Healthy();
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT 1";
+            await command.ExecuteScalarAsync(cancellationToken);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The database went away: the pool's idle connections are dead, and each would fail one journal write
+            // (src/Mxo.Node/Fencing/JournalOutage.cs). Dropping them here makes the next writes find the outage cleanly.
+            if (connection is NpgsqlConnection postgres) NpgsqlConnection.ClearPool(postgres);
+            return HealthCheckResult.Unhealthy($"{Description}: {e.Message}", e);
+        }
     }
 
     /// <summary>WAL lets readers (recovery) and the writer work at once; the setting is stored in the file.</summary>
