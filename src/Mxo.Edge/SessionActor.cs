@@ -64,6 +64,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     private string? _resumeCommand;
     /// <summary>The resume was sent to the incarnation that attached this session last.</summary>
     private bool _resumeSent;
+    private long _resyncStarted; // Stopwatch timestamp of the entity's loss, for the log line that ends the resync
     private string? _attachRequest;
     private bool _attaching;
     private bool _closing;
@@ -168,7 +169,12 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         });
         Receive<PlayerReplies.Resynced>(r =>
         {
-            if (_resyncing) EndResync();
+            if (_resyncing)
+            {
+                _log.Info("{0} is back in {1}, re-attached {2:0} ms after its entity stopped", _player, r.District?.Value ?? "no district",
+                    Stopwatch.GetElapsedTime(_resyncStarted).TotalMilliseconds);
+                EndResync();
+            }
             else AnswerInFlightAsLost(); // the district failed: what went to it is lost
             foreach (var feature in _features)
                 if (feature.TryReceive(r, _context)) return;
@@ -178,6 +184,14 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
             if (!_resyncing) return;
             _log.Warning("Could not re-attach {0} to the world within {1} s; closing its socket", _player, _options.ResyncTimeout.TotalSeconds);
             Close(WireProtocol.CloseCodes.InternalError, "the world could not take the character back; reconnect");
+        });
+        Receive<Replies.Rejected>(r => r.CommandId == PlayerReplies.AttachCommandId, r =>
+        {
+            // The character's entity could not record the attachment (its journal is down). A resync keeps asking.
+            if (_resyncing || !_attaching) return;
+            Timers.Cancel("attach");
+            _attaching = false;
+            Send(ServerFrames.Error(r.Code, r.Message, _attachRequest));
         });
         // Every reply or push that is just a frame, from any entity: complete its request (if any), write it.
         Receive<IClientBound>(m =>
@@ -246,6 +260,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         if (_closing || _draining is not null || _player is null || _resyncing) return;
         _log.Info("The entity of {0} stopped; re-attaching", _player);
         _resyncing = true;
+        _resyncStarted = Stopwatch.GetTimestamp();
         _resumeCommand = "resync-" + Guid.NewGuid().ToString("N");
         AnswerInFlightAsLost();
         Timers.StartSingleTimer("resync", ResyncTimedOut.Instance, _options.ResyncTimeout);
