@@ -14,6 +14,9 @@
 # nodes' and bots' logs there.
 # The soak: SOAK=1 runs the bots for 10 minutes and kills world2 every 2 minutes (KILLS=4, EVERY=120 seconds), starting
 # it again (same address) once the cluster has removed it; each kill prints its timeline, the end the same totals.
+# The journal outage: OUTAGE=SECONDS kills no node; after the warm-up it stops PostgreSQL (fast shutdown) for that long
+# and starts it again, printing when the first world node's /health/ready turned 503 and back to 200; the bots' errors
+# by code show what the players were told meanwhile.
 set -euo pipefail
 
 n=${1:-300}
@@ -52,11 +55,14 @@ runuser -u postgres -- "$pg_bin/pg_ctl" -D "$work/pg" -l "$work/pg/server.log" -
 runuser -u postgres -- "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" mxo
 db="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=mxo"
 
+# Kept logs carry timestamps, and a restarted world2 appends to its log.
+log_args=()
+[ -n "${KEEP_LOGS:-}" ] && log_args=("--Logging:Console:FormatterOptions:TimestampFormat=HH:mm:ss.fff ")
 start_node() { # name args...: a node in its own directory, its log there; sets last_pid
   local name=$1
   shift
   mkdir -p "$work/$name"
-  (cd "$work/$name" && exec "$node_dir/mxo-node" "$@" >"$work/$name/node.log" 2>&1) &
+  (cd "$work/$name" && exec "$node_dir/mxo-node" "$@" "${log_args[@]}" >>"$work/$name/node.log" 2>&1) &
   last_pid=$!
   node_pids+=("$last_pid")
 }
@@ -65,7 +71,8 @@ w1_port=$(free_port); w2_port=$(free_port); e_port=$(free_port)
 operator=127.0.0.1:$(free_port)
 seed=akka.tcp://mxo@127.0.0.1:$w1_port
 journal=(--persistence postgresql --connection-string "$db")
-start_node world1 --roles world "${journal[@]}" --port "$w1_port" --edge-url "http://127.0.0.1:$(free_port)" \
+w1_http=http://127.0.0.1:$(free_port)
+start_node world1 --roles world "${journal[@]}" --port "$w1_port" --edge-url "$w1_http" \
   --Mxo:Operator:Url="http://$operator" --Mxo:World:DistrictCapacity=100000
 start_world2() {
   start_node world2 --roles world "${journal[@]}" --port "$w2_port" --edge-url "http://127.0.0.1:$(free_port)" --seeds "$seed" \
@@ -117,8 +124,35 @@ kill_world2() { # kills world2, prints when the survivors saw it unreachable and
   }'
 }
 
+ready_status() { curl -s -o /dev/null -w '%{http_code}' "$w1_http/health/ready" || true; }
+outage() { # stops the database for $1 seconds; prints world1's readiness timeline; sets killed (ms) to the stop
+  runuser -u postgres -- "$pg_bin/pg_ctl" -D "$work/pg" -m fast -w stop >/dev/null
+  killed=$(now_ms)
+  echo "stopped PostgreSQL at $(date -u -d @"${killed:0:10}" +%H:%M:%S).${killed:10:3} UTC for $1 s"
+  local not_ready= started ready= _
+  for _ in $(seq 1 "$(( $1 * 10 ))"); do
+    [ -z "$not_ready" ] && [ "$(ready_status)" = 503 ] && not_ready=$(now_ms)
+    sleep 0.1
+  done
+  runuser -u postgres -- "$pg_bin/pg_ctl" -D "$work/pg" -l "$work/pg/server.log" -w \
+    -o "-p $pg_port -k $work/pg -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off" start >/dev/null
+  started=$(now_ms)
+  for _ in $(seq 1 600); do
+    [ "$(ready_status)" = 200 ] && { ready=$(now_ms); break; }
+    sleep 0.1
+  done
+  awk -v k="$killed" -v n="${not_ready:-0}" -v s="$started" -v r="${ready:-0}" 'BEGIN {
+    printf "timeline: not ready after %s; database back after %.1f s; ready again %s after that\n", (n > 0 ? sprintf("%.1f s", (n - k) / 1000) : "never"), (s - k) / 1000, (r > 0 ? sprintf("%.1f s", (r - s) / 1000) : "never")
+  }'
+}
+
 sleep "$warmup" # the bots are in and walking (the warm-up is part of the measurement's definition, not a synchronisation)
-kill_world2
+if [ -n "${OUTAGE:-}" ]; then
+  outage "$OUTAGE"
+  kills=1
+else
+  kill_world2
+fi
 for k in $(seq 2 "$kills"); do
   start_world2 # the same address again: a new incarnation joins once the old one is removed
   sleep "$every"
