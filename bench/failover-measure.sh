@@ -57,7 +57,7 @@ db="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=mxo"
 
 # Kept logs carry timestamps, and a restarted world2 appends to its log.
 log_args=()
-[ -n "${KEEP_LOGS:-}" ] && log_args=("--Logging:Console:FormatterOptions:TimestampFormat=HH:mm:ss.fff ")
+[ -n "${KEEP_LOGS:-}" ] && log_args=("--Logging:Console:TimestampFormat=HH:mm:ss.fff ")
 start_node() { # name args...: a node in its own directory, its log there; sets last_pid
   local name=$1
   shift
