@@ -298,8 +298,8 @@ public abstract class MxoEntity<TState> : ReceivePersistentActor where TState : 
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
     {
         _meter.Rejected();
-        // One line per entity and outage, not per event: a node whose journal is down refuses every write.
-        if (!_refusing) Log.Warning("The journal refused {0}'s event {1} (#{2}); further refusals are not logged until a write succeeds: {3}",
+        // The journal logs an outage once; per entity this is detail, and at most one line per entity and outage.
+        if (!_refusing) Log.Debug("The journal refused {0}'s event {1} (#{2}); further refusals are not logged until a write succeeds: {3}",
             PersistenceId, @event.GetType().Name, sequenceNr, cause.Message);
         _refusing = true;
         var refused = _unconfirmed.TryDequeue(out var head) && ReferenceEquals(head.Event, @event) ? head.Refused : null;

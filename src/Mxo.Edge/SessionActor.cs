@@ -261,6 +261,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         _log.Info("The entity of {0} stopped; re-attaching", _player);
         _resyncing = true;
         _resyncStarted = Stopwatch.GetTimestamp();
+        _reattachRetry = ReattachRetryFirst;
         _resumeCommand = "resync-" + Guid.NewGuid().ToString("N");
         AnswerInFlightAsLost();
         Timers.StartSingleTimer("resync", ResyncTimedOut.Instance, _options.ResyncTimeout);
@@ -268,10 +269,13 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>
-    /// Asks again every half second (at most every request timeout): right after a node dies the region may still send the
-    /// ask to the dead node's region, where it is lost.
+    /// Asks again after half a second, then twice as long each time up to 4 s (never longer than the request timeout):
+    /// right after a node dies the region may still send the ask to the dead node's region, where it is lost; later
+    /// tries are spaced because each one starts the character's entity, whose recovery fails while the journal is down.
     /// </summary>
-    private static readonly TimeSpan ReattachRetry = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan ReattachRetryFirst = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan ReattachRetryMax = TimeSpan.FromSeconds(4);
+    private TimeSpan _reattachRetry = ReattachRetryFirst;
 
     /// <summary>
     /// Requests in flight when a world node failed may have died with it: they are answered now, as a timeout would (they
@@ -288,7 +292,8 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     {
         _resumeSent = false;
         _players.Tell(new PlayerCommands.Attach(_player!.Value, _characterName, Self));
-        Timers.StartSingleTimer("attach", new RequestTimedOut("attach"), ReattachRetry < _options.RequestTimeout ? ReattachRetry : _options.RequestTimeout);
+        Timers.StartSingleTimer("attach", new RequestTimedOut("attach"), _reattachRetry < _options.RequestTimeout ? _reattachRetry : _options.RequestTimeout);
+        _reattachRetry = TimeSpan.FromTicks(Math.Min(_reattachRetry.Ticks * 2, ReattachRetryMax.Ticks));
     }
 
     private void EndResync()

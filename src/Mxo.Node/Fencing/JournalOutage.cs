@@ -63,21 +63,27 @@ public sealed class JournalOutage
         return Interlocked.Add(ref _refusedInOutage, writes) == writes;
     }
 
-    /// <summary>A write failed: if the database could not be reached, the outage starts (or goes on) and true is returned.</summary>
+    /// <summary>
+    /// A write failed: if nothing of it was stored (<see cref="NothingWasStored"/>), the outage starts (or goes on) and
+    /// true is returned.
+    /// </summary>
     public bool Unreachable(Exception failure)
     {
-        var unreachable = NothingWasSent(failure);
-        // The pooled connections are dead too: without this each would fail one more write (an ambiguous failure that
-        // stops its entity) during the outage and again after it, instead of the next opens being refused cleanly.
-        if (unreachable || ConnectionBroke(failure)) NpgsqlConnection.ClearAllPools();
-        if (unreachable) _breaker.Fail();
-        return unreachable;
+        var notStored = NothingWasStored(failure);
+        // The pooled connections are dead too: without this each would fail one more write during the outage and again
+        // after it, instead of the next opens being refused cleanly.
+        if (notStored || ConnectionBroke(failure)) NpgsqlConnection.ClearAllPools();
+        if (notStored) _breaker.Fail();
+        return notStored;
     }
 
-    /// <summary>True when a connection to PostgreSQL broke under <paramref name="failure"/> (the server went away mid-call).</summary>
+    /// <summary>True when the connection to PostgreSQL broke under <paramref name="failure"/>: the server went away mid-call.</summary>
     public static bool ConnectionBroke(Exception failure) =>
-        Chain(failure).Any(e => e is NpgsqlException { InnerException: IOException or System.Net.Sockets.SocketException } n && !CouldNotConnect(n)
-                                || e is PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown });
+        Chain(failure).Any(e => CutWithoutAWord(e) || e is PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown });
+
+    /// <summary>The socket closed or failed mid-call without the server saying why: whatever was sent may have been committed.</summary>
+    private static bool CutWithoutAWord(Exception e) =>
+        e is NpgsqlException { InnerException: IOException or System.Net.Sockets.SocketException } n && !CouldNotConnect(n);
 
     /// <summary>Npgsql's words when opening the socket failed, and when the pool had no connection to give in time.</summary>
     private static bool CouldNotConnect(NpgsqlException e) =>
@@ -97,18 +103,23 @@ public sealed class JournalOutage
     }
 
     /// <summary>
-    /// True when <paramref name="failure"/> says the database could not be reached, so the write never left this node:
-    /// the connection could not be opened (refused, or no pooled connection in time), or the server would not take one
-    /// (starting up, shutting down, too many connections). A connection that broke during the write is not among them.
+    /// True when <paramref name="failure"/> proves that no part of the write was stored: the connection could not be
+    /// opened (refused, or no pooled connection in time), the server would not take one (starting up, shutting down, too
+    /// many connections), or the server ended the session by an administrator's command (a fast shutdown) in answer to
+    /// the write. That last one holds because PostgreSQL finishes a commit it has started and sends its result before
+    /// it acts on the shutdown signal: a client told 57P01 for its statement was not told its commit succeeded, so there
+    /// was none, and an open transaction is rolled back. A connection that was cut without a word (an immediate
+    /// shutdown, a crash, the network) proves nothing: the commit may have happened, so that stays a failure.
     /// </summary>
-    public static bool NothingWasSent(Exception failure)
+    public static bool NothingWasStored(Exception failure)
     {
-        // Only a failure that is one of these all the way: a broken connection anywhere in it may have sent the write.
-        if (ConnectionBroke(failure)) return false;
-        return Chain(failure).Any(e => e switch
+        var chain = Chain(failure).ToList();
+        if (chain.Any(CutWithoutAWord)) return false;
+        return chain.Any(e => e switch
         {
-            // cannot_connect_now (starting up or shutting down), too_many_connections: refused at login.
-            PostgresException { SqlState: PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections } => true,
+            // cannot_connect_now (starting up or shutting down), too_many_connections, admin_shutdown.
+            PostgresException { SqlState: PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections
+                or PostgresErrorCodes.AdminShutdown } => true,
             NpgsqlException n => CouldNotConnect(n),
             _ => false,
         });
