@@ -315,7 +315,7 @@ public abstract class MxoEntity<TState> : ReceivePersistentActor where TState : 
 
     /// <summary>Every event handed to the journal and not yet confirmed, in the order the journal answers, with what to do if it is refused.</summary>
     private readonly Queue<(object Event, Action<Exception>? Refused)> _unconfirmed = new();
-    private bool _refusing; // the last write was refused (its warning is logged once)
+    private bool _refusing; // the last write was refused (logged once until a write succeeds)
 
     private void ApplyPersisted(IMxoEvent e)
     {

@@ -76,7 +76,7 @@ public sealed class FencedSqlWriteJournal : SqlWriteJournal
             _outage.Succeeded();
             return results;
         }
-        catch (Exception e) when (_outage.Unreachable(e))
+        catch (Exception e) when (_outage.Refusable(e))
         {
             return RefuseUnavailable(writes, e);
         }

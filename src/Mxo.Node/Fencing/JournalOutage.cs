@@ -67,7 +67,7 @@ public sealed class JournalOutage
     /// A write failed: if nothing of it was stored (<see cref="NothingWasStored"/>), the outage starts (or goes on) and
     /// true is returned.
     /// </summary>
-    public bool Unreachable(Exception failure)
+    public bool Refusable(Exception failure)
     {
         var notStored = NothingWasStored(failure);
         // The pooled connections are dead too: without this each would fail one more write during the outage and again
