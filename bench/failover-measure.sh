@@ -17,6 +17,9 @@
 # The journal outage: OUTAGE=SECONDS kills no node; after the warm-up it stops PostgreSQL (fast shutdown) for that long
 # and starts it again, printing when the first world node's /health/ready turned 503 and back to 200; the bots' errors
 # by code show what the players were told meanwhile.
+# The edge node: EDGE_KILL=1 starts a second edge node, gives the bots its address to reconnect to
+# (--reconnect-url), and after the warm-up kills the first edge node with -9 instead of world2; it prints when the last
+# bot was back in its district (through the second edge) after the kill.
 set -euo pipefail
 
 n=${1:-300}
@@ -41,7 +44,7 @@ stop_all() {
   for pid in "${bot_pids[@]}" "${node_pids[@]}"; do stop_process "$pid"; done
   runuser -u postgres -- "$pg_bin/pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1 || true
   if [ -n "${KEEP_LOGS:-}" ]; then # a directory to keep the nodes' and bots' logs in
-    mkdir -p "$KEEP_LOGS" && for d in world1 world2 edge; do cp "$work/$d/node.log" "$KEEP_LOGS/$d.log" 2>/dev/null || true; done
+    mkdir -p "$KEEP_LOGS" && for d in world1 world2 edge edge2; do cp "$work/$d/node.log" "$KEEP_LOGS/$d.log" 2>/dev/null || true; done
     cp "$work"/bots*.log "$KEEP_LOGS/" 2>/dev/null || true
   fi
   rm -rf "$work"
@@ -82,7 +85,15 @@ start_world2() {
 start_world2
 edge_url=http://127.0.0.1:$(free_port)
 start_node edge --dev --roles edge --port "$e_port" --edge-url "$edge_url" --seeds "$seed" --Mxo:Operator:Url=
+edge_pid=$last_pid
 wait_ready "$edge_url" "$last_pid" "$work/edge/node.log"
+reconnect=()
+if [ "${EDGE_KILL:-0}" = 1 ]; then
+  edge2_url=http://127.0.0.1:$(free_port)
+  start_node edge2 --dev --roles edge --port "$(free_port)" --edge-url "$edge2_url" --seeds "$seed" --Mxo:Operator:Url=
+  wait_ready "$edge2_url" "$last_pid" "$work/edge2/node.log"
+  reconnect=(--reconnect-url "${edge2_url/http/ws}/ws")
+fi
 w2=akka.tcp://mxo@127.0.0.1:$w2_port
 pbm() { "$node_dir/mxo-node" pbm "$operator" "$@" 2>&1; }
 for _ in $(seq 1 120); do
@@ -96,7 +107,7 @@ i=0
 for district in downtown richland westview international; do
   count=$(( n - i * per < per ? n - i * per : per ))
   [ "$count" -gt 0 ] || break
-  taskset -c 1 "$node_dir/mxo-node" bots --count "$count" --hello --url "${edge_url/http/ws}/ws" --district "$district" \
+  taskset -c 1 "$node_dir/mxo-node" bots --count "$count" --hello --url "${edge_url/http/ws}/ws" --district "$district" "${reconnect[@]}" \
     --wander 200 --chat-every 5s --duration "$duration" --ramp 5s --name-prefix "f$i" --watchers 0 >"$work/bots$i.log" 2>&1 &
   bot_pids+=($!)
   i=$((i + 1))
@@ -150,6 +161,12 @@ sleep "$warmup" # the bots are in and walking (the warm-up is part of the measur
 if [ -n "${OUTAGE:-}" ]; then
   outage "$OUTAGE"
   kills=1
+elif [ "${EDGE_KILL:-0}" = 1 ]; then
+  kill -KILL "$edge_pid"
+  killed=$(now_ms)
+  wait "$edge_pid" 2>/dev/null || true
+  echo "killed the edge node the bots were on at $(date -u -d @"${killed:0:10}" +%H:%M:%S).${killed:10:3} UTC"
+  kills=1
 else
   kill_world2
 fi
@@ -173,7 +190,18 @@ for f in "$work"/bots*.log; do
     [ "$ms" -gt "$last" ] && last=$ms
   fi
 done
-grep -h "^bots:\|^errors:\|^chat:\|^disconnects:" "$work"/bots*.log | sed 's/^/  /'
+grep -h "^bots:\|^errors:\|^chat:\|^disconnects:\|^drops:\|^reconnected:" "$work"/bots*.log | sed 's/^/  /'
+if [ "${EDGE_KILL:-0}" = 1 ]; then
+  back=0; bots_back=0
+  for f in "$work"/bots*.log; do
+    line=$(grep '^reconnected:' "$f") || continue
+    bots_back=$((bots_back + $(awk '{ print $2 }' <<<"$line")))
+    t=$(sed -E 's/.*\(at ([0-9:.]+) UTC\).*/\1/' <<<"$line")
+    ms=$(date -u -d "$(date -u -d @"${killed:0:10}" +%F) $t" +%s%3N)
+    [ "$ms" -gt "$back" ] && back=$ms
+  done
+  awk -v k="$killed" -v b="$back" -v n="$bots_back" 'BEGIN { if (b > 0) printf "reconnected: %d bots through the second edge node, the last back in its district %.1f s after the kill\n", n, (b - k) / 1000; else print "reconnected: no bot" }'
+fi
 if [ "$last" -gt 0 ]; then
   awk -v k="$killed" -v l="$last" -v r="$resynced" 'BEGIN { printf "resynced: %d players, the last %.1f s after the kill\n", r, (l - k) / 1000 }'
 else
