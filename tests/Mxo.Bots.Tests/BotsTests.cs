@@ -38,6 +38,30 @@ public class BotsTests
         Assert.Null(options.Password);
         Assert.Null(options.RunTag);
         Assert.Equal(0.8, options.RefreshFraction);
+        Assert.Empty(options.ReconnectUrls);
+    }
+
+    [Fact]
+    public void Reconnect_urls_are_read_from_repeated_options_and_comma_separated_lists_in_order()
+    {
+        string[] args = ["--reconnect-url", "ws://10.0.0.6:5081/ws, ws://10.0.0.7:5082/ws", "--reconnect-url=wss://edge3.example.com/ws"];
+
+        Assert.True(BotsCommand.TryParse(args, out var options, out var error), error);
+
+        Assert.Equal(
+            new[] { new Uri("ws://10.0.0.6:5081/ws"), new Uri("ws://10.0.0.7:5082/ws"), new Uri("wss://edge3.example.com/ws") },
+            options.ReconnectUrls);
+        Assert.Equal(BotOptions.DefaultUrl, options.Url); // the first socket is still --url's
+    }
+
+    [Theory]
+    [InlineData("http://10.0.0.6:5081/ws", "http://10.0.0.6:5081/ws")]
+    [InlineData("ws://10.0.0.6:5081/ws,edge2:5082", "edge2:5082")]
+    [InlineData("ws://10.0.0.6:5081/ws,", "")]
+    public void A_reconnect_url_that_is_not_a_socket_url_is_refused_by_name(string value, string bad)
+    {
+        Assert.False(BotsCommand.TryParse(["--reconnect-url", value], out _, out var error));
+        Assert.Equal($"--reconnect-url must be ws:// or wss:// urls, not '{bad}'", error);
     }
 
     [Fact]
@@ -139,6 +163,8 @@ public class BotsTests
     [InlineData("--hello=maybe")]
     [InlineData("--watchers", "-1")]
     [InlineData("--watchers", "many")]
+    [InlineData("--reconnect-url")]
+    [InlineData("--reconnect-url", "/ws")]
     [InlineData("--bogus", "1")]
     [InlineData("stray")]
     public async Task A_bad_option_prints_usage_and_exits_2_without_connecting(params string[] args)
@@ -169,7 +195,7 @@ public class BotsTests
         var help = output.ToString();
 
         var options = BotsCommand.Create().Options.Where(o => o is not System.CommandLine.Help.HelpOption).ToList();
-        Assert.Equal(16, options.Count);
+        Assert.Equal(17, options.Count);
         foreach (var option in options)
             Assert.Contains(option.Name + " ", help);
         // One row per option, each with its default (and the help option's row).
@@ -178,6 +204,7 @@ public class BotsTests
         Assert.All(rows, row => Assert.Contains("[default: ", row));
         Assert.Contains("[default: 50]", help);
         Assert.Contains("[default: ws://127.0.0.1:5080/ws]", help);
+        Assert.Contains("[default: none, a dropped bot stays out]", help);
     }
 
     [Theory]
