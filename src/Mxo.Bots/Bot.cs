@@ -13,7 +13,9 @@ namespace Mxo.Bots;
 /// the character if needed, log in with it, open the socket with the bearer token and wait for <c>welcome</c>; with
 /// <see cref="BotOptions.Hello"/>: open the socket without a token and send hello → welcome. Then enter → entered, and
 /// walk and chat until the run ends (refreshing the access token and sending <c>auth</c> at
-/// <see cref="BotOptions.RefreshFraction"/> of its lifetime), while a receive loop counts what comes back. Never
+/// <see cref="BotOptions.RefreshFraction"/> of its lifetime), while a receive loop counts what comes back. With
+/// <see cref="BotOptions.ReconnectUrls"/>, a socket that drops early is replaced like a real client would: another
+/// edge, the same identity, enter again, walk on from where the server has the character. Never
 /// throws: every outcome is recorded. Counters are written by one loop each (receive loop or act loop) and read by the
 /// swarm after <see cref="RunAsync"/>.
 /// </summary>
@@ -25,6 +27,9 @@ internal sealed class Bot
     private const int MaxFirstErrors = 3;
     private const int MaxOtherTypes = 16;
     private const int MaxPendingSays = 1024;
+    private const int MaxReconnectJitterMs = 500;
+    private static readonly TimeSpan FirstReconnectBackoff = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan MaxReconnectBackoff = TimeSpan.FromSeconds(4);
 
     /// <summary>Server frame types the bot counts by index (no string allocation per frame).</summary>
     internal static readonly string[] KnownTypes =
@@ -48,13 +53,21 @@ internal sealed class Bot
     /// <summary>This bot reads its views (it is one of the first <see cref="BotOptions.Watchers"/>).</summary>
     private readonly bool _readsViews;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _welcomed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly BotAccounts? _accounts;
     private readonly string _password;
     private readonly ConcurrentDictionary<string, long> _pendingSays = new(StringComparer.Ordinal);
 
+    /// <summary>Ids of the says sent on this socket that got neither <c>ack</c> nor <c>error</c> yet.</summary>
+    private readonly ConcurrentDictionary<string, byte> _unansweredSays = new(StringComparer.Ordinal);
+
+    /// <summary>Completes on this socket's <c>welcome</c>; a new one per socket.</summary>
+    private TaskCompletionSource _welcomed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     private CancellationToken _abortToken;
     private volatile bool _stopping;
+
+    /// <summary>The bot is closing this socket itself (the run ended, or a handshake failed): its end is not a drop.</summary>
+    private volatile bool _closing;
     private volatile Pending? _awaiting;
     private bool _receiveEndedEarly;
     private string? _receiveEndReason;
@@ -62,6 +75,9 @@ internal sealed class Bot
     private string? _sendFailure;
     private string? _playerId;
     private TokenGrant? _grant;
+
+    /// <summary>A socket upgrade answered 401: the token is renewed before the next reconnect attempt.</summary>
+    private bool _tokenRefused;
     private long _refreshDue = long.MaxValue;
     private volatile string? _authRequestId;
     private Vec3? _enteredAt;
@@ -84,6 +100,7 @@ internal sealed class Bot
         Name = name;
         _district = district.Id.Value;
         _spawn = district.Spawn;
+        (_x, _y, _z) = (_spawn.X, _spawn.Y, _spawn.Z);
         _random = random;
         _latency = latency;
         _witness = witness;
@@ -100,6 +117,27 @@ internal sealed class Bot
     public string? FailureReason { get; private set; }
     public bool DisconnectedEarly { get; private set; }
     public string? DisconnectReason { get; private set; }
+
+    /// <summary>Times this bot was back in its district after its socket dropped (with <see cref="BotOptions.ReconnectUrls"/>).</summary>
+    public int Reconnections { get; private set; }
+
+    /// <summary>Reconnect attempts that did not get the bot back in, and why (a refresh, the socket, hello or enter).</summary>
+    public long ReconnectAttemptsFailed { get; private set; }
+    public Dictionary<string, long> ReconnectFailures { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Why this bot's sockets dropped early, counted when it went on to reconnect (close codes and losses apart).</summary>
+    public Dictionary<string, long> Drops { get; } = new(StringComparer.Ordinal);
+
+    public DateTimeOffset? FirstDroppedAt { get; private set; }
+
+    /// <summary>When this bot was last back in its district after a drop (entered again).</summary>
+    public DateTimeOffset? LastBackAt { get; private set; }
+
+    /// <summary>The longest time from a drop to being back in.</summary>
+    public TimeSpan LongestOutage { get; private set; }
+
+    /// <summary><c>say</c>s sent on a socket that dropped before they were answered: lost in flight, not refused.</summary>
+    public long SaysLostInFlight { get; private set; }
 
     public long FramesSent { get; private set; }
     public long FramesReceived { get; private set; }
@@ -132,7 +170,7 @@ internal sealed class Bot
             var reason = $"bot failure: {e.GetType().Name}: {e.Message}";
             if (Result == Outcome.Connected)
             {
-                if (!DisconnectedEarly && !_stopping) { DisconnectedEarly = true; DisconnectReason = reason; }
+                if (!DisconnectedEarly && !_stopping && !_closing) { DisconnectedEarly = true; DisconnectReason = reason; }
             }
             else if (!run.IsCancellationRequested)
             {
@@ -175,64 +213,155 @@ internal sealed class Bot
                 Fail(signIn.Failure ?? "sign-in failed");
                 return;
             }
-            _grant = grant;
-            _refreshDue = RefreshDue(grant);
+            Use(grant);
         }
 
-        using var socket = await ConnectAsync(run).ConfigureAwait(false);
-        if (socket is null) return; // failed (recorded) or the run ended first
-
-        using var receiveEnded = new CancellationTokenSource();
-        var receive = ReceiveLoopAsync(socket, receiveEnded);
         using var writer = new BotFrameWriter();
-        try
+        var (link, failure) = await OpenAsync(_options.Url, writer, run).ConfigureAwait(false);
+        if (link is null)
         {
-            string? failure;
+            if (failure is not null) Fail(failure);
+            return; // failed (recorded), or the run ended first: not started
+        }
+
+        Result = Outcome.Connected;
+        _ready.TrySetResult();
+        _heading = _random.NextDouble() * 2 * Math.PI;
+
+        while (link is not null)
+        {
+            string? lost;
             try
             {
-                failure = (_accounts is null
-                              ? await RequestAsync(socket, receive, id => writer.Hello(id, Name), "welcome", "hello", run).ConfigureAwait(false)
-                              : await WaitForWelcomeAsync(receive, run).ConfigureAwait(false))
-                          ?? await RequestAsync(socket, receive, id => writer.Enter(id, _district), "entered", "enter", run).ConfigureAwait(false);
+                if (_enteredAt is { } start) (_x, _y, _z) = (start.X, start.Y, start.Z);
+                using var act = CancellationTokenSource.CreateLinkedTokenSource(run, link.Ended);
+                await ActLoopAsync(link.Socket, writer, act.Token).ConfigureAwait(false);
+                lost = _receiveEndedEarly ? _receiveEndReason ?? "connection lost"
+                    : _sendFailedEarly ? _sendFailure ?? "send failed"
+                    : null;
             }
-            catch (OperationCanceledException) when (run.IsCancellationRequested)
+            finally
             {
-                return; // the run ended during the handshake: not started
+                await CloseAsync(link).ConfigureAwait(false);
             }
-            if (failure is not null)
-            {
-                Fail(failure);
-                return;
-            }
+            if (lost is null) return;
 
-            Result = Outcome.Connected;
-            _ready.TrySetResult();
-
-            var start = _enteredAt ?? _spawn;
-            (_x, _y, _z) = (start.X, start.Y, start.Z);
-            _heading = _random.NextDouble() * 2 * Math.PI;
-
-            using var act = CancellationTokenSource.CreateLinkedTokenSource(run, receiveEnded.Token);
-            await ActLoopAsync(socket, writer, act.Token).ConfigureAwait(false);
-
-            if (_receiveEndedEarly || _sendFailedEarly)
+            link = _options.ReconnectUrls.Count > 0 ? await ReconnectAsync(lost, writer, run).ConfigureAwait(false) : null;
+            if (link is null)
             {
                 DisconnectedEarly = true;
-                DisconnectReason = _receiveEndedEarly ? _receiveEndReason ?? "connection lost" : _sendFailure ?? "send failed";
+                DisconnectReason = lost;
             }
-        }
-        finally
-        {
-            await CloseAsync(socket, receive).ConfigureAwait(false);
         }
     }
 
     /// <summary>
-    /// Opens the socket (with the bearer token when signed in). An upgrade refused with 429 or 503 is retried after
-    /// its Retry-After, like the HTTP requests; other failures are final. Returns <c>null</c> after recording the
-    /// failure, or when the run ended first (the bot stays "not started").
+    /// After an early drop: the says still unanswered are lost in flight; wait a random jitter (so a crowd whose edge
+    /// died does not come back in one burst), then open the reconnect urls in turn, from the first, backing off after
+    /// each pass, until one lets the bot identify and enter or the run ends (<c>null</c>).
     /// </summary>
-    private async Task<ClientWebSocket?> ConnectAsync(CancellationToken run)
+    private async Task<Link?> ReconnectAsync(string lost, BotFrameWriter writer, CancellationToken run)
+    {
+        var droppedAt = DateTimeOffset.UtcNow;
+        FirstDroppedAt ??= droppedAt;
+        Count(Drops, lost);
+        SaysLostInFlight += _unansweredSays.Count;
+        _unansweredSays.Clear();
+        _pendingSays.Clear(); // their echoes went to the dead socket
+
+        var urls = _options.ReconnectUrls;
+        try
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(_random.Next(MaxReconnectJitterMs + 1)), run).ConfigureAwait(false);
+            for (var attempt = 0; ; attempt++)
+            {
+                var failure = await FreshTokenAsync(run).ConfigureAwait(false);
+                if (failure is null)
+                {
+                    Link? link;
+                    (link, failure) = await OpenAsync(urls[attempt % urls.Count], writer, run).ConfigureAwait(false);
+                    if (link is not null)
+                    {
+                        var back = DateTimeOffset.UtcNow;
+                        Reconnections++;
+                        LastBackAt = back;
+                        if (back - droppedAt > LongestOutage) LongestOutage = back - droppedAt;
+                        return link;
+                    }
+                    if (failure is null) return null; // the run ended
+                }
+                ReconnectAttemptsFailed++;
+                Count(ReconnectFailures, failure);
+
+                if ((attempt + 1) % urls.Count != 0) continue; // the next url at once: this one's edge may be the dead one
+                var backoff = Math.Min(MaxReconnectBackoff.TotalMilliseconds, FirstReconnectBackoff.TotalMilliseconds * Math.Pow(2, attempt / urls.Count));
+                await Task.Delay(TimeSpan.FromMilliseconds(backoff * (0.5 + 0.5 * _random.NextDouble())), run).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (run.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The socket needs an access token that is still valid: one that expired while the bot was away (or that an
+    /// upgrade refused) is renewed through the refresh path first. Returns why that failed, or <c>null</c>.
+    /// </summary>
+    private async Task<string?> FreshTokenAsync(CancellationToken run)
+    {
+        if (_accounts is null || _grant is not { } current) return null;
+        if (!_tokenRefused && current.ExpiresAt - DateTimeOffset.UtcNow > _options.HandshakeTimeout) return null;
+        var result = await _accounts.RefreshAsync(Name, _password, current.RefreshToken, run).ConfigureAwait(false);
+        if (result.Grant is not { } fresh) return result.Failure ?? "refresh failed";
+        Use(fresh);
+        return null;
+    }
+
+    private void Use(TokenGrant grant)
+    {
+        _grant = grant;
+        _tokenRefused = false;
+        _refreshDue = RefreshDue(grant);
+    }
+
+    /// <summary>
+    /// Opens a socket to <paramref name="url"/>, identifies (hello, or the welcome a token socket gets) and enters the
+    /// district. Returns the link, or why not; both <c>null</c> when the run ended first.
+    /// </summary>
+    private async Task<(Link? Link, string? Failure)> OpenAsync(Uri url, BotFrameWriter writer, CancellationToken run)
+    {
+        var (socket, failure) = await ConnectAsync(url, run).ConfigureAwait(false);
+        if (socket is null) return (null, failure);
+
+        _receiveEndedEarly = _sendFailedEarly = _closing = false;
+        _receiveEndReason = _sendFailure = _authRequestId = null;
+        _enteredAt = null;
+        _welcomed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ended = new CancellationTokenSource();
+        var link = new Link(socket, ReceiveLoopAsync(socket, ended), ended);
+        try
+        {
+            failure = (_accounts is null
+                          ? await RequestAsync(socket, link.Receive, id => writer.Hello(id, Name), "welcome", "hello", run).ConfigureAwait(false)
+                          : await WaitForWelcomeAsync(link.Receive, run).ConfigureAwait(false))
+                      ?? await RequestAsync(socket, link.Receive, id => writer.Enter(id, _district), "entered", "enter", run).ConfigureAwait(false);
+            if (failure is null) return (link, null);
+        }
+        catch (OperationCanceledException) when (run.IsCancellationRequested)
+        {
+            failure = null; // the run ended during the handshake
+        }
+        await CloseAsync(link).ConfigureAwait(false);
+        return (null, failure);
+    }
+
+    /// <summary>
+    /// Opens the socket (with the bearer token when signed in). An upgrade refused with 429 or 503 is retried after
+    /// its Retry-After, like the HTTP requests; other failures are final. Returns the socket, or why not; both
+    /// <c>null</c> when the run ended first.
+    /// </summary>
+    private async Task<(ClientWebSocket? Socket, string? Failure)> ConnectAsync(Uri url, CancellationToken run)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -244,38 +373,30 @@ internal sealed class Bot
             {
                 using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(run);
                 connectTimeout.CancelAfter(_options.ConnectTimeout);
-                await socket.ConnectAsync(_options.Url, connectTimeout.Token).ConfigureAwait(false);
-                return socket;
+                await socket.ConnectAsync(url, connectTimeout.Token).ConfigureAwait(false);
+                return (socket, null);
             }
             catch (Exception) when (run.IsCancellationRequested)
             {
                 socket.Dispose();
-                return null; // still connecting when the run ended: not started
+                return (null, null);
             }
             catch (OperationCanceledException)
             {
                 socket.Dispose();
-                Fail($"connect timed out after {_options.ConnectTimeout.TotalSeconds:0.#} s");
-                return null;
+                return (null, $"connect timed out after {_options.ConnectTimeout.TotalSeconds:0.#} s");
             }
             catch (Exception e)
             {
                 var status = (int)socket.HttpStatusCode;
                 var retryAfter = RetryAfter(socket.HttpResponseHeaders);
                 socket.Dispose();
-                if (status is 0 or 101)
-                {
-                    Fail(Describe(e));
-                    return null;
-                }
+                if (status is 0 or 101) return (null, Describe(e));
 
                 // A refused upgrade (401 bad token, 403 no_character, 429 rate_limited, ...) is an HTTP answer instead of 101.
                 _accounts?.CountSocketRefusal(status);
-                if (status is not (429 or 503) || attempt >= _options.HttpAttempts)
-                {
-                    Fail($"socket upgrade refused: {status}");
-                    return null;
-                }
+                if (status == 401) _tokenRefused = true;
+                if (status is not (429 or 503) || attempt >= _options.HttpAttempts) return (null, $"socket upgrade refused: {status}");
                 var wait = retryAfter ?? TimeSpan.FromMilliseconds(250 * (1 << attempt));
                 try
                 {
@@ -283,7 +404,7 @@ internal sealed class Bot
                 }
                 catch (OperationCanceledException)
                 {
-                    return null;
+                    return (null, null);
                 }
             }
         }
@@ -448,7 +569,9 @@ internal sealed class Bot
         var text = $"{Phrases[_random.Next(Phrases.Length)]} #{++_sayCounter}";
         // Recorded before sending so the echo can never beat the timestamp.
         if (_pendingSays.Count < MaxPendingSays) _pendingSays[text] = Stopwatch.GetTimestamp();
-        await SendAsync(socket, writer.Say(NextId(), text)).ConfigureAwait(false);
+        var id = NextId();
+        if (_unansweredSays.Count < MaxPendingSays) _unansweredSays[id] = 0;
+        await SendAsync(socket, writer.Say(id, text)).ConfigureAwait(false);
         Said++;
     }
 
@@ -551,7 +674,7 @@ internal sealed class Bot
     private void EndReceive(string reason)
     {
         _receiveEndReason = reason;
-        _receiveEndedEarly = !_stopping;
+        _receiveEndedEarly = !_stopping && !_closing;
     }
 
     private static readonly byte[] ViewType = "view"u8.ToArray();
@@ -612,9 +735,7 @@ internal sealed class Bot
                 if (typeEl.ValueEquals(KnownTypes[i])) kind = i;
             if (kind < 0)
             {
-                var type = typeEl.GetString()!;
-                if (!ReceivedOtherTypes.ContainsKey(type) && ReceivedOtherTypes.Count >= MaxOtherTypes) type = "other";
-                ReceivedOtherTypes[type] = ReceivedOtherTypes.GetValueOrDefault(type) + 1;
+                Count(ReceivedOtherTypes, typeEl.GetString()!);
                 return;
             }
             ReceivedByKnownType[kind]++;
@@ -654,12 +775,14 @@ internal sealed class Bot
                     else
                     {
                         Acked++;
+                        if (id is not null) _unansweredSays.TryRemove(id, out _);
                     }
                     break;
                 case "error":
                     var code = Property(data, "code") is { ValueKind: JsonValueKind.String } c ? c.GetString()! : "(no code)";
                     var message = Property(data, "message") is { ValueKind: JsonValueKind.String } m ? m.GetString()! : "";
                     RecordError(code, message, id);
+                    if (id is not null) _unansweredSays.TryRemove(id, out _);
                     Complete(id, "error", $"{code}: {message}");
                     break;
             }
@@ -690,6 +813,13 @@ internal sealed class Bot
         }
     }
 
+    /// <summary>Counts <paramref name="key"/>; past <see cref="MaxOtherTypes"/> different keys the rest count as "other".</summary>
+    private static void Count(Dictionary<string, long> counts, string key)
+    {
+        if (!counts.ContainsKey(key) && counts.Count >= MaxOtherTypes) key = "other";
+        counts[key] = counts.GetValueOrDefault(key) + 1;
+    }
+
     private void Complete(string? id, string type, string detail)
     {
         if (id is not null && _awaiting is { } pending && pending.Id == id)
@@ -710,10 +840,14 @@ internal sealed class Bot
         FramesSent++;
     }
 
-    /// <summary>Graceful close (NormalClosure, bounded by CloseTimeout), abort otherwise; waits for the receive loop.</summary>
-    private async Task CloseAsync(ClientWebSocket socket, Task receive)
+    /// <summary>
+    /// Graceful close (NormalClosure, bounded by CloseTimeout), abort otherwise; waits for the receive loop, then
+    /// disposes the link.
+    /// </summary>
+    private async Task CloseAsync(Link link)
     {
-        _stopping = true;
+        _closing = true;
+        var (socket, receive) = (link.Socket, link.Receive);
         try
         {
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
@@ -729,6 +863,7 @@ internal sealed class Bot
         }
         if (!receive.IsCompleted) socket.Abort();
         await receive.ConfigureAwait(false); // never throws: the loop catches socket failures
+        link.Dispose();
     }
 
     private void Fail(string reason)
@@ -780,6 +915,20 @@ internal sealed class Bot
     }
 
     private sealed record Pending(string Id, TaskCompletionSource<Reply> Reply);
+
+    /// <summary>One socket and its receive loop; <see cref="Ended"/> is cancelled when the loop ends.</summary>
+    private sealed class Link(ClientWebSocket socket, Task receive, CancellationTokenSource ended) : IDisposable
+    {
+        public ClientWebSocket Socket => socket;
+        public Task Receive => receive;
+        public CancellationToken Ended => ended.Token;
+
+        public void Dispose()
+        {
+            socket.Dispose();
+            ended.Dispose();
+        }
+    }
 
     private sealed record Reply(string Type, string Detail);
 }

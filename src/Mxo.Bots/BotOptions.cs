@@ -25,6 +25,13 @@ public sealed record BotOptions
     public Uri Url { get; init; } = DefaultUrl;
 
     /// <summary>
+    /// Where a bot goes when its socket drops early (its edge node died): tried in turn from the first, with a short
+    /// backoff after each pass through the list, until the run ends. Empty (the default): a bot whose socket drops
+    /// stays disconnected.
+    /// </summary>
+    public IReadOnlyList<Uri> ReconnectUrls { get; init; } = [];
+
+    /// <summary>
     /// The development flow: no accounts, open the socket without a token and send <c>hello</c> (only a node started
     /// with <c>--dev</c> accepts it). Otherwise each bot registers, logs in, creates its character and opens the
     /// socket with a bearer token.
@@ -127,13 +134,18 @@ public sealed record BotOptions
     /// <summary>The run tag in bot names (1–8 ASCII letters or digits); <c>null</c> draws a random 4-character tag.</summary>
     public string? RunTag { get; init; }
 
+    /// <summary>An absolute ws:// or wss:// url.</summary>
+    public static bool IsSocketUrl(Uri? url) => url is not null && url.IsAbsoluteUri && url.Scheme is "ws" or "wss";
+
     /// <summary>Every problem with these options, empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
     {
         var problems = new List<string>();
         if (Count < 1 || Count > MaxCount) problems.Add($"--count must be between 1 and {MaxCount}");
-        if (Url is null || !Url.IsAbsoluteUri || (Url.Scheme != "ws" && Url.Scheme != "wss"))
+        if (!IsSocketUrl(Url))
             problems.Add("--url must be an absolute ws:// or wss:// url");
+        if (ReconnectUrls is null || !ReconnectUrls.All(IsSocketUrl))
+            problems.Add("--reconnect-url must be absolute ws:// or wss:// urls");
         if (Duration is { } d && d <= TimeSpan.Zero) problems.Add("--duration must be positive");
         var map = WorldMap.Load(MapFile);
         if (map.Find(District) is null)

@@ -18,7 +18,10 @@ public sealed record BotReport
     /// <summary>Bots whose connection or handshake (hello/welcome, enter/entered) failed.</summary>
     public required int FailedToConnect { get; init; }
 
-    /// <summary>Connected bots whose connection ended before the run did (server close, e.g. 1001, or a broken socket).</summary>
+    /// <summary>
+    /// Connected bots whose connection ended before the run did (server close, e.g. 1001, or a broken socket) and were
+    /// not back in when it ended: a bot that reconnected and stayed is not counted.
+    /// </summary>
     public required int DisconnectedEarly { get; init; }
 
     /// <summary>Bots never started or still connecting when the run ended.</summary>
@@ -29,6 +32,25 @@ public sealed record BotReport
 
     /// <summary>Early disconnect reason (close status and description, or socket error) → bots.</summary>
     public required IReadOnlyDictionary<string, int> Disconnects { get; init; }
+
+    /// <summary>With reconnect urls: every early drop by reason (close status and description, or socket error), back or not.</summary>
+    public IReadOnlyDictionary<string, long> Drops { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Bots that were back in their district after a drop at least once, and how many times bots were back.</summary>
+    public int Reconnected { get; init; }
+    public long Reconnections { get; init; }
+
+    /// <summary>Reconnect attempts that failed (the next url or pass was tried), and why.</summary>
+    public long ReconnectAttemptsFailed { get; init; }
+    public IReadOnlyDictionary<string, long> ReconnectFailures { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>The first drop of any bot, the last time any bot was back in, and the longest one bot was away.</summary>
+    public DateTimeOffset? FirstDropAt { get; init; }
+    public DateTimeOffset? LastBackAt { get; init; }
+    public TimeSpan LongestOutage { get; init; }
+
+    /// <summary><c>say</c>s whose socket dropped before they were answered (not errors: they may or may not have been heard).</summary>
+    public long SaysLostInFlight { get; init; }
 
     public required long FramesSent { get; init; }
     public required long FramesReceived { get; init; }
@@ -121,6 +143,22 @@ public sealed record BotReport
         sb.AppendLine();
         if (ConnectFailures.Count > 0) sb.Append("connect failures: ").AppendLine(Tally(ConnectFailures.ToDictionary(kv => kv.Key, kv => (long)kv.Value)));
         if (Disconnects.Count > 0) sb.Append("disconnects: ").AppendLine(Tally(Disconnects.ToDictionary(kv => kv.Key, kv => (long)kv.Value)));
+        if (Drops.Count > 0)
+        {
+            sb.Append(c, $"drops: {Drops.Values.Sum()}");
+            if (FirstDropAt is { } first) sb.Append(c, $", the first at {first:HH:mm:ss.fff} UTC");
+            sb.Append(" (").Append(Tally(Drops)).AppendLine(")");
+        }
+        if (Reconnected > 0 || ReconnectAttemptsFailed > 0)
+        {
+            sb.Append(c, $"reconnected: {Reconnected} bots");
+            if (Reconnections != Reconnected) sb.Append(c, $" ({Reconnections} times)");
+            if (LastBackAt is { } back && FirstDropAt is { } dropped)
+                sb.Append(c, $", the last back {(back - dropped).TotalSeconds:0.0} s after the first socket dropped (at {back:HH:mm:ss.fff} UTC), the longest outage {LongestOutage.TotalSeconds:0.0} s");
+            sb.Append(c, $"; {ReconnectAttemptsFailed} attempts failed");
+            if (ReconnectAttemptsFailed > 0) sb.Append(" (").Append(Tally(ReconnectFailures)).Append(')');
+            sb.AppendLine();
+        }
 
         var types = SummaryTypes.Select(t => $"{t} {Received(t).ToString(c)}")
             .Concat(ReceivedByType.Where(kv => !SummaryTypes.Contains(kv.Key) && kv.Value > 0)
@@ -128,7 +166,9 @@ public sealed record BotReport
                 .Select(kv => $"{kv.Key} {kv.Value.ToString(c)}"));
         sb.Append(c, $"frames: {FramesSent} sent, {FramesReceived} received ({string.Join(", ", types)})").AppendLine();
 
-        sb.Append(c, $"chat: {Said} said, {Acked} acked, {Echoed} echoed, ");
+        sb.Append(c, $"chat: {Said} said, {Acked} acked, ");
+        if (SaysLostInFlight > 0) sb.Append(c, $"{SaysLostInFlight} lost in flight, ");
+        sb.Append(c, $"{Echoed} echoed, ");
         if (EchoLatencyP50Ms is { } p50 && EchoLatencyP99Ms is { } p99)
             sb.Append(c, $"echo latency p50 {p50:0.0} ms, p99 {p99:0.0} ms, max {EchoLatencyMaxMs ?? p99:0.0} ms");
         else

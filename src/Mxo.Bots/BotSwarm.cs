@@ -130,6 +130,11 @@ public sealed class BotSwarm
         }
     }
 
+    private static void AddTo(Dictionary<string, long> total, Dictionary<string, long> counts)
+    {
+        foreach (var (key, n) in counts) total[key] = total.GetValueOrDefault(key) + n;
+    }
+
     private BotReport Report(Bot[] bots, LatencyHistogram latency, BotHttpStats http, TimeSpan elapsed)
     {
         var received = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -137,13 +142,17 @@ public sealed class BotSwarm
         var errorsByCode = new Dictionary<string, long>(StringComparer.Ordinal);
         var connectFailures = new Dictionary<string, int>(StringComparer.Ordinal);
         var disconnects = new Dictionary<string, int>(StringComparer.Ordinal);
+        var drops = new Dictionary<string, long>(StringComparer.Ordinal);
+        var reconnectFailures = new Dictionary<string, long>(StringComparer.Ordinal);
         long invalid = 0;
 
         foreach (var bot in bots)
         {
             for (var t = 0; t < Bot.KnownTypes.Length; t++) received[Bot.KnownTypes[t]] += bot.ReceivedByKnownType[t];
-            foreach (var (type, n) in bot.ReceivedOtherTypes) received[type] = received.GetValueOrDefault(type) + n;
-            foreach (var (code, n) in bot.ErrorsByCode) errorsByCode[code] = errorsByCode.GetValueOrDefault(code) + n;
+            AddTo(received, bot.ReceivedOtherTypes);
+            AddTo(errorsByCode, bot.ErrorsByCode);
+            AddTo(drops, bot.Drops);
+            AddTo(reconnectFailures, bot.ReconnectFailures);
             invalid += bot.InvalidFrames;
             if (bot.Result == Bot.Outcome.FailedToConnect && bot.FailureReason is { } failure)
                 connectFailures[failure] = connectFailures.GetValueOrDefault(failure) + 1;
@@ -162,6 +171,15 @@ public sealed class BotSwarm
             NotStarted = bots.Count(b => b.Result == Bot.Outcome.NotStarted),
             ConnectFailures = connectFailures,
             Disconnects = disconnects,
+            Drops = drops,
+            Reconnected = bots.Count(b => b.Reconnections > 0),
+            Reconnections = bots.Sum(b => (long)b.Reconnections),
+            ReconnectAttemptsFailed = bots.Sum(b => b.ReconnectAttemptsFailed),
+            ReconnectFailures = reconnectFailures,
+            FirstDropAt = bots.Min(b => b.FirstDroppedAt),
+            LastBackAt = bots.Max(b => b.LastBackAt),
+            LongestOutage = bots.Length == 0 ? TimeSpan.Zero : bots.Max(b => b.LongestOutage),
+            SaysLostInFlight = bots.Sum(b => b.SaysLostInFlight),
             FramesSent = bots.Sum(b => b.FramesSent),
             FramesReceived = bots.Sum(b => b.FramesReceived),
             ReceivedByType = received,

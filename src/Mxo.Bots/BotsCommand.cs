@@ -10,7 +10,7 @@ public static class BotsCommand
     public const string Usage =
         "usage: mxo-node bots [--count N] [--url ws://127.0.0.1:5080/ws] [--duration 30s] [--district downtown] " +
         "[--move-hz 5] [--chat-every 10s] [--name-prefix bot] [--ramp 10s] [--http http://127.0.0.1:5080] " +
-        "[--password P] [--run-tag T] [--hello] [--wander 200]";
+        "[--password P] [--run-tag T] [--hello] [--wander 200] [--reconnect-url ws://127.0.0.1:5081/ws,...]";
 
     /// <summary>Exit code for a bad command line.</summary>
     public const int UsageExitCode = 2;
@@ -37,8 +37,9 @@ public static class BotsCommand
         var swarm = new BotSwarm(options);
         var until = options.Duration is { } d ? $"for {FormatDuration(d)}" : "until cancelled";
         var flow = options.Hello ? "hello (dev, no accounts)" : $"accounts via {options.HttpBaseUrl}";
+        var reconnect = options.ReconnectUrls.Count > 0 ? $", reconnecting to {string.Join(", ", options.ReconnectUrls)}" : "";
         await output.WriteLineAsync(
-            $"bots: {options.Count} bots '{options.NamePrefix}-{swarm.RunTag}-*' -> {options.Url} [{flow}] district {swarm.District.Id} {until}")
+            $"bots: {options.Count} bots '{options.NamePrefix}-{swarm.RunTag}-*' -> {options.Url}{reconnect} [{flow}] district {swarm.District.Id} {until}")
             .ConfigureAwait(false);
         var report = await swarm.RunAsync(cancellationToken).ConfigureAwait(false);
         await output.WriteAsync(report.ToString()).ConfigureAwait(false);
@@ -69,6 +70,7 @@ public static class BotsCommand
         {
             Count = result.GetRequiredValue(d.Count),
             Url = result.GetRequiredValue(d.Url),
+            ReconnectUrls = result.GetValue(d.ReconnectUrls) ?? [],
             Duration = result.GetValue(d.Duration),
             District = result.GetRequiredValue(d.District).Trim().ToLowerInvariant(),
             MoveHz = result.GetRequiredValue(d.MoveHz),
@@ -106,6 +108,7 @@ public static class BotsCommand
 
         public readonly Option<int> Count;
         public readonly Option<Uri> Url;
+        public readonly Option<Uri[]?> ReconnectUrls;
         public readonly Option<TimeSpan?> Duration;
         public readonly Option<string> District;
         public readonly Option<double> MoveHz;
@@ -127,7 +130,24 @@ public static class BotsCommand
                 (string t, out int v) => int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out v) && v is >= 1 and <= BotOptions.MaxCount,
                 $"a whole number from 1 to {BotOptions.MaxCount}");
             Url = Add("--url", "The node's socket, ws:// or wss://.", Defaults.Url,
-                (string t, out Uri v) => Uri.TryCreate(t, UriKind.Absolute, out v!) && v.Scheme is "ws" or "wss", "a ws:// or wss:// url");
+                (string t, out Uri v) => Uri.TryCreate(t, UriKind.Absolute, out v!) && BotOptions.IsSocketUrl(v), "a ws:// or wss:// url");
+            ReconnectUrls = new Option<Uri[]?>("--reconnect-url")
+            {
+                Description = "Edge sockets (ws:// or wss://) a bot whose socket drops early reconnects to, tried in turn from the " +
+                              "first until the run ends; repeat the option or separate them with commas. [default: none, a dropped bot stays out]",
+                DefaultValueFactory = _ => null,
+                CustomParser = result =>
+                {
+                    var urls = new List<Uri>();
+                    foreach (var text in result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.TrimEntries)))
+                    {
+                        if (Uri.TryCreate(text, UriKind.Absolute, out var url) && BotOptions.IsSocketUrl(url)) urls.Add(url);
+                        else result.AddError($"--reconnect-url must be ws:// or wss:// urls, not '{text}'");
+                    }
+                    return urls.ToArray();
+                },
+            };
+            Command.Options.Add(ReconnectUrls);
             Http = Add<Uri?>("--http", "The HTTP API's base URL. [default: from --url, ws->http, wss->https, path /]", null,
                 (string t, out Uri? v) => Uri.TryCreate(t, UriKind.Absolute, out v) && (v.Scheme == Uri.UriSchemeHttp || v.Scheme == Uri.UriSchemeHttps),
                 "an http:// or https:// url");

@@ -17,6 +17,7 @@ namespace Mxo.Bots.Tests;
 public class BotsTests
 {
     private static readonly Regex NamePattern = new("^[A-Za-z][A-Za-z0-9_-]{2,23}$");
+    private static readonly TimeSpan Timeout = Mxo.TestSupport.TestTime.Scaled(TimeSpan.FromSeconds(60));
 
     [Fact]
     public void No_arguments_gives_the_documented_defaults()
@@ -38,6 +39,30 @@ public class BotsTests
         Assert.Null(options.Password);
         Assert.Null(options.RunTag);
         Assert.Equal(0.8, options.RefreshFraction);
+        Assert.Empty(options.ReconnectUrls);
+    }
+
+    [Fact]
+    public void Reconnect_urls_are_read_from_repeated_options_and_comma_separated_lists_in_order()
+    {
+        string[] args = ["--reconnect-url", "ws://10.0.0.6:5081/ws, ws://10.0.0.7:5082/ws", "--reconnect-url=wss://edge3.example.com/ws"];
+
+        Assert.True(BotsCommand.TryParse(args, out var options, out var error), error);
+
+        Assert.Equal(
+            new[] { new Uri("ws://10.0.0.6:5081/ws"), new Uri("ws://10.0.0.7:5082/ws"), new Uri("wss://edge3.example.com/ws") },
+            options.ReconnectUrls);
+        Assert.Equal(BotOptions.DefaultUrl, options.Url); // the first socket is still --url's
+    }
+
+    [Theory]
+    [InlineData("http://10.0.0.6:5081/ws", "http://10.0.0.6:5081/ws")]
+    [InlineData("ws://10.0.0.6:5081/ws,edge2:5082", "edge2:5082")]
+    [InlineData("ws://10.0.0.6:5081/ws,", "")]
+    public void A_reconnect_url_that_is_not_a_socket_url_is_refused_by_name(string value, string bad)
+    {
+        Assert.False(BotsCommand.TryParse(["--reconnect-url", value], out _, out var error));
+        Assert.Equal($"--reconnect-url must be ws:// or wss:// urls, not '{bad}'", error);
     }
 
     [Fact]
@@ -139,6 +164,8 @@ public class BotsTests
     [InlineData("--hello=maybe")]
     [InlineData("--watchers", "-1")]
     [InlineData("--watchers", "many")]
+    [InlineData("--reconnect-url")]
+    [InlineData("--reconnect-url", "/ws")]
     [InlineData("--bogus", "1")]
     [InlineData("stray")]
     public async Task A_bad_option_prints_usage_and_exits_2_without_connecting(params string[] args)
@@ -169,7 +196,7 @@ public class BotsTests
         var help = output.ToString();
 
         var options = BotsCommand.Create().Options.Where(o => o is not System.CommandLine.Help.HelpOption).ToList();
-        Assert.Equal(16, options.Count);
+        Assert.Equal(17, options.Count);
         foreach (var option in options)
             Assert.Contains(option.Name + " ", help);
         // One row per option, each with its default (and the help option's row).
@@ -178,6 +205,7 @@ public class BotsTests
         Assert.All(rows, row => Assert.Contains("[default: ", row));
         Assert.Contains("[default: 50]", help);
         Assert.Contains("[default: ws://127.0.0.1:5080/ws]", help);
+        Assert.Contains("[default: none, a dropped bot stays out]", help);
     }
 
     [Theory]
@@ -368,6 +396,36 @@ public class BotsTests
         Assert.DoesNotContain("resynced:", (report with { ResyncedBots = 0, LastResyncedAt = null }).ToString());
     }
 
+    [Fact]
+    public void The_summary_says_how_many_bots_reconnected_when_the_last_was_back_and_what_was_lost_in_flight()
+    {
+        var report = new BotReport
+        {
+            RunTag = "k3f9", Requested = 3, Connected = 3, FailedToConnect = 0, DisconnectedEarly = 1, NotStarted = 0,
+            ConnectFailures = new Dictionary<string, int>(), Disconnects = new Dictionary<string, int> { ["connection lost: reset"] = 1 },
+            FramesSent = 10, FramesReceived = 10, ReceivedByType = new Dictionary<string, long> { ["welcome"] = 5, ["entered"] = 5 },
+            Said = 9, Acked = 6, Echoed = 0, EchoLatencyP50Ms = null, EchoLatencyP99Ms = null, EchoLatencyMaxMs = null,
+            Errors = 0, ErrorsByCode = new Dictionary<string, long>(), FirstErrors = [], Duration = TimeSpan.FromSeconds(30),
+            Drops = new Dictionary<string, long> { ["connection lost: reset"] = 2, ["1001 going away"] = 1 },
+            Reconnected = 2, Reconnections = 2, ReconnectAttemptsFailed = 3,
+            ReconnectFailures = new Dictionary<string, long> { ["Connection refused (127.0.0.1:5081)"] = 3 },
+            FirstDropAt = new DateTimeOffset(2026, 12, 2, 14, 3, 3, 50, TimeSpan.Zero),
+            LastBackAt = new DateTimeOffset(2026, 12, 2, 14, 3, 7, 250, TimeSpan.Zero),
+            LongestOutage = TimeSpan.FromSeconds(3.94),
+            SaysLostInFlight = 2,
+        };
+
+        var lines = report.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal("bots: 3 requested, 3 connected, 0 failed to connect, 1 disconnected early", lines[0]);
+        Assert.Equal("disconnects: connection lost: reset x1", lines[1]);
+        Assert.Equal("drops: 3, the first at 14:03:03.050 UTC (connection lost: reset x2, 1001 going away x1)", lines[2]);
+        Assert.Equal("reconnected: 2 bots, the last back 4.2 s after the first socket dropped (at 14:03:07.250 UTC), the longest " +
+                     "outage 3.9 s; 3 attempts failed (Connection refused (127.0.0.1:5081) x3)", lines[3]);
+        Assert.Contains("chat: 9 said, 6 acked, 2 lost in flight, 0 echoed, echo latency n/a", lines);
+        Assert.Contains("reconnected: 2 bots (3 times), ", (report with { Reconnections = 3 }).ToString());
+    }
+
     [Theory]
     [InlineData("""{"type":"view","v":1,"data":{"moved":[]}}""", true)]
     [InlineData("""{"type":"chat","v":1,"data":{}}""", false)]
@@ -513,6 +571,148 @@ public class BotsTests
         Assert.Equal(1, report.ExitCode);
     }
 
+    [Fact]
+    public async Task A_bot_whose_edge_dies_says_hello_as_itself_on_the_next_edge_enters_again_and_walks_on_from_where_the_world_has_it()
+    {
+        await using var node = await FakeNode.StartAsync(tokenLifetime: TimeSpan.FromMinutes(15), edges: 2, dev: true);
+        using var dead = new DeadPort(); // an edge that died earlier: the first reconnect url refuses
+        const double moveHz = 20;
+        var swarm = new BotSwarm(new BotOptions
+        {
+            Count = 1, Hello = true, Url = node.SocketUrls[0], MoveHz = moveHz, ChatEvery = TimeSpan.FromMilliseconds(200),
+            ReconnectUrls = [new Uri($"ws://127.0.0.1:{dead.Port}/ws"), node.SocketUrls[1]],
+        });
+        var player = swarm.Names[0].ToLowerInvariant();
+        using var cts = new CancellationTokenSource();
+
+        var run = swarm.RunAsync(cts.Token);
+        await node.Until(f => f.Any(x => x is { Edge: 0, Type: "move" })).WaitAsync(Timeout);
+        // The world has the character elsewhere than the bot last walked (a checkpoint): the next entered says where.
+        var placed = (X: swarm.District.Spawn.X + 37.5, Z: swarm.District.Spawn.Z - 21.25);
+        node.Place(player, placed.X, placed.Z);
+        node.Silence(0);
+        var heard = node.Frames.Count(x => x is { Edge: 0, Type: "say" }); // the ones before the silence may have been acked
+        await node.Until(f => f.Count(x => x is { Edge: 0, Type: "say" }) > heard).WaitAsync(Timeout); // never acked: in flight
+        node.Kill(0);
+        await node.Until(f => f.Count(x => x is { Edge: 1, Type: "move" }) >= 3 && f.Any(x => x is { Edge: 1, Type: "say" }))
+            .WaitAsync(Timeout);
+        cts.Cancel();
+        var report = await run.WaitAsync(Timeout);
+
+        var onA = node.Frames.Where(f => f.Edge == 0).ToList();
+        var onB = node.Frames.Where(f => f.Edge == 1).ToList();
+        Assert.Equal(["hello", "enter"], onB.Take(2).Select(f => f.Type));
+        Assert.Equal(swarm.Names[0], onB[0].Data.GetProperty("name").GetString());
+        Assert.Equal("downtown", onB[1].Data.GetProperty("district").GetString());
+        Assert.All(onA.Concat(onB), f => Assert.Equal(player, f.Player));
+        var maxStep = new BotOptions().MaxSpeed / moveHz + 0.02; // rounded to 2 decimals on the wire
+        Assert.True(Distance(onA.Last(f => f.Type == "move").Data, placed) > 100 * maxStep); // the check below means something
+        var fromPlaced = Distance(onB.First(f => f.Type == "move").Data, placed);
+        Assert.True(fromPlaced <= maxStep, $"the first move on the new edge is {fromPlaced} from where the world had the character");
+
+        Assert.True(report.Reconnected == 1, report.ToString());
+        Assert.Equal(1, report.Reconnections);
+        Assert.Equal(1, report.Connected);
+        Assert.Equal(0, report.DisconnectedEarly);
+        Assert.Empty(report.Disconnects);
+        Assert.StartsWith("connection lost: ", Assert.Single(report.Drops).Key);
+        Assert.Equal(1, report.ReconnectAttemptsFailed); // the dead edge, then at once the live one
+        Assert.Equal(0, report.Errors);
+        Assert.True(report.SaysLostInFlight >= 1, report.ToString());
+        Assert.True(report.Acked >= 1, report.ToString());
+        Assert.Equal(2, report.Received("welcome"));
+        Assert.Equal(2, report.Received("entered"));
+        Assert.True(report.FirstDropAt <= report.LastBackAt);
+        Assert.True(report.LongestOutage > TimeSpan.Zero);
+        var text = report.ToString();
+        Assert.Contains("reconnected: 1 bots, the last back ", text);
+        Assert.Contains($"(at {report.LastBackAt:HH:mm:ss.fff} UTC)", text);
+        Assert.Contains(" lost in flight, ", text);
+    }
+
+    [Fact]
+    public async Task A_signed_in_bot_reconnects_with_the_token_it_holds_and_renews_it_through_refresh_when_the_new_edge_refuses_it()
+    {
+        await using var node = await FakeNode.StartAsync(tokenLifetime: TimeSpan.FromMinutes(15), edges: 2);
+        var swarm = new BotSwarm(new BotOptions
+        {
+            Count = 1, Url = node.SocketUrls[0], MoveHz = 20, ChatEvery = TimeSpan.Zero, Password = "correct horse battery",
+            ReconnectUrls = [node.SocketUrls[1]],
+        });
+        using var cts = new CancellationTokenSource();
+
+        var run = swarm.RunAsync(cts.Token);
+        await node.Moved(1).WaitAsync(Timeout);
+        node.ExpireTokens();
+        node.Kill(0);
+        await node.Until(f => f.Any(x => x is { Edge: 1, Type: "move" })).WaitAsync(Timeout);
+        cts.Cancel();
+        var report = await run.WaitAsync(Timeout);
+
+        Assert.True(report.Reconnected == 1, report.ToString());
+        Assert.Equal(0, report.DisconnectedEarly);
+        Assert.Equal(new Dictionary<string, long> { ["socket upgrade refused: 401"] = 1 }, report.ReconnectFailures);
+        Assert.Equal(2, report.HttpRequests["login"]); // the first sign-in's only: no second login
+        Assert.Equal(1, report.TokenRefreshes);
+        Assert.Equal(3, report.HttpRequests["socket"]); // edge A, edge B with the old token, edge B with the new one
+        Assert.Equal("enter", node.Frames.First(f => f.Edge == 1).Type); // the token socket is welcomed without hello
+        Assert.Equal(0, report.Errors);
+    }
+
+    [Fact]
+    public async Task Without_reconnect_urls_a_bot_whose_edge_dies_is_disconnected_early_and_stays_out()
+    {
+        await using var node = await FakeNode.StartAsync(tokenLifetime: TimeSpan.FromMinutes(15), edges: 2, dev: true);
+        var swarm = new BotSwarm(new BotOptions { Count = 1, Hello = true, Url = node.SocketUrls[0], MoveHz = 20, ChatEvery = TimeSpan.Zero });
+
+        var run = swarm.RunAsync(); // ends by itself once its only bot is out
+        await node.Moved(1).WaitAsync(Timeout);
+        node.Kill(0);
+        var report = await run.WaitAsync(Timeout);
+
+        Assert.Equal(1, report.DisconnectedEarly);
+        Assert.StartsWith("connection lost: ", Assert.Single(report.Disconnects).Key);
+        Assert.Equal((0, 0L), (report.Reconnected, report.ReconnectAttemptsFailed));
+        Assert.Empty(report.Drops);
+        Assert.DoesNotContain(node.Frames, f => f.Edge == 1);
+        var text = report.ToString();
+        Assert.Contains("bots: 1 requested, 1 connected, 0 failed to connect, 1 disconnected early", text);
+        Assert.DoesNotContain("reconnected:", text);
+        Assert.DoesNotContain("drops:", text);
+    }
+
+    [Fact]
+    public async Task A_bot_still_reconnecting_when_the_run_ends_counts_as_disconnected_early_with_its_failed_attempts()
+    {
+        await using var node = await FakeNode.StartAsync(tokenLifetime: TimeSpan.FromMinutes(15), edges: 2, dev: true);
+        using var dead = new DeadPort();
+        node.Silence(1); // takes the socket, never answers hello
+        var swarm = new BotSwarm(new BotOptions
+        {
+            Count = 1, Hello = true, Url = node.SocketUrls[0], MoveHz = 20, ChatEvery = TimeSpan.Zero, HandshakeTimeout = Timeout,
+            ReconnectUrls = [new Uri($"ws://127.0.0.1:{dead.Port}/ws"), node.SocketUrls[1]],
+        });
+        using var cts = new CancellationTokenSource();
+
+        var run = swarm.RunAsync(cts.Token);
+        await node.Moved(1).WaitAsync(Timeout);
+        node.Kill(0);
+        await node.Until(f => f.Any(x => x is { Edge: 1, Type: "hello" })).WaitAsync(Timeout);
+        cts.Cancel();
+        var report = await run.WaitAsync(Timeout);
+
+        Assert.Equal((1, 0, 1L), (report.DisconnectedEarly, report.Reconnected, report.ReconnectAttemptsFailed));
+        var drop = Assert.Single(report.Drops).Key;
+        Assert.Equal(drop, Assert.Single(report.Disconnects).Key);
+        Assert.Null(report.LastBackAt);
+        var lines = report.ToString().Split(Environment.NewLine);
+        Assert.Contains(lines, l => l.StartsWith("reconnected: 0 bots; 1 attempts failed (", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith($"drops: 1, the first at {report.FirstDropAt:HH:mm:ss.fff} UTC (connection lost: ", StringComparison.Ordinal));
+    }
+
+    private static double Distance(JsonElement move, (double X, double Z) to) =>
+        Math.Sqrt(Math.Pow(move.GetProperty("x").GetDouble() - to.X, 2) + Math.Pow(move.GetProperty("z").GetDouble() - to.Z, 2));
+
     /// <summary>
     /// A loopback port that is bound but not listening, held until disposed: connections to it are refused, and no
     /// other test running in parallel can start a server on it.
@@ -531,8 +731,10 @@ public class BotsTests
     /// <summary>
     /// A minimal stand-in for a node's HTTP API and socket (docs/protocol.md, "HTTP API" and "Opening the socket"):
     /// accounts with a password and characters, opaque tokens, single-use refresh tokens, a socket that needs a bearer
-    /// token naming a character, sends <c>welcome</c> without an id, answers <c>enter</c> and acks <c>say</c> and
-    /// <c>auth</c>. Tests wait on its counters (<see cref="Entered"/>, <see cref="AuthAcked"/>), never on time.
+    /// token naming a character (or, when <c>dev</c>, none and a <c>hello</c>), sends <c>welcome</c> without an id,
+    /// answers <c>enter</c> with where it has the character and acks <c>say</c> and <c>auth</c>. With several
+    /// <c>edges</c> it listens on that many ports sharing one world, and an edge can go silent or die under its
+    /// sockets. Tests wait on its counters and the frames it got (<see cref="Moved"/>, <see cref="Until"/>), never on time.
     /// </summary>
     private sealed class FakeNode : IAsyncDisposable
     {
@@ -544,6 +746,12 @@ public class BotsTests
         private readonly List<string> _socketPlayers = [];
         private readonly HashSet<string> _authAckedPlayers = new(StringComparer.Ordinal);
         private readonly List<(Func<bool> Done, TaskCompletionSource Signal)> _waiters = [];
+        private readonly List<Frame> _frames = [];
+        private readonly List<(int Edge, HttpContext Context)> _open = [];
+        private readonly HashSet<int> _silentEdges = [];
+        private readonly Dictionary<string, (double X, double Z)> _positions = new(StringComparer.Ordinal);
+        private List<int> _ports = [];
+        private bool _dev;
         private int _rateLimitLogins;
         private int _rateLimitSockets;
         private bool _refuseSockets;
@@ -556,7 +764,10 @@ public class BotsTests
             _rateLimitLogins = rateLimitFirstLogins;
         }
 
-        public Uri SocketUrl { get; private set; } = null!;
+        public Uri SocketUrl => SocketUrls[0];
+
+        /// <summary>One socket url per edge.</summary>
+        public IReadOnlyList<Uri> SocketUrls { get; private set; } = [];
 
         /// <summary>Every character created, lower-cased.</summary>
         public IReadOnlyList<string> Characters
@@ -579,16 +790,59 @@ public class BotsTests
         /// <summary>Completes once <paramref name="players"/> different players have had an <c>auth</c> frame acked.</summary>
         public Task AuthAcked(int players) => When(() => _authAckedPlayers.Count >= players);
 
+        /// <summary>Completes once the frames received so far (at most <see cref="MaxFrames"/>) satisfy <paramref name="done"/>.</summary>
+        public Task Until(Func<IReadOnlyList<Frame>, bool> done) => When(() => done(_frames));
+
+        public const int MaxFrames = 10_000;
+
+        public IReadOnlyList<Frame> Frames
+        {
+            get { lock (_gate) return _frames.ToArray(); }
+        }
+
+        /// <summary>From now on <paramref name="edge"/> answers no frame (a hung edge: says stay unacked).</summary>
+        public void Silence(int edge)
+        {
+            lock (_gate) _silentEdges.Add(edge);
+        }
+
+        /// <summary>The edge node dies: every socket on it is cut without a close frame.</summary>
+        public void Kill(int edge)
+        {
+            lock (_gate)
+                foreach (var (_, context) in _open.Where(o => o.Edge == edge)) context.Abort();
+        }
+
+        /// <summary>Where the world has <paramref name="player"/>: the position the next <c>entered</c> answers with.</summary>
+        public void Place(string player, double x, double z)
+        {
+            lock (_gate) _positions[player] = (x, z);
+        }
+
+        /// <summary>Every access token issued so far stops working (refresh tokens still do).</summary>
+        public void ExpireTokens()
+        {
+            lock (_gate) _tokens.Clear();
+        }
+
         /// <param name="rateLimitFirstLogins">The first this many logins answer 429 rate_limited with Retry-After: 0.</param>
         /// <param name="rateLimitFirstSockets">The first this many socket upgrades answer the same.</param>
         /// <param name="refuseSockets">Every socket upgrade answers 401 invalid_signature.</param>
+        /// <param name="edges">Ports to listen on, each an edge node of the same world.</param>
+        /// <param name="dev">Sockets without a token are accepted and identify with <c>hello</c>.</param>
         public static async Task<FakeNode> StartAsync(TimeSpan tokenLifetime, int rateLimitFirstLogins = 0, int rateLimitFirstSockets = 0,
-            bool refuseSockets = false)
+            bool refuseSockets = false, int edges = 1, bool dev = false)
         {
-            var node = new FakeNode(tokenLifetime, rateLimitFirstLogins) { _rateLimitSockets = rateLimitFirstSockets, _refuseSockets = refuseSockets };
+            var node = new FakeNode(tokenLifetime, rateLimitFirstLogins)
+            {
+                _rateLimitSockets = rateLimitFirstSockets, _refuseSockets = refuseSockets, _dev = dev,
+            };
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
-            builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+            builder.WebHost.UseKestrel(k =>
+            {
+                for (var i = 0; i < edges; i++) k.Listen(IPAddress.Loopback, 0);
+            });
             var app = builder.Build();
             app.UseWebSockets();
             app.MapPost("/auth/register", node.RegisterAsync);
@@ -599,8 +853,8 @@ public class BotsTests
             app.Map("/ws", node.SocketAsync);
             await app.StartAsync();
             node._app = app;
-            var http = new Uri(app.Urls.First());
-            node.SocketUrl = new Uri($"ws://127.0.0.1:{http.Port}/ws");
+            node._ports = app.Urls.Select(u => new Uri(u).Port).ToList();
+            node.SocketUrls = node._ports.Select(port => new Uri($"ws://127.0.0.1:{port}/ws")).ToArray();
             return node;
         }
 
@@ -719,17 +973,20 @@ public class BotsTests
                 await ErrorAsync(context, 429, "rate_limited");
                 return;
             }
-            if (Bearer(context) is not { Character: { } character }) { await ErrorAsync(context, 401, "missing_token"); return; }
-            var player = character.ToLowerInvariant();
-            lock (_gate) _socketPlayers.Add(player);
+            var bearer = Bearer(context);
+            if (bearer is not { Character: not null } && !(_dev && string.IsNullOrEmpty(context.Request.Headers.Authorization)))
+            {
+                await ErrorAsync(context, 401, "missing_token");
+                return;
+            }
+            var edge = _ports.IndexOf(context.Connection.LocalPort);
+            string? character = bearer?.Character;
+            string? player = character?.ToLowerInvariant();
 
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            lock (_gate) _open.Add((edge, context));
             var ct = context.RequestAborted;
-            await SendAsync(socket, new JsonObject
-            {
-                ["type"] = "welcome", ["v"] = 1,
-                ["data"] = new JsonObject { ["player"] = new JsonObject { ["id"] = player, ["name"] = character } },
-            }, ct);
+            if (player is not null) await WelcomeAsync(socket, player, character!, null, ct);
 
             var buffer = new byte[64 * 1024];
             var moved = false;
@@ -751,16 +1008,34 @@ public class BotsTests
                     }
 
                     using var frame = JsonDocument.Parse(buffer.AsMemory(0, count));
-                    var type = frame.RootElement.GetProperty("type").GetString();
+                    var type = frame.RootElement.GetProperty("type").GetString()!;
                     var id = frame.RootElement.TryGetProperty("id", out var idEl) ? idEl.GetString() : null;
                     var data = frame.RootElement.TryGetProperty("data", out var d) ? d : default;
+                    bool silent;
+                    lock (_gate)
+                    {
+                        if (type == "hello" && player is null)
+                        {
+                            character = data.GetProperty("name").GetString()!;
+                            player = character.ToLowerInvariant();
+                        }
+                        if (_frames.Count < MaxFrames) _frames.Add(new Frame(edge, player, type, data.Clone()));
+                        Signal();
+                        silent = _silentEdges.Contains(edge);
+                    }
+                    if (silent) continue;
                     switch (type)
                     {
+                        case "hello":
+                            await WelcomeAsync(socket, player!, character!, id, ct);
+                            break;
                         case "enter":
+                            (double X, double Z) at;
+                            lock (_gate) at = _positions.GetValueOrDefault(player!);
                             await SendAsync(socket, Reply("entered", id, new JsonObject
                             {
                                 ["district"] = data.GetProperty("district").GetString(),
-                                ["position"] = new JsonObject { ["x"] = 0, ["y"] = 0, ["z"] = 0 },
+                                ["position"] = new JsonObject { ["x"] = at.X, ["y"] = 0, ["z"] = at.Z },
                                 ["occupants"] = new JsonArray(),
                             }), ct);
                             break;
@@ -785,15 +1060,28 @@ public class BotsTests
                                 break;
                             }
                             await SendAsync(socket, Reply("ack", id, []), ct);
-                            lock (_gate) { _authAckedPlayers.Add(player); Signal(); }
+                            lock (_gate) { _authAckedPlayers.Add(player!); Signal(); }
                             break;
                     }
                 }
             }
             catch (Exception e) when (e is WebSocketException or OperationCanceledException)
             {
-                // the bot went away
+                // the bot went away, or the edge was killed under it
             }
+            finally
+            {
+                lock (_gate) _open.Remove((edge, context));
+            }
+        }
+
+        private Task WelcomeAsync(WebSocket socket, string player, string character, string? id, CancellationToken ct)
+        {
+            lock (_gate) _socketPlayers.Add(player);
+            return SendAsync(socket, Reply("welcome", id, new JsonObject
+            {
+                ["player"] = new JsonObject { ["id"] = player, ["name"] = character },
+            }), ct);
         }
 
         private JsonObject Grant(string user, string? character, List<string> characters)
@@ -819,6 +1107,9 @@ public class BotsTests
             if (!header.StartsWith("Bearer ", StringComparison.Ordinal)) return null;
             lock (_gate) return _tokens.TryGetValue(header["Bearer ".Length..], out var t) ? t : null;
         }
+
+        /// <summary>A frame the node got on <see cref="Edge"/> (an index into <see cref="SocketUrls"/>) from <see cref="Player"/>.</summary>
+        public sealed record Frame(int Edge, string? Player, string Type, JsonElement Data);
 
         private static JsonObject Reply(string type, string? id, JsonObject data) =>
             new() { ["type"] = type, ["v"] = 1, ["id"] = id, ["data"] = data };
