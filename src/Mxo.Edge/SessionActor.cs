@@ -261,7 +261,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         _log.Info("The entity of {0} stopped; re-attaching", _player);
         _resyncing = true;
         _resyncStarted = Stopwatch.GetTimestamp();
-        _reattachRetry = ReattachRetryFirst;
+        _reattachRetry = default;
         _resumeCommand = "resync-" + Guid.NewGuid().ToString("N");
         AnswerInFlightAsLost();
         Timers.StartSingleTimer("resync", ResyncTimedOut.Instance, _options.ResyncTimeout);
@@ -269,13 +269,10 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>
-    /// Asks again after half a second, then twice as long each time up to 4 s (never longer than the request timeout):
-    /// right after a node dies the region may still send the ask to the dead node's region, where it is lost; later
-    /// tries are spaced because each one starts the character's entity, whose recovery fails while the journal is down.
+    /// Asks again on <see cref="FailoverRetry"/>'s schedule (never waiting longer than the request timeout): right after a
+    /// node dies the region may still send the ask to the dead node's region, where it is lost.
     /// </summary>
-    private static readonly TimeSpan ReattachRetryFirst = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan ReattachRetryMax = TimeSpan.FromSeconds(4);
-    private TimeSpan _reattachRetry = ReattachRetryFirst;
+    private FailoverRetry _reattachRetry;
 
     /// <summary>
     /// Requests in flight when a world node failed may have died with it: they are answered now, as a timeout would (they
@@ -292,8 +289,9 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     {
         _resumeSent = false;
         _players.Tell(new PlayerCommands.Attach(_player!.Value, _characterName, Self));
-        Timers.StartSingleTimer("attach", new RequestTimedOut("attach"), _reattachRetry < _options.RequestTimeout ? _reattachRetry : _options.RequestTimeout);
-        _reattachRetry = TimeSpan.FromTicks(Math.Min(_reattachRetry.Ticks * 2, ReattachRetryMax.Ticks));
+        var wait = _reattachRetry.Delay;
+        Timers.StartSingleTimer("attach", new RequestTimedOut("attach"), wait < _options.RequestTimeout ? wait : _options.RequestTimeout);
+        _reattachRetry = _reattachRetry.Next();
     }
 
     private void EndResync()

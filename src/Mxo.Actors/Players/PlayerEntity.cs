@@ -216,30 +216,24 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
                 return;
             case EnterDecision.Admit admit:
                 _pendingEnter = new PendingEnter(admit, commandId, replyTo, kind);
-                _resyncJoinRetry = ResyncJoinRetryFirst;
+                _resyncJoinRetry = default;
                 SendJoin(_pendingEnter);
                 return;
         }
     }
 
     /// <summary>
-    /// A re-join after a failure asks again until the district answers: the region may still route the first ask to the
-    /// dead node, where it is lost, and the character must not stay out of its district. The first retry is after half a
-    /// second (a node's death: the district is back within seconds), then each waits twice as long, up to
-    /// <see cref="ResyncJoinRetryMax"/>: every ask starts a district that is not running, and while the journal is down
-    /// each such start fails its recovery; 75 players asking twice a second kept the journal's breakers open and queued
-    /// thousands of snapshot reads that delayed the district's return by half a minute after the database was back
-    /// (docs/benchmarks.md, "A journal outage under players").
+    /// A re-join after a failure asks again until the district answers (on <see cref="FailoverRetry"/>'s schedule): the
+    /// region may still route the first ask to the dead node, where it is lost, and the character must not stay out of
+    /// its district.
     /// </summary>
-    private static readonly TimeSpan ResyncJoinRetryFirst = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan ResyncJoinRetryMax = TimeSpan.FromSeconds(4);
-    private TimeSpan _resyncJoinRetry = ResyncJoinRetryFirst;
+    private FailoverRetry _resyncJoinRetry;
 
     private void SendJoin(PendingEnter pending)
     {
         var admit = pending.Decision;
         _districts.Tell(new DistrictCommands.Join(admit.District, State.PlayerId, State.Name, admit.Position, _session!, pending.CommandId));
-        var wait = pending.Kind == Admission.Resync && _resyncJoinRetry < _settings.EnterTimeout ? _resyncJoinRetry : _settings.EnterTimeout;
+        var wait = pending.Kind == Admission.Resync && _resyncJoinRetry.Delay < _settings.EnterTimeout ? _resyncJoinRetry.Delay : _settings.EnterTimeout;
         Timers.StartSingleTimer("enter", new EnterTimedOut(pending.CommandId), wait);
     }
 
@@ -357,7 +351,7 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
         if (_pendingEnter is not { } pending || pending.CommandId != timeout.CommandId) return;
         if (pending.Kind == Admission.Resync && _session is not null)
         {
-            _resyncJoinRetry = TimeSpan.FromTicks(Math.Min(_resyncJoinRetry.Ticks * 2, ResyncJoinRetryMax.Ticks));
+            _resyncJoinRetry = _resyncJoinRetry.Next();
             SendJoin(pending);
             return;
         }
