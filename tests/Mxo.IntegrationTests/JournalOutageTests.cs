@@ -84,10 +84,14 @@ public sealed class JournalOutageTests(ITestOutputHelper output)
             await client.SendAsync(type, data, id);
             var answer = await client.ExpectAsync(f => IsAnswerTo(f, id, success), Deadline);
             if (Frames.Type(answer) == success) return;
-            var code = Frames.Data(answer).GetProperty("code").GetString();
-            Assert.True(code is "unavailable", $"{type} {id}: unexpected error {code}");
-            // The node tries the database again a second after it was last found unreachable; a client waits a little too.
-            await Task.Delay(200);
+            var error = Frames.Data(answer);
+            var code = error.GetProperty("code").GetString();
+            Assert.True(code is "unavailable" or "rate_limited", $"{type} {id}: unexpected error {code}");
+            // A client paces its retries as a real one would: after rate_limited by the time it was told (each refused
+            // say counts against the character's 2/s), after unavailable by a little more than the node's own retry.
+            await Task.Delay(code == "rate_limited"
+                ? TimeSpan.FromMilliseconds(error.GetProperty("retryAfterMs").GetInt64())
+                : TimeSpan.FromMilliseconds(500));
         }
     }
 
