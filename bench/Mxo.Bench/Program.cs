@@ -54,7 +54,7 @@ public static class Program
             Commands:
               persistence [--shape combat|chat|all] [--seconds S] [--entities M] [--districts D] [--players P]
                           [--window W] [--pin-postgres CPU] [--parallelism N] [--batch-size N] [--buffer-size N]
-                  The node's journal (PersistenceSetup.AddJournal: tagged events, tag table) on a throwaway PostgreSQL
+                  The node's journal (PersistenceSetup.AddJournal: tagged events) on a throwaway PostgreSQL
                   vs raw batched Npgsql inserts of the same rows, S seconds per side (default 10) after a 2 s warm-up.
                   combat: M entities (default 100), one event per command; chat: the real district entity, D districts
                   (default 4, at most 4) x P players (default 25) saying lines. W commands in flight per entity or

@@ -81,7 +81,8 @@ public sealed class PersistenceSetup : IHealthCheck
 
     /// <summary>
     /// The node's journal and snapshot store: Akka.Persistence.Sql on this database, tables created on first start, every
-    /// event tagged (<see cref="EventTagging"/>) into the tag table, and the write pipeline of <see cref="Journal"/>.
+    /// event tagged (<see cref="EventTagging"/>) in the journal row's tags column (CSV tag mode: a batch is one multi-row
+    /// insert; docs/configuration.md, "Tags"), and the write pipeline of <see cref="Journal"/>.
     /// The journal is <see cref="FencedSqlWriteJournal"/>: a node out of contact with a majority of the cluster writes
     /// nothing (docs/architecture.md, "Failure and load"). The persistence benchmark (bench/Mxo.Bench/PersistenceBenchmark.cs)
     /// calls this too, so it measures these settings; without clustering its fence is always open.
@@ -91,7 +92,7 @@ public sealed class PersistenceSetup : IHealthCheck
         var inv = CultureInfo.InvariantCulture;
         return akka
             .WithSqlPersistence(ConnectionString, LinqProvider, autoInitialize: true,
-                journalBuilder: journal => journal.AddEventTagging(), tagStorageMode: Akka.Persistence.Sql.Config.TagMode.TagTable)
+                journalBuilder: journal => journal.AddEventTagging(), tagStorageMode: Akka.Persistence.Sql.Config.TagMode.Csv)
             .AddHocon(string.Create(inv, $$"""
                 akka.persistence.journal.sql {
                   # Behind the write fence (src/Mxo.Node/Fencing): prepended, so it wins over the plugin class
