@@ -31,6 +31,36 @@ public sealed class ServerFramesTests
     }
 
     [Fact]
+    public void A_movers_entry_is_the_same_built_fresh_or_again_and_follows_its_position()
+    {
+        var neo = new PlayerId("neo-\"quoted\"");
+        string ViewOf(Vec3 at) => Encoding.UTF8.GetString(ServerFrames.View(new SessionPushes.ViewUpdate(Samples.Downtown, [],
+            [new Seen(neo, at), new Seen(new PlayerId("smith"), new Vec3(-1, 2, 3.25))], [])));
+        const string Expected = """{"type":"view","v":1,"data":{"district":"downtown","left":[],"entered":[],"moved":[""" +
+            """{"id":"neo-\u0022quoted\u0022","position":{"x":10.5,"y":0,"z":-7}},{"id":"smith","position":{"x":-1,"y":2,"z":3.25}}]}}""";
+
+        Assert.Equal(Expected, ViewOf(new Vec3(10.5, 0, -7)));
+        Assert.Equal(Expected, ViewOf(new Vec3(10.5, 0, -7)));   // from the thread's cache: the same bytes
+        var moved = ViewOf(new Vec3(11, 0, -7));                  // the mover moved: its new position, not the cached one
+        Assert.Contains("""{"id":"neo-\u0022quoted\u0022","position":{"x":11,"y":0,"z":-7}}""", moved);
+        Assert.Equal(Expected, ViewOf(new Vec3(10.5, 0, -7)));
+    }
+
+    [Fact]
+    public void More_movers_than_a_thread_keeps_are_all_written_right()
+    {
+        // Past the cache's bound (it is emptied and refilled): every entry still has its own id and position.
+        var frame = ServerFrames.View(Crowd(20_000));
+        using var parsed = JsonDocument.Parse(frame);
+        var moved = parsed.RootElement.GetProperty("data").GetProperty("moved");
+        Assert.Equal(20_000, moved.GetArrayLength());
+        Assert.Equal("p19999", moved[19_999].GetProperty("id").GetString());
+        Assert.Equal(-19_999, moved[19_999].GetProperty("position").GetProperty("z").GetDouble());
+        var again = ServerFrames.View(Crowd(20_000));
+        Assert.Equal(frame, again);
+    }
+
+    [Fact]
     public async Task Frames_built_on_many_threads_at_once_are_each_whole()
     {
         var frames = await Task.WhenAll(Enumerable.Range(1, 64).Select(n => Task.Run(() => (n, ServerFrames.View(Crowd(n))))));

@@ -80,15 +80,56 @@ public static class ServerFrames
         foreach (var o in v.Entered) WriteOccupant(w, o);
         w.WriteEndArray();
         w.WriteStartArray("moved");
-        foreach (var m in v.Moved)
-        {
-            w.WriteStartObject();
-            w.WriteString("id", m.PlayerId.Value);
-            WritePosition(w, "position", m.Position);
-            w.WriteEndObject();
-        }
+        foreach (var m in v.Moved) w.WriteRawValue(MovedEntry(m), skipInputValidation: true);
         w.WriteEndArray();
     });
+
+    /// <summary>
+    /// Each thread's last encoding of each mover's <c>moved</c> entry (<c>{"id","position"}</c>), for as long as the mover
+    /// stays at that position. In a crowd every one of a mover's viewers gets the same entry in the same tick, and
+    /// formatting its three numbers was the largest part of building a view (docs/benchmarks.md, "Views encoded
+    /// once"); with this a mover is encoded about once per thread per tick instead of once per viewer.
+    /// </summary>
+    [ThreadStatic] private static Dictionary<PlayerId, EncodedEntry>? _movedEntries;
+    [ThreadStatic] private static ArrayBufferWriter<byte>? _entryBuffer;
+    [ThreadStatic] private static Utf8JsonWriter? _entryWriter;
+
+    /// <summary>A thread's cache of moved entries is emptied when it holds more movers than this (bounded memory).</summary>
+    private const int MaxCachedMovers = 8_192;
+
+    private sealed class EncodedEntry(Vec3 position, byte[] json)
+    {
+        public Vec3 Position = position;
+        public byte[] Json = json;
+    }
+
+    private static ReadOnlySpan<byte> MovedEntry(Seen m)
+    {
+        var cache = _movedEntries ??= new Dictionary<PlayerId, EncodedEntry>();
+        if (cache.TryGetValue(m.PlayerId, out var cached) && cached.Position.Equals(m.Position)) return cached.Json;
+
+        var buffer = _entryBuffer ??= new ArrayBufferWriter<byte>(128);
+        var w = _entryWriter ??= new Utf8JsonWriter(buffer);
+        buffer.ResetWrittenCount();
+        w.Reset(buffer);
+        w.WriteStartObject();
+        w.WriteString("id", m.PlayerId.Value);
+        WritePosition(w, "position", m.Position);
+        w.WriteEndObject();
+        w.Flush();
+        var json = buffer.WrittenSpan.ToArray();
+        if (cached is not null)
+        {
+            cached.Position = m.Position;
+            cached.Json = json;
+        }
+        else
+        {
+            if (cache.Count >= MaxCachedMovers) cache.Clear();
+            cache[m.PlayerId] = new EncodedEntry(m.Position, json);
+        }
+        return json;
+    }
 
     public static byte[] PositionCorrected(PlayerReplies.PositionCorrected c) => Frame(ServerFrameTypes.PositionCorrected, null, w =>
     {
