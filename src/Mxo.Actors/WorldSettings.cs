@@ -1,3 +1,4 @@
+using Mxo.Actors.World;
 using Mxo.Actors.Limits;
 
 namespace Mxo.Actors;
@@ -25,6 +26,12 @@ public sealed record WorldSettings : ICheckedSettings
 
     /// <summary>Players see others within this many units (ground plane); nothing about anyone farther.</summary>
     public double InterestRadius { get; init; } = 100;
+
+    /// <summary>
+    /// At most this many players are in one player's view: the nearest within <see cref="InterestRadius"/> (ties by
+    /// player id). Bounds every <c>view</c> and <c>entered</c> frame however many players stand together.
+    /// </summary>
+    public int ViewCap { get; init; } = InterestManager.DefaultViewCap;
 
     /// <summary>Overrides every district's capacity from the world data file when set.</summary>
     public int? DistrictCapacity { get; init; }
@@ -82,6 +89,7 @@ public sealed record WorldSettings : ICheckedSettings
         .Require(MaxShards >= 1, "MaxShards must be at least 1")
         .Require(TickInterval > TimeSpan.Zero, "TickInterval must be positive")
         .Require(InterestRadius >= 1, "InterestRadius must be at least 1")
+        .Require(ViewCap >= 1, "ViewCap must be at least 1")
         .Require(DistrictCapacity is null or >= 1, "DistrictCapacity must be at least 1 when set")
         .Require(DistrictWriteQueue >= 1, "DistrictWriteQueue must be at least 1")
         .Require(MaxSpeed > 0 && double.IsFinite(MaxSpeed), "MaxSpeed must be positive")

@@ -54,6 +54,32 @@ public sealed class DistrictEntityTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void In_a_crowd_joining_lists_and_views_show_only_the_nearest_ViewCap()
+    {
+        var district = StartDistrict(ActorTestConfig.Settings with { ViewCap = 2 });
+        var neo = CreateTestProbe();
+        Join(district, Neo, "Neo", neo, Spawn);
+        Join(district, Trinity, "Trinity", CreateTestProbe(), new Vec3(1530, 0, 0));
+        Join(district, Morpheus, "Morpheus", CreateTestProbe(), new Vec3(1560, 0, 0));
+
+        // The fourth one, at the spawn: of the three within the radius, the two nearest.
+        var joined = Join(district, new PlayerId("smith"), "Smith", CreateTestProbe(), new Vec3(1540, 0, 0));
+        Assert.Equal([Morpheus, Trinity], joined.Occupants.Select(o => o.PlayerId).OrderBy(p => p.Value, StringComparer.Ordinal));
+
+        // Neo's view is capped too: it ends with Trinity and Smith (30 and 40 away), not Morpheus (60 away), who was
+        // in it only while Smith was not there yet, and it never holds more than two.
+        var view = new HashSet<PlayerId>();
+        AwaitAssert(() =>
+        {
+            var update = NextView(neo);
+            foreach (var id in update.Left) view.Remove(id);
+            foreach (var o in update.Entered) view.Add(o.PlayerId);
+            Assert.True(view.Count <= 2, $"view of {view.Count}");
+            Assert.Equal([new PlayerId("smith"), Trinity], view.OrderBy(p => p.Value, StringComparer.Ordinal));
+        });
+    }
+
+    [Fact]
     public void Movement_is_batched_per_tick_to_viewers_within_the_radius_only()
     {
         var district = StartDistrict();

@@ -13,21 +13,28 @@ public sealed class AllPairsInterest : IInterestManager
 {
     private readonly double _radius;
     private readonly int _maxPlayers;
+    private readonly int _viewCap;
+    private readonly List<(double Distance2, Entry Other)> _inRadius = new();
     private readonly Dictionary<PlayerId, Entry> _byId = new();
     private readonly List<Entry> _entries = new(); // present and departed-since-last-tick, in join order
     private readonly List<ViewUpdate> _batches = new();
     private int _departedCount;
 
-    public AllPairsInterest(double radius = InterestManager.DefaultRadius, int maxPlayers = InterestManager.DefaultMaxPlayers)
+    public AllPairsInterest(double radius = InterestManager.DefaultRadius, int maxPlayers = InterestManager.DefaultMaxPlayers,
+        int viewCap = InterestManager.DefaultViewCap)
     {
         if (!double.IsFinite(radius) || radius < 1)
             throw new ArgumentOutOfRangeException(nameof(radius), radius, "radius must be finite and at least 1");
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPlayers, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(viewCap, 1);
         _radius = radius;
         _maxPlayers = maxPlayers;
+        _viewCap = viewCap;
     }
 
     public double Radius => _radius;
+
+    public int ViewCap => _viewCap;
 
     public int Count => _byId.Count - _departedCount;
 
@@ -82,13 +89,26 @@ public sealed class AllPairsInterest : IInterestManager
             viewer.MovedOut.Clear();
             viewer.EnteredOut.Clear();
             viewer.LeftOut.Clear();
+            _inRadius.Clear();
             for (var o = 0; o < entries.Count; o++)
             {
                 var other = entries[o];
                 if (ReferenceEquals(other, viewer) || other.Departed) continue;
                 var dx = other.Position.X - viewer.Position.X;
                 var dz = other.Position.Z - viewer.Position.Z;
-                if (dx * dx + dz * dz > r2) continue;
+                var d2 = dx * dx + dz * dz;
+                if (d2 <= r2) _inRadius.Add((d2, other));
+            }
+            // The nearest ViewCap: a full sort by (squared distance, id), the obvious way.
+            if (_inRadius.Count > _viewCap)
+            {
+                _inRadius.Sort((a, b) => a.Distance2 != b.Distance2
+                    ? a.Distance2.CompareTo(b.Distance2)
+                    : string.CompareOrdinal(a.Other.Id.Value, b.Other.Id.Value));
+                _inRadius.RemoveRange(_viewCap, _inRadius.Count - _viewCap);
+            }
+            foreach (var (_, other) in _inRadius)
+            {
                 viewer.Next.Add(other);
                 if (!viewer.View.Contains(other)) viewer.EnteredOut.Add(new Seen(other.Id, other.Position));
                 else if (other.Moved) viewer.MovedOut.Add(new Seen(other.Id, other.Position));

@@ -55,7 +55,7 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>
         _clock = clock;
         _others = map.All.Where(d => d.Id != _data.Id).Select(d => d.Id.Value).ToArray();
         _meter = WorldMetrics.ForDistrict(entityId); // after the map check: the label stays within the map's districts
-        _interest = new InterestManager(settings.InterestRadius);
+        _interest = new InterestManager(settings.InterestRadius, viewCap: settings.ViewCap);
         _schedule = new TickSchedule(settings.TickInterval);
 
         // Every command goes through Route: while a journal write is in flight, some are decided now and join the next
@@ -407,17 +407,33 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>
         _interest.Leave(player);
     }
 
-    /// <summary>Present players within the interest radius of <paramref name="near"/> (everyone when null).</summary>
+    /// <summary>
+    /// Present players in view from <paramref name="near"/> by the interest manager's rule (within the radius, the
+    /// <see cref="InterestManager.ViewCap"/> nearest, ties by id); everyone when null.
+    /// </summary>
     private Occupant[] Occupants(Vec3? near, PlayerId? except)
     {
-        var list = new List<Occupant>();
+        var list = new List<(double Distance2, Occupant Occupant)>();
+        var r2 = _interest.Radius * _interest.Radius;
         foreach (var (player, presence) in _present)
         {
             if (player == except || !_interest.TryGetPosition(player, out var position)) continue;
-            if (near is { } centre && centre.FlatDistanceTo(position) > _interest.Radius) continue;
-            list.Add(new Occupant(player, presence.Name, position));
+            var d2 = 0.0;
+            if (near is { } centre)
+            {
+                var dx = position.X - centre.X;
+                var dz = position.Z - centre.Z;
+                d2 = dx * dx + dz * dz;
+                if (d2 > r2) continue;
+            }
+            list.Add((d2, new Occupant(player, presence.Name, position)));
         }
-        return list.ToArray();
+        if (near is null || list.Count <= _interest.ViewCap) return list.Select(o => o.Occupant).ToArray();
+        return list
+            .OrderBy(o => o.Distance2).ThenBy(o => o.Occupant.PlayerId.Value, StringComparer.Ordinal)
+            .Take(_interest.ViewCap)
+            .Select(o => o.Occupant)
+            .ToArray();
     }
 
     private void Broadcast(ISessionPush push)

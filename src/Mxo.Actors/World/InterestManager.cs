@@ -181,9 +181,12 @@ public sealed class SeenList : IReadOnlyList<Seen>
 /// <remarks>
 /// Semantics shared by every implementation (the property tests hold them to it):
 /// <list type="bullet">
-/// <item>B is in A's view after a tick when both are in the district, A ≠ B, and their ground-plane (X/Z) distance is
+/// <item>B is in A's view after a tick when both are in the district, A ≠ B, their ground-plane (X/Z) distance is
 /// at most <see cref="Radius"/> at that tick — exact, boundary included, no hysteresis (a player walking along the
-/// edge may leave and re-enter view on consecutive ticks; the batches stay small because it is one id each time).</item>
+/// edge may leave and re-enter view on consecutive ticks; the batches stay small because it is one id each time) —
+/// and B is one of the <see cref="ViewCap"/> nearest such players to A: ordered by squared distance
+/// <c>dx² + dz²</c>, ties by player id (ordinal). A crowd's view is its nearest part, so no frame about it grows
+/// with the crowd.</item>
 /// <item>A player who left and joined again between two ticks counts as having stayed (and moved, if its position changed).</item>
 /// <item>A player who joined and left between two ticks is never reported.</item>
 /// <item>A move to the same position is not a move.</item>
@@ -193,6 +196,9 @@ public interface IInterestManager
 {
     /// <summary>The interest radius in world units (ground plane).</summary>
     double Radius { get; }
+
+    /// <summary>At most this many players are in one viewer's view: the nearest (see the rules above).</summary>
+    int ViewCap { get; }
 
     /// <summary>Players in the district (joined and not left).</summary>
     int Count { get; }
@@ -237,12 +243,21 @@ public sealed class InterestManager : IInterestManager
     /// <summary>Bound on players per district (docs/architecture.md, decision 6).</summary>
     public const int DefaultMaxPlayers = 10_000;
 
+    /// <summary>
+    /// Bound on one viewer's view (the nearest players). At about 80 bytes an entry, a full view's <c>entered</c> is
+    /// about 8 KiB, well under the protocol's 64 KiB frame limit, however many players stand together.
+    /// </summary>
+    public const int DefaultViewCap = 100;
+
     private readonly SpatialGrid _grid;
     private readonly double _radius;
     private readonly int _maxPlayers;
+    private readonly int _viewCap;
+    private Nearby[] _nearby = [];
     private readonly List<ViewUpdate> _batches = new();
     private readonly TickVisitor _visitor;
     private readonly List<int> _departures = new();
+    private readonly List<int> _nearest = new();
     private int _departedCount;
     private long _stamp;
 
@@ -253,13 +268,15 @@ public sealed class InterestManager : IInterestManager
     private Seen[] _snapshot = [];
     private Viewer[] _viewers = [];
 
-    public InterestManager(double radius = DefaultRadius, int maxPlayers = DefaultMaxPlayers)
+    public InterestManager(double radius = DefaultRadius, int maxPlayers = DefaultMaxPlayers, int viewCap = DefaultViewCap)
     {
         if (!double.IsFinite(radius) || radius < 1)
             throw new ArgumentOutOfRangeException(nameof(radius), radius, "radius must be finite and at least 1");
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPlayers, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(viewCap, 1);
         _radius = radius;
         _maxPlayers = maxPlayers;
+        _viewCap = viewCap;
         var capacity = Math.Min(maxPlayers, 64);
         _grid = new SpatialGrid(radius, capacity);
         _visitor = new TickVisitor(this);
@@ -267,6 +284,8 @@ public sealed class InterestManager : IInterestManager
     }
 
     public double Radius => _radius;
+
+    public int ViewCap => _viewCap;
 
     public int MaxPlayers => _maxPlayers;
 
@@ -372,6 +391,9 @@ public sealed class InterestManager : IInterestManager
         entered.Reset(seen);
         left.Reset();
 
+        // A crowd: only the nearest ViewCap of those within the radius are in view.
+        if (candidates.Count - 1 > _viewCap) candidates = Nearest(viewer, candidates);
+
         // Old view marked with `stamp`; those found again are re-marked `stamp + 1`; the rest have left.
         _stamp += 2;
         var stamp = _stamp;
@@ -402,6 +424,73 @@ public sealed class InterestManager : IInterestManager
         state.Next = old;
         if (moved.Count + entered.Count + left.Count > 0)
             _batches.Add(new ViewUpdate(seen[viewer].Player, moved, entered, left));
+    }
+
+    /// <summary>
+    /// The <see cref="ViewCap"/> nearest of <paramref name="candidates"/> to <paramref name="viewer"/> (itself and
+    /// departed players left out), in no particular order, in a reused list: a selection (average linear time) on
+    /// (squared distance, player id), so the result is the same whichever order the grid hands the candidates in.
+    /// </summary>
+    private List<int> Nearest(int viewer, List<int> candidates)
+    {
+        var seen = _snapshot;
+        var slots = _slots;
+        var at = seen[viewer].Position;
+        if (_nearby.Length < candidates.Count) _nearby = new Nearby[Math.Max(candidates.Count, _nearby.Length * 2)];
+        var nearby = _nearby;
+        var n = 0;
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var other = candidates[i];
+            if (other == viewer || slots[other].Departed) continue;
+            var p = seen[other].Position;
+            var dx = p.X - at.X;
+            var dz = p.Z - at.Z;
+            nearby[n++] = new Nearby(dx * dx + dz * dz, other, seen[other].Player.Value);
+        }
+        var chosen = _nearest;
+        chosen.Clear();
+        if (n > _viewCap) Select(nearby.AsSpan(0, n), _viewCap);
+        var take = Math.Min(n, _viewCap);
+        for (var i = 0; i < take; i++) chosen.Add(nearby[i].Handle);
+        return chosen;
+    }
+
+    /// <summary>Reorders <paramref name="items"/> so that its first <paramref name="k"/> are the k smallest (quickselect).</summary>
+    private static void Select(Span<Nearby> items, int k)
+    {
+        var lo = 0;
+        var hi = items.Length - 1;
+        while (lo < hi)
+        {
+            // A random pivot keeps a crafted arrangement of players from making this quadratic.
+            var pivot = items[lo + Random.Shared.Next(hi - lo + 1)];
+            int i = lo, j = hi;
+            while (i <= j)
+            {
+                while (items[i].CompareTo(pivot) < 0) i++;
+                while (items[j].CompareTo(pivot) > 0) j--;
+                if (i <= j)
+                {
+                    (items[i], items[j]) = (items[j], items[i]);
+                    i++;
+                    j--;
+                }
+            }
+            // [lo, j] ≤ pivot ≤ [i, hi]; keep the part that holds position k - 1.
+            if (k - 1 <= j) hi = j;
+            else if (k - 1 >= i) lo = i;
+            else return;
+        }
+    }
+
+    private readonly record struct Nearby(double Distance2, int Handle, string Id) : IComparable<Nearby>
+    {
+        public int CompareTo(Nearby other)
+        {
+            var byDistance = Distance2.CompareTo(other.Distance2);
+            return byDistance != 0 ? byDistance : string.CompareOrdinal(Id, other.Id);
+        }
     }
 
     private void MoveHandle(int handle, Vec3 position)

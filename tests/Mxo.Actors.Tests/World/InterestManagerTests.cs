@@ -114,7 +114,50 @@ public sealed class InterestManagerTests
     }
 
     /// <summary>The rules written the obvious way, as the oracle.</summary>
-    private sealed class Model
+    [Theory]
+    [MemberData(nameof(Implementations))]
+    public void A_crowds_view_is_its_nearest_players_ties_by_id(string kind)
+    {
+        IInterestManager interest = kind == "grid" ? new InterestManager(Radius, viewCap: 2) : new AllPairsInterest(Radius, viewCap: 2);
+        interest.Join(Neo, new Vec3(0, 0, 0));
+        interest.Join(Smith, new Vec3(30, 0, 0));
+        interest.Join(Trinity, new Vec3(0, 0, 20));
+        interest.Join(Morpheus, new Vec3(0, 0, -20)); // as near as Trinity: "morpheus" < "trinity"
+
+        var first = ByViewer(interest.Tick());
+        Assert.Equal([Morpheus, Trinity], first[Neo].Entered.Select(s => s.Player).OrderBy(p => p.Value, StringComparer.Ordinal));
+
+        // Smith walks up to Neo: now among the two nearest, it enters Neo's view and Trinity (the tie lost) leaves it.
+        interest.Move(Smith, new Vec3(10, 0, 0));
+        var second = ByViewer(interest.Tick());
+        Assert.Equal([new Seen(Smith, new Vec3(10, 0, 0))], second[Neo].Entered);
+        Assert.Equal([Trinity], second[Neo].Left);
+        Assert.Empty(second[Neo].Moved);
+        var view = new List<PlayerId>();
+        interest.CopyViewTo(Neo, view);
+        Assert.Equal([Morpheus, Smith], view.OrderBy(p => p.Value, StringComparer.Ordinal));
+
+        // Morpheus leaves the district: the next nearest (Trinity) takes its place.
+        interest.Leave(Morpheus);
+        var third = ByViewer(interest.Tick());
+        Assert.Equal([Morpheus], third[Neo].Left);
+        Assert.Equal([Trinity], third[Neo].Entered.Select(s => s.Player));
+    }
+
+    [Fact]
+    public void Two_thousand_on_one_spot_each_see_a_capped_view()
+    {
+        var interest = new InterestManager(Radius);
+        for (var i = 0; i < 2_000; i++) interest.Join(new PlayerId($"p{i:D4}"), new Vec3(5, 0, 5));
+        var batches = interest.Tick();
+        Assert.Equal(2_000, batches.Count);
+        Assert.All(batches, b => Assert.Equal(InterestManager.DefaultViewCap, b.Entered.Count));
+        // All at distance 0: the ties go by id, so everyone sees the lowest ids (but never itself).
+        var first = batches.Single(b => b.Viewer == new PlayerId("p0000"));
+        Assert.Equal(Enumerable.Range(1, 100).Select(i => new PlayerId($"p{i:D4}")), first.Entered.Select(s => s.Player).OrderBy(p => p.Value, StringComparer.Ordinal));
+    }
+
+    private sealed class Model(int viewCap = InterestManager.DefaultViewCap)
     {
         public readonly Dictionary<PlayerId, Vec3> Position = new();
         public readonly HashSet<PlayerId> Present = new();
@@ -150,13 +193,14 @@ public sealed class InterestManagerTests
             var everyone = Present.Select(id => (Id: id, At: Position[id])).ToArray();
             foreach (var (viewer, at) in everyone)
             {
-                var now = new HashSet<PlayerId>();
-                foreach (var (other, p) in everyone)
-                {
-                    var dx = p.X - at.X;
-                    var dz = p.Z - at.Z;
-                    if (other != viewer && dx * dx + dz * dz <= Radius * Radius) now.Add(other);
-                }
+                var now = everyone
+                    .Where(o => o.Id != viewer)
+                    .Select(o => (o.Id, D2: (o.At.X - at.X) * (o.At.X - at.X) + (o.At.Z - at.Z) * (o.At.Z - at.Z)))
+                    .Where(o => o.D2 <= Radius * Radius)
+                    .OrderBy(o => o.D2).ThenBy(o => o.Id.Value, StringComparer.Ordinal)
+                    .Take(viewCap)
+                    .Select(o => o.Id)
+                    .ToHashSet();
                 var before = View.TryGetValue(viewer, out var v) ? v : [];
                 var moved = now.Where(o => before.Contains(o) && Moved.Contains(o)).Select(o => new Seen(o, Position[o])).ToHashSet();
                 var entered = now.Where(o => !before.Contains(o)).Select(o => new Seen(o, Position[o])).ToHashSet();
@@ -172,11 +216,15 @@ public sealed class InterestManagerTests
     }
 
     [Theory]
-    [InlineData(false, 1)]
-    [InlineData(false, 2)]
-    [InlineData(true, 3)]
-    [InlineData(true, 4)]
-    public void Grid_and_all_pairs_agree_with_the_rules_in_random_worlds(bool clustered, int seed)
+    [InlineData(false, 1, int.MaxValue)]
+    [InlineData(false, 2, int.MaxValue)]
+    [InlineData(true, 3, int.MaxValue)]
+    [InlineData(true, 4, int.MaxValue)]
+    [InlineData(true, 5, InterestManager.DefaultViewCap)]
+    [InlineData(true, 6, 7)]     // most views capped: who is among the nearest changes as players walk
+    [InlineData(false, 7, 3)]
+    [InlineData(true, 8, 1)]
+    public void Grid_and_all_pairs_agree_with_the_rules_in_random_worlds(bool clustered, int seed, int viewCap)
     {
         var rng = new Random(seed);
         for (var world = 0; world < 3; world++)
@@ -184,9 +232,9 @@ public sealed class InterestManagerTests
             var sizes = new[] { 1 + rng.Next(20), 1 + rng.Next(150), 300 + rng.Next(201) };
             var players = sizes[world];
             var spots = Enumerable.Range(0, 1 + rng.Next(4)).Select(_ => new Vec3(rng.NextDouble() * 1000, 0, rng.NextDouble() * 1000)).ToArray();
-            var grid = new InterestManager(Radius);
-            var allPairs = new AllPairsInterest(Radius);
-            var model = new Model();
+            var grid = new InterestManager(Radius, viewCap: viewCap);
+            var allPairs = new AllPairsInterest(Radius, viewCap: viewCap);
+            var model = new Model(viewCap);
             var nextId = 0;
             var ids = new List<PlayerId>();
 
