@@ -197,6 +197,49 @@ public sealed class WorldLimitsTests
     }
 
     [Fact]
+    public async Task In_a_crowd_a_client_hears_of_its_nearest_players_only()
+    {
+        using var data = new TempData();
+        await using var node = await TestNode.StartAsync([.. data.SqliteArgs, "--dev", "--Mxo:World:ViewCap=2"]);
+        var crowd = new List<TestClient>();
+        try
+        {
+            // Four stand on Downtown's spawn point; a fifth arrives and is told of two of them, and its view stays at two.
+            for (var i = 0; i < 4; i++)
+            {
+                var client = await TestClient.ConnectAsync(node.Ws);
+                crowd.Add(client);
+                await client.HelloAsync($"crowd{i}{Guid.NewGuid():N}"[..14]);
+                await client.EnterAsync("downtown");
+            }
+            await using var late = await TestClient.ConnectAsync(node.Ws);
+            await late.HelloAsync("late" + Guid.NewGuid().ToString("N")[..8]);
+            var entered = Frames.Data(await late.EnterAsync("downtown"));
+            Assert.Equal(2, entered.GetProperty("occupants").GetArrayLength());
+
+            // Its views (left, then entered) never hold more than two; ping/pong marks the end of what was sent.
+            var view = new HashSet<string>(entered.GetProperty("occupants").EnumerateArray().Select(o => o.GetProperty("id").GetString()!));
+            var ping = await late.SendAsync("ping");
+            await late.ExpectAsync(f =>
+            {
+                if (Frames.Type(f) == "view")
+                {
+                    var d = Frames.Data(f);
+                    foreach (var left in d.GetProperty("left").EnumerateArray()) view.Remove(left.GetString()!);
+                    foreach (var o in d.GetProperty("entered").EnumerateArray()) view.Add(o.GetProperty("id").GetString()!);
+                    Assert.True(view.Count <= 2, $"a view of {view.Count}");
+                }
+                return Frames.Type(f) == "pong" && f.GetProperty("id").GetString() == ping;
+            });
+            Assert.Equal(2, view.Count);
+        }
+        finally
+        {
+            foreach (var client in crowd) await client.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_full_district_refuses_entry_and_says_where_to_go()
     {
         using var data = new TempData();
