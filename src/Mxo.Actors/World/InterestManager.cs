@@ -261,6 +261,10 @@ public sealed class InterestManager : IInterestManager
     private int _departedCount;
     private long _stamp;
 
+    // Whether anyone joined, moved or left since the last tick. Views depend on nothing else, so a tick after none of
+    // these has nothing to say and skips the whole computation: a crowd standing still costs no tick work.
+    private bool _changed;
+
     // Per grid handle. What the tick reads for every candidate pair is packed into two arrays (a 16-byte slot and the
     // 32-byte Seen), so that the ~100–500 candidates around one cell stay in L1 while its players are processed.
     private Slot[] _slots = [];
@@ -306,6 +310,7 @@ public sealed class InterestManager : IInterestManager
 
     public bool Join(PlayerId player, Vec3 position)
     {
+        _changed = true;
         if (_grid.TryGetHandle(player, out var handle))
         {
             if (_slots[handle].Departed)
@@ -338,6 +343,7 @@ public sealed class InterestManager : IInterestManager
         if (!_grid.TryGetHandle(player, out var handle) || _slots[handle].Departed) return false;
         // Stays in the grid (skipped by every view) until the tick has told its viewers, so its handle cannot be
         // reused by a join while old views still refer to it.
+        _changed = true;
         _slots[handle].Departed = true;
         _departedCount++;
         _departures.Add(handle);
@@ -347,6 +353,8 @@ public sealed class InterestManager : IInterestManager
     public IReadOnlyList<ViewUpdate> Tick()
     {
         _batches.Clear();
+        if (!_changed) return _batches;
+        _changed = false;
         // The batches read ids and positions from this copy, so later moves cannot change a batch already handed out.
         if (_snapshot.Length != _seen.Length) _snapshot = new Seen[_seen.Length];
         Array.Copy(_seen, _snapshot, Math.Min(_grid.HandleCapacity, _seen.Length));
@@ -496,6 +504,7 @@ public sealed class InterestManager : IInterestManager
     private void MoveHandle(int handle, Vec3 position)
     {
         if (_seen[handle].Position == position) return;
+        _changed = true;
         _grid.MoveHandle(handle, position);
         _seen[handle] = _seen[handle] with { Position = position };
         _slots[handle].Moved = true;
