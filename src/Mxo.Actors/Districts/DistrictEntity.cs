@@ -408,32 +408,27 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>
     }
 
     /// <summary>
-    /// Present players in view from <paramref name="near"/> by the interest manager's rule (within the radius, the
-    /// <see cref="InterestManager.ViewCap"/> nearest, ties by id); everyone when null.
+    /// Present players in view from <paramref name="near"/> by the interest manager's rule
+    /// (<see cref="InterestManager.CopyNearestTo"/>); everyone when null.
     /// </summary>
     private Occupant[] Occupants(Vec3? near, PlayerId? except)
     {
-        var list = new List<(double Distance2, Occupant Occupant)>();
-        var r2 = _interest.Radius * _interest.Radius;
+        var list = new List<Occupant>();
+        if (near is { } centre)
+        {
+            var ids = new List<PlayerId>();
+            _interest.CopyNearestTo(centre, except, ids);
+            foreach (var player in ids)
+                if (_present.TryGetValue(player, out var presence) && _interest.TryGetPosition(player, out var position))
+                    list.Add(new Occupant(player, presence.Name, position));
+            return list.ToArray();
+        }
         foreach (var (player, presence) in _present)
         {
             if (player == except || !_interest.TryGetPosition(player, out var position)) continue;
-            var d2 = 0.0;
-            if (near is { } centre)
-            {
-                var dx = position.X - centre.X;
-                var dz = position.Z - centre.Z;
-                d2 = dx * dx + dz * dz;
-                if (d2 > r2) continue;
-            }
-            list.Add((d2, new Occupant(player, presence.Name, position)));
+            list.Add(new Occupant(player, presence.Name, position));
         }
-        if (near is null || list.Count <= _interest.ViewCap) return list.Select(o => o.Occupant).ToArray();
-        return list
-            .OrderBy(o => o.Distance2).ThenBy(o => o.Occupant.PlayerId.Value, StringComparer.Ordinal)
-            .Take(_interest.ViewCap)
-            .Select(o => o.Occupant)
-            .ToArray();
+        return list.ToArray();
     }
 
     private void Broadcast(ISessionPush push)

@@ -258,6 +258,7 @@ public sealed class InterestManager : IInterestManager
     private readonly TickVisitor _visitor;
     private readonly List<int> _departures = new();
     private readonly List<int> _nearest = new();
+    private readonly List<int> _queryScratch = new();
     private int _departedCount;
     private long _stamp;
 
@@ -400,7 +401,7 @@ public sealed class InterestManager : IInterestManager
         left.Reset();
 
         // A crowd: only the nearest ViewCap of those within the radius are in view.
-        if (candidates.Count - 1 > _viewCap) candidates = Nearest(viewer, candidates);
+        if (candidates.Count - 1 > _viewCap) candidates = Nearest(seen, seen[viewer].Position, viewer, candidates);
 
         // Old view marked with `stamp`; those found again are re-marked `stamp + 1`; the rest have left.
         _stamp += 2;
@@ -435,22 +436,37 @@ public sealed class InterestManager : IInterestManager
     }
 
     /// <summary>
-    /// The <see cref="ViewCap"/> nearest of <paramref name="candidates"/> to <paramref name="viewer"/> (itself and
-    /// departed players left out), in no particular order, in a reused list: a selection (average linear time) on
-    /// (squared distance, player id), so the result is the same whichever order the grid hands the candidates in.
+    /// Appends the players a viewer standing at <paramref name="centre"/> has in view by the rules above (within the
+    /// radius, the <see cref="ViewCap"/> nearest), leaving out <paramref name="except"/> and players who left: what a
+    /// player arriving there is told before its first tick. Positions are the latest, not the last tick's.
     /// </summary>
-    private List<int> Nearest(int viewer, List<int> candidates)
+    public void CopyNearestTo(Vec3 centre, PlayerId? except, List<PlayerId> into)
     {
-        var seen = _snapshot;
+        ArgumentNullException.ThrowIfNull(into);
+        var candidates = _queryScratch;
+        candidates.Clear();
+        _grid.QueryRadius(centre.X, centre.Z, _radius, candidates);
+        var exceptHandle = except is { } id && _grid.TryGetHandle(id, out var handle) ? handle : -1;
+        foreach (var other in Nearest(_seen, centre, exceptHandle, candidates)) into.Add(_seen[other].Player);
+        candidates.Clear();
+    }
+
+    /// <summary>
+    /// The <see cref="ViewCap"/> nearest of <paramref name="candidates"/> to <paramref name="at"/> (the handle
+    /// <paramref name="except"/> and departed players left out; positions and ids from <paramref name="seen"/>), in no
+    /// particular order, in a reused list: a selection (average linear time) on (squared distance, player id), so the
+    /// result is the same whichever order the grid hands the candidates in.
+    /// </summary>
+    private List<int> Nearest(Seen[] seen, Vec3 at, int except, List<int> candidates)
+    {
         var slots = _slots;
-        var at = seen[viewer].Position;
         if (_nearby.Length < candidates.Count) _nearby = new Nearby[Math.Max(candidates.Count, _nearby.Length * 2)];
         var nearby = _nearby;
         var n = 0;
         for (var i = 0; i < candidates.Count; i++)
         {
             var other = candidates[i];
-            if (other == viewer || slots[other].Departed) continue;
+            if (other == except || slots[other].Departed) continue;
             var p = seen[other].Position;
             var dx = p.X - at.X;
             var dz = p.Z - at.Z;

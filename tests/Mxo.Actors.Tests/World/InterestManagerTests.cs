@@ -335,6 +335,11 @@ public sealed class InterestManagerTests
                     allPairs.CopyViewTo(viewer, view);
                     if (!gridView.SetEquals(model.View[viewer]) || !view.ToHashSet().SetEquals(model.View[viewer]))
                         Assert.Fail($"{where}: views of {viewer} differ");
+                    // What an arrival at the viewer's spot is told: the same rule, asked between ticks.
+                    view.Clear();
+                    grid.CopyNearestTo(model.Position[viewer], viewer, view);
+                    if (view.Count != model.View[viewer].Count || !view.ToHashSet().SetEquals(model.View[viewer]))
+                        Assert.Fail($"{where}: the nearest to {viewer}'s spot differ from its view");
                 }
             }
         }
