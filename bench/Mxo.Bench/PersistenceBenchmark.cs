@@ -299,19 +299,12 @@ internal static class PersistenceBenchmark
 
     /// <summary>
     /// The same rows the journal writes — one journal row per event with the same serializer id, manifest and payload
-    /// bytes, and its tags (the row's CSV column, or tag rows when the journal keeps them in the tag table) — with
-    /// NpgsqlBatch, <see cref="RawBatchEvents"/> events per round trip, on one connection.
+    /// bytes, and its tags (the row's <c>tags</c> column: the journal's CSV tag mode) — with NpgsqlBatch,
+    /// <see cref="RawBatchEvents"/> events per round trip, on one connection.
     /// </summary>
     private sealed class RawWriter : IAsyncDisposable
     {
-        // With tag rows (the journal in tag-table mode) the journal row's ordering is needed for them; in CSV mode the
-        // tags are a column of the journal row and there are no tag rows.
-        private const string SqlWithTagRows =
-            "WITH j AS (INSERT INTO journal (persistence_id, sequence_number, deleted, message, manifest, identifier, created, writer_uuid, tags) " +
-            "VALUES ($1, $2, false, $3, $4, $5, $6, $7, $9) RETURNING ordering) " +
-            "INSERT INTO tags (ordering_id, tag, persistence_id, sequence_nr) SELECT j.ordering, t, $1, $2 FROM j, unnest($8::text[]) t";
-
-        private const string SqlRowOnly =
+        private const string Sql =
             "INSERT INTO journal (persistence_id, sequence_number, deleted, message, manifest, identifier, created, writer_uuid, tags) " +
             "VALUES ($1, $2, false, $3, $4, $5, $6, $7, $8)";
 
@@ -319,44 +312,37 @@ internal static class PersistenceBenchmark
         private readonly string _manifest;
         private readonly int _identifier;
         private readonly byte[] _message;
-        private readonly string[] _tags;
-        private readonly string? _tagColumn;
+        private readonly string? _tags;
         private readonly string[] _ids;
         private readonly long[] _seq;
         private readonly string _writer = Guid.NewGuid().ToString("N");
         private long _events;
 
-        private RawWriter(NpgsqlConnection connection, string manifest, int identifier, byte[] message, string[] tags, string? tagColumn,
-            int streams, string shape)
+        private RawWriter(NpgsqlConnection connection, string manifest, int identifier, byte[] message, string? tags, int streams, string shape)
         {
-            (_connection, _manifest, _identifier, _message, _tags, _tagColumn) = (connection, manifest, identifier, message, tags, tagColumn);
+            (_connection, _manifest, _identifier, _message, _tags) = (connection, manifest, identifier, message, tags);
             _ids = Enumerable.Range(0, streams).Select(i => "raw-" + shape + "-" + i.ToString(Inv)).ToArray();
             _seq = new long[streams];
         }
 
-        /// <summary>Tags per event, wherever the journal keeps them (tag rows or the journal row's CSV column).</summary>
-        public int TagsPerEvent => _tags.Length > 0 ? _tags.Length : _tagColumn?.Split(';', StringSplitOptions.RemoveEmptyEntries).Length ?? 0;
+        /// <summary>Tags per event (the journal row's <c>;tag1;tag2;</c> column).</summary>
+        public int TagsPerEvent => _tags?.Split(';', StringSplitOptions.RemoveEmptyEntries).Length ?? 0;
 
         /// <summary>Copies the columns of the latest row the journal wrote for this shape.</summary>
         public static async Task<RawWriter> OpenAsync(Options o, string shape, string cs, CancellationToken ct)
         {
             var connection = new NpgsqlConnection(cs);
             await connection.OpenAsync(ct).ConfigureAwait(false);
-            // The tag table exists only when the journal keeps its tags there (tag-table mode).
-            await using var tagTable = new NpgsqlCommand("SELECT to_regclass('tags') IS NOT NULL", connection);
-            var tagRows = (bool)(await tagTable.ExecuteScalarAsync(ct).ConfigureAwait(false))!
-                ? "array(SELECT t.tag FROM tags t WHERE t.ordering_id = j.ordering ORDER BY t.tag)"
-                : "ARRAY[]::text[]";
             await using var cmd = new NpgsqlCommand(
-                $"SELECT j.manifest, j.identifier, j.message, {tagRows}, j.tags " +
+                "SELECT j.manifest, j.identifier, j.message, j.tags " +
                 "FROM journal j WHERE j.persistence_id LIKE $1 ORDER BY j.ordering DESC LIMIT 1", connection)
             {
                 Parameters = { new NpgsqlParameter<string> { TypedValue = shape == "chat" ? "district-%" : "combat-%" } },
             };
             await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
             if (!await reader.ReadAsync(ct).ConfigureAwait(false)) throw new InvalidOperationException("the journal wrote nothing");
-            return new RawWriter(connection, reader.GetString(0), reader.GetInt32(1), (byte[])reader[2], (string[])reader[3],
-                reader.IsDBNull(4) ? null : reader.GetString(4), shape == "chat" ? o.Districts : o.Entities, shape);
+            return new RawWriter(connection, reader.GetString(0), reader.GetInt32(1), (byte[])reader[2],
+                reader.IsDBNull(3) ? null : reader.GetString(3), shape == "chat" ? o.Districts : o.Entities, shape);
         }
 
         public async Task<Measured> MeasureAsync(TimeSpan duration, int postmaster, CancellationToken ct)
@@ -370,7 +356,7 @@ internal static class PersistenceBenchmark
                 for (var i = 0; i < RawBatchEvents; i++)
                 {
                     var stream = (int)(_events++ % _ids.Length);
-                    var command = new NpgsqlBatchCommand(_tags.Length > 0 ? SqlWithTagRows : SqlRowOnly)
+                    batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql)
                     {
                         Parameters =
                         {
@@ -381,11 +367,9 @@ internal static class PersistenceBenchmark
                             new NpgsqlParameter<int> { TypedValue = _identifier },
                             new NpgsqlParameter<long> { TypedValue = DateTime.UtcNow.Ticks },
                             new NpgsqlParameter<string> { TypedValue = _writer },
+                            new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text, Value = (object?)_tags ?? DBNull.Value },
                         },
-                    };
-                    if (_tags.Length > 0) command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = _tags });
-                    command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text, Value = (object?)_tagColumn ?? DBNull.Value });
-                    batch.BatchCommands.Add(command);
+                    });
                 }
                 await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
