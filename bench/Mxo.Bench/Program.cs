@@ -19,6 +19,7 @@ public static class Program
             "auth" => AuthBenchmark.Run(rest),
             "auth-load" => await AuthLoadBenchmark.RunAsync(rest).ConfigureAwait(false),
             "tick" => RunSuite<TickBenchmarks>(rest),
+            "crowd-join" => RunSuite<CrowdJoinBenchmarks>(rest),
             "metrics" => RunSuite<MetricsBenchmarks>(rest),
             "flood" => await FloodBenchmark.RunAsync(rest).ConfigureAwait(false),
             "operator" => await OperatorBenchmark.RunAsync(rest).ConfigureAwait(false),
@@ -65,6 +66,8 @@ public static class Program
                   TokenService.Issue/Validate; then the same on every core in parallel for S seconds (default 5).
               tick [--filter '*TickBenchmarks.Grid*']
                   BenchmarkDotNet: one district tick (interest management, view messages) for 100 to 5,000 players.
+              crowd-join
+                  BenchmarkDotNet: 10 players joining a crowd of 1,000 or 2,500 standing on one point, and one tick.
               metrics
                   BenchmarkDotNet: what the world's metrics add to a persist, a tick and a presence change.
               auth-load --http http://127.0.0.1:5080 [--clients K] [--duration D] [--password P] [--prefix load]
