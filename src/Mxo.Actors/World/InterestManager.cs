@@ -266,6 +266,15 @@ public sealed class InterestManager : IInterestManager
     // these has nothing to say and skips the whole computation: a crowd standing still costs no tick work.
     private bool _changed;
 
+    // Whether anything but arrivals happened since the last tick: a player already in the district moved or left. Until
+    // it does, every view is still the nearest part of the players it had plus those who arrived, so a tick that only
+    // has arrivals updates the views around each arrival (JoinsOnlyTick) instead of recomputing every view: a crowd
+    // standing on a spawn point while players keep arriving costs each arrival's neighbours, not every pair.
+    private bool _othersChanged;
+    private readonly List<int> _arrivals = new();
+    private readonly List<int> _touched = new();
+    private long _touchStamp;
+
     // Per grid handle. What the tick reads for every candidate pair is packed into two arrays (a 16-byte slot and the
     // 32-byte Seen), so that the ~100–500 candidates around one cell stay in L1 while its players are processed.
     private Slot[] _slots = [];
@@ -318,6 +327,7 @@ public sealed class InterestManager : IInterestManager
             {
                 _slots[handle].Departed = false;
                 _departedCount--;
+                if (!_slots[handle].Arrived) _othersChanged = true;
             }
             MoveHandle(handle, position);
             return true;
@@ -326,9 +336,10 @@ public sealed class InterestManager : IInterestManager
         if (_grid.Count >= _maxPlayers) return false;
         handle = _grid.Add(player, position);
         EnsureCapacity(_grid.HandleCapacity);
-        _slots[handle] = default; // it is "entered" for everyone, never "moved"
+        _slots[handle] = new Slot { Arrived = true }; // it is "entered" for everyone, never "moved"
+        _arrivals.Add(handle);
         _seen[handle] = new Seen(player, position);
-        _viewers[handle].View.Clear();
+        _viewers[handle].Clear();
         return true;
     }
 
@@ -345,6 +356,7 @@ public sealed class InterestManager : IInterestManager
         // Stays in the grid (skipped by every view) until the tick has told its viewers, so its handle cannot be
         // reused by a join while old views still refer to it.
         _changed = true;
+        if (!_slots[handle].Arrived) _othersChanged = true;
         _slots[handle].Departed = true;
         _departedCount++;
         _departures.Add(handle);
@@ -359,7 +371,11 @@ public sealed class InterestManager : IInterestManager
         // The batches read ids and positions from this copy, so later moves cannot change a batch already handed out.
         if (_snapshot.Length != _seen.Length) _snapshot = new Seen[_seen.Length];
         Array.Copy(_seen, _snapshot, Math.Min(_grid.HandleCapacity, _seen.Length));
-        _grid.QueryAll(_radius, _visitor);
+        if (_othersChanged) _grid.QueryAll(_radius, _visitor);
+        else JoinsOnlyTick();
+        _othersChanged = false;
+        foreach (var handle in _arrivals) _slots[handle].Arrived = false;
+        _arrivals.Clear();
         foreach (var handle in _departures)
         {
             if (!_slots[handle].Departed) continue; // joined again before the tick
@@ -390,6 +406,7 @@ public sealed class InterestManager : IInterestManager
         if (slots[viewer].Departed) return;
         var seen = _snapshot;
         var state = _viewers[viewer];
+        state.WorstKnown = false;
         var old = state.View;
         var next = state.Next;
         var moved = state.Moved;
@@ -436,6 +453,126 @@ public sealed class InterestManager : IInterestManager
     }
 
     /// <summary>
+    /// A tick after which the only change is arrivals (nobody already in the district moved or left): each arrival's
+    /// view is computed in full (<see cref="Update"/>), and each arrival is offered to the views of the players within
+    /// the radius of it (the same pairs, by symmetry); everyone else's view cannot have changed. Gives the same views
+    /// and batches as the full tick: those views were the nearest <see cref="ViewCap"/> of the same players at the same
+    /// positions, and inserting the arrivals one at a time into a bounded nearest-set gives the nearest of the union.
+    /// </summary>
+    private void JoinsOnlyTick()
+    {
+        var slots = _slots;
+        var candidates = _queryScratch;
+        _touchStamp++;
+        _touched.Clear();
+        foreach (var arrival in _arrivals)
+        {
+            if (slots[arrival].Departed) continue; // joined and left between two ticks: never reported
+            var at = _snapshot[arrival].Position;
+            candidates.Clear();
+            _grid.QueryRadius(at.X, at.Z, _radius, candidates); // the arrival itself included, as QueryAll hands them
+            Update(arrival, candidates);
+            for (var i = 0; i < candidates.Count; i++)
+            {
+                var viewer = candidates[i];
+                if (viewer == arrival || slots[viewer].Arrived || slots[viewer].Departed) continue;
+                Offer(viewer, arrival);
+            }
+        }
+        candidates.Clear();
+        foreach (var viewer in _touched) FinishOffers(viewer);
+    }
+
+    /// <summary>
+    /// Puts <paramref name="arrival"/> into <paramref name="viewer"/>'s next view if it is among the nearest. A full view
+    /// keeps its farthest player's key from one offer to the next, so an arrival that does not get in (in a crowd, most
+    /// of them) costs one comparison and no copy.
+    /// </summary>
+    private void Offer(int viewer, int arrival)
+    {
+        ref var slot = ref _slots[viewer];
+        var state = _viewers[viewer];
+        var touched = slot.Touched == _touchStamp;
+        var current = touched ? state.Next : state.View;
+        var seen = _snapshot;
+        var at = seen[viewer].Position;
+        if (current.Count >= _viewCap)
+        {
+            if (!state.WorstKnown) FindWorst(state, current, seen, at);
+            if (KeyOf(seen, at, arrival).CompareTo(state.WorstKey) >= 0) return;
+        }
+        if (!touched)
+        {
+            slot.Touched = _touchStamp;
+            _touched.Add(viewer);
+            state.Next.Clear();
+            state.Next.AddRange(state.View); // same order, so a known farthest index stays valid
+        }
+        var next = state.Next;
+        if (next.Count < _viewCap) next.Add(arrival);
+        else next[state.Worst] = arrival;
+        state.WorstKnown = false;
+    }
+
+    private static void FindWorst(Viewer state, List<int> view, Seen[] seen, Vec3 at)
+    {
+        var worst = 0;
+        var worstKey = KeyOf(seen, at, view[0]);
+        for (var i = 1; i < view.Count; i++)
+        {
+            var key = KeyOf(seen, at, view[i]);
+            if (key.CompareTo(worstKey) > 0)
+            {
+                worst = i;
+                worstKey = key;
+            }
+        }
+        state.Worst = worst;
+        state.WorstKey = worstKey;
+        state.WorstKnown = true;
+    }
+
+    /// <summary>Diffs a viewer's view against the one <see cref="Offer"/> built and fills its batch (arrivals only).</summary>
+    private void FinishOffers(int viewer)
+    {
+        var slots = _slots;
+        var seen = _snapshot;
+        var state = _viewers[viewer];
+        var old = state.View;
+        var next = state.Next;
+        state.Moved.Reset(seen);
+        var entered = state.Entered;
+        var left = state.Left;
+        entered.Reset(seen);
+        left.Reset();
+        _stamp += 2;
+        var stamp = _stamp;
+        for (var i = 0; i < old.Count; i++) slots[old[i]].Mark = stamp;
+        for (var i = 0; i < next.Count; i++)
+        {
+            ref var slot = ref slots[next[i]];
+            if (slot.Mark == stamp) slot.Mark = stamp + 1;
+            else entered.Add(next[i]);
+        }
+        for (var i = 0; i < old.Count; i++)
+        {
+            if (slots[old[i]].Mark == stamp) left.Add(seen[old[i]].Player);
+        }
+        state.View = next;
+        state.Next = old;
+        if (entered.Count + left.Count > 0)
+            _batches.Add(new ViewUpdate(seen[viewer].Player, state.Moved, entered, left));
+    }
+
+    private static Nearby KeyOf(Seen[] seen, Vec3 at, int other)
+    {
+        var p = seen[other].Position;
+        var dx = p.X - at.X;
+        var dz = p.Z - at.Z;
+        return new Nearby(dx * dx + dz * dz, other, seen[other].Player.Value);
+    }
+
+    /// <summary>
     /// Appends the players a viewer standing at <paramref name="centre"/> has in view by the rules above (within the
     /// radius, the <see cref="ViewCap"/> nearest), leaving out <paramref name="except"/> and players who left: what a
     /// player arriving there is told before its first tick. Positions are the latest, not the last tick's.
@@ -467,10 +604,7 @@ public sealed class InterestManager : IInterestManager
         {
             var other = candidates[i];
             if (other == except || slots[other].Departed) continue;
-            var p = seen[other].Position;
-            var dx = p.X - at.X;
-            var dz = p.Z - at.Z;
-            nearby[n++] = new Nearby(dx * dx + dz * dz, other, seen[other].Player.Value);
+            nearby[n++] = KeyOf(seen, at, other);
         }
         var chosen = _nearest;
         chosen.Clear();
@@ -521,6 +655,7 @@ public sealed class InterestManager : IInterestManager
     {
         if (_seen[handle].Position == position) return;
         _changed = true;
+        if (!_slots[handle].Arrived) _othersChanged = true;
         _grid.MoveHandle(handle, position);
         _seen[handle] = _seen[handle] with { Position = position };
         _slots[handle].Moved = true;
@@ -547,6 +682,12 @@ public sealed class InterestManager : IInterestManager
 
         /// <summary>Left since the last tick; still in the grid until the tick.</summary>
         public bool Departed;
+
+        /// <summary>Joined since the last tick (a new handle: in nobody's view yet).</summary>
+        public bool Arrived;
+
+        /// <summary>The <see cref="JoinsOnlyTick"/> that last offered this viewer an arrival.</summary>
+        public long Touched;
     }
 
     /// <summary>A viewer's current view (grid handles) and its reusable batch buffers.</summary>
@@ -558,8 +699,17 @@ public sealed class InterestManager : IInterestManager
         public readonly SeenList Entered = new();
         public readonly ReusableList<PlayerId> Left = new();
 
+        /// <summary>
+        /// The index of the view's farthest player and its key (<see cref="Offer"/>), while <see cref="WorstKnown"/>:
+        /// valid until the view or a position in it changes, i.e. until the next full tick or the next arrival it takes.
+        /// </summary>
+        public int Worst;
+        public Nearby WorstKey;
+        public bool WorstKnown;
+
         public void Clear()
         {
+            WorstKnown = false;
             View.Clear();
             Next.Clear();
             Moved.Reset([]);

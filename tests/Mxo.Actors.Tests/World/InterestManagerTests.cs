@@ -345,6 +345,99 @@ public sealed class InterestManagerTests
         }
     }
 
+    /// <summary>
+    /// Ticks after which only arrivals happened take a shorter path (InterestManager.JoinsOnlyTick: each arrival offered
+    /// to the views around it): crowds standing on a few exact points (every distance tied, so the id tie-break picks
+    /// the views), players arriving tick after tick, some leaving or moving before their first tick, and now and then a
+    /// tick where someone already there moves or leaves (the full path). Views and batches must match the model's.
+    /// </summary>
+    [Theory]
+    [InlineData(11, 5)]
+    [InlineData(12, 7)]
+    [InlineData(13, 40)]
+    [InlineData(14, 1)]
+    [InlineData(15, int.MaxValue)]
+    public void Arrivals_into_standing_crowds_give_the_views_of_the_rules(int seed, int viewCap)
+    {
+        var rng = new Random(seed);
+        var spots = new[] { new Vec3(100, 0, 100), new Vec3(150, 0, 100), new Vec3(100, 0, 175), new Vec3(400, 0, 400) };
+        var grid = new InterestManager(Radius, viewCap: viewCap);
+        var model = new Model(viewCap);
+        var ids = new List<PlayerId>();
+        var nextId = 0;
+
+        Vec3 Spot()
+        {
+            var s = spots[rng.Next(spots.Length)];
+            return rng.NextDouble() < 0.7 ? s : new Vec3(s.X + rng.Next(-3, 4) * 25, 0, s.Z + rng.Next(-3, 4) * 25);
+        }
+
+        void Apply(Action<IInterestManager> op, Action<Model> onModel)
+        {
+            op(grid);
+            onModel(model);
+        }
+
+        var arrivalOnlyTicks = 0;
+        for (var tick = 0; tick < 60; tick++)
+        {
+            // Ids in random order, so an arrival's id may come before or after the ids of those already in view.
+            for (var j = rng.Next(1, 12); j > 0; j--)
+            {
+                var id = new PlayerId($"p{rng.Next(1000):D3}-{nextId++}");
+                var at = Spot();
+                Apply(m => Assert.True(m.Join(id, at)), m => m.Join(id, at));
+                var roll = rng.NextDouble();
+                if (roll < 0.1)
+                {
+                    Apply(m => m.Leave(id), m => m.Leave(id)); // gone before anyone noticed
+                    if (rng.NextDouble() < 0.5)
+                    {
+                        var back = Spot();
+                        Apply(m => m.Join(id, back), m => m.Join(id, back));
+                    }
+                }
+                else if (roll < 0.2)
+                {
+                    var there = Spot();
+                    Apply(m => m.Move(id, there), m => m.Move(id, there)); // moved before its first tick
+                }
+                if (model.Present.Contains(id)) ids.Add(id);
+            }
+            if (rng.NextDouble() < 0.25 && ids.Count > 0)
+            {
+                var id = ids[rng.Next(ids.Count)];
+                if (rng.NextDouble() < 0.5)
+                {
+                    var at = Spot();
+                    Apply(m => m.Move(id, at), m => m.Move(id, at));
+                }
+                else
+                {
+                    Apply(m => m.Leave(id), m => m.Leave(id));
+                    ids.Remove(id);
+                }
+            }
+            else
+            {
+                arrivalOnlyTicks++;
+            }
+
+            var where = $"seed {seed} tick {tick}";
+            AssertBatches(model.Tick(), grid.Tick(), where);
+            var view = new List<PlayerId>();
+            foreach (var viewer in model.Present)
+            {
+                view.Clear();
+                grid.CopyViewTo(viewer, view);
+                if (view.Count != model.View[viewer].Count || !view.ToHashSet().SetEquals(model.View[viewer]))
+                    Assert.Fail($"{where}: views of {viewer} differ");
+            }
+        }
+        Assert.True(arrivalOnlyTicks > 30, "the test should mostly exercise ticks with arrivals only");
+        Assert.True(model.Present.Count > Math.Min(viewCap, 100), "the crowds should outgrow the views");
+    }
+
     private static void AssertBatches(
         Dictionary<PlayerId, (HashSet<Seen> Moved, HashSet<Seen> Entered, HashSet<PlayerId> Left)> expected,
         IReadOnlyList<ViewUpdate> actual,
