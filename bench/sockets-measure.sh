@@ -12,7 +12,8 @@
 # Everything listens on and connects to 127.0.0.1 only.
 #
 # CONNECT_BATCH (default 500): bots connecting at once in each of the four bot processes on the first connect;
-# the storm connects every bot at once. STORM=0 skips the storm.
+# the storm connects every bot at once. STORM=0 skips the storm. The bots retry a connect that fails (--retry-connect:
+# backoff with jitter, as clients do), so the figure is when the node has let every one of them in.
 set -euo pipefail
 
 n=${1:?usage: bench/sockets-measure.sh N}
@@ -50,7 +51,7 @@ start_bots() { # connect-batch: the four bot processes (same names each time), o
     [ "$count" -gt 0 ] || break
     taskset -c 1 "$node_dir/mxo-node" bots --count "$count" --hello --url "ws://127.0.0.1:$http_port/ws" --district "$district" \
       --move-hz 0 --chat-every 0 --duration 30m --name-prefix "s$i" --run-tag "$run_tag" --watchers 0 \
-      --connect-batch "$(( $1 < count ? $1 : count ))" >>"$work/bots$i.log" 2>&1 &
+      --connect-batch "$(( $1 < count ? $1 : count ))" --retry-connect >>"$work/bots$i.log" 2>&1 &
     bot_pids+=($!)
     i=$((i + 1))
   done

@@ -123,6 +123,10 @@ internal sealed class Bot
 
     /// <summary>Reconnect attempts that did not get the bot back in, and why (a refresh, the socket, hello or enter).</summary>
     public long ReconnectAttemptsFailed { get; private set; }
+
+    /// <summary>First connects that failed and were tried again (<see cref="BotOptions.RetryConnect"/>), and why.</summary>
+    public long ConnectRetries { get; private set; }
+    public Dictionary<string, long> ConnectRetryReasons { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, long> ReconnectFailures { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Why this bot's sockets dropped early, counted when it went on to reconnect (close codes and losses apart).</summary>
@@ -218,6 +222,20 @@ internal sealed class Bot
 
         using var writer = new BotFrameWriter();
         var (link, failure) = await OpenAsync(_options.Url, writer, run).ConfigureAwait(false);
+        for (var attempt = 0; link is null && failure is not null && _options.RetryConnect; attempt++)
+        {
+            ConnectRetries++;
+            Count(ConnectRetryReasons, failure);
+            try
+            {
+                await Task.Delay(Backoff(attempt), run).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break; // the run ended: the last failure stands
+            }
+            (link, failure) = await OpenAsync(_options.Url, writer, run).ConfigureAwait(false);
+        }
         if (link is null)
         {
             if (failure is not null) Fail(failure);
@@ -253,6 +271,13 @@ internal sealed class Bot
                 DisconnectReason = lost;
             }
         }
+    }
+
+    /// <summary>The wait after the <paramref name="pass"/>th failed pass: doubling, capped, with jitter (50–100 %).</summary>
+    private TimeSpan Backoff(int pass)
+    {
+        var backoff = Math.Min(MaxReconnectBackoff.TotalMilliseconds, FirstReconnectBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(pass, 16)));
+        return TimeSpan.FromMilliseconds(backoff * (0.5 + 0.5 * _random.NextDouble()));
     }
 
     /// <summary>
@@ -294,8 +319,7 @@ internal sealed class Bot
                 Count(ReconnectFailures, failure);
 
                 if ((attempt + 1) % urls.Count != 0) continue; // the next url at once: this one's edge may be the dead one
-                var backoff = Math.Min(MaxReconnectBackoff.TotalMilliseconds, FirstReconnectBackoff.TotalMilliseconds * Math.Pow(2, attempt / urls.Count));
-                await Task.Delay(TimeSpan.FromMilliseconds(backoff * (0.5 + 0.5 * _random.NextDouble())), run).ConfigureAwait(false);
+                await Task.Delay(Backoff(attempt / urls.Count), run).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (run.IsCancellationRequested)

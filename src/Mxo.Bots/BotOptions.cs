@@ -32,6 +32,13 @@ public sealed record BotOptions
     public IReadOnlyList<Uri> ReconnectUrls { get; init; } = [];
 
     /// <summary>
+    /// A first connect that fails (timed out, refused, no <c>welcome</c>) is tried again with the reconnect backoff
+    /// (doubling from 0.25 s to 4 s, with jitter) until it succeeds or the run ends, as a real client does when a whole
+    /// crowd comes back at once after an edge restart. Off (the default): a failed connect is final and reported.
+    /// </summary>
+    public bool RetryConnect { get; init; }
+
+    /// <summary>
     /// The development flow: no accounts, open the socket without a token and send <c>hello</c> (only a node started
     /// with <c>--dev</c> accepts it). Otherwise each bot registers, logs in, creates its character and opens the
     /// socket with a bearer token.

@@ -42,6 +42,9 @@ public sealed record BotReport
 
     /// <summary>Reconnect attempts that failed (the next url or pass was tried), and why.</summary>
     public long ReconnectAttemptsFailed { get; init; }
+    /// <summary>First connects that failed and were tried again (<c>--retry-connect</c>), and why.</summary>
+    public long ConnectRetries { get; init; }
+    public IReadOnlyDictionary<string, long> ConnectRetryReasons { get; init; } = new Dictionary<string, long>();
     public IReadOnlyDictionary<string, long> ReconnectFailures { get; init; } = new Dictionary<string, long>();
 
     /// <summary>The first drop of any bot, the last time any bot was back in, and the longest one bot was away.</summary>
@@ -149,6 +152,8 @@ public sealed record BotReport
             if (FirstDropAt is { } first) sb.Append(c, $", the first at {first:HH:mm:ss.fff} UTC");
             sb.Append(" (").Append(Tally(Drops)).AppendLine(")");
         }
+        if (ConnectRetries > 0)
+            sb.Append(c, $"first connects retried: {ConnectRetries} attempts failed (").Append(Tally(ConnectRetryReasons)).AppendLine(")");
         if (Reconnected > 0 || ReconnectAttemptsFailed > 0)
         {
             sb.Append(c, $"reconnected: {Reconnected} bots");

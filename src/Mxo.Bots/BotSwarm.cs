@@ -144,6 +144,7 @@ public sealed class BotSwarm
         var disconnects = new Dictionary<string, int>(StringComparer.Ordinal);
         var drops = new Dictionary<string, long>(StringComparer.Ordinal);
         var reconnectFailures = new Dictionary<string, long>(StringComparer.Ordinal);
+        var connectRetryReasons = new Dictionary<string, long>(StringComparer.Ordinal);
         long invalid = 0;
 
         foreach (var bot in bots)
@@ -153,6 +154,7 @@ public sealed class BotSwarm
             AddTo(errorsByCode, bot.ErrorsByCode);
             AddTo(drops, bot.Drops);
             AddTo(reconnectFailures, bot.ReconnectFailures);
+            AddTo(connectRetryReasons, bot.ConnectRetryReasons);
             invalid += bot.InvalidFrames;
             if (bot.Result == Bot.Outcome.FailedToConnect && bot.FailureReason is { } failure)
                 connectFailures[failure] = connectFailures.GetValueOrDefault(failure) + 1;
@@ -176,6 +178,8 @@ public sealed class BotSwarm
             Reconnections = bots.Sum(b => (long)b.Reconnections),
             ReconnectAttemptsFailed = bots.Sum(b => b.ReconnectAttemptsFailed),
             ReconnectFailures = reconnectFailures,
+            ConnectRetries = bots.Sum(b => b.ConnectRetries),
+            ConnectRetryReasons = connectRetryReasons,
             FirstDropAt = bots.Min(b => b.FirstDroppedAt),
             LastBackAt = bots.Max(b => b.LastBackAt),
             LongestOutage = bots.Length == 0 ? TimeSpan.Zero : bots.Max(b => b.LongestOutage),

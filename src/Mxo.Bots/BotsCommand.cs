@@ -77,6 +77,7 @@ public static class BotsCommand
             ChatEvery = result.GetRequiredValue(d.ChatEvery),
             NamePrefix = result.GetRequiredValue(d.NamePrefix),
             Hello = result.GetValue(d.Hello),
+            RetryConnect = result.GetValue(d.RetryConnect),
             HttpUrl = result.GetValue(d.Http),
             Password = result.GetValue(d.Password),
             RunTag = result.GetValue(d.RunTag),
@@ -115,6 +116,7 @@ public static class BotsCommand
         public readonly Option<TimeSpan> ChatEvery;
         public readonly Option<string> NamePrefix;
         public readonly Option<bool> Hello;
+        public readonly Option<bool> RetryConnect;
         public readonly Option<Uri?> Http;
         public readonly Option<string?> Password;
         public readonly Option<string?> RunTag;
@@ -157,6 +159,13 @@ public static class BotsCommand
                 DefaultValueFactory = _ => Defaults.Hello,
             };
             Command.Options.Add(Hello);
+            RetryConnect = new Option<bool>("--retry-connect")
+            {
+                Description = "Retry a failed first connect with backoff and jitter until the run ends, as clients coming back " +
+                              "after an edge restart do (the reconnect storm). [default: off, a failed connect is final]",
+                DefaultValueFactory = _ => false,
+            };
+            Command.Options.Add(RetryConnect);
             Password = Add<string?>("--password", "Every bot account's password (10-128 characters). [default: random per run]", null, Accept, "");
             RunTag = Add<string?>("--run-tag", "The run tag in bot names, 1-8 ASCII letters or digits. [default: random]", null, Accept, "");
             Wander = Add("--wander", "Bots walk within +-N units (1-1000) of the district's spawn on x and z.", Defaults.WanderRadius,

@@ -40,6 +40,7 @@ public class BotsTests
         Assert.Null(options.RunTag);
         Assert.Equal(0.8, options.RefreshFraction);
         Assert.Empty(options.ReconnectUrls);
+        Assert.False(options.RetryConnect);
     }
 
     [Fact]
@@ -101,7 +102,7 @@ public class BotsTests
         [
             "--count", "7", "--url", "ws://10.0.0.5:6000/ws", "--duration", "2m", "--district", "Richland",
             "--move-hz", "2.5", "--chat-every", "1500ms", "--name-prefix", "load_t", "--ramp=3s", "--watchers", "3", "--warmup", "30s",
-            "--connect-batch", "250",
+            "--connect-batch", "250", "--retry-connect",
         ];
         Assert.True(BotsCommand.TryParse(args, out var options, out var error), error);
         Assert.Equal(7, options.Count);
@@ -115,6 +116,7 @@ public class BotsTests
         Assert.Equal(3, options.Watchers);
         Assert.Equal(TimeSpan.FromSeconds(30), options.Warmup);
         Assert.Equal(250, options.ConnectBatchSize);
+        Assert.True(options.RetryConnect);
     }
 
     [Fact]
@@ -196,7 +198,7 @@ public class BotsTests
         var help = output.ToString();
 
         var options = BotsCommand.Create().Options.Where(o => o is not System.CommandLine.Help.HelpOption).ToList();
-        Assert.Equal(17, options.Count);
+        Assert.Equal(18, options.Count);
         foreach (var option in options)
             Assert.Contains(option.Name + " ", help);
         // One row per option, each with its default (and the help option's row).
@@ -710,6 +712,46 @@ public class BotsTests
         Assert.Contains(lines, l => l.StartsWith($"drops: 1, the first at {report.FirstDropAt:HH:mm:ss.fff} UTC (connection lost: ", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task With_retry_connect_a_first_connect_that_fails_is_tried_again_until_it_gets_in()
+    {
+        await using var node = await FakeNode.StartAsync(tokenLifetime: TimeSpan.FromMinutes(15), dev: true);
+        node.Silence(0); // an edge too busy to answer: hello goes unanswered
+        var swarm = new BotSwarm(new BotOptions
+        {
+            Count = 1, Hello = true, Url = node.SocketUrl, MoveHz = 20, ChatEvery = TimeSpan.Zero,
+            HandshakeTimeout = TimeSpan.FromMilliseconds(300), RetryConnect = true,
+        });
+        using var cts = new CancellationTokenSource();
+
+        var run = swarm.RunAsync(cts.Token);
+        await node.Until(f => f.Count(x => x.Type == "hello") >= 2).WaitAsync(Timeout); // the first timed out, tried again
+        node.Speak(0);
+        await node.Moved(1).WaitAsync(Timeout);
+        cts.Cancel();
+        var report = await run.WaitAsync(Timeout);
+
+        Assert.Equal((1, 0), (report.Connected, report.FailedToConnect));
+        Assert.True(report.ConnectRetries >= 1, report.ToString());
+        Assert.Equal("no welcome within 0.3 s", Assert.Single(report.ConnectRetryReasons).Key);
+        Assert.Contains(report.ToString().Split(Environment.NewLine),
+            l => l.StartsWith($"first connects retried: {report.ConnectRetries} attempts failed (no welcome within 0.3 s", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Without_retry_connect_a_first_connect_that_fails_is_final()
+    {
+        await using var node = await FakeNode.StartAsync(tokenLifetime: TimeSpan.FromMinutes(15), dev: true);
+        node.Silence(0);
+        var report = await new BotSwarm(new BotOptions
+        {
+            Count = 1, Hello = true, Url = node.SocketUrl, HandshakeTimeout = TimeSpan.FromMilliseconds(300),
+        }).RunAsync().WaitAsync(Timeout);
+
+        Assert.Equal((0, 1, 0L), (report.Connected, report.FailedToConnect, report.ConnectRetries));
+        Assert.Single(node.Frames, x => x.Type == "hello");
+    }
+
     private static double Distance(JsonElement move, (double X, double Z) to) =>
         Math.Sqrt(Math.Pow(move.GetProperty("x").GetDouble() - to.X, 2) + Math.Pow(move.GetProperty("z").GetDouble() - to.Z, 2));
 
@@ -804,6 +846,12 @@ public class BotsTests
         public void Silence(int edge)
         {
             lock (_gate) _silentEdges.Add(edge);
+        }
+
+        /// <summary>From now on <paramref name="edge"/> answers again (the hung edge has recovered).</summary>
+        public void Speak(int edge)
+        {
+            lock (_gate) _silentEdges.Remove(edge);
         }
 
         /// <summary>The edge node dies: every socket on it is cut without a close frame.</summary>
