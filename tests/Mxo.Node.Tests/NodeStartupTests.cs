@@ -75,6 +75,33 @@ public sealed class WorldMapStartupTests
     }
 
     [Fact]
+    public void A_combat_table_naming_an_unknown_tactic_stops_the_node_and_says_where()
+    {
+        var shipped = File.ReadAllText(Mxo.Protocol.Combat.CombatTable.DefaultPath);
+        var broken = shipped.Replace("\"beats\": [\"power\", \"gun-aimed\"]", "\"beats\": [\"power\", \"kick\"]");
+        Assert.NotEqual(shipped, broken);
+        var path = Path.Combine(Path.GetTempPath(), $"mxo-combat-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, broken);
+        try
+        {
+            var e = Assert.ThrowsAny<InvalidOperationException>(() => MxoNode.Build(["--Mxo:World:CombatFile=" + path]));
+            Assert.Contains("$.tactics[0].beats[1]", e.Message);
+            Assert.Contains("kick", e.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void A_missing_combat_table_stops_the_node()
+    {
+        var e = Assert.ThrowsAny<InvalidOperationException>(() => MxoNode.Build(["--Mxo:World:CombatFile=/nonexistent/combat.json"]));
+        Assert.Contains("combat.json", e.Message);
+    }
+
+    [Fact]
     public void A_missing_map_file_stops_the_node()
     {
         var e = Assert.ThrowsAny<InvalidOperationException>(() => MxoNode.Build(["--Mxo:World:MapFile=/nonexistent/districts.json"]));

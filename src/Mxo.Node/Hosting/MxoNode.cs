@@ -60,6 +60,11 @@ public static class MxoNode
             : WorldMap.DefaultPath;
         var map = WorldMap.Load(mapPath);
         if (world.DistrictCapacity is { } capacity) map = map.WithCapacity(null, capacity);
+        // The combat table (tactics, abilities, tuning): a table that breaks a rule stops the node the same way.
+        var combatPath = builder.Configuration["Mxo:World:CombatFile"] is { Length: > 0 } combatFile
+            ? Path.GetFullPath(combatFile, Environment.CurrentDirectory)
+            : Mxo.Protocol.Combat.CombatTable.DefaultPath;
+        var combat = Mxo.Protocol.Combat.CombatTable.Load(combatPath);
         var persistence = node.HostsWorld ? PersistenceSetup.From(node.Persistence, Environment.CurrentDirectory) : null;
 
         string?[] urls = [node.EdgeUrl, operatorOptions.Enabled ? operatorOptions.Url : null, ClusterFormation.ManagementUrl(node)];
@@ -70,6 +75,7 @@ public static class MxoNode
         if (persistence is not null) builder.Services.AddReadinessCheck(PersistenceSetup.CheckName, persistence);
         builder.Services.AddSingleton(accounts);
         builder.Services.AddSingleton(map);
+        builder.Services.AddSingleton(combat);
         builder.Services.AddSingleton(new ShardCounts(new Dictionary<string, int>
         {
             [Mxo.Actors.Players.PlayerRegistration.TypeName] = world.MaxShards,
