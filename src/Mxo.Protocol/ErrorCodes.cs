@@ -31,4 +31,6 @@ public static class ErrorCodes
     public const string RateLimited = "rate_limited";
     public const string Resyncing = "resyncing";
     public const string Unavailable = "unavailable";
+    public const string Derezzed = "derezzed";
+    public const string NotDerezzed = "not_derezzed";
 }

@@ -314,6 +314,86 @@ public sealed class PlayerEntityTests : Akka.TestKit.Xunit2.TestKit
             _session.FishForMessage<PlayerReplies.EnteredDistrict>(_ => true) is var e ? (e.CommandId, e.Position) : default);
     }
 
+    [Fact]
+    public void A_combat_round_is_taken_once_and_never_after_a_later_one()
+    {
+        var player = StartPlayer();
+        AttachAndEnter(player);
+        player.Tell(new PlayerCommands.TakeCombatRound(Neo, "enc-1", 1, 420, 180));
+        Assert.Equal("enc-1#1", ExpectMsg<Replies.Acknowledged>().CommandId);
+        player.Tell(new PlayerCommands.TakeCombatRound(Neo, "enc-1", 2, 300, 150));
+        ExpectMsg<Replies.Acknowledged>();
+        // The encounter did not hear the first answer and asks again, late: acknowledged, nothing changes.
+        player.Tell(new PlayerCommands.TakeCombatRound(Neo, "enc-1", 1, 420, 180));
+        Assert.Equal("enc-1#1", ExpectMsg<Replies.Acknowledged>().CommandId);
+        player.Tell(new PlayerCommands.TakeCombatRound(Neo, "enc-1", 2, 300, 150));
+        ExpectMsg<Replies.Acknowledged>();
+
+        StopGracefully(player);
+        var restarted = StartPlayer();
+        restarted.Tell(new PlayerCommands.GetState(Neo));
+        var state = ExpectMsg<PlayerState>();
+        Assert.Equal((300, 150, false), (state.Health, state.InnerStrength, state.Derezzed));
+        Assert.Equal(["enc-1#2"], state.CombatRounds);
+    }
+
+    [Fact]
+    public void A_derezzed_character_cannot_move_travel_or_use_objects_and_reconstructs_at_the_nearest_unlocked_hardline()
+    {
+        var player = StartPlayer(ActorTestConfig.Settings with { HardlineUnlockRadius = 5000 });
+        AttachAndEnter(player);
+        _session.FishForMessage<PlayerReplies.HardlineUnlocked>(h => h.Hardline == "downtown-river-walk");
+
+        player.Tell(new PlayerCommands.Reconstruct(Neo, null, "r0"), _session.Ref);
+        Assert.Equal(ErrorCodes.NotDerezzed, _session.FishForMessage<Replies.Rejected>(_ => true).Code);
+
+        player.Tell(new PlayerCommands.TakeCombatRound(Neo, "enc-7", 3, 0, 40));
+        ExpectMsg<Replies.Acknowledged>();
+        Assert.Equal(("enc-7", 3), _session.FishForMessage<PlayerReplies.Derezzed>(_ => true) is var d ? (d.EncounterId, d.Round) : default);
+
+        player.Tell(new PlayerCommands.Move(Neo, new Vec3(1501, 0, 0), 5_000), _session.Ref);
+        Assert.Equal(ErrorCodes.Derezzed, _session.FishForMessage<PlayerReplies.PositionCorrected>(_ => true).Reason);
+        player.Tell(new PlayerCommands.Teleport(Neo, "downtown-achlys", "t1"), _session.Ref);
+        Assert.Equal(ErrorCodes.Derezzed, _session.FishForMessage<Replies.Rejected>(_ => true).Code);
+        player.Tell(new PlayerCommands.Interact(Neo, "downtown-office-door", "open", "i1"), _session.Ref);
+        Assert.Equal(ErrorCodes.Derezzed, _session.FishForMessage<Replies.Rejected>(_ => true).Code);
+        _districts.ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // none of them reached the district
+
+        // Nearest to the spawn point (1500, 0, 0): Achlys Square, 334 units away.
+        var before = DateTimeOffset.UtcNow;
+        player.Tell(new PlayerCommands.Reconstruct(Neo, null, "r1"), _session.Ref);
+        var join = _districts.ExpectMsg<DistrictCommands.Join>();
+        Assert.Equal((Downtown, new Vec3(1710, 0, -260)), (join.District, join.Position));
+        _districts.Reply(new DistrictReplies.Joined(Downtown, Neo, "r1", []));
+        var back = _session.FishForMessage<PlayerReplies.Reconstructed>(_ => true);
+        Assert.Equal(("r1", new Vec3(1710, 0, -260), 500, 200), (back.CommandId, back.Entered.Position, back.Health, back.InnerStrength));
+        Assert.InRange(back.DeathEffectUntilMs, before.AddSeconds(59).ToUnixTimeMilliseconds(), DateTimeOffset.UtcNow.AddSeconds(61).ToUnixTimeMilliseconds());
+
+        StopGracefully(player);
+        var restarted = StartPlayer();
+        restarted.Tell(new PlayerCommands.GetState(Neo));
+        var state = ExpectMsg<PlayerState>();
+        Assert.Equal((false, 500, new Vec3(1710, 0, -260), back.DeathEffectUntilMs), (state.Derezzed, state.Health, state.Position, state.DeathEffectUntilMs));
+    }
+
+    [Fact]
+    public void A_derezzed_character_may_choose_an_unlocked_hardline_but_not_a_locked_one()
+    {
+        var player = StartPlayer(ActorTestConfig.Settings with { HardlineUnlockRadius = 0.5 });
+        AttachAndEnter(player);
+        player.Tell(new PlayerCommands.TakeCombatRound(Neo, "enc-2", 1, 0, 0));
+        ExpectMsg<Replies.Acknowledged>();
+        player.Tell(new PlayerCommands.Reconstruct(Neo, "downtown-achlys", "r1"), _session.Ref);
+        Assert.Equal(ErrorCodes.HardlineLocked, _session.FishForMessage<Replies.Rejected>(_ => true).Code);
+
+        // Nothing unlocked: back at the district's spawn point.
+        player.Tell(new PlayerCommands.Reconstruct(Neo, null, "r2"), _session.Ref);
+        var join = _districts.FishForMessage<DistrictCommands.Join>(_ => true);
+        Assert.Equal(ActorTestConfig.Map.Find(Downtown)!.Spawn, join.Position);
+        _districts.Reply(new DistrictReplies.Joined(Downtown, Neo, "r2", []));
+        Assert.Equal(500, _session.FishForMessage<PlayerReplies.Reconstructed>(_ => true).Health);
+    }
+
     private IActorRef StartPlayerAfterStop(IActorRef player, WorldSettings settings)
     {
         StopGracefully(player);

@@ -70,4 +70,43 @@ public sealed class PlayerRulesTests
         Assert.Equal(PlayerRules.RememberedCommands, recent.Count);
         Assert.Equal("c99", recent[^1]);
     }
+
+    [Fact]
+    public void Combat_rounds_are_clamped_taken_in_order_and_the_memory_of_encounters_is_bounded()
+    {
+        var state = Created();
+        var first = PlayerRules.DecideCombatRound(state, new PlayerCommands.TakeCombatRound(Neo, "a", 1, 9_999, -5))!;
+        Assert.Equal((500, 0), (first.Health, first.InnerStrength)); // clamped to 0..the character's maximum
+        state = PlayerRules.Apply(state, first);
+        Assert.Null(PlayerRules.DecideCombatRound(state, new PlayerCommands.TakeCombatRound(Neo, "a", 1, 100, 100)));
+        Assert.NotNull(PlayerRules.DecideCombatRound(state, new PlayerCommands.TakeCombatRound(Neo, "a", 2, 100, 100)));
+        // An encounter whose id is a prefix of another's is a different encounter.
+        Assert.NotNull(PlayerRules.DecideCombatRound(state, new PlayerCommands.TakeCombatRound(Neo, "", 1, 100, 100)));
+        state = PlayerRules.Apply(state, new PlayerEvents.CombatRoundTaken("ab", 7, 100, 100));
+        Assert.Equal((1, 7), (PlayerRules.LastRound(state.CombatRounds, "a"), PlayerRules.LastRound(state.CombatRounds, "ab")));
+
+        for (var i = 0; i < PlayerRules.RememberedEncounters + 5; i++)
+            state = PlayerRules.Apply(state, new PlayerEvents.CombatRoundTaken($"enc-{i}", 1, 100, 100));
+        Assert.Equal(PlayerRules.RememberedEncounters, state.CombatRounds.Count);
+        Assert.Equal(0, PlayerRules.LastRound(state.CombatRounds, "a")); // the oldest were forgotten
+        Assert.False(state.Derezzed);
+        state = PlayerRules.Apply(state, new PlayerEvents.CombatRoundTaken("last", 1, 0, 100));
+        Assert.True(state.Derezzed);
+    }
+
+    [Fact]
+    public void Reconstruction_picks_the_named_hardline_or_the_nearest_unlocked_one_in_any_district()
+    {
+        var state = Created() with { District = Westview, Derezzed = true };
+        // From Westview's east edge, Richland is behind: the nearest unlocked is International's Embassy Row.
+        state = state with { UnlockedHardlines = ["westview-tabor-park", "international-embassy-row", "richland-mara-central"] };
+        var near = Assert.IsType<EnterDecision.Admit>(PlayerRules.DecideReconstruct(state, ActorTestConfig.Map, null, new Vec3(-10, 0, 600)));
+        Assert.Equal((new DistrictId("international"), new Vec3(260, 0, 610), Westview), (near.District, near.Position, near.Previous));
+        var chosen = Assert.IsType<EnterDecision.Admit>(PlayerRules.DecideReconstruct(state, ActorTestConfig.Map, "richland-mara-central", default));
+        Assert.Equal(new Vec3(-1620, 0, 340), chosen.Position);
+        Assert.Equal(ErrorCodes.HardlineLocked,
+            Assert.IsType<EnterDecision.Refuse>(PlayerRules.DecideReconstruct(state, ActorTestConfig.Map, "westview-pearl-bay", default)).Code);
+        Assert.Equal(ErrorCodes.NotDerezzed,
+            Assert.IsType<EnterDecision.Refuse>(PlayerRules.DecideReconstruct(state with { Derezzed = false }, ActorTestConfig.Map, null, default)).Code);
+    }
 }

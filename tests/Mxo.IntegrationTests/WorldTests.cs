@@ -1,3 +1,4 @@
+using Akka.Actor;
 using System.Net;
 using System.Net.WebSockets;
 using System.Text.Json;
@@ -109,6 +110,43 @@ public sealed class WorldTests(FastWorldFixture fixture) : IClassFixture<FastWor
         var second = await client.SendAsync("jack_out");
         await client.ExpectTypeAsync("jacked_out", second);
         Assert.Equal(WebSocketCloseStatus.NormalClosure, await client.ExpectCloseAsync());
+    }
+
+    [Fact]
+    public async Task A_derezzed_player_is_told_cannot_walk_or_teleport_and_reconstructs_at_a_hardline()
+    {
+        var name = Unique("derez");
+        await using var client = await TestClient.ConnectAsync(fixture.Node.Ws);
+        await client.HelloAsync(name);
+        await client.EnterAsync("downtown");
+        await client.ExpectAsync(f => Frames.Type(f) == "hardline_unlocked"
+            && Frames.Data(f).GetProperty("hardline").GetString() == "downtown-kalaa-heights", what: "unlock");
+        var early = await client.SendAsync("reconstruct");
+        Assert.Equal("not_derezzed", Frames.Data(await client.ExpectTypeAsync("error", early)).GetProperty("code").GetString());
+
+        // What a combat encounter sends a fighter after a round that left it at health 0.
+        var players = Akka.Hosting.ActorRegistry.For(fixture.Node.System).Get<Mxo.Actors.Players.PlayerRegion>();
+        var taken = await players.Ask<Mxo.Protocol.Replies.Acknowledged>(
+            new Mxo.Protocol.Players.PlayerCommands.TakeCombatRound(Mxo.Protocol.PlayerId.FromName(name), "enc-it", 4, 0, 35),
+            Mxo.TestSupport.TestTime.Scaled(TimeSpan.FromSeconds(10)));
+        Assert.Equal("enc-it#4", taken.CommandId);
+        var derezzed = Frames.Data(await client.ExpectTypeAsync("derezzed"));
+        Assert.Equal(("enc-it", 4), (derezzed.GetProperty("encounter").GetString(), derezzed.GetProperty("round").GetInt32()));
+
+        await client.MoveAsync(1501, 0, 0);
+        var corrected = Frames.Data(await client.ExpectTypeAsync("position_corrected"));
+        Assert.Equal("derezzed", corrected.GetProperty("reason").GetString());
+        var teleport = await client.SendAsync("teleport", """{"hardline":"downtown-achlys"}""");
+        Assert.Equal("derezzed", Frames.Data(await client.ExpectTypeAsync("error", teleport)).GetProperty("code").GetString());
+
+        var back = await client.SendAsync("reconstruct", """{"hardline":"downtown-kalaa-heights"}""");
+        var reconstructed = Frames.Data(await client.ExpectTypeAsync("reconstructed", back));
+        Assert.Equal((1380.0, 0.0, 720.0), Frames.Position(reconstructed.GetProperty("position")));
+        Assert.Equal((500, 200), (reconstructed.GetProperty("health").GetInt32(), reconstructed.GetProperty("innerStrength").GetInt32()));
+        Assert.True(reconstructed.GetProperty("deathEffectUntil").GetInt64() > DateTimeOffset.UtcNow.AddSeconds(30).ToUnixTimeMilliseconds());
+        // Back in play (the fifth travel request: within the burst of the travel rate limit).
+        var teleportAgain = await client.SendAsync("teleport", """{"hardline":"downtown-achlys"}""");
+        await client.ExpectTypeAsync("entered", teleportAgain);
     }
 
     [Fact]

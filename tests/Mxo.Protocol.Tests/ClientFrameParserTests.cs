@@ -22,6 +22,10 @@ public sealed class ClientFrameParserTests
         Assert.Equal(new MoveRequest(null, new Vec3(1.5, 0, -2)), Parse("""{"type":"move","v":1,"data":{"x":1.5,"y":0,"z":-2}}""").Request);
         Assert.Equal(new SayRequest("4", "hi"), Parse("""{"type":"say","v":1,"id":"4","data":{"text":"hi"}}""").Request);
         Assert.Equal(new PingRequest("5"), Parse("""{"type":"ping","v":1,"id":"5"}""").Request);
+        Assert.Equal(new ReconstructRequest("6", null), Parse("""{"type":"reconstruct","v":1,"id":"6"}""").Request);
+        Assert.Equal(new ReconstructRequest("6", null), Parse("""{"type":"reconstruct","v":1,"id":"6","data":{}}""").Request);
+        Assert.Equal(new ReconstructRequest("6", "downtown-achlys"),
+            Parse("""{"type":"reconstruct","v":1,"id":"6","data":{"hardline":"downtown-achlys"}}""").Request);
     }
 
     [Theory]
@@ -43,6 +47,8 @@ public sealed class ClientFrameParserTests
     [InlineData("""{"type":"say","v":1,"id":"7","data":{}}""", ErrorCodes.MissingField, "7")]
     [InlineData("""{"type":"enter","v":1,"id":"7","data":{"district":"zion"}}""", ErrorCodes.UnknownDistrict, "7")]
     [InlineData("""{"type":"hello","v":1,"id":"7","data":"Neo"}""", ErrorCodes.InvalidField, "7")]
+    [InlineData("""{"type":"reconstruct","v":1,"id":"7","data":{"hardline":5}}""", ErrorCodes.InvalidField, "7")]
+    [InlineData("""{"type":"reconstruct","v":1,"id":"7","data":"downtown-achlys"}""", ErrorCodes.InvalidField, "7")]
     public void Bad_frames_get_a_code_and_keep_the_request_id(string json, string code, string? id)
     {
         var (request, error) = Parse(json);
@@ -65,6 +71,16 @@ public sealed class ClientFrameParserTests
     {
         var text = new string('a', CharacterRules.MaxChatLength + 1);
         Assert.Equal(ErrorCodes.TextTooLong, Parse("{\"type\":\"say\",\"v\":1,\"id\":\"7\",\"data\":{\"text\":\"" + text + "\"}}").Error!.Code);
+    }
+
+    [Fact]
+    public void Reconstructed_and_derezzed_frames_say_where_health_and_the_death_effect()
+    {
+        var entered = new Players.PlayerReplies.EnteredDistrict("r1", new DistrictId("downtown"), new Vec3(1710, 0, -260), []);
+        Assert.Equal("""{"type":"reconstructed","v":1,"id":"r1","data":{"district":"downtown","position":{"x":1710,"y":0,"z":-260},"occupants":[],"health":500,"innerStrength":200,"deathEffectUntil":1795000060000}}""",
+            Encoding.UTF8.GetString(ServerFrames.Reconstructed("r1", new Players.PlayerReplies.Reconstructed("r1", entered, 500, 200, 1_795_000_060_000))));
+        Assert.Equal("""{"type":"derezzed","v":1,"data":{"encounter":"enc-7","round":3}}""",
+            Encoding.UTF8.GetString(ServerFrames.Derezzed(new Players.PlayerReplies.Derezzed("enc-7", 3))));
     }
 
     [Fact]

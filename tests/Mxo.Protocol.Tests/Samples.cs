@@ -55,6 +55,8 @@ public static class Samples
         new World.WorldClockEvents.ClockStarted(1_795_000_000_000, 0x0123_4567_89AB_CDEF),
         new World.WorldClockEvents.WeatherChanged(1_620, World.Weather.Storm, 0xFEDC_BA98_7654_3210),
         new World.WorldClockState(true, 1_795_000_000_000, 0x0123_4567_89AB_CDEF, 0xFEDC_BA98_7654_3210, World.Weather.Fog, true, 1_620),
+        new PlayerEvents.CombatRoundTaken("enc-7", 3, 0, 40),
+        new PlayerEvents.Reconstructed(500, 200, 1_795_000_060_000),
     ];
 
     public static IReadOnlyList<IMxoMessage> All(IActorRef someActor) =>
@@ -94,6 +96,11 @@ public static class Samples
         new PlayerReplies.Resynced(Downtown, Here, [Trinity]),
         new PlayerReplies.Resynced(null, Here, []),
         new PlayerCommands.Resume(Neo, "resync-1"),
+        new PlayerCommands.TakeCombatRound(Neo, "enc-7", 3, 0, 40),
+        new PlayerCommands.Reconstruct(Neo, null, "cmd-8"),
+        new PlayerCommands.Reconstruct(Neo, "downtown-pearl-st", "cmd-9"),
+        new PlayerReplies.Reconstructed("cmd-8", new PlayerReplies.EnteredDistrict("cmd-8", Downtown, Here, [Trinity]), 500, 200, 1_795_000_060_000),
+        new PlayerReplies.Derezzed("enc-7", 3),
         new Replies.Acknowledged("cmd-2"),
         new Replies.Rejected("cmd-2", ErrorCodes.NotInDistrict, "enter a district first"),
         new Replies.Rejected("cmd-3", ErrorCodes.RateLimited, "too many requests", 1500),
@@ -161,6 +168,7 @@ public static class Samples
         new PlayerCommands.Teleport(Neo, "downtown-pearl-st", "cmd-5") { TraceParent = TraceParent },
         new PlayerCommands.JackOut(Neo, "cmd-6") { TraceParent = TraceParent },
         new PlayerCommands.Interact(Neo, "downtown-club-door", "open", "cmd-7") { TraceParent = TraceParent },
+        new PlayerCommands.Reconstruct(Neo, "downtown-pearl-st", "cmd-9") { TraceParent = TraceParent },
         new DistrictCommands.Join(Downtown, Neo, "Neo", Here, someActor, "cmd-1") { TraceParent = TraceParent },
         new DistrictCommands.Leave(Downtown, Neo) { TraceParent = TraceParent },
         new DistrictCommands.Say(Downtown, Neo, "hi", "cmd-4") { TraceParent = TraceParent },

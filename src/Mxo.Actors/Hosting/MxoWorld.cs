@@ -15,9 +15,9 @@ public static class MxoWorld
     /// adds one line here.
     /// </summary>
     public static AkkaConfigurationBuilder AddMxoWorld(this AkkaConfigurationBuilder builder, WorldSettings world, WorldMap map,
-        WorldClockSettings clock, AccountSettings accounts, bool hostsWorld) =>
+        WorldClockSettings clock, AccountSettings accounts, bool hostsWorld, Mxo.Protocol.Combat.CombatTable? combat = null) =>
         builder.AddWorldClock(clock, hostsWorld)
             .AddDistrictEntity(world, map, hostsWorld, clock)
-            .AddPlayerEntity(world, map, hostsWorld)
+            .AddPlayerEntity(world, map, hostsWorld, combat?.Settings.DeathEffectDuration)
             .AddAccountEntity(accounts, hostsWorld);
 }

@@ -21,7 +21,7 @@ namespace Mxo.Actors.Players;
 /// </summary>
 public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
 {
-    private enum Admission { Enter, Handover, Teleport, Resync }
+    private enum Admission { Enter, Handover, Teleport, Resync, Reconstruct }
 
     private sealed record CheckpointDue;
     private sealed record EnterTimedOut(string CommandId);
@@ -38,6 +38,7 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
     private readonly WorldMap _map;
     private readonly MovementSettings _movement;
     private readonly IActorRef _districts;
+    private readonly TimeSpan _deathEffect;
     private IActorRef? _session;
     /// <summary>The district entity that admitted the character (watched: when it dies with its node, the character re-joins).</summary>
     private IActorRef? _districtEntity;
@@ -55,9 +56,11 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
     private StrikeCounter _rateStrikes;
     private bool _disconnectSent;
 
-    public PlayerEntity(string entityId, WorldSettings settings, WorldMap map, IActorRef districts)
+    /// <param name="deathEffect">How long a reconstructed character is weakened (the combat table's death effect).</param>
+    public PlayerEntity(string entityId, WorldSettings settings, WorldMap map, IActorRef districts, TimeSpan deathEffect)
         : base("player-" + entityId, PlayerState.Empty(new PlayerId(entityId)), settings.SnapshotEvery)
     {
+        _deathEffect = deathEffect;
         _settings = settings;
         _map = map;
         _movement = new MovementSettings
@@ -77,6 +80,8 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
         Command<PlayerCommands.Kick>(HandleKick);
         TracedCommand<PlayerCommands.EnterDistrict>(HandleEnter);
         TracedCommand<PlayerCommands.Teleport>(HandleTeleport);
+        TracedCommand<PlayerCommands.Reconstruct>(HandleReconstruct);
+        Command<PlayerCommands.TakeCombatRound>(HandleCombatRound);
         TracedCommand<DistrictReplies.Joined>(HandleJoined);
         Command<DistrictReplies.JoinRefused>(HandleJoinRefused);
         Command<EnterTimedOut>(HandleEnterTimedOut);
@@ -96,8 +101,14 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props PropsFor(string entityId, WorldSettings settings, WorldMap map, IActorRef districts) =>
-        Props.Create(() => new PlayerEntity(entityId, settings, map, districts));
+    /// <summary>The death effect's duration when no combat table is given (the shipped table's).</summary>
+    public static readonly TimeSpan DefaultDeathEffect = TimeSpan.FromSeconds(60);
+
+    public static Props PropsFor(string entityId, WorldSettings settings, WorldMap map, IActorRef districts, TimeSpan? deathEffect = null)
+    {
+        var effect = deathEffect ?? DefaultDeathEffect;
+        return Props.Create(() => new PlayerEntity(entityId, settings, map, districts, effect));
+    }
 
     protected override PlayerState Apply(PlayerState state, IMxoEvent @event) => PlayerRules.Apply(state, @event);
 
@@ -184,7 +195,50 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
             Sender.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "enter a district first"));
             return;
         }
+        if (RefuseWhileDerezzed(cmd.CommandId)) return;
         Admit(PlayerRules.DecideTeleport(State, _map, cmd.Hardline), cmd.CommandId, Sender, Admission.Teleport);
+    }
+
+    private bool RefuseWhileDerezzed(string commandId)
+    {
+        if (!State.Derezzed) return false;
+        Sender.Tell(new Replies.Rejected(commandId, ErrorCodes.Derezzed, "you were derezzed: reconstruct first"));
+        return true;
+    }
+
+    private void HandleReconstruct(PlayerCommands.Reconstruct cmd)
+    {
+        if (RefuseOverRate(cmd.CommandId, "travel", _settings.TravelRate) || RefuseWhileBusy(cmd.CommandId)) return;
+        if (!_present)
+        {
+            Sender.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "enter a district first"));
+            return;
+        }
+        Admit(PlayerRules.DecideReconstruct(State, _map, cmd.Hardline, _livePosition), cmd.CommandId, Sender, Admission.Reconstruct);
+    }
+
+    /// <summary>
+    /// A combat round's result: persisted, then acknowledged (a repeat is acknowledged without a write, so an encounter
+    /// that did not hear the first answer may ask again). The round that derezzes the character tells its session.
+    /// </summary>
+    private void HandleCombatRound(PlayerCommands.TakeCombatRound cmd)
+    {
+        var replyTo = Sender;
+        if (PlayerRules.DecideCombatRound(State, cmd) is not { } taken)
+        {
+            replyTo.Tell(new Replies.Acknowledged(cmd.CommandId));
+            return;
+        }
+        var wasDerezzed = State.Derezzed;
+        PersistThen(taken, _ =>
+        {
+            replyTo.Tell(new Replies.Acknowledged(cmd.CommandId));
+            if (State.Derezzed && !wasDerezzed)
+            {
+                CancelJackOut(null);
+                _session?.Tell(new PlayerReplies.Derezzed(cmd.EncounterId, cmd.Round));
+            }
+        }, _ => replyTo.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.Unavailable, JournalDown)));
     }
 
     private bool RefuseWhileBusy(string commandId)
@@ -258,8 +312,11 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
             // budget. Re-entering the district one is in and walking across an edge keep it: the tracker already
             // holds the position, and a fresh budget there is how the speed limit was bypassed (issue 7).
             if (admit.IsNew && pending.Kind != Admission.Handover) _trackerNeedsStart = true;
-            pending.ReplyTo.Tell(new PlayerReplies.EnteredDistrict(pending.CommandId, admit.District, admit.Position, joined.Occupants,
-                joined.Environment));
+            var entered = new PlayerReplies.EnteredDistrict(pending.CommandId, admit.District, admit.Position, joined.Occupants,
+                joined.Environment);
+            pending.ReplyTo.Tell(pending.Kind == Admission.Reconstruct
+                ? new PlayerReplies.Reconstructed(pending.CommandId, entered, State.Health, State.InnerStrength, State.DeathEffectUntilMs)
+                : entered);
             UnlockNearbyHardlines(admit.Position);
         }
 
@@ -268,7 +325,14 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
             Complete();
             return;
         }
-        PersistThen(new PlayerEvents.EnteredDistrict(admit.District, admit.Position, pending.CommandId), _ =>
+        // A reconstruction is the arrival and the recovery in one write: never back at full health somewhere else, nor
+        // moved while still derezzed.
+        IMxoEvent[] events = pending.Kind == Admission.Reconstruct
+            ? [new PlayerEvents.EnteredDistrict(admit.District, admit.Position, pending.CommandId),
+                new PlayerEvents.Reconstructed(CharacterRules.StartingHealth, CharacterRules.StartingInnerStrength,
+                    DateTimeOffset.UtcNow.Add(_deathEffect).ToUnixTimeMilliseconds())]
+            : [new PlayerEvents.EnteredDistrict(admit.District, admit.Position, pending.CommandId)];
+        PersistThen(events, () =>
         {
             // Leave the old district only once the new one is durable: the character is never in neither.
             if (admit.Previous is { } previous) _districts.Tell(new DistrictCommands.Leave(previous, State.PlayerId));
@@ -376,6 +440,11 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
         }
         // A district change is in flight: the player is where it was until it completes.
         if (_pendingEnter is not null) return;
+        if (State.Derezzed)
+        {
+            Sender.Tell(new PlayerReplies.PositionCorrected(_livePosition, ErrorCodes.Derezzed));
+            return;
+        }
 
         var localMs = Environment.TickCount64;
         var now = TimeSpan.FromMilliseconds(cmd.ReceivedAtMs > 0 ? cmd.ReceivedAtMs : localMs);
@@ -493,7 +562,8 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
 
     private void HandleInteract(PlayerCommands.Interact cmd)
     {
-        if (RefuseOverRate(cmd.CommandId, "interact", _settings.InteractRate) || RefuseWhileRejoining(cmd.CommandId)) return;
+        if (RefuseOverRate(cmd.CommandId, "interact", _settings.InteractRate) || RefuseWhileRejoining(cmd.CommandId)
+            || RefuseWhileDerezzed(cmd.CommandId)) return;
         if (!_present || State.District is not { } district)
         {
             Sender.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "enter a district first"));

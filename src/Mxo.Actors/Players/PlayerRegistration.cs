@@ -13,7 +13,8 @@ public static class PlayerRegistration
 {
     public const string TypeName = "player";
 
-    public static AkkaConfigurationBuilder AddPlayerEntity(this AkkaConfigurationBuilder builder, WorldSettings settings, WorldMap map, bool hostsWorld) =>
+    public static AkkaConfigurationBuilder AddPlayerEntity(this AkkaConfigurationBuilder builder, WorldSettings settings, WorldMap map, bool hostsWorld,
+        TimeSpan? deathEffect = null) =>
         builder.AddShardedEntity<PlayerRegion>(TypeName, new CommandExtractor<IPlayerCommand>(settings.MaxShards, c => c.PlayerId.Value), hostsWorld,
-            registry => entityId => PlayerEntity.PropsFor(entityId, settings, map, registry.Get<DistrictRegion>()));
+            registry => entityId => PlayerEntity.PropsFor(entityId, settings, map, registry.Get<DistrictRegion>(), deathEffect));
 }

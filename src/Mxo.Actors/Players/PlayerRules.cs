@@ -34,6 +34,15 @@ public static class PlayerRules
         PlayerEvents.HardlineUnlocked e => state.UnlockedHardlines.Contains(e.Hardline)
             ? state
             : state with { UnlockedHardlines = state.UnlockedHardlines.Add(e.Hardline) },
+        PlayerEvents.CombatRoundTaken e => state with
+        {
+            Health = e.Health, InnerStrength = e.InnerStrength, Derezzed = state.Derezzed || e.Health == 0,
+            CombatRounds = RememberRound(state.CombatRounds, e.EncounterId, e.Round),
+        },
+        PlayerEvents.Reconstructed e => state with
+        {
+            Derezzed = false, Health = e.Health, InnerStrength = e.InnerStrength, DeathEffectUntilMs = e.DeathEffectUntilMs,
+        },
         _ => throw new ArgumentException($"PlayerEntity cannot apply {@event.GetType().Name}", nameof(@event)),
     };
 
@@ -82,6 +91,65 @@ public static class PlayerRules
     /// <summary>A checkpoint is due when the live position differs from the last persisted one.</summary>
     public static PlayerEvents.PositionCheckpointed? DecideCheckpoint(PlayerState state, Vec3 livePosition) =>
         state.Position == livePosition ? null : new PlayerEvents.PositionCheckpointed(livePosition);
+
+    /// <summary>How many recent encounters a player remembers the last round of.</summary>
+    public const int RememberedEncounters = 16;
+
+    /// <summary>
+    /// A combat round's result, or null when this round (or a later one) of the encounter was already taken: a repeat
+    /// or a late retry changes nothing. Health and inner strength are clamped to the character's maximum.
+    /// </summary>
+    public static PlayerEvents.CombatRoundTaken? DecideCombatRound(PlayerState state, PlayerCommands.TakeCombatRound cmd)
+    {
+        if (cmd.Round <= LastRound(state.CombatRounds, cmd.EncounterId)) return null;
+        return new PlayerEvents.CombatRoundTaken(cmd.EncounterId, cmd.Round,
+            Math.Clamp(cmd.Health, 0, CharacterRules.StartingHealth), Math.Clamp(cmd.InnerStrength, 0, CharacterRules.StartingInnerStrength));
+    }
+
+    /// <summary>The last round taken from <paramref name="encounterId"/>, 0 when none.</summary>
+    public static int LastRound(ImmutableList<string> rounds, string encounterId)
+    {
+        foreach (var mark in rounds)
+            if (mark.Length > encounterId.Length && mark[encounterId.Length] == '#' && mark.StartsWith(encounterId, StringComparison.Ordinal)
+                && int.TryParse(mark.AsSpan(encounterId.Length + 1), System.Globalization.NumberStyles.None,
+                    System.Globalization.CultureInfo.InvariantCulture, out var round))
+                return round;
+        return 0;
+    }
+
+    private static ImmutableList<string> RememberRound(ImmutableList<string> rounds, string encounterId, int round)
+    {
+        var kept = rounds.RemoveAll(m => m.Length > encounterId.Length && m[encounterId.Length] == '#'
+            && m.StartsWith(encounterId, StringComparison.Ordinal));
+        kept = kept.Add($"{encounterId}#{round.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        return kept.Count > RememberedEncounters ? kept.RemoveRange(0, kept.Count - RememberedEncounters) : kept;
+    }
+
+    /// <summary>
+    /// Where a derezzed character comes back: the named hardline (it must be unlocked), else the nearest unlocked one
+    /// to <paramref name="position"/> (ground-plane distance, across districts), else its district's spawn point.
+    /// </summary>
+    public static EnterDecision DecideReconstruct(PlayerState state, WorldMap map, string? hardlineId, Vec3 position)
+    {
+        if (!state.Derezzed) return new EnterDecision.Refuse(ErrorCodes.NotDerezzed, "the character is not derezzed");
+        if (hardlineId is not null) return DecideTeleport(state, map, hardlineId);
+        Hardline? nearest = null;
+        var best = double.PositiveInfinity;
+        foreach (var id in state.UnlockedHardlines)
+        {
+            if (map.Hardline(id) is not { } hardline) continue; // a hardline the map no longer has
+            var distance = hardline.Position.FlatDistanceTo(position);
+            if (distance < best || (distance == best && string.CompareOrdinal(hardline.Id, nearest!.Id) < 0))
+            {
+                best = distance;
+                nearest = hardline;
+            }
+        }
+        if (nearest is not null) return DecideTeleport(state, map, nearest.Id);
+        if (state.District is not { } district || map.Find(district) is not { } data)
+            return new EnterDecision.Refuse(ErrorCodes.NotInDistrict, "the character is in no district");
+        return new EnterDecision.Admit(district, data.Spawn, IsNew: true, Previous: null);
+    }
 
     public static PlayerReplies.CharacterSheet Sheet(PlayerState state, Vec3 position) =>
         new(state.PlayerId, state.Name, state.District, position, state.Health, state.InnerStrength, state.Info);

@@ -28,7 +28,7 @@ public sealed class WorldFeature(IActorRef players) : ISessionFeature
             // The character's world node failed and the session is re-attaching: moves are dropped (the next one after
             // "resynced" carries the position), everything else is refused and changed nothing.
             if (request is MoveRequest) return true;
-            if (request is not (EnterRequest or TeleportRequest or InteractRequest or JackOutRequest or SayRequest)) return false;
+            if (request is not (EnterRequest or TeleportRequest or InteractRequest or JackOutRequest or SayRequest or ReconstructRequest)) return false;
             session.SendError(ErrorCodes.Resyncing, "your character's world node failed and is being moved; retry in a moment", request.Id);
             return true;
         }
@@ -48,6 +48,10 @@ public sealed class WorldFeature(IActorRef players) : ISessionFeature
             case TeleportRequest teleport:
                 if (session.Begin(teleport.Id) is { } teleportId)
                     players.Tell(new PlayerCommands.Teleport(player, teleport.Hardline, teleportId), session.Self);
+                return true;
+            case ReconstructRequest reconstruct:
+                if (session.Begin(reconstruct.Id) is { } reconstructId)
+                    players.Tell(new PlayerCommands.Reconstruct(player, reconstruct.Hardline, reconstructId), session.Self);
                 return true;
             case InteractRequest interact:
                 if (session.Begin(interact.Id) is { } interactId)
@@ -80,6 +84,10 @@ public sealed class WorldFeature(IActorRef players) : ISessionFeature
                 if (_heldEnvironment is { } held && held.District == e.District) environment ??= held.Current;
                 _heldEnvironment = null;
                 if (environment is not null) session.Send(ServerFrames.Environment(new SessionPushes.Environment(e.District, environment)));
+                return true;
+            case PlayerReplies.Reconstructed r:
+                _district = r.Entered.District;
+                session.Send(ServerFrames.Reconstructed(session.Complete(r.CommandId), r));
                 return true;
             case PlayerReplies.Resynced r:
                 _district = r.District;

@@ -102,6 +102,39 @@ public static class PlayerCommands
         [property: ProtoMember(2)] string Reason,
         [property: ProtoMember(3)] int CloseCode = 0) : IPlayerCommand;
 
+    /// <summary>
+    /// A combat encounter's round reached this fighter: its health and inner strength after the round (absolute values,
+    /// so a repeat changes nothing). Applied once per (encounter, round) and never after a later round of the same
+    /// encounter; health 0 derezzes the character. Reply: <see cref="Replies.Acknowledged"/> (with
+    /// "encounter#round") once persisted, also for a repeat, so the encounter can retry until it hears it.
+    /// </summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record TakeCombatRound(
+        [property: ProtoMember(1)] PlayerId PlayerId,
+        [property: ProtoMember(2)] string EncounterId,
+        [property: ProtoMember(3)] int Round,
+        [property: ProtoMember(4)] int Health,
+        [property: ProtoMember(5)] int InnerStrength) : IPlayerCommand
+    {
+        public string CommandId => $"{EncounterId}#{Round}";
+    }
+
+    /// <summary>
+    /// A derezzed character comes back at a hardline: the one named (unlocked), or the nearest unlocked one, or its
+    /// district's spawn point when it has none; full health and inner strength, and the death effect. Reply:
+    /// <see cref="PlayerReplies.Reconstructed"/>, or Rejected (<c>not_derezzed</c>, <c>unknown_hardline</c>,
+    /// <c>hardline_locked</c>, …).
+    /// </summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record Reconstruct(
+        [property: ProtoMember(1)] PlayerId PlayerId,
+        [property: ProtoMember(2)] string? Hardline,
+        [property: ProtoMember(3)] string CommandId) : IPlayerCommand, ITraced
+    {
+        [ProtoMember(4)] public string? TraceParent { get; init; } = MxoTracing.CurrentParent();
+        public string SpanName => "player reconstruct";
+    }
+
     /// <summary>Reply: the current <see cref="PlayerState"/> (operators, tests).</summary>
     [ProtoContract(SkipConstructor = true)]
     public sealed record GetState([property: ProtoMember(1)] PlayerId PlayerId) : IPlayerCommand;
@@ -140,6 +173,21 @@ public static class PlayerEvents
     /// <summary>Movement is transient; this records where the player was at a checkpoint, a district change or logout.</summary>
     [ProtoContract(SkipConstructor = true)]
     public sealed record PositionCheckpointed([property: ProtoMember(1)] Vec3 Position) : IMxoEvent;
+
+    /// <summary>A combat round's result for this fighter (see <see cref="PlayerCommands.TakeCombatRound"/>).</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record CombatRoundTaken(
+        [property: ProtoMember(1)] string EncounterId,
+        [property: ProtoMember(2)] int Round,
+        [property: ProtoMember(3)] int Health,
+        [property: ProtoMember(4)] int InnerStrength) : IMxoEvent;
+
+    /// <summary>Back from derezzed: written together with the <see cref="EnteredDistrict"/> that puts it at the hardline.</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record Reconstructed(
+        [property: ProtoMember(1)] int Health,
+        [property: ProtoMember(2)] int InnerStrength,
+        [property: ProtoMember(3)] long DeathEffectUntilMs) : IMxoEvent;
 }
 
 /// <summary>What a <c>PlayerEntity</c> answers.</summary>
@@ -208,6 +256,27 @@ public static class PlayerReplies
         [ProtoMember(3)]
         public Occupant[] Occupants { get => _occupants ?? []; init => _occupants = value; }
         private Occupant[]? _occupants = Occupants;
+    }
+
+    /// <summary>
+    /// The character is back from derezzed: where (as <c>entered</c> says it), who is in view there, its health and inner
+    /// strength, and until when the death effect lasts.
+    /// </summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record Reconstructed(
+        [property: ProtoMember(1)] string CommandId,
+        [property: ProtoMember(2)] EnteredDistrict Entered,
+        [property: ProtoMember(3)] int Health,
+        [property: ProtoMember(4)] int InnerStrength,
+        [property: ProtoMember(5)] long DeathEffectUntilMs) : IMxoMessage;
+
+    /// <summary>Pushed when a combat round leaves the character at health 0.</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record Derezzed(
+        [property: ProtoMember(1)] string EncounterId,
+        [property: ProtoMember(2)] int Round) : IClientBound
+    {
+        public byte[] ToFrame(string? requestId) => Wire.ServerFrames.Derezzed(this);
     }
 
     /// <summary>The jack-out completed: the character has left the world (checkpointed, gone from its district).</summary>

@@ -30,5 +30,21 @@ public sealed record PlayerState(
     public ImmutableList<string> RecentCommandIds { get => _recent ?? []; init => _recent = value; }
     private ImmutableList<string>? _recent = RecentCommandIds;
 
+    /// <summary>Defeated in combat (health 0): it cannot move, travel or use objects until it reconstructs.</summary>
+    [ProtoMember(11)]
+    public bool Derezzed { get; init; }
+
+    /// <summary>Until when (Unix ms) the death effect of the last reconstruction weakens the character; 0 when none.</summary>
+    [ProtoMember(12)]
+    public long DeathEffectUntilMs { get; init; }
+
+    /// <summary>
+    /// The last combat round taken from each recent encounter, as "encounter#round", newest last (bounded): a round is
+    /// applied once however often an encounter sends it, and never after a later one.
+    /// </summary>
+    [ProtoMember(13)]
+    public ImmutableList<string> CombatRounds { get => _rounds ?? []; init => _rounds = value; }
+    private ImmutableList<string>? _rounds;
+
     public static PlayerState Empty(PlayerId id) => new(id, "", false, 0, 0, 0, null, default, []);
 }

@@ -139,6 +139,12 @@ public sealed class MxoSerializer : SerializerWithStringManifest
         // write fence (src/Mxo.Node/Fencing): contact monitors between nodes, never persisted
         ["fence.ping"] = typeof(Fencing.ContactPing),
         ["fence.pong"] = typeof(Fencing.ContactPong),
+        ["pc.combatround"] = typeof(PlayerCommands.TakeCombatRound),
+        ["pc.reconstruct"] = typeof(PlayerCommands.Reconstruct),
+        ["pe.combatround"] = typeof(PlayerEvents.CombatRoundTaken),
+        ["pe.reconstructed"] = typeof(PlayerEvents.Reconstructed),
+        ["pr.reconstructed"] = typeof(PlayerReplies.Reconstructed),
+        ["pr.derezzed"] = typeof(PlayerReplies.Derezzed),
     };
 
     private static readonly Dictionary<Type, string> ManifestByType = Manifests.ToDictionary(kv => kv.Value, kv => kv.Key);

@@ -18,6 +18,9 @@ public sealed record TeleportRequest(string? Id, string Hardline) : ClientReques
 
 public sealed record JackOutRequest(string? Id) : ClientRequest(Id);
 
+/// <summary>Come back from derezzed at <see cref="Hardline"/>, or at the nearest unlocked hardline when null.</summary>
+public sealed record ReconstructRequest(string? Id, string? Hardline) : ClientRequest(Id);
+
 public sealed record InteractRequest(string? Id, string Object, string Action) : ClientRequest(Id);
 
 /// <summary>Replace the session's access token before it expires (same character).</summary>

@@ -14,6 +14,7 @@ public static class ServerFrameTypes
 {
     public const string Ack = "ack";
     public const string Chat = "chat";
+    public const string Derezzed = "derezzed";
     public const string Entered = "entered";
     public const string Environment = "environment";
     public const string Error = "error";
@@ -22,6 +23,7 @@ public static class ServerFrameTypes
     public const string ObjectChanged = "object_changed";
     public const string Pong = "pong";
     public const string PositionCorrected = "position_corrected";
+    public const string Reconstructed = "reconstructed";
     public const string Resynced = "resynced";
     public const string View = "view";
     public const string Welcome = "welcome";
@@ -42,13 +44,30 @@ public static class ServerFrames
         w.WriteEndObject();
     });
 
-    public static byte[] Entered(string? id, PlayerReplies.EnteredDistrict e) => Frame(ServerFrameTypes.Entered, id, w =>
+    public static byte[] Entered(string? id, PlayerReplies.EnteredDistrict e) => Frame(ServerFrameTypes.Entered, id, w => WriteArrival(w, e));
+
+    /// <summary>Where a character arrived and who is in view there: <c>entered</c>, and the start of <c>reconstructed</c>.</summary>
+    private static void WriteArrival(Utf8JsonWriter w, PlayerReplies.EnteredDistrict e)
     {
         w.WriteString("district", e.District.Value);
         WritePosition(w, "position", e.Position);
         w.WriteStartArray("occupants");
         foreach (var o in e.Occupants) WriteOccupant(w, o);
         w.WriteEndArray();
+    }
+
+    public static byte[] Reconstructed(string? id, PlayerReplies.Reconstructed r) => Frame(ServerFrameTypes.Reconstructed, id, w =>
+    {
+        WriteArrival(w, r.Entered);
+        w.WriteNumber("health", r.Health);
+        w.WriteNumber("innerStrength", r.InnerStrength);
+        w.WriteNumber("deathEffectUntil", r.DeathEffectUntilMs);
+    });
+
+    public static byte[] Derezzed(PlayerReplies.Derezzed d) => Frame(ServerFrameTypes.Derezzed, null, w =>
+    {
+        w.WriteString("encounter", d.EncounterId);
+        w.WriteNumber("round", d.Round);
     });
 
     public static byte[] Resynced(PlayerReplies.Resynced r) => Frame(ServerFrameTypes.Resynced, null, w =>

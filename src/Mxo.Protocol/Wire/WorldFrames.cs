@@ -25,6 +25,12 @@ public static class WorldFrames
             new("jack_out", (_, id) => Ok(new JackOutRequest(id))),
             new("teleport", (frame, id) => WithData(frame, id, data => RequiredString(data, "hardline", id, 64, out var hardline) is { } e
                 ? Fail(e) : Ok(new TeleportRequest(id, hardline!)))),
+            // "data" is optional: without it (or without "hardline") the nearest unlocked hardline.
+            new("reconstruct", (frame, id) => !frame.TryGetProperty("data", out var given) || given.ValueKind == JsonValueKind.Null
+                ? Ok(new ReconstructRequest(id, null))
+                : WithData(frame, id, data => !data.TryGetProperty("hardline", out _)
+                    ? Ok(new ReconstructRequest(id, null))
+                    : RequiredString(data, "hardline", id, 64, out var hardline) is { } e ? Fail(e) : Ok(new ReconstructRequest(id, hardline!)))),
             new("interact", (frame, id) => WithData(frame, id, data =>
                 RequiredString(data, "object", id, 64, out var obj) is { } e1 ? Fail(e1)
                 : RequiredString(data, "action", id, 32, out var action) is { } e2 ? Fail(e2)
