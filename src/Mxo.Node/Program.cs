@@ -23,6 +23,11 @@ if (args.Length > 0 && args[0] == "pbm")
     return await Mxo.Node.Operator.PbmClient.RunAsync(args[1..], Console.In, Console.Out, Console.Error, cts.Token);
 }
 
+// A node that dies of an exception nobody caught says which and where, on stderr, before the runtime ends it: the
+// runtime's own report of an unhandled OutOfMemoryException is the two words "Out of memory." and no stack.
+AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+    Console.Error.WriteLine($"mxo-node: unhandled exception, the node stops: {e.ExceptionObject}");
+
 WebApplication app;
 try
 {
