@@ -28,17 +28,22 @@ public sealed class CombatEncounterEntity : MxoEntity<EncounterState>, IWithTime
 
     private readonly CombatTable _table;
     private readonly TimeProvider _clock;
+    private readonly TimeSpan _maxTimerDelay;
 
     private sealed class RoundDue
     {
         public static readonly RoundDue Instance = new();
     }
 
-    public CombatEncounterEntity(string entityId, CombatTable table, TimeProvider clock, int snapshotEvery = SnapshotEvery)
+    /// <param name="maxTimerDelay">The longest the round timer waits before looking at the clock again (a round length
+    /// by default; a test with a clock it moves by hand sets it short).</param>
+    public CombatEncounterEntity(string entityId, CombatTable table, TimeProvider clock, int snapshotEvery = SnapshotEvery,
+        TimeSpan? maxTimerDelay = null)
         : base("combat-" + entityId, EncounterState.Empty(entityId), snapshotEvery)
     {
         _table = table;
         _clock = clock;
+        _maxTimerDelay = maxTimerDelay ?? table.Settings.Round;
         Command<CombatCommands.StartEncounter>(HandleStart);
         Command<CombatCommands.ChooseTactic>(cmd =>
             HandleAction(cmd.FighterId, cmd.CommandId, (f, now) => CombatRules.ChooseTactic(_table, f, cmd.TacticId, now)));
@@ -53,8 +58,9 @@ public sealed class CombatEncounterEntity : MxoEntity<EncounterState>, IWithTime
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props PropsFor(string entityId, CombatTable table, TimeProvider? clock = null, int snapshotEvery = SnapshotEvery) =>
-        Props.Create(() => new CombatEncounterEntity(entityId, table, clock ?? TimeProvider.System, snapshotEvery));
+    public static Props PropsFor(string entityId, CombatTable table, TimeProvider? clock = null, int snapshotEvery = SnapshotEvery,
+        TimeSpan? maxTimerDelay = null) =>
+        Props.Create(() => new CombatEncounterEntity(entityId, table, clock ?? TimeProvider.System, snapshotEvery, maxTimerDelay));
 
     protected override EncounterState Apply(EncounterState state, IMxoEvent @event) => EncounterRules.Apply(state, @event);
 
@@ -139,11 +145,11 @@ public sealed class CombatEncounterEntity : MxoEntity<EncounterState>, IWithTime
         }, _ => ArmRound()); // refused by the journal: nothing was stored, so the same round is tried again next time
     }
 
-    /// <summary>Arms the round timer for when the next round is due by the clock (at once if it is past), at most a round length away.</summary>
+    /// <summary>Arms the round timer for when the next round is due by the clock (at once if it is past), at most <c>maxTimerDelay</c> away.</summary>
     private void ArmRound()
     {
         var wait = EncounterRules.NextRoundDue(_table, State) - EncounterRules.Elapsed(State, _clock.GetUtcNow());
-        if (wait > _table.Settings.Round) wait = _table.Settings.Round;
+        if (wait > _maxTimerDelay) wait = _maxTimerDelay;
         if (wait < MinTimerDelay) wait = MinTimerDelay;
         Timers.StartSingleTimer(RoundTimer, RoundDue.Instance, wait);
     }
