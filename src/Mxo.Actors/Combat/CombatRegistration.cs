@@ -15,5 +15,8 @@ public static class CombatRegistration
     public static AkkaConfigurationBuilder AddCombatEncounterEntity(this AkkaConfigurationBuilder builder, WorldSettings settings, CombatTable table,
         bool hostsWorld, TimeProvider? clock = null) =>
         builder.AddShardedEntity<CombatRegion>(TypeName, new CommandExtractor<ICombatCommand>(settings.MaxShards, c => c.EncounterId), hostsWorld,
-            _ => entityId => CombatEncounterEntity.PropsFor(entityId, table, clock));
+            _ => entityId => CombatEncounterEntity.PropsFor(entityId, table, clock),
+            // Rounds are driven by the encounter's own timer: after a crash or a rebalance its shard restarts it where the
+            // shard goes, so a fight resumes without waiting for a command. An ended encounter passivates, which forgets it.
+            rememberEntities: true);
 }
