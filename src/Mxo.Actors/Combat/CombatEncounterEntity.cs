@@ -142,7 +142,10 @@ public sealed class CombatEncounterEntity : MxoEntity<EncounterState>, IWithTime
             }
             foreach (var target in State.Notify) target.Tell(ended);
             RequestPassivation();
-        }, _ => ArmRound()); // refused by the journal: nothing was stored, so the same round is tried again next time
+        },
+        // Refused by the journal (an outage): nothing was stored, so the same round is tried again, not at once (the
+        // round is already due, so ArmRound would retry in a millisecond) but after maxTimerDelay (a round length).
+        _ => Timers.StartSingleTimer(RoundTimer, RoundDue.Instance, _maxTimerDelay));
     }
 
     /// <summary>Arms the round timer for when the next round is due by the clock (at once if it is past), at most <c>maxTimerDelay</c> away.</summary>
