@@ -45,6 +45,7 @@ public sealed class EventTaggingTests
             [typeof(AccountEvents)] = EventTags.Account,
             [typeof(CharacterNameEvents)] = EventTags.CharacterName,
             [typeof(Protocol.World.WorldClockEvents)] = EventTags.WorldClock,
+            [typeof(Protocol.Combat.CombatEvents)] = EventTags.Combat,
         };
         Assert.All(PersistedEvents, type =>
             Assert.Equal(expected[type.DeclaringType!], Assert.Single(EventTagging.TagsOf(type).Intersect(EventTags.Entities))));

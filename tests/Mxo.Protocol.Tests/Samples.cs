@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Mxo.Protocol;
 using Mxo.Protocol.Accounts;
+using Mxo.Protocol.Combat;
 using Mxo.Protocol.Districts;
 using Mxo.Protocol.Players;
 
@@ -57,11 +58,39 @@ public static class Samples
         new World.WorldClockState(true, 1_795_000_000_000, 0x0123_4567_89AB_CDEF, 0xFEDC_BA98_7654_3210, World.Weather.Fog, true, 1_620),
         new PlayerEvents.CombatRoundTaken("enc-7", 3, 0, 40),
         new PlayerEvents.Reconstructed(500, 200, 1_795_000_060_000),
+        new CombatEvents.EncounterBegan("duel-1", 638_000_000_000_000_000, 12.5, 0xFEDC_BA98_7654_3210, Morpheus, Agent, []),
+        new CombatEvents.ActionTaken("cmd-8", Morpheus),
+        new CombatEvents.RoundResolved(3, 90_000_000, ByMorpheus, ByAgent, Morpheus, Agent, 0x0123_4567_89AB_CDEF),
+        new CombatEvents.EncounterEnded("duel-1", "morpheus", EncounterEndReason.Withdraw, 3),
+        new EncounterState("duel-1", true, 638_000_000_000_000_000, 12.5, Morpheus, Agent, 0x0123_4567_89AB_CDEF, 3, 90_000_000, [], true,
+            "morpheus", EncounterEndReason.Withdraw, ["morpheus/cmd-8"]),
     ];
+
+    private static readonly FighterData Morpheus = new("morpheus", new FighterStatsData(420, 500, 150, 200, 60, 55, 52, 18), "power",
+        [new EffectData("focus", CombatStats.Accuracy, 15, 120_000_000)], [new CooldownData("focus", 150_000_000)], "hyper-strike", 95_000_000,
+        85_000_000, false, 0);
+    private static readonly FighterData Agent = new("agent-smith", new FighterStatsData(0, 600, 0, 100, 70, 60, 48, 22), "gun",
+        [new EffectData("death", CombatStats.Attack, -10, 600_000_000)], [], null, 0, null, true, 2);
+    private static readonly AttackData Strike = new(37, 71, true, 4, 5, true, 88, TacticMatchup.Winning);
+    private static readonly SideOutcomeData ByMorpheus = new("morpheus", "power", 5, Strike,
+        new AbilityOutcomeData("hyper-strike", AbilityEffectKind.Damage, Strike with { Critical = false, Matchup = TacticMatchup.Neutral }, 0, null),
+        null, 420, 150);
+    private static readonly SideOutcomeData ByAgent = new("agent-smith", null, 0, null,
+        new AbilityOutcomeData("focus", AbilityEffectKind.Debuff, null, 0, new EffectData("focus", CombatStats.Evasion, -15, 120_000_000)),
+        new WithdrawData(40, 62, 70, 75, false), 0, 0);
 
     public static IReadOnlyList<IMxoMessage> All(IActorRef someActor) =>
     [
         .. Persisted(),
+        new CombatCommands.StartEncounter("duel-1", "morpheus", Morpheus.Stats, "agent-smith", Agent.Stats, 12.5, 42, [someActor]),
+        new CombatCommands.ChooseTactic("duel-1", "morpheus", "power", "cmd-8"),
+        new CombatCommands.UseAbility("duel-1", "morpheus", "hyper-strike", "cmd-9"),
+        new CombatCommands.Withdraw("duel-1", "agent-smith", "cmd-10"),
+        new CombatCommands.GetEncounter("duel-1"),
+        new CombatReplies.EncounterStarted("duel-1", "morpheus", "agent-smith"),
+        new CombatReplies.Accepted("duel-1", "morpheus", "cmd-8"),
+        new CombatPushes.RoundPlayed("duel-1", 3, ByMorpheus, ByAgent),
+        new CombatEvents.EncounterBegan("duel-1", 638_000_000_000_000_000, 12.5, 7, Morpheus, Agent, [someActor]),
         new PlayerCommands.Attach(Neo, "Neo", someActor),
         new PlayerCommands.Detach(Neo, someActor),
         new PlayerCommands.EnterDistrict(Neo, Downtown, "cmd-1"),

@@ -4,6 +4,7 @@ using Akka.Persistence.Hosting;
 using Akka.Persistence.Journal;
 using Mxo.Protocol;
 using Mxo.Protocol.Accounts;
+using Mxo.Protocol.Combat;
 using Mxo.Protocol.Districts;
 using Mxo.Protocol.Players;
 using Mxo.Protocol.World;
@@ -22,6 +23,7 @@ public static class EventTags
     public const string Account = "account";
     public const string CharacterName = "charactername";
     public const string WorldClock = "worldclock";
+    public const string Combat = "combat";
 
     // by kind
     /// <summary>A player's <see cref="PlayerEvents.EnteredDistrict"/> (entering, teleporting, walking over an edge).</summary>
@@ -37,7 +39,7 @@ public static class EventTags
     public const string Login = "login";
 
     /// <summary>The entity tags: each persisted event carries exactly one of these.</summary>
-    public static readonly ImmutableHashSet<string> Entities = [Player, District, Account, CharacterName, WorldClock];
+    public static readonly ImmutableHashSet<string> Entities = [Player, District, Account, CharacterName, WorldClock, Combat];
 }
 
 /// <summary>
@@ -81,6 +83,11 @@ public static class EventTagging
 
         [typeof(WorldClockEvents.ClockStarted)] = [EventTags.WorldClock],
         [typeof(WorldClockEvents.WeatherChanged)] = [EventTags.WorldClock],
+
+        [typeof(CombatEvents.EncounterBegan)] = [EventTags.Combat],
+        [typeof(CombatEvents.ActionTaken)] = [EventTags.Combat],
+        [typeof(CombatEvents.RoundResolved)] = [EventTags.Combat],
+        [typeof(CombatEvents.EncounterEnded)] = [EventTags.Combat],
     }.ToFrozenDictionary();
 
     /// <summary>The tags of <paramref name="eventType"/>; empty when the table has no entry.</summary>

@@ -27,4 +27,13 @@ public static class CombatErrorCodes
 
     /// <summary>The fighter's health is 0.</summary>
     public const string Defeated = "defeated";
+
+    /// <summary>The fighter is not one of the encounter's two (or the encounter has not started).</summary>
+    public const string NotInEncounter = "not_in_encounter";
+
+    /// <summary>The encounter has ended: it takes no more actions.</summary>
+    public const string EncounterOver = "encounter_over";
+
+    /// <summary>A start the rules refuse: the fighters are farther apart than the engage range, the same, or already defeated.</summary>
+    public const string CannotEngage = "cannot_engage";
 }

@@ -145,6 +145,20 @@ public sealed class MxoSerializer : SerializerWithStringManifest
         ["pe.reconstructed"] = typeof(PlayerEvents.Reconstructed),
         ["pr.reconstructed"] = typeof(PlayerReplies.Reconstructed),
         ["pr.derezzed"] = typeof(PlayerReplies.Derezzed),
+        // combat encounters: commands, replies, pushes, events (persisted) and state
+        ["cc.start"] = typeof(Combat.CombatCommands.StartEncounter),
+        ["cc.tactic"] = typeof(Combat.CombatCommands.ChooseTactic),
+        ["cc.ability"] = typeof(Combat.CombatCommands.UseAbility),
+        ["cc.withdraw"] = typeof(Combat.CombatCommands.Withdraw),
+        ["cc.get"] = typeof(Combat.CombatCommands.GetEncounter),
+        ["cr.started"] = typeof(Combat.CombatReplies.EncounterStarted),
+        ["cr.accepted"] = typeof(Combat.CombatReplies.Accepted),
+        ["push.round"] = typeof(Combat.CombatPushes.RoundPlayed),
+        ["ce.began"] = typeof(Combat.CombatEvents.EncounterBegan),
+        ["ce.action"] = typeof(Combat.CombatEvents.ActionTaken),
+        ["ce.round"] = typeof(Combat.CombatEvents.RoundResolved),
+        ["ce.ended"] = typeof(Combat.CombatEvents.EncounterEnded),
+        ["cs"] = typeof(Combat.EncounterState),
     };
 
     private static readonly Dictionary<Type, string> ManifestByType = Manifests.ToDictionary(kv => kv.Value, kv => kv.Key);

@@ -1,0 +1,22 @@
+using Akka.Hosting;
+using Mxo.Actors.Hosting;
+using Mxo.Protocol.Combat;
+
+namespace Mxo.Actors.Combat;
+
+/// <summary>Registry key of the combat encounter shard region (or its proxy on nodes without the world role).</summary>
+public sealed class CombatRegion;
+
+public static class CombatRegistration
+{
+    public const string TypeName = "combat";
+
+    /// <param name="clock">The encounters' clock; <see cref="TimeProvider.System"/> by default.</param>
+    public static AkkaConfigurationBuilder AddCombatEncounterEntity(this AkkaConfigurationBuilder builder, WorldSettings settings, CombatTable table,
+        bool hostsWorld, TimeProvider? clock = null) =>
+        builder.AddShardedEntity<CombatRegion>(TypeName, new CommandExtractor<ICombatCommand>(settings.MaxShards, c => c.EncounterId), hostsWorld,
+            _ => entityId => CombatEncounterEntity.PropsFor(entityId, table, clock),
+            // Rounds are driven by the encounter's own timer: after a crash or a rebalance its shard restarts it where the
+            // shard goes, so a fight resumes without waiting for a command. An ended encounter passivates, which forgets it.
+            rememberEntities: true);
+}
