@@ -62,6 +62,8 @@ public static class EventTagging
         [typeof(PlayerEvents.EnteredDistrict)] = [EventTags.Player, EventTags.EnteredDistrict],
         [typeof(PlayerEvents.HardlineUnlocked)] = [EventTags.Player],
         [typeof(PlayerEvents.PositionCheckpointed)] = [EventTags.Player],
+        [typeof(PlayerEvents.CombatRoundTaken)] = [EventTags.Player],
+        [typeof(PlayerEvents.Reconstructed)] = [EventTags.Player],
 
         [typeof(DistrictEvents.PlayerEntered)] = [EventTags.District],
         [typeof(DistrictEvents.PlayerLeft)] = [EventTags.District],
