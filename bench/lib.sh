@@ -48,7 +48,13 @@ start_dev_node() { # node_dir url [options...]: a --dev node on core 0, its SQLi
 }
 
 stop_run() {
-  local pid
+  local pid kept
+  # A node that ended by itself before the run stopped it crashed: keep its log, which the work directory takes along.
+  if [ -n "${node_pid:-}" ] && ! kill -0 "$node_pid" 2>/dev/null && [ -f "$work/node.log" ]; then
+    kept=$(mktemp /tmp/mxo-node-ended.XXXXXX.log)
+    cp "$work/node.log" "$kept"
+    echo "the node ended before the run stopped it; its log: $kept" >&2
+  fi
   for pid in "${bot_pids[@]}"; do stop_process "$pid"; done
   stop_process "$node_pid"
   rm -rf "$work"
