@@ -110,17 +110,20 @@ public static class PlayerRules
     public static int LastRound(ImmutableList<string> rounds, string encounterId)
     {
         foreach (var mark in rounds)
-            if (mark.Length > encounterId.Length && mark[encounterId.Length] == '#' && mark.StartsWith(encounterId, StringComparison.Ordinal)
+            if (IsMarkOf(mark, encounterId)
                 && int.TryParse(mark.AsSpan(encounterId.Length + 1), System.Globalization.NumberStyles.None,
                     System.Globalization.CultureInfo.InvariantCulture, out var round))
                 return round;
         return 0;
     }
 
+    /// <summary>Whether <paramref name="mark"/> ("encounter#round") is one of <paramref name="encounterId"/>'s.</summary>
+    private static bool IsMarkOf(string mark, string encounterId) =>
+        mark.Length > encounterId.Length && mark[encounterId.Length] == '#' && mark.StartsWith(encounterId, StringComparison.Ordinal);
+
     private static ImmutableList<string> RememberRound(ImmutableList<string> rounds, string encounterId, int round)
     {
-        var kept = rounds.RemoveAll(m => m.Length > encounterId.Length && m[encounterId.Length] == '#'
-            && m.StartsWith(encounterId, StringComparison.Ordinal));
+        var kept = rounds.RemoveAll(m => IsMarkOf(m, encounterId));
         kept = kept.Add($"{encounterId}#{round.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
         return kept.Count > RememberedEncounters ? kept.RemoveRange(0, kept.Count - RememberedEncounters) : kept;
     }

@@ -65,22 +65,7 @@ public sealed class WorldMap
     /// <summary>Reads and validates the data file at <paramref name="path"/>. Errors name the file and every problem.</summary>
     public static WorldMap Load(string path)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var full = Path.GetFullPath(path);
-        string json;
-        try
-        {
-            var info = new FileInfo(full);
-            if (!info.Exists) throw new WorldMapException($"world data file '{full}' not found");
-            if (info.Length > MaxFileBytes)
-                throw new WorldMapException($"world data file '{full}' is larger than {MaxFileBytes} bytes");
-            json = File.ReadAllText(full);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new WorldMapException($"world data file '{full}' cannot be read: {e.Message}", e);
-        }
-
+        var json = DataFile.Read(path, "world data file", MaxFileBytes, (message, inner) => new WorldMapException(message, inner), out var full);
         return Parse(json, full);
     }
 
@@ -169,15 +154,7 @@ public sealed class WorldMap
     }
 
     /// <summary>The serializer's message with the file's vocabulary instead of .NET type names, and where it happened.</summary>
-    private static string Describe(JsonException e)
-    {
-        var message = e.Message;
-        foreach (var (type, name) in JsonTypeNames)
-            message = message.Replace(type.FullName!, name, StringComparison.Ordinal);
-        if (!message.Contains("Path:", StringComparison.Ordinal) && e.Path is not null)
-            message += $" Path: {e.Path} | LineNumber: {e.LineNumber} | BytePositionInLine: {e.BytePositionInLine}.";
-        return message;
-    }
+    private static string Describe(JsonException e) => DataFile.Describe(e, JsonTypeNames);
 
     private static readonly (Type Type, string Name)[] JsonTypeNames =
     [
