@@ -20,6 +20,7 @@ using Mxo.Protocol.Accounts;
 using Mxo.Protocol.Wire;
 using Mxo.Protocol.World;
 using Mxo.Actors.Accounts;
+using Mxo.Actors.Combat;
 using Mxo.Actors.Players;
 
 namespace Mxo.Edge;
@@ -54,7 +55,9 @@ public static class EdgeEndpoints
                     ? new SessionIdentity(claims.AccountId, new PlayerId(player), "", claims.ExpiresAt)
                     : null;
             var players = registry.Get<PlayerRegion>();
-            var features = SessionFeatureSet.For(players, resolver.GetService<WorldMap>().All.Select(d => d.Id).ToArray());
+            // Without a combat region (a node built without the combat table) fights' actions go nowhere and time out.
+            var encounters = registry.TryGet<CombatRegion>(out var combat) ? combat : ActorRefs.Nobody;
+            var features = SessionFeatureSet.For(players, resolver.GetService<WorldMap>().All.Select(d => d.Id).ToArray(), encounters);
             registry.Register<SessionsActor>(system.ActorOf(SessionsActor.PropsFor(players, options, features, validate), "sessions"));
         });
 

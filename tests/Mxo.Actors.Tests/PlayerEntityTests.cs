@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.TestKit;
 using Mxo.Actors.Players;
 using Mxo.Protocol;
+using Mxo.Protocol.Combat;
 using Mxo.Protocol.Districts;
 using Mxo.Protocol.Players;
 using Xunit;
@@ -320,14 +321,14 @@ public sealed class PlayerEntityTests : Akka.TestKit.Xunit2.TestKit
         var player = StartPlayer();
         AttachAndEnter(player);
         player.Tell(new PlayerCommands.TakeCombatRound(Neo, "enc-1", 1, 420, 180));
-        Assert.Equal("enc-1#1", ExpectMsg<Replies.Acknowledged>().CommandId);
+        Assert.Equal(("enc-1", "neo", 1), ExpectMsg<CombatReplies.RoundTaken>() is var t ? (t.EncounterId, t.Recipient, t.Round) : default);
         player.Tell(new PlayerCommands.TakeCombatRound(Neo, "enc-1", 2, 300, 150));
-        ExpectMsg<Replies.Acknowledged>();
+        ExpectMsg<CombatReplies.RoundTaken>();
         // The encounter did not hear the first answer and asks again, late: acknowledged, nothing changes.
         player.Tell(new PlayerCommands.TakeCombatRound(Neo, "enc-1", 1, 420, 180));
-        Assert.Equal("enc-1#1", ExpectMsg<Replies.Acknowledged>().CommandId);
+        Assert.Equal(("enc-1", "neo", 1), ExpectMsg<CombatReplies.RoundTaken>() is var again ? (again.EncounterId, again.Recipient, again.Round) : default);
         player.Tell(new PlayerCommands.TakeCombatRound(Neo, "enc-1", 2, 300, 150));
-        ExpectMsg<Replies.Acknowledged>();
+        ExpectMsg<CombatReplies.RoundTaken>();
 
         StopGracefully(player);
         var restarted = StartPlayer();
@@ -348,7 +349,7 @@ public sealed class PlayerEntityTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(ErrorCodes.NotDerezzed, _session.FishForMessage<Replies.Rejected>(_ => true).Code);
 
         player.Tell(new PlayerCommands.TakeCombatRound(Neo, "enc-7", 3, 0, 40));
-        ExpectMsg<Replies.Acknowledged>();
+        ExpectMsg<CombatReplies.RoundTaken>();
         Assert.Equal(("enc-7", 3), _session.FishForMessage<PlayerReplies.Derezzed>(_ => true) is var d ? (d.EncounterId, d.Round) : default);
 
         player.Tell(new PlayerCommands.Move(Neo, new Vec3(1501, 0, 0), 5_000), _session.Ref);
@@ -382,7 +383,7 @@ public sealed class PlayerEntityTests : Akka.TestKit.Xunit2.TestKit
         var player = StartPlayer(ActorTestConfig.Settings with { HardlineUnlockRadius = 0.5 });
         AttachAndEnter(player);
         player.Tell(new PlayerCommands.TakeCombatRound(Neo, "enc-2", 1, 0, 0));
-        ExpectMsg<Replies.Acknowledged>();
+        ExpectMsg<CombatReplies.RoundTaken>();
         player.Tell(new PlayerCommands.Reconstruct(Neo, "downtown-achlys", "r1"), _session.Ref);
         Assert.Equal(ErrorCodes.HardlineLocked, _session.FishForMessage<Replies.Rejected>(_ => true).Code);
 

@@ -75,13 +75,13 @@ public sealed class PlayerRulesTests
     public void Combat_rounds_are_clamped_taken_in_order_and_the_memory_of_encounters_is_bounded()
     {
         var state = Created();
-        var first = PlayerRules.DecideCombatRound(state, new PlayerCommands.TakeCombatRound(Neo, "a", 1, 9_999, -5))!;
+        var first = PlayerRules.DecideCombatRound(state, new PlayerCommands.TakeCombatRound(Neo, "a", 1, 9_999, -5), 1_000)!;
         Assert.Equal((500, 0), (first.Health, first.InnerStrength)); // clamped to 0..the character's maximum
         state = PlayerRules.Apply(state, first);
-        Assert.Null(PlayerRules.DecideCombatRound(state, new PlayerCommands.TakeCombatRound(Neo, "a", 1, 100, 100)));
-        Assert.NotNull(PlayerRules.DecideCombatRound(state, new PlayerCommands.TakeCombatRound(Neo, "a", 2, 100, 100)));
+        Assert.Null(PlayerRules.DecideCombatRound(state, new PlayerCommands.TakeCombatRound(Neo, "a", 1, 100, 100), 1_000));
+        Assert.NotNull(PlayerRules.DecideCombatRound(state, new PlayerCommands.TakeCombatRound(Neo, "a", 2, 100, 100), 1_000));
         // An encounter whose id is a prefix of another's is a different encounter.
-        Assert.NotNull(PlayerRules.DecideCombatRound(state, new PlayerCommands.TakeCombatRound(Neo, "", 1, 100, 100)));
+        Assert.NotNull(PlayerRules.DecideCombatRound(state, new PlayerCommands.TakeCombatRound(Neo, "", 1, 100, 100), 1_000));
         state = PlayerRules.Apply(state, new PlayerEvents.CombatRoundTaken("ab", 7, 100, 100));
         Assert.Equal((1, 7), (PlayerRules.LastRound(state.CombatRounds, "a"), PlayerRules.LastRound(state.CombatRounds, "ab")));
 

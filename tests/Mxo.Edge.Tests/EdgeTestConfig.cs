@@ -25,7 +25,7 @@ internal static class EdgeTestConfig
 
     /// <summary>The node's features (the world) routed to a stand-in for the player region.</summary>
     public static Edge.Features.SessionFeatureSet WorldFeatures(Akka.Actor.IActorRef players) =>
-        Edge.Features.SessionFeatureSet.For(players, Map.All.Select(d => d.Id).ToArray());
+        Edge.Features.SessionFeatureSet.For(players, Map.All.Select(d => d.Id).ToArray(), Akka.Actor.ActorRefs.Nobody);
 }
 
 /// <summary>A parsed server frame.</summary>

@@ -64,6 +64,8 @@ public static class Samples
         new CombatEvents.EncounterEnded("duel-1", "morpheus", EncounterEndReason.Withdraw, 3),
         new EncounterState("duel-1", true, 638_000_000_000_000_000, 12.5, Morpheus, Agent, 0x0123_4567_89AB_CDEF, 3, 90_000_000, [], true,
             "morpheus", EncounterEndReason.Withdraw, ["morpheus/cmd-8"]),
+        new DistrictEvents.NpcDefeated("downtown-agent-1", 1_795_000_090_000),
+        new DistrictEvents.NpcRespawned("downtown-agent-1"),
     ];
 
     private static readonly FighterData Morpheus = new("morpheus", new FighterStatsData(420, 500, 150, 200, 60, 55, 52, 18), "power",
@@ -91,6 +93,38 @@ public static class Samples
         new CombatReplies.Accepted("duel-1", "morpheus", "cmd-8"),
         new CombatPushes.RoundPlayed("duel-1", 3, ByMorpheus, ByAgent),
         new CombatEvents.EncounterBegan("duel-1", 638_000_000_000_000_000, 12.5, 7, Morpheus, Agent, [someActor]),
+        // the fields combat added to older types, set (the golden samples above leave them unset)
+        new PlayerEvents.CombatRoundTaken("enc-7", 4, 120, 40) { AtMs = 1_795_000_000_000, Ended = true },
+        new CombatEvents.EncounterBegan("duel-1", 638_000_000_000_000_000, 12.5, 7, Morpheus, Agent, []) { District = "downtown", APlayer = true },
+        new PlayerState(Neo, "Neo", true, 480, 190, 1000, Downtown, Here, []) { VitalsAtMs = 1_795_000_000_000, Encounter = "duel-1" },
+        new DistrictState(Downtown, System.Collections.Immutable.ImmutableDictionary<string, string>.Empty, [])
+        {
+            NpcRespawns = System.Collections.Immutable.ImmutableDictionary<string, long>.Empty.Add("downtown-agent-1", 1_795_000_090_000),
+        },
+        new EncounterState("duel-1", true, 638_000_000_000_000_000, 12.5, Morpheus, Agent, 7, 0, 0, [], false, null, EncounterEndReason.Defeat, [])
+        {
+            District = "downtown", APlayer = true, BPlayer = true,
+        },
+        new CombatCommands.StartEncounter("duel-1", "neo", Morpheus.Stats, "npc:downtown-agent-1", Agent.Stats, 12.5, 42, []) { District = "downtown", APlayer = true },
+        new CombatCommands.Forfeit("duel-1", "neo"),
+        new CombatReplies.RoundTaken("duel-1", "neo", 3),
+        new CombatPushes.Started("duel-1", "npc:downtown-agent-1", "Agent", "agent", 3000, "cmd-11"),
+        new CombatPushes.Ended("duel-1", "neo", EncounterEndReason.Defeat, 5),
+        new PlayerCommands.TakeCombatRound(Neo, "duel-1", 3, 300, 150)
+        {
+            Played = new CombatPushes.RoundPlayed("duel-1", 3, ByMorpheus, ByAgent), Ended = true, Winner = "neo", Reason = EncounterEndReason.Defeat,
+        },
+        new PlayerCommands.Engage(Neo, "npc:downtown-agent-1", "cmd-11"),
+        new PlayerCommands.AnswerDuel(Neo, "trinity", true, "cmd-12"),
+        new DistrictCommands.Engage(Downtown, Neo, "trinity", Morpheus.Stats, someActor, "cmd-11"),
+        new DistrictCommands.AnswerDuel(Downtown, Neo, "trinity", false, Morpheus.Stats, someActor, "cmd-12"),
+        new DistrictCommands.FightRound(Downtown, "duel-1", 3, [new FighterSeen("neo", 300, 500), new FighterSeen("npc:downtown-agent-1", 0, 600)],
+            true, "neo", EncounterEndReason.Defeat),
+        new FighterSeen("neo", 300, 500),
+        new SessionPushes.FightSeen(Downtown, "duel-1", 3, [new FighterSeen("neo", 300, 500)], false, null),
+        new SessionPushes.DuelChallenge(new PlayerId("trinity"), "Trinity", 1_795_000_030_000),
+        new SessionPushes.DuelDeclined(new PlayerId("trinity"), "timeout"),
+        Trinity with { Kind = "agent" },
         new PlayerCommands.Attach(Neo, "Neo", someActor),
         new PlayerCommands.Detach(Neo, someActor),
         new PlayerCommands.EnterDistrict(Neo, Downtown, "cmd-1"),

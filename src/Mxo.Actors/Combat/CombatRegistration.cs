@@ -1,4 +1,6 @@
 using Akka.Hosting;
+using Mxo.Actors.Districts;
+using Mxo.Actors.Players;
 using Mxo.Actors.Hosting;
 using Mxo.Protocol.Combat;
 
@@ -15,7 +17,9 @@ public static class CombatRegistration
     public static AkkaConfigurationBuilder AddCombatEncounterEntity(this AkkaConfigurationBuilder builder, WorldSettings settings, CombatTable table,
         bool hostsWorld, TimeProvider? clock = null) =>
         builder.AddShardedEntity<CombatRegion>(TypeName, new CommandExtractor<ICombatCommand>(settings.MaxShards, c => c.EncounterId), hostsWorld,
-            _ => entityId => CombatEncounterEntity.PropsFor(entityId, table, clock),
+            // Rounds go to the fighters' entities and the district through their regions (registered before this one).
+            registry => entityId => CombatEncounterEntity.PropsFor(entityId, table, clock, players: registry.Get<PlayerRegion>(),
+                districts: registry.Get<DistrictRegion>()),
             // Rounds are driven by the encounter's own timer: after a crash or a rebalance its shard restarts it where the
             // shard goes, so a fight resumes without waiting for a command. An ended encounter passivates, which forgets it.
             rememberEntities: true);

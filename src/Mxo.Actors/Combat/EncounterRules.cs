@@ -27,6 +27,9 @@ public static class EncounterRules
             Round = 0,
             LastRoundAtTicks = 0,
             Notify = e.Notify,
+            District = e.District,
+            APlayer = e.APlayer,
+            BPlayer = e.BPlayer,
         },
         CombatEvents.ActionTaken e => (state.A is not null && e.Fighter.FighterId == state.A.FighterId
                 ? state with { A = e.Fighter }
@@ -59,7 +62,7 @@ public static class EncounterRules
         var b = Fighter.Start(cmd.StatsB.ToStats(), table);
         if (a.IsDefeated || b.IsDefeated) return (null, CombatErrorCodes.CannotEngage);
         return (new CombatEvents.EncounterBegan(cmd.EncounterId, now.UtcTicks, cmd.Distance, cmd.Seed, a.ToData(cmd.FighterA),
-            b.ToData(cmd.FighterB), cmd.Notify), null);
+            b.ToData(cmd.FighterB), cmd.Notify) { District = cmd.District, APlayer = cmd.APlayer, BPlayer = cmd.BPlayer }, null);
     }
 
     /// <summary>The encounter's time of <paramref name="now"/>: from its start, never negative.</summary>

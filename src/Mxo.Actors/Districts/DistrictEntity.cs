@@ -5,6 +5,7 @@ using Akka.Persistence;
 using Mxo.Actors.Players;
 using Mxo.Actors.World;
 using Mxo.Protocol;
+using Mxo.Protocol.Combat;
 using Mxo.Protocol.Districts;
 using Mxo.Protocol.Players;
 using Mxo.Protocol.World;
@@ -18,7 +19,7 @@ namespace Mxo.Actors.Districts;
 /// <see cref="InterestManager"/>). While anyone is present it ticks (<see cref="WorldSettings.TickInterval"/>) and sends
 /// each player one batched view of the players within the interest radius; an empty district does not tick.
 /// </summary>
-public sealed class DistrictEntity : MxoEntity<DistrictState>
+public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
 {
     private sealed record Presence(string Name, IActorRef Session);
     private sealed class Tick { public static readonly Tick Instance = new(); }
@@ -46,11 +47,31 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>
     private int _admittingNew; // of those, the ones not present yet: they count against the capacity
     private bool _draining;
 
+    // Fights (issue 11). Who fights where is the encounters' to know: this is the district's working copy, rebuilt from
+    // the rounds they send (each names its fighters), so a restarted district refuses a second fight for a fighter again
+    // from the next round on.
+    private readonly DistrictFighting? _fighting;
+    private readonly Dictionary<string, DistrictNpc> _npcs = new();
+    /// <summary>Fighter id → the encounter it is in (or being started in).</summary>
+    private readonly Dictionary<string, string> _inFight = new();
+    /// <summary>Encounters asked to start and not yet answered, with whom to tell.</summary>
+    private readonly Dictionary<string, PendingFight> _starting = new();
+    /// <summary>Challenged player → the duel challenge waiting for its answer (one per challenged player).</summary>
+    private readonly Dictionary<PlayerId, Challenge> _challenges = new();
+    private sealed record PendingFight(PlayerId A, string AName, IActorRef ASession, string? ACommand, string B, string BName, string? BKind,
+        IActorRef? BSession, string? BCommand);
+    private sealed record Challenge(PlayerId Challenger, string Name, FighterStatsData Stats, IActorRef Session, long ExpiresAtMs);
+    private sealed record NpcRespawnDue(string NpcId);
+
     /// <param name="clock">The world clock's proxy, if the node has one, and how often to renew the subscription.</param>
-    public DistrictEntity(string entityId, WorldSettings settings, WorldMap map, (IActorRef Proxy, TimeSpan ResubscribeEvery)? clock = null)
+    /// <param name="fighting">Combat: the table's settings, the district's NPCs and the encounters' region; null: no fights here.</param>
+    public DistrictEntity(string entityId, WorldSettings settings, WorldMap map, (IActorRef Proxy, TimeSpan ResubscribeEvery)? clock = null,
+        DistrictFighting? fighting = null)
         : base("district-" + entityId, DistrictState.Empty(new DistrictId(entityId)), settings.SnapshotEvery)
     {
         _settings = settings;
+        _fighting = fighting;
+        foreach (var npc in fighting?.Npcs ?? []) _npcs[npc.FighterId] = npc;
         _data = map.Find(new DistrictId(entityId)) ?? throw new ArgumentException($"no district '{entityId}' in the world map", nameof(entityId));
         _clock = clock;
         _others = map.All.Where(d => d.Id != _data.Id).Select(d => d.Id.Value).ToArray();
@@ -69,6 +90,14 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>
         Command<DistrictCommands.GetOccupancy>(cmd => Route(cmd, Sender));
         Command<DistrictCommands.GetStatus>(cmd => Route(cmd, Sender));
         Command<DistrictCommands.Announce>(cmd => Route(cmd, Sender));
+        Command<DistrictCommands.Engage>(cmd => Route(cmd, Sender));
+        Command<DistrictCommands.AnswerDuel>(cmd => Route(cmd, Sender));
+        Command<DistrictCommands.FightRound>(cmd => Route(cmd, Sender));
+        Command<NpcRespawnDue>(due => Route(due, Sender));
+        Command<CombatReplies.EncounterStarted>(HandleEncounterStarted);
+        Command<Replies.Rejected>(r => _starting.ContainsKey(r.CommandId), HandleEncounterRefused);
+        Command<CombatReplies.Accepted>(_ => { }); // an NPC's tactic was taken
+        Command<Replies.Rejected>(_ => { }); // an NPC's tactic was refused (too fast, not enough inner strength): it fights on with the last one
         Command<Tick>(tick =>
         {
             Volatile.Write(ref _tickPending, 0); // the clock may send the next one
@@ -83,8 +112,23 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>
     public int Capacity => _settings.DistrictCapacity ?? _data.Capacity;
 
     public static Props PropsFor(string entityId, WorldSettings settings, WorldMap map,
-        (IActorRef Proxy, TimeSpan ResubscribeEvery)? clock = null) =>
-        Props.Create(() => new DistrictEntity(entityId, settings, map, clock));
+        (IActorRef Proxy, TimeSpan ResubscribeEvery)? clock = null, DistrictFighting? fighting = null) =>
+        Props.Create(() => new DistrictEntity(entityId, settings, map, clock, fighting));
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>NPCs stand at their spawn points unless the journal says they are down; those come back when their time comes.</summary>
+    protected override void OnRecovered()
+    {
+        base.OnRecovered();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        foreach (var npc in _npcs.Values)
+        {
+            if (State.NpcRespawns.TryGetValue(npc.Id, out var at))
+                Timers.StartSingleTimer("respawn-" + npc.Id, new NpcRespawnDue(npc.Id), TimeSpan.FromMilliseconds(Math.Max(0, at - now)));
+            else _interest.Join(npc.ViewId, npc.Position);
+        }
+    }
 
     protected override DistrictState Apply(DistrictState state, IMxoEvent @event) => DistrictRules.Apply(state, @event);
 
@@ -208,6 +252,10 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>
                 foreach (var (player, presence) in _present.ToArray())
                     if (presence.Session.Equals(t.ActorRef)) RemovePresence(player);
                 break;
+            case DistrictCommands.Engage cmd: HandleEngage(cmd); break;
+            case DistrictCommands.AnswerDuel cmd: HandleAnswerDuel(cmd); break;
+            case DistrictCommands.FightRound cmd: HandleFightRound(cmd, sender); break;
+            case NpcRespawnDue due: HandleRespawn(due.NpcId); break;
             case EntityStop: base.OnStop(); break;
         }
         return true;
@@ -292,12 +340,13 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>
             for (var i = 0; i < entered.Length; i++)
             {
                 var seen = update.Entered[i];
-                entered[i] = new Occupant(seen.Player, _present.TryGetValue(seen.Player, out var p) ? p.Name : seen.Player.Value, seen.Position);
+                entered[i] = OccupantOf(seen.Player, seen.Position);
             }
             var moved = new ProtocolSeen[update.Moved.Count];
             for (var i = 0; i < moved.Length; i++) moved[i] = new ProtocolSeen(update.Moved[i].Player, update.Moved[i].Position);
             viewer.Session.Tell(new SessionPushes.ViewUpdate(State.District, entered, moved, update.Left.ToArray()), ActorRefs.NoSender);
         }
+        if (_challenges.Count > 0) ExpireChallenges();
         var elapsed = Stopwatch.GetElapsedTime(started);
         _timings.Record(elapsed);
         _meter.Ticked(elapsed);
@@ -402,6 +451,7 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>
     private void RemovePresence(PlayerId player)
     {
         if (!_present.Remove(player, out var presence)) return;
+        DropChallenges(player);
         _meter.Present(_present.Count);
         Context.Unwatch(presence.Session);
         _interest.Leave(player);
@@ -419,8 +469,8 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>
             var ids = new List<PlayerId>();
             _interest.CopyNearestTo(centre, except, ids);
             foreach (var player in ids)
-                if (_present.TryGetValue(player, out var presence) && _interest.TryGetPosition(player, out var position))
-                    list.Add(new Occupant(player, presence.Name, position));
+                if ((_present.ContainsKey(player) || _npcs.ContainsKey(player.Value)) && _interest.TryGetPosition(player, out var position))
+                    list.Add(OccupantOf(player, position));
             return list.ToArray();
         }
         foreach (var (player, presence) in _present)
@@ -429,6 +479,219 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>
             list.Add(new Occupant(player, presence.Name, position));
         }
         return list.ToArray();
+    }
+
+    /// <summary>A player or an NPC as a view lists it (an NPC with its kind).</summary>
+    private Occupant OccupantOf(PlayerId id, Vec3 position) =>
+        _present.TryGetValue(id, out var presence) ? new Occupant(id, presence.Name, position)
+        : _npcs.TryGetValue(id.Value, out var npc) ? new Occupant(id, npc.Name, position) { Kind = npc.Kind }
+        : new Occupant(id, id.Value, position);
+
+    private void Reply(IActorRef to, object reply) => PersistGrouped(null, () => to.Tell(reply));
+
+    private void Refuse(IActorRef to, string commandId, string code, string message) =>
+        Reply(to, new Replies.Rejected(commandId, code, message));
+
+    /// <summary>
+    /// A present player attacks an NPC (the fight starts now) or challenges a player (who must accept). Checked here,
+    /// where positions are known: the target exists in this district, is within the engage range, and neither side is
+    /// fighting. Both are then held for the encounter until it answers.
+    /// </summary>
+    private void HandleEngage(DistrictCommands.Engage cmd)
+    {
+        if (_fighting is null)
+        {
+            Refuse(cmd.Session, cmd.CommandId, CombatErrorCodes.CannotEngage, "there is no fighting in this district");
+            return;
+        }
+        if (!_present.TryGetValue(cmd.PlayerId, out var attacker) || !_interest.TryGetPosition(cmd.PlayerId, out var from))
+        {
+            Refuse(cmd.Session, cmd.CommandId, ErrorCodes.NotInDistrict, "you are not present in this district");
+            return;
+        }
+        if (_inFight.TryGetValue(cmd.PlayerId.Value, out var current))
+        {
+            Refuse(cmd.Session, cmd.CommandId, CombatErrorCodes.InCombat, $"you are already fighting (encounter {current})");
+            return;
+        }
+        var target = new PlayerId(cmd.Target);
+        var isNpc = _npcs.TryGetValue(cmd.Target, out var npc);
+        if (target == cmd.PlayerId || (!isNpc && !_present.ContainsKey(target)) || !_interest.TryGetPosition(target, out var at))
+        {
+            Refuse(cmd.Session, cmd.CommandId, CombatErrorCodes.UnknownTarget, $"no NPC or player '{cmd.Target}' here to fight");
+            return;
+        }
+        var distance = from.DistanceTo(at);
+        if (distance > _fighting.Settings.EngageRange)
+        {
+            Refuse(cmd.Session, cmd.CommandId, CombatErrorCodes.OutOfRange,
+                $"{cmd.Target} is {distance:0.#} units away; fights start within {_fighting.Settings.EngageRange:0.#}");
+            return;
+        }
+        if (_inFight.ContainsKey(cmd.Target) || (!isNpc && _challenges.TryGetValue(target, out var waiting) && waiting.Challenger != cmd.PlayerId))
+        {
+            Refuse(cmd.Session, cmd.CommandId, CombatErrorCodes.TargetBusy, $"{cmd.Target} is already fighting or answering a challenge");
+            return;
+        }
+        if (isNpc)
+        {
+            StartFight(new PendingFight(cmd.PlayerId, attacker.Name, cmd.Session, cmd.CommandId, npc!.FighterId, npc.Name, npc.Kind, null, null),
+                cmd.Stats, npc.Stats, distance);
+            return;
+        }
+        // A player is asked first (a repeat of the same challenge renews it).
+        var expires = DateTimeOffset.UtcNow.Add(_fighting.Settings.DuelAnswerTimeout).ToUnixTimeMilliseconds();
+        _challenges[target] = new Challenge(cmd.PlayerId, attacker.Name, cmd.Stats, cmd.Session, expires);
+        _present[target].Session.Tell(new SessionPushes.DuelChallenge(cmd.PlayerId, attacker.Name, expires));
+        Reply(cmd.Session, new Replies.Acknowledged(cmd.CommandId));
+    }
+
+    private void HandleAnswerDuel(DistrictCommands.AnswerDuel cmd)
+    {
+        if (_fighting is null || !_challenges.TryGetValue(cmd.PlayerId, out var challenge) || challenge.Challenger.Value != cmd.Challenger
+            || challenge.ExpiresAtMs < DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())
+        {
+            Refuse(cmd.Session, cmd.CommandId, CombatErrorCodes.NoChallenge, $"no duel challenge from '{cmd.Challenger}' is waiting for you");
+            return;
+        }
+        _challenges.Remove(cmd.PlayerId);
+        if (!cmd.Accept)
+        {
+            challenge.Session.Tell(new SessionPushes.DuelDeclined(cmd.PlayerId, "declined"));
+            Reply(cmd.Session, new Replies.Acknowledged(cmd.CommandId));
+            return;
+        }
+        if (!_present.TryGetValue(cmd.PlayerId, out var accepter) || !_interest.TryGetPosition(cmd.PlayerId, out var at)
+            || !_present.ContainsKey(challenge.Challenger) || !_interest.TryGetPosition(challenge.Challenger, out var from))
+        {
+            Refuse(cmd.Session, cmd.CommandId, CombatErrorCodes.UnknownTarget, $"{cmd.Challenger} is no longer here");
+            return;
+        }
+        if (_inFight.ContainsKey(cmd.PlayerId.Value) || _inFight.ContainsKey(cmd.Challenger))
+        {
+            Refuse(cmd.Session, cmd.CommandId, CombatErrorCodes.TargetBusy, "one of you is already fighting");
+            return;
+        }
+        var distance = from.DistanceTo(at);
+        if (distance > _fighting.Settings.EngageRange)
+        {
+            Refuse(cmd.Session, cmd.CommandId, CombatErrorCodes.OutOfRange,
+                $"{cmd.Challenger} is {distance:0.#} units away; fights start within {_fighting.Settings.EngageRange:0.#}");
+            return;
+        }
+        StartFight(new PendingFight(challenge.Challenger, challenge.Name, challenge.Session, null, cmd.PlayerId.Value, accepter.Name, null,
+            cmd.Session, cmd.CommandId), challenge.Stats, cmd.Stats, distance);
+    }
+
+    private void StartFight(PendingFight fight, FighterStatsData statsA, FighterStatsData statsB, double distance)
+    {
+        var encounterId = State.District.Value + "-" + Guid.NewGuid().ToString("N");
+        _inFight[fight.A.Value] = encounterId;
+        _inFight[fight.B] = encounterId;
+        _starting[encounterId] = fight;
+        _fighting!.Encounters.Tell(new CombatCommands.StartEncounter(encounterId, fight.A.Value, statsA, fight.B, statsB, distance,
+            (ulong)Random.Shared.NextInt64(), [])
+        {
+            District = State.District.Value,
+            APlayer = true,
+            BPlayer = fight.BSession is not null,
+        });
+    }
+
+    private void HandleEncounterStarted(CombatReplies.EncounterStarted started)
+    {
+        if (!_starting.Remove(started.EncounterId, out var fight)) return;
+        var roundMs = (int)_fighting!.Settings.Round.TotalMilliseconds;
+        fight.ASession.Tell(new CombatPushes.Started(started.EncounterId, fight.B, fight.BName, fight.BKind, roundMs, fight.ACommand));
+        fight.BSession?.Tell(new CombatPushes.Started(started.EncounterId, fight.A.Value, fight.AName, null, roundMs, fight.BCommand));
+    }
+
+    /// <summary>The encounter would not start (a defeated fighter): nobody is held for it.</summary>
+    private void HandleEncounterRefused(Replies.Rejected refused)
+    {
+        if (!_starting.Remove(refused.CommandId, out var fight)) return;
+        ReleaseFighter(fight.A.Value, refused.CommandId);
+        ReleaseFighter(fight.B, refused.CommandId);
+        var command = fight.ACommand ?? fight.BCommand ?? "";
+        (fight.ACommand is not null ? fight.ASession : fight.BSession)?.Tell(new Replies.Rejected(command, refused.Code, refused.Message));
+    }
+
+    private void ReleaseFighter(string fighter, string encounterId)
+    {
+        if (_inFight.TryGetValue(fighter, out var held) && held == encounterId) _inFight.Remove(fighter);
+    }
+
+    /// <summary>
+    /// A round of a fight here, durable in its encounter: bystanders near it see both fighters' health, an NPC in it
+    /// picks its next tactic, and an NPC it defeated goes down (persisted, so it stays down across a restart) until its
+    /// respawn time. Confirmed to the encounter once that is done.
+    /// </summary>
+    private void HandleFightRound(DistrictCommands.FightRound cmd, IActorRef encounter)
+    {
+        var taken = new CombatReplies.RoundTaken(cmd.EncounterId, "@" + State.District.Value, cmd.Round);
+        foreach (var fighter in cmd.Fighters)
+        {
+            if (cmd.Ended) ReleaseFighter(fighter.Id, cmd.EncounterId);
+            else _inFight[fighter.Id] = cmd.EncounterId;
+        }
+        ShowFight(cmd);
+        DistrictEvents.NpcDefeated? defeated = null;
+        foreach (var fighter in cmd.Fighters)
+        {
+            if (!_npcs.TryGetValue(fighter.Id, out var npc)) continue;
+            if (!cmd.Ended)
+                _fighting?.Encounters.Tell(new CombatCommands.ChooseTactic(cmd.EncounterId, npc.FighterId, npc.PickTactic(Random.Shared),
+                    "ai-" + cmd.Round.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            else if (fighter.Health == 0 && !Decided.NpcRespawns.ContainsKey(npc.Id))
+                defeated = new DistrictEvents.NpcDefeated(npc.Id, DateTimeOffset.UtcNow.Add(npc.Respawn).ToUnixTimeMilliseconds());
+        }
+        if (defeated is null)
+        {
+            Reply(encounter, taken);
+            return;
+        }
+        PersistGrouped(defeated, () =>
+        {
+            _interest.Leave(new PlayerId(DistrictNpc.IdPrefix + defeated.NpcId));
+            Timers.StartSingleTimer("respawn-" + defeated.NpcId, new NpcRespawnDue(defeated.NpcId), _npcs[DistrictNpc.IdPrefix + defeated.NpcId].Respawn);
+            encounter.Tell(taken);
+        }); // refused by the journal: no answer, so the encounter sends the round again
+    }
+
+    private void ShowFight(DistrictCommands.FightRound cmd)
+    {
+        if (cmd.Fighters.Length == 0 || !_interest.TryGetPosition(new PlayerId(cmd.Fighters[0].Id), out var where)) return;
+        var seen = new SessionPushes.FightSeen(State.District, cmd.EncounterId, cmd.Round, cmd.Fighters, cmd.Ended, cmd.Winner);
+        var near = new List<PlayerId>();
+        _interest.CopyNearestTo(where, null, near);
+        foreach (var player in near)
+            if (_present.TryGetValue(player, out var presence)) presence.Session.Tell(seen, ActorRefs.NoSender);
+    }
+
+    private void HandleRespawn(string npcId)
+    {
+        if (!State.NpcRespawns.ContainsKey(npcId) || !_npcs.TryGetValue(DistrictNpc.IdPrefix + npcId, out var npc)) return;
+        PersistGrouped(new DistrictEvents.NpcRespawned(npcId), () => _interest.Join(npc.ViewId, npc.Position),
+            _ => Timers.StartSingleTimer("respawn-" + npcId, new NpcRespawnDue(npcId), TimeSpan.FromSeconds(5)));
+    }
+
+    private void ExpireChallenges()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        foreach (var (target, challenge) in _challenges.ToArray())
+        {
+            if (challenge.ExpiresAtMs >= now) continue;
+            _challenges.Remove(target);
+            challenge.Session.Tell(new SessionPushes.DuelDeclined(target, "timeout"));
+        }
+    }
+
+    /// <summary>A player who leaves the district can neither answer nor be answered.</summary>
+    private void DropChallenges(PlayerId player)
+    {
+        if (_challenges.Remove(player, out var toThem)) toThem.Session.Tell(new SessionPushes.DuelDeclined(player, "gone"));
+        foreach (var (target, challenge) in _challenges.ToArray())
+            if (challenge.Challenger == player) _challenges.Remove(target);
     }
 
     private void Broadcast(ISessionPush push)

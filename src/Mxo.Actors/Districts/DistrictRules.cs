@@ -20,6 +20,8 @@ public static class DistrictRules
         {
             Objects = state.Objects.SetItem(e.ObjectId, e.State), LastUsers = state.LastUsers.SetItem(e.ObjectId, e.PlayerId.Value),
         },
+        DistrictEvents.NpcDefeated e => state with { NpcRespawns = state.NpcRespawns.SetItem(e.NpcId, e.RespawnAtMs) },
+        DistrictEvents.NpcRespawned e => state with { NpcRespawns = state.NpcRespawns.Remove(e.NpcId) },
         _ => throw new ArgumentException($"DistrictEntity cannot apply {@event.GetType().Name}", nameof(@event)),
     };
 

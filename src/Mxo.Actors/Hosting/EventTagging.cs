@@ -69,6 +69,8 @@ public static class EventTagging
         [typeof(DistrictEvents.PlayerLeft)] = [EventTags.District],
         [typeof(DistrictEvents.ChatLineRecorded)] = [EventTags.District, EventTags.Chat],
         [typeof(DistrictEvents.ObjectInteracted)] = [EventTags.District],
+        [typeof(DistrictEvents.NpcDefeated)] = [EventTags.District],
+        [typeof(DistrictEvents.NpcRespawned)] = [EventTags.District],
 
         [typeof(AccountEvents.AccountRegistered)] = [EventTags.Account],
         [typeof(AccountEvents.PasswordChanged)] = [EventTags.Account],

@@ -1,8 +1,10 @@
 using Akka.Hosting;
 using Mxo.Actors.Accounts;
+using Mxo.Actors.Combat;
 using Mxo.Actors.Districts;
 using Mxo.Actors.Players;
 using Mxo.Actors.World;
+using Mxo.Protocol.Combat;
 using Mxo.Protocol.World;
 
 namespace Mxo.Actors.Hosting;
@@ -14,10 +16,23 @@ public static class MxoWorld
     /// The world clock singleton, then every sharded entity, each through the registration file beside it. A new entity
     /// adds one line here.
     /// </summary>
+    /// <param name="combat">The combat table, the characters' fighting numbers and each district's NPCs: fights are served
+    /// (the combat encounter region is registered) only with them.</param>
     public static AkkaConfigurationBuilder AddMxoWorld(this AkkaConfigurationBuilder builder, WorldSettings world, WorldMap map,
-        WorldClockSettings clock, AccountSettings accounts, bool hostsWorld, Mxo.Protocol.Combat.CombatTable? combat = null) =>
+        WorldClockSettings clock, AccountSettings accounts, bool hostsWorld, WorldCombat? combat = null)
+    {
         builder.AddWorldClock(clock, hostsWorld)
-            .AddDistrictEntity(world, map, hostsWorld, clock)
-            .AddPlayerEntity(world, map, hostsWorld, combat?.Settings.DeathEffectDuration)
+            .AddDistrictEntity(world, map, hostsWorld, clock, combat is { } c ? (c.Table, c.Npcs) : null)
+            .AddPlayerEntity(world, map, hostsWorld, combat?.Players)
             .AddAccountEntity(accounts, hostsWorld);
+        if (combat is not null) builder.AddCombatEncounterEntity(world, combat.Table, hostsWorld);
+        return builder;
+    }
+}
+
+/// <summary>Combat as a node serves it: the rules table, the characters' numbers, and each district's NPCs (by district id).</summary>
+public sealed record WorldCombat(CombatTable Table, PlayerFighting Players, IReadOnlyDictionary<string, IReadOnlyList<DistrictNpc>> Npcs)
+{
+    /// <summary>The table with default characters and no NPCs.</summary>
+    public static WorldCombat Without(CombatTable table) => new(table, PlayerFighting.From(table), new Dictionary<string, IReadOnlyList<DistrictNpc>>());
 }

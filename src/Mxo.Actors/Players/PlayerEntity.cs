@@ -2,9 +2,11 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Persistence;
+using Mxo.Actors.Combat;
 using Mxo.Actors.Limits;
 using Mxo.Actors.World;
 using Mxo.Protocol;
+using Mxo.Protocol.Combat;
 using Mxo.Protocol.Districts;
 using Mxo.Protocol.Players;
 using Mxo.Protocol.Wire;
@@ -39,6 +41,10 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
     private readonly MovementSettings _movement;
     private readonly IActorRef _districts;
     private readonly TimeSpan _deathEffect;
+    private readonly PlayerFighting _fighting;
+    /// <summary>The combat shard region (null on a test without one): a fighter away past the grace period forfeits to it.</summary>
+    private readonly IActorRef? _combat;
+    private const string ForfeitTimer = "forfeit";
     private IActorRef? _session;
     /// <summary>The district entity that admitted the character (watched: when it dies with its node, the character re-joins).</summary>
     private IActorRef? _districtEntity;
@@ -56,11 +62,13 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
     private StrikeCounter _rateStrikes;
     private bool _disconnectSent;
 
-    /// <param name="deathEffect">How long a reconstructed character is weakened (the combat table's death effect).</param>
-    public PlayerEntity(string entityId, WorldSettings settings, WorldMap map, IActorRef districts, TimeSpan deathEffect)
+    /// <param name="fighting">The character's combat numbers, death effect, regeneration and disconnect grace.</param>
+    public PlayerEntity(string entityId, WorldSettings settings, WorldMap map, IActorRef districts, PlayerFighting fighting, IActorRef? combat)
         : base("player-" + entityId, PlayerState.Empty(new PlayerId(entityId)), settings.SnapshotEvery)
     {
-        _deathEffect = deathEffect;
+        _fighting = fighting;
+        _combat = combat;
+        _deathEffect = fighting.DeathEffect;
         _settings = settings;
         _map = map;
         _movement = new MovementSettings
@@ -82,6 +90,9 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
         TracedCommand<PlayerCommands.Teleport>(HandleTeleport);
         TracedCommand<PlayerCommands.Reconstruct>(HandleReconstruct);
         Command<PlayerCommands.TakeCombatRound>(HandleCombatRound);
+        Command<PlayerCommands.Engage>(HandleEngage);
+        Command<PlayerCommands.AnswerDuel>(HandleAnswerDuel);
+        Command<ForfeitDue>(_ => HandleForfeitDue());
         TracedCommand<DistrictReplies.Joined>(HandleJoined);
         Command<DistrictReplies.JoinRefused>(HandleJoinRefused);
         Command<EnterTimedOut>(HandleEnterTimedOut);
@@ -101,14 +112,21 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <summary>The death effect's duration when no combat table is given (the shipped table's).</summary>
-    public static readonly TimeSpan DefaultDeathEffect = TimeSpan.FromSeconds(60);
-
-    public static Props PropsFor(string entityId, WorldSettings settings, WorldMap map, IActorRef districts, TimeSpan? deathEffect = null)
+    public static Props PropsFor(string entityId, WorldSettings settings, WorldMap map, IActorRef districts, PlayerFighting? fighting = null,
+        IActorRef? combat = null)
     {
-        var effect = deathEffect ?? DefaultDeathEffect;
-        return Props.Create(() => new PlayerEntity(entityId, settings, map, districts, effect));
+        var numbers = fighting ?? PlayerFighting.Default;
+        return Props.Create(() => new PlayerEntity(entityId, settings, map, districts, numbers, combat));
     }
+
+    private sealed class ForfeitDue
+    {
+        public static readonly ForfeitDue Instance = new();
+    }
+
+    /// <summary>Health and inner strength now, regenerated out of combat (<see cref="PlayerRules.Vitals"/>).</summary>
+    private (int Health, int InnerStrength) VitalsNow() => PlayerRules.Vitals(State, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+        _fighting.HealthRegenPerSecond, _fighting.InnerStrengthRegenPerSecond);
 
     protected override PlayerState Apply(PlayerState state, IMxoEvent @event) => PlayerRules.Apply(state, @event);
 
@@ -140,6 +158,7 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
 
     private void HandleAttach(PlayerCommands.Attach cmd)
     {
+        Timers.Cancel(ForfeitTimer); // back within the grace period: it fights on
         if (_session is not null && !_session.Equals(cmd.Session))
         {
             // One live session per character: the newest wins, the old one is told to close and leaves the district.
@@ -159,10 +178,10 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
         var events = PlayerRules.DecideAttach(State, cmd.Name);
         if (events.Count == 0)
         {
-            replyTo.Tell(new PlayerReplies.Attached(PlayerRules.Sheet(State, _livePosition)));
+            replyTo.Tell(new PlayerReplies.Attached(PlayerRules.Sheet(State, _livePosition, VitalsNow())));
             return;
         }
-        PersistThen(events, () => replyTo.Tell(new PlayerReplies.Attached(PlayerRules.Sheet(State, _livePosition))),
+        PersistThen(events, () => replyTo.Tell(new PlayerReplies.Attached(PlayerRules.Sheet(State, _livePosition, VitalsNow()))),
             _ => replyTo.Tell(new Replies.Rejected(PlayerReplies.AttachCommandId, ErrorCodes.Unavailable, JournalDown)));
     }
 
@@ -176,6 +195,7 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
         CancelJackOut(null);
         LeaveDistrictPresence();
         _session = null;
+        if (State.Encounter is not null) Timers.StartSingleTimer(ForfeitTimer, ForfeitDue.Instance, _fighting.DisconnectGrace);
         CheckpointThen(() => Context.SetReceiveTimeout(_settings.PlayerIdleTimeout));
     }
 
@@ -224,21 +244,82 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
     private void HandleCombatRound(PlayerCommands.TakeCombatRound cmd)
     {
         var replyTo = Sender;
-        if (PlayerRules.DecideCombatRound(State, cmd) is not { } taken)
+        var taken = new CombatReplies.RoundTaken(cmd.EncounterId, cmd.PlayerId.Value, cmd.Round);
+        if (PlayerRules.DecideCombatRound(State, cmd, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()) is not { } round)
         {
-            replyTo.Tell(new Replies.Acknowledged(cmd.CommandId));
+            replyTo.Tell(taken);
             return;
         }
         var wasDerezzed = State.Derezzed;
-        PersistThen(taken, _ =>
+        PersistThen(round, _ =>
         {
-            replyTo.Tell(new Replies.Acknowledged(cmd.CommandId));
+            replyTo.Tell(taken);
+            if (cmd.Played is { } played) _session?.Tell(played);
             if (State.Derezzed && !wasDerezzed)
             {
                 CancelJackOut(null);
                 _session?.Tell(new PlayerReplies.Derezzed(cmd.EncounterId, cmd.Round));
             }
+            if (cmd.Ended)
+            {
+                Timers.Cancel(ForfeitTimer);
+                _session?.Tell(new CombatPushes.Ended(cmd.EncounterId, cmd.Winner, cmd.Reason, cmd.Round));
+            }
+            // A round of a fight whose fighter is away (it disconnected, or this entity restarted without a session).
+            else if (_session is null && !Timers.IsTimerActive(ForfeitTimer))
+                Timers.StartSingleTimer(ForfeitTimer, ForfeitDue.Instance, _fighting.DisconnectGrace);
         }, _ => replyTo.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.Unavailable, JournalDown)));
+    }
+
+    /// <summary>Away past the grace period in a fight: the character forfeits (the encounter ends it, the other side wins).</summary>
+    private void HandleForfeitDue()
+    {
+        if (_session is not null || State.Encounter is not { } encounter || _combat is null) return;
+        Log.Info("{0} stayed away from encounter {1} past the grace period: it forfeits", State.PlayerId, encounter);
+        _combat.Tell(new CombatCommands.Forfeit(encounter, State.PlayerId.Value));
+    }
+
+    private void HandleEngage(PlayerCommands.Engage cmd)
+    {
+        if (!MayFight(cmd.CommandId, out var district)) return;
+        _districts.Tell(new DistrictCommands.Engage(district, State.PlayerId, cmd.Target, FightingStatsNow(), _session!, cmd.CommandId));
+    }
+
+    private void HandleAnswerDuel(PlayerCommands.AnswerDuel cmd)
+    {
+        if (cmd.Accept ? !MayFight(cmd.CommandId, out var district) : !MayAnswer(cmd.CommandId, out district)) return;
+        _districts.Tell(new DistrictCommands.AnswerDuel(district, State.PlayerId, cmd.Challenger, cmd.Accept, FightingStatsNow(), _session!, cmd.CommandId));
+    }
+
+    private bool MayAnswer(string commandId, out DistrictId district)
+    {
+        district = default;
+        if (RefuseWhileBusy(commandId)) return false;
+        if (!_present || State.District is not { } here)
+        {
+            Sender.Tell(new Replies.Rejected(commandId, ErrorCodes.NotInDistrict, "enter a district first"));
+            return false;
+        }
+        district = here;
+        return true;
+    }
+
+    /// <summary>Only a character present in a district, not derezzed and not already fighting may start a fight.</summary>
+    private bool MayFight(string commandId, out DistrictId district)
+    {
+        if (!MayAnswer(commandId, out district) || RefuseWhileDerezzed(commandId)) return false;
+        if (State.Encounter is { } encounter)
+        {
+            Sender.Tell(new Replies.Rejected(commandId, CombatErrorCodes.InCombat, $"you are already fighting (encounter {encounter})"));
+            return false;
+        }
+        return true;
+    }
+
+    private FighterStatsData FightingStatsNow()
+    {
+        var (health, innerStrength) = VitalsNow();
+        return _fighting.StatsNow(health, innerStrength, State.DeathEffectUntilMs > DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
     }
 
     private bool RefuseWhileBusy(string commandId)

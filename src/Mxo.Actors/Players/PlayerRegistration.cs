@@ -14,7 +14,8 @@ public static class PlayerRegistration
     public const string TypeName = "player";
 
     public static AkkaConfigurationBuilder AddPlayerEntity(this AkkaConfigurationBuilder builder, WorldSettings settings, WorldMap map, bool hostsWorld,
-        TimeSpan? deathEffect = null) =>
+        Combat.PlayerFighting? fighting = null) =>
         builder.AddShardedEntity<PlayerRegion>(TypeName, new CommandExtractor<IPlayerCommand>(settings.MaxShards, c => c.PlayerId.Value), hostsWorld,
-            registry => entityId => PlayerEntity.PropsFor(entityId, settings, map, registry.Get<DistrictRegion>(), deathEffect));
+            registry => entityId => PlayerEntity.PropsFor(entityId, settings, map, registry.Get<DistrictRegion>(), fighting,
+                registry.TryGet<Combat.CombatRegion>(out var combat) ? combat : null));
 }

@@ -38,10 +38,13 @@ public static class PlayerRules
         {
             Health = e.Health, InnerStrength = e.InnerStrength, Derezzed = state.Derezzed || e.Health == 0,
             CombatRounds = RememberRound(state.CombatRounds, e.EncounterId, e.Round),
+            VitalsAtMs = e.AtMs,
+            Encounter = e.Ended ? (state.Encounter == e.EncounterId ? null : state.Encounter) : e.EncounterId,
         },
         PlayerEvents.Reconstructed e => state with
         {
             Derezzed = false, Health = e.Health, InnerStrength = e.InnerStrength, DeathEffectUntilMs = e.DeathEffectUntilMs,
+            Encounter = null,
         },
         _ => throw new ArgumentException($"PlayerEntity cannot apply {@event.GetType().Name}", nameof(@event)),
     };
@@ -99,11 +102,29 @@ public static class PlayerRules
     /// A combat round's result, or null when this round (or a later one) of the encounter was already taken: a repeat
     /// or a late retry changes nothing. Health and inner strength are clamped to the character's maximum.
     /// </summary>
-    public static PlayerEvents.CombatRoundTaken? DecideCombatRound(PlayerState state, PlayerCommands.TakeCombatRound cmd)
+    public static PlayerEvents.CombatRoundTaken? DecideCombatRound(PlayerState state, PlayerCommands.TakeCombatRound cmd, long nowMs)
     {
         if (cmd.Round <= LastRound(state.CombatRounds, cmd.EncounterId)) return null;
         return new PlayerEvents.CombatRoundTaken(cmd.EncounterId, cmd.Round,
-            Math.Clamp(cmd.Health, 0, CharacterRules.StartingHealth), Math.Clamp(cmd.InnerStrength, 0, CharacterRules.StartingInnerStrength));
+            Math.Clamp(cmd.Health, 0, CharacterRules.StartingHealth), Math.Clamp(cmd.InnerStrength, 0, CharacterRules.StartingInnerStrength))
+        {
+            AtMs = nowMs,
+            Ended = cmd.Ended,
+        };
+    }
+
+    /// <summary>
+    /// Health and inner strength at <paramref name="nowMs"/>: out of combat (and not derezzed) both regenerate from when
+    /// combat last set them, at the combat table's rates per second, up to a new character's values. Computed, never
+    /// written: regeneration costs no event and no timer.
+    /// </summary>
+    public static (int Health, int InnerStrength) Vitals(PlayerState state, long nowMs, double healthPerSecond, double innerStrengthPerSecond)
+    {
+        if (state.Derezzed || state.Encounter is not null || state.VitalsAtMs <= 0 || nowMs <= state.VitalsAtMs)
+            return (state.Health, state.InnerStrength);
+        var seconds = (nowMs - state.VitalsAtMs) / 1000.0;
+        return ((int)Math.Min(CharacterRules.StartingHealth, state.Health + Math.Floor(seconds * healthPerSecond)),
+            (int)Math.Min(CharacterRules.StartingInnerStrength, state.InnerStrength + Math.Floor(seconds * innerStrengthPerSecond)));
     }
 
     /// <summary>The last round taken from <paramref name="encounterId"/>, 0 when none.</summary>
@@ -154,8 +175,8 @@ public static class PlayerRules
         return new EnterDecision.Admit(district, data.Spawn, IsNew: true, Previous: null);
     }
 
-    public static PlayerReplies.CharacterSheet Sheet(PlayerState state, Vec3 position) =>
-        new(state.PlayerId, state.Name, state.District, position, state.Health, state.InnerStrength, state.Info);
+    public static PlayerReplies.CharacterSheet Sheet(PlayerState state, Vec3 position, (int Health, int InnerStrength)? vitals = null) =>
+        new(state.PlayerId, state.Name, state.District, position, vitals?.Health ?? state.Health, vitals?.InnerStrength ?? state.InnerStrength, state.Info);
 
 
 }

@@ -65,10 +65,11 @@ public abstract class SessionContext
 /// <param name="Features">Makes each session's feature instances.</param>
 public sealed record SessionFeatureSet(ClientFrameParser Parser, IReadOnlyList<Func<ISessionFeature>> Features)
 {
-    /// <summary>The features this node serves: the world (players and districts) today.</summary>
+    /// <summary>The features this node serves: the world (players and districts) and combat.</summary>
     /// <param name="players">The player shard region (or proxy).</param>
     /// <param name="districts">The world map's districts (<c>enter</c> names one).</param>
-    public static SessionFeatureSet For(IActorRef players, IReadOnlyCollection<DistrictId> districts) => new(
-        new ClientFrameParser([.. SessionFrames.All, .. WorldFrames.For(districts)]),
-        [() => new WorldFeature(players)]);
+    /// <param name="encounters">The combat encounter region (or proxy); fights' actions go there.</param>
+    public static SessionFeatureSet For(IActorRef players, IReadOnlyCollection<DistrictId> districts, IActorRef encounters) => new(
+        new ClientFrameParser([.. SessionFrames.All, .. WorldFrames.For(districts), .. CombatFrames.All]),
+        [() => new WorldFeature(players), () => new CombatFeature(players, encounters)]);
 }

@@ -114,7 +114,7 @@ public static class MxoNode
 
             persistence?.AddJournal(akka);
 
-            akka.AddMxoWorld(world, map, clock, accounts, node.HostsWorld, combat);
+            akka.AddMxoWorld(world, map, clock, accounts, node.HostsWorld, Mxo.Actors.Hosting.WorldCombat.Without(combat));
 
             if (node.HostsEdge) akka.AddMxoEdge(edge);
             configureAkka?.Invoke(akka);

@@ -1,9 +1,8 @@
 namespace Mxo.Protocol.Combat;
 
 /// <summary>
-/// Why the combat rules refuse an action. Stable: clients will match on them. They live here rather than in
-/// <see cref="ErrorCodes"/> until combat has frames: <c>ProtocolDocsTests</c> requires every code of that class to be
-/// documented in docs/protocol.md, which happens when combat is wired to the wire protocol.
+/// Why combat refuses an action: the error frame's <c>code</c>. Stable: clients match on them. Every one is documented in
+/// docs/protocol.md (<c>ProtocolDocsTests</c> checks this class as it checks <see cref="ErrorCodes"/>).
 /// </summary>
 public static class CombatErrorCodes
 {
@@ -36,4 +35,19 @@ public static class CombatErrorCodes
 
     /// <summary>A start the rules refuse: the fighters are farther apart than the engage range, the same, or already defeated.</summary>
     public const string CannotEngage = "cannot_engage";
+
+    /// <summary>The character is already in a fight (its own, or one it is being started in).</summary>
+    public const string InCombat = "in_combat";
+
+    /// <summary>The target is already in a fight, or has a duel challenge waiting.</summary>
+    public const string TargetBusy = "target_busy";
+
+    /// <summary>No NPC or present player with that id in the character's district.</summary>
+    public const string UnknownTarget = "unknown_target";
+
+    /// <summary>The target is farther than the engage range (the combat table's engageRange).</summary>
+    public const string OutOfRange = "out_of_range";
+
+    /// <summary>duel_accept or duel_decline names a player who has no challenge waiting for this character (or it expired).</summary>
+    public const string NoChallenge = "no_challenge";
 }

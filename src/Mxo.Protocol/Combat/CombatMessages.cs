@@ -32,7 +32,21 @@ public static class CombatCommands
         [ProtoMember(8)]
         public IActorRef[] Notify { get => _notify ?? []; init => _notify = value; }
         private IActorRef[]? _notify = Notify;
+
+        /// <summary>The district the fight is in: it hears every round (<c>DistrictCommands.FightRound</c>) until it answers. Null: none.</summary>
+        [ProtoMember(9)] public string? District { get; init; }
+
+        /// <summary>Which fighters are characters: each hears every round (<c>PlayerCommands.TakeCombatRound</c>) until it answers.</summary>
+        [ProtoMember(10)] public bool APlayer { get; init; }
+
+        [ProtoMember(11)] public bool BPlayer { get; init; }
     }
+
+    /// <summary>The fighter gives up (it stayed disconnected past the grace period): the fight ends, the other side wins. Reply: Accepted or Rejected.</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record Forfeit(
+        [property: ProtoMember(1)] string EncounterId,
+        [property: ProtoMember(2)] string FighterId) : ICombatCommand;
 
     /// <summary>The fighter attacks with <see cref="TacticId"/> from the next round. Reply: <see cref="CombatReplies.Accepted"/> or Rejected.</summary>
     [ProtoContract(SkipConstructor = true)]
@@ -70,6 +84,13 @@ public static class CombatReplies
         [property: ProtoMember(2)] string FighterA,
         [property: ProtoMember(3)] string FighterB) : IMxoMessage;
 
+    /// <summary>A fighter's entity (or the district) has the round: the encounter stops sending it.</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record RoundTaken(
+        [property: ProtoMember(1)] string EncounterId,
+        [property: ProtoMember(2)] string Recipient,
+        [property: ProtoMember(3)] int Round) : IMxoMessage;
+
     /// <summary>The action is durable (or was already: a repeated command id).</summary>
     [ProtoContract(SkipConstructor = true)]
     public sealed record Accepted(
@@ -87,6 +108,27 @@ public static class CombatPushes
         [property: ProtoMember(2)] int Round,
         [property: ProtoMember(3)] SideOutcomeData ByA,
         [property: ProtoMember(4)] SideOutcomeData ByB) : IMxoMessage;
+
+    /// <summary>
+    /// To both fighters' sessions: a fight began (the answer to <c>engage</c> against an NPC, or to <c>duel_accept</c>; the
+    /// challenger hears it as a push). <see cref="CommandId"/> completes that request; null for the other side.
+    /// </summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record Started(
+        [property: ProtoMember(1)] string EncounterId,
+        [property: ProtoMember(2)] string Opponent,
+        [property: ProtoMember(3)] string OpponentName,
+        [property: ProtoMember(4)] string? OpponentKind,
+        [property: ProtoMember(5)] int RoundMs,
+        [property: ProtoMember(6)] string? CommandId) : IMxoMessage;
+
+    /// <summary>To each character in the fight, once its entity has the last round: who won and why.</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record Ended(
+        [property: ProtoMember(1)] string EncounterId,
+        [property: ProtoMember(2)] string? Winner,
+        [property: ProtoMember(3)] EncounterEndReason Reason,
+        [property: ProtoMember(4)] int Round) : IMxoMessage;
 }
 
 /// <summary>The encounter's journal. Field numbers are a schema (golden bytes in the tests).</summary>
@@ -106,6 +148,12 @@ public static class CombatEvents
         [ProtoMember(7)]
         public IActorRef[] Notify { get => _notify ?? []; init => _notify = value; }
         private IActorRef[]? _notify = Notify;
+
+        [ProtoMember(8)] public string? District { get; init; }
+
+        [ProtoMember(9)] public bool APlayer { get; init; }
+
+        [ProtoMember(10)] public bool BPlayer { get; init; }
     }
 
     /// <summary>A fighter's accepted action: <see cref="Fighter"/> is that fighter afterwards.</summary>
@@ -164,6 +212,13 @@ public sealed record EncounterState(
     public ImmutableList<string> RecentCommandIds { get => _recent ?? []; init => _recent = value; }
     private ImmutableList<string>? _recent = RecentCommandIds;
 
+    /// <summary>The district that hears each round; null when none (a test or benchmark fight).</summary>
+    [ProtoMember(15)] public string? District { get; init; }
+
+    [ProtoMember(16)] public bool APlayer { get; init; }
+
+    [ProtoMember(17)] public bool BPlayer { get; init; }
+
     public static EncounterState Empty(string encounterId) =>
         new(encounterId, false, 0, 0, null, null, 0, 0, 0, [], false, null, EncounterEndReason.Defeat, []);
 
@@ -171,7 +226,8 @@ public sealed record EncounterState(
         other is not null && EncounterId == other.EncounterId && Started == other.Started && StartedAtUtcTicks == other.StartedAtUtcTicks
         && Distance.Equals(other.Distance) && Equals(A, other.A) && Equals(B, other.B) && RandomState == other.RandomState
         && Round == other.Round && LastRoundAtTicks == other.LastRoundAtTicks && Notify.SequenceEqual(other.Notify)
-        && Ended == other.Ended && Winner == other.Winner && EndReason == other.EndReason && RecentCommandIds.SequenceEqual(other.RecentCommandIds);
+        && Ended == other.Ended && Winner == other.Winner && EndReason == other.EndReason && RecentCommandIds.SequenceEqual(other.RecentCommandIds)
+        && District == other.District && APlayer == other.APlayer && BPlayer == other.BPlayer;
 
     public override int GetHashCode() => HashCode.Combine(EncounterId, Round, RandomState, A, B, Ended);
 }

@@ -93,10 +93,71 @@ public static class DistrictCommands
     public sealed record Announce(
         [property: ProtoMember(1)] DistrictId District,
         [property: ProtoMember(2)] string Text) : IDistrictCommand;
+
+    /// <summary>
+    /// A present player attacks <see cref="Target"/> (an NPC id or a player id) with <see cref="Stats"/> (its entity's
+    /// numbers now). An NPC: the fight starts and <see cref="Session"/> hears <c>CombatPushes.Started</c> (completing
+    /// <see cref="CommandId"/>). A player: the target's session gets a duel challenge and <see cref="Session"/> an
+    /// acknowledgement. Refused with <c>Replies.Rejected</c> and a combat code; nothing changes.
+    /// </summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record Engage(
+        [property: ProtoMember(1)] DistrictId District,
+        [property: ProtoMember(2)] PlayerId PlayerId,
+        [property: ProtoMember(3)] string Target,
+        [property: ProtoMember(4)] Combat.FighterStatsData Stats,
+        [property: ProtoMember(5)] IActorRef Session,
+        [property: ProtoMember(6)] string CommandId) : IDistrictCommand;
+
+    /// <summary>The challenged player accepts (the fight starts: both sessions hear Started) or declines a duel.</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record AnswerDuel(
+        [property: ProtoMember(1)] DistrictId District,
+        [property: ProtoMember(2)] PlayerId PlayerId,
+        [property: ProtoMember(3)] string Challenger,
+        [property: ProtoMember(4)] bool Accept,
+        [property: ProtoMember(5)] Combat.FighterStatsData Stats,
+        [property: ProtoMember(6)] IActorRef Session,
+        [property: ProtoMember(7)] string CommandId) : IDistrictCommand;
+
+    /// <summary>
+    /// A fight in this district played a round (persisted by its encounter): bystanders see it, NPC fighters act on it,
+    /// a defeated NPC is recorded. Answered with <c>CombatReplies.RoundTaken</c>; the encounter repeats it until then.
+    /// </summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record FightRound(
+        [property: ProtoMember(1)] DistrictId District,
+        [property: ProtoMember(2)] string EncounterId,
+        [property: ProtoMember(3)] int Round,
+        FighterSeen[] Fighters,
+        [property: ProtoMember(5)] bool Ended,
+        [property: ProtoMember(6)] string? Winner,
+        [property: ProtoMember(7)] Combat.EncounterEndReason Reason) : IDistrictCommand
+    {
+        [ProtoMember(4)]
+        public FighterSeen[] Fighters { get => _fighters ?? []; init => _fighters = value; }
+        private FighterSeen[]? _fighters = Fighters;
+    }
 }
+
+/// <summary>A fighter as bystanders see it: who, and its health.</summary>
+[ProtoContract(SkipConstructor = true)]
+public sealed record FighterSeen(
+    [property: ProtoMember(1)] string Id,
+    [property: ProtoMember(2)] int Health,
+    [property: ProtoMember(3)] int MaxHealth) : IMxoMessage;
 
 public static class DistrictEvents
 {
+    /// <summary>An NPC of the district was defeated; it comes back at <see cref="RespawnAtMs"/> (Unix ms).</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record NpcDefeated(
+        [property: ProtoMember(1)] string NpcId,
+        [property: ProtoMember(2)] long RespawnAtMs) : IMxoEvent;
+
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record NpcRespawned([property: ProtoMember(1)] string NpcId) : IMxoEvent;
+
     [ProtoContract(SkipConstructor = true)]
     public sealed record PlayerEntered(
         [property: ProtoMember(1)] PlayerId PlayerId,
@@ -227,6 +288,11 @@ public sealed record DistrictState(
     public ImmutableDictionary<string, string> LastUsers { get => _lastUsers ?? ImmutableDictionary<string, string>.Empty; init => _lastUsers = value; }
     private ImmutableDictionary<string, string>? _lastUsers;
 
+    /// <summary>Defeated NPC id → when it respawns (Unix ms); an NPC not listed stands at its spawn point.</summary>
+    [ProtoMember(6)]
+    public ImmutableDictionary<string, long> NpcRespawns { get => _npcRespawns ?? ImmutableDictionary<string, long>.Empty; init => _npcRespawns = value; }
+    private ImmutableDictionary<string, long>? _npcRespawns;
+
     public static DistrictState Empty(DistrictId id) => new(id, ImmutableDictionary<string, string>.Empty, []);
 }
 
@@ -300,6 +366,42 @@ public static class SessionPushes
         [property: ProtoMember(1)] PlayerId PlayerId,
         [property: ProtoMember(2)] int CloseCode,
         [property: ProtoMember(3)] string Reason) : ISessionPush;
+
+    /// <summary>Bystanders within the interest radius of a fight: its round and both fighters' health (frame <c>fight</c>).</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record FightSeen(
+        [property: ProtoMember(1)] DistrictId District,
+        [property: ProtoMember(2)] string EncounterId,
+        [property: ProtoMember(3)] int Round,
+        FighterSeen[] Fighters,
+        [property: ProtoMember(5)] bool Ended,
+        [property: ProtoMember(6)] string? Winner) : ISessionPush, IClientBound, Akka.Event.IDeadLetterSuppression
+    {
+        [ProtoMember(4)]
+        public FighterSeen[] Fighters { get => _fighters ?? []; init => _fighters = value; }
+        private FighterSeen[]? _fighters = Fighters;
+
+        public byte[] ToFrame(string? requestId) => Wire.ServerFrames.Fight(this);
+    }
+
+    /// <summary>A player challenges this one to a duel: answer with duel_accept or duel_decline before <see cref="ExpiresAtMs"/>.</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record DuelChallenge(
+        [property: ProtoMember(1)] PlayerId From,
+        [property: ProtoMember(2)] string Name,
+        [property: ProtoMember(3)] long ExpiresAtMs) : ISessionPush, IClientBound
+    {
+        public byte[] ToFrame(string? requestId) => Wire.ServerFrames.DuelChallenge(this);
+    }
+
+    /// <summary>The challenged player declined, did not answer in time (<c>timeout</c>) or left (<c>gone</c>).</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record DuelDeclined(
+        [property: ProtoMember(1)] PlayerId By,
+        [property: ProtoMember(2)] string Reason) : ISessionPush, IClientBound
+    {
+        public byte[] ToFrame(string? requestId) => Wire.ServerFrames.DuelDeclined(this);
+    }
 
     [ProtoContract(SkipConstructor = true)]
     public sealed record ChatLine(

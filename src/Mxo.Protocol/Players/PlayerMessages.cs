@@ -105,8 +105,9 @@ public static class PlayerCommands
     /// <summary>
     /// A combat encounter's round reached this fighter: its health and inner strength after the round (absolute values,
     /// so a repeat changes nothing). Applied once per (encounter, round) and never after a later round of the same
-    /// encounter; health 0 derezzes the character. Reply: <see cref="Replies.Acknowledged"/> (with
-    /// "encounter#round") once persisted, also for a repeat, so the encounter can retry until it hears it.
+    /// encounter; health 0 derezzes the character. Reply: <see cref="Combat.CombatReplies.RoundTaken"/> once persisted,
+    /// also for a repeat, so the encounter can retry until it hears it. The character's session hears the round
+    /// (<see cref="Played"/>) and, with <see cref="Ended"/>, the end of the fight.
     /// </summary>
     [ProtoContract(SkipConstructor = true)]
     public sealed record TakeCombatRound(
@@ -117,7 +118,36 @@ public static class PlayerCommands
         [property: ProtoMember(5)] int InnerStrength) : IPlayerCommand
     {
         public string CommandId => $"{EncounterId}#{Round}";
+
+        /// <summary>What both sides did this round, for the client; null for a round 0 end (a forfeit before any round).</summary>
+        [ProtoMember(6)] public Combat.CombatPushes.RoundPlayed? Played { get; init; }
+
+        /// <summary>This round ended the fight (or it ended by a forfeit after it).</summary>
+        [ProtoMember(7)] public bool Ended { get; init; }
+
+        [ProtoMember(8)] public string? Winner { get; init; }
+
+        [ProtoMember(9)] public Combat.EncounterEndReason Reason { get; init; }
     }
+
+    /// <summary>
+    /// The character attacks <see cref="Target"/> (an NPC or a player of its district): the entity refuses while derezzed
+    /// and otherwise forwards it to the district with the character's fighting numbers now (health after regeneration,
+    /// the death effect). The reply comes from the district (see <c>DistrictCommands.Engage</c>).
+    /// </summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record Engage(
+        [property: ProtoMember(1)] PlayerId PlayerId,
+        [property: ProtoMember(2)] string Target,
+        [property: ProtoMember(3)] string CommandId) : IPlayerCommand;
+
+    /// <summary>Accept or decline the duel <see cref="Challenger"/> offered; forwarded to the district like <see cref="Engage"/>.</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record AnswerDuel(
+        [property: ProtoMember(1)] PlayerId PlayerId,
+        [property: ProtoMember(2)] string Challenger,
+        [property: ProtoMember(3)] bool Accept,
+        [property: ProtoMember(4)] string CommandId) : IPlayerCommand;
 
     /// <summary>
     /// A derezzed character comes back at a hardline: the one named (unlocked), or the nearest unlocked one, or its
@@ -180,7 +210,14 @@ public static class PlayerEvents
         [property: ProtoMember(1)] string EncounterId,
         [property: ProtoMember(2)] int Round,
         [property: ProtoMember(3)] int Health,
-        [property: ProtoMember(4)] int InnerStrength) : IMxoEvent;
+        [property: ProtoMember(4)] int InnerStrength) : IMxoEvent
+    {
+        /// <summary>When it was taken (Unix ms): regeneration counts from the end of a fight.</summary>
+        [ProtoMember(5)] public long AtMs { get; init; }
+
+        /// <summary>The fight is over for this character.</summary>
+        [ProtoMember(6)] public bool Ended { get; init; }
+    }
 
     /// <summary>Back from derezzed: written together with the <see cref="EnteredDistrict"/> that puts it at the hardline.</summary>
     [ProtoContract(SkipConstructor = true)]
@@ -289,4 +326,8 @@ public static class PlayerReplies
 public sealed record Occupant(
     [property: ProtoMember(1)] PlayerId PlayerId,
     [property: ProtoMember(2)] string Name,
-    [property: ProtoMember(3)] Vec3 Position) : IMxoMessage;
+    [property: ProtoMember(3)] Vec3 Position) : IMxoMessage
+{
+    /// <summary>An NPC's kind (e.g. "agent"); null for a player.</summary>
+    [ProtoMember(4)] public string? Kind { get; init; }
+}

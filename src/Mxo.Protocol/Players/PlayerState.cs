@@ -46,5 +46,13 @@ public sealed record PlayerState(
     public ImmutableList<string> CombatRounds { get => _rounds ?? []; init => _rounds = value; }
     private ImmutableList<string>? _rounds;
 
+    /// <summary>When combat last set <see cref="Health"/> and <see cref="InnerStrength"/> (Unix ms): they regenerate from then.</summary>
+    [ProtoMember(14)]
+    public long VitalsAtMs { get; init; }
+
+    /// <summary>The encounter the character is fighting in (from its rounds), null when none.</summary>
+    [ProtoMember(15)]
+    public string? Encounter { get; init; }
+
     public static PlayerState Empty(PlayerId id) => new(id, "", false, 0, 0, 0, null, default, []);
 }

@@ -159,6 +159,22 @@ public sealed class MxoSerializer : SerializerWithStringManifest
         ["ce.round"] = typeof(Combat.CombatEvents.RoundResolved),
         ["ce.ended"] = typeof(Combat.CombatEvents.EncounterEnded),
         ["cs"] = typeof(Combat.EncounterState),
+        ["cc.forfeit"] = typeof(Combat.CombatCommands.Forfeit),
+        ["cr.roundtaken"] = typeof(Combat.CombatReplies.RoundTaken),
+        ["push.combatstarted"] = typeof(Combat.CombatPushes.Started),
+        ["push.combatended"] = typeof(Combat.CombatPushes.Ended),
+        // fights in districts and from the edge
+        ["pc.engage"] = typeof(PlayerCommands.Engage),
+        ["pc.answerduel"] = typeof(PlayerCommands.AnswerDuel),
+        ["dc.engage"] = typeof(DistrictCommands.Engage),
+        ["dc.answerduel"] = typeof(DistrictCommands.AnswerDuel),
+        ["dc.fightround"] = typeof(DistrictCommands.FightRound),
+        ["d.fighter"] = typeof(FighterSeen),
+        ["de.npcdefeated"] = typeof(DistrictEvents.NpcDefeated),
+        ["de.npcrespawned"] = typeof(DistrictEvents.NpcRespawned),
+        ["push.fight"] = typeof(SessionPushes.FightSeen),
+        ["push.duelchallenge"] = typeof(SessionPushes.DuelChallenge),
+        ["push.dueldeclined"] = typeof(SessionPushes.DuelDeclined),
     };
 
     private static readonly Dictionary<Type, string> ManifestByType = Manifests.ToDictionary(kv => kv.Value, kv => kv.Key);

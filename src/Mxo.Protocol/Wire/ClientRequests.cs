@@ -31,3 +31,18 @@ public sealed record AuthRequest(string? Id, string Token) : ClientRequest(Id)
 
 /// <summary>A frame that could not be accepted. Sent back as an <c>error</c> frame; the connection stays open.</summary>
 public sealed record WireError(string Code, string Message, string? Id);
+
+/// <summary>Attack an NPC (a fight starts) or challenge a player to a duel; <see cref="Target"/> is the id a view shows.</summary>
+public sealed record EngageRequest(string? Id, string Target) : ClientRequest(Id);
+
+/// <summary>Fight with this tactic from the next round.</summary>
+public sealed record TacticRequest(string? Id, string Name) : ClientRequest(Id);
+
+/// <summary>Use an ability in the current fight.</summary>
+public sealed record AbilityRequest(string? Id, string Ability) : ClientRequest(Id);
+
+/// <summary>Try to get away from the current fight each round until it succeeds.</summary>
+public sealed record WithdrawRequest(string? Id) : ClientRequest(Id);
+
+/// <summary>Answer a duel challenge from <see cref="From"/>.</summary>
+public sealed record DuelAnswerRequest(string? Id, string From, bool Accept) : ClientRequest(Id);

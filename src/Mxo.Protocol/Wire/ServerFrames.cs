@@ -14,6 +14,12 @@ public static class ServerFrameTypes
 {
     public const string Ack = "ack";
     public const string Chat = "chat";
+    public const string CombatEnded = "combat_ended";
+    public const string CombatStarted = "combat_started";
+    public const string DuelChallenge = "duel_challenge";
+    public const string DuelDeclined = "duel_declined";
+    public const string Fight = "fight";
+    public const string Round = "round";
     public const string Derezzed = "derezzed";
     public const string Entered = "entered";
     public const string Environment = "environment";
@@ -68,6 +74,117 @@ public static class ServerFrames
     {
         w.WriteString("encounter", d.EncounterId);
         w.WriteNumber("round", d.Round);
+    });
+
+    public static byte[] CombatStarted(string? id, Combat.CombatPushes.Started s) => Frame(ServerFrameTypes.CombatStarted, id, w =>
+    {
+        w.WriteString("encounter", s.EncounterId);
+        w.WriteStartObject("opponent");
+        w.WriteString("id", s.Opponent);
+        w.WriteString("name", s.OpponentName);
+        if (s.OpponentKind is { } kind) w.WriteString("kind", kind);
+        w.WriteEndObject();
+        w.WriteNumber("roundMs", s.RoundMs);
+    });
+
+    public static byte[] Round(Combat.CombatPushes.RoundPlayed r) => Frame(ServerFrameTypes.Round, null, w =>
+    {
+        w.WriteString("encounter", r.EncounterId);
+        w.WriteNumber("round", r.Round);
+        w.WriteStartArray("sides");
+        WriteSide(w, r.ByA);
+        WriteSide(w, r.ByB);
+        w.WriteEndArray();
+    });
+
+    private static void WriteSide(Utf8JsonWriter w, Combat.SideOutcomeData side)
+    {
+        w.WriteStartObject();
+        w.WriteString("fighter", side.FighterId);
+        if (side.Tactic is { } tactic) w.WriteString("tactic", tactic);
+        if (side.Attack is { } attack) WriteAttack(w, "attack", attack);
+        if (side.Ability is { } ability)
+        {
+            w.WriteStartObject("ability");
+            w.WriteString("id", ability.AbilityId);
+            w.WriteString("kind", ability.Kind switch { Combat.AbilityEffectKind.Damage => "damage", Combat.AbilityEffectKind.Heal => "heal", Combat.AbilityEffectKind.Buff => "buff", _ => "debuff" });
+            if (ability.Attack is { } hit) WriteAttack(w, "attack", hit);
+            if (ability.Healed > 0) w.WriteNumber("healed", ability.Healed);
+            w.WriteEndObject();
+        }
+        if (side.Withdraw is { } withdraw)
+        {
+            w.WriteStartObject("withdraw");
+            w.WriteBoolean("succeeded", withdraw.Succeeded);
+            w.WriteEndObject();
+        }
+        w.WriteNumber("innerStrengthSpent", side.InnerStrengthSpent);
+        w.WriteNumber("health", side.HealthAfter);
+        w.WriteNumber("innerStrength", side.InnerStrengthAfter);
+        w.WriteEndObject();
+    }
+
+    private static void WriteAttack(Utf8JsonWriter w, string name, Combat.AttackData attack)
+    {
+        w.WriteStartObject(name);
+        w.WriteBoolean("hit", attack.Hit);
+        w.WriteNumber("damage", attack.Damage);
+        w.WriteBoolean("critical", attack.Critical);
+        w.WriteNumber("roll", attack.Roll);
+        w.WriteNumber("chance", attack.HitChance);
+        w.WriteString("matchup", attack.Matchup switch { Combat.TacticMatchup.Winning => "winning", Combat.TacticMatchup.Losing => "losing", _ => "neutral" });
+        w.WriteEndObject();
+    }
+
+    public static byte[] CombatEnded(Combat.CombatPushes.Ended e) => Frame(ServerFrameTypes.CombatEnded, null, w =>
+    {
+        w.WriteString("encounter", e.EncounterId);
+        if (e.Winner is { } winner) w.WriteString("winner", winner); else w.WriteNull("winner");
+        w.WriteString("reason", EndReasonName(e.Reason));
+        w.WriteNumber("round", e.Round);
+    });
+
+    /// <summary>The wire name of why a fight ended (docs/protocol.md, <c>combat_ended</c>).</summary>
+    public static string EndReasonName(Combat.EncounterEndReason reason) => reason switch
+    {
+        Combat.EncounterEndReason.Withdraw => "withdraw",
+        Combat.EncounterEndReason.Forfeit => "forfeit",
+        _ => "defeat",
+    };
+
+    public static byte[] Fight(SessionPushes.FightSeen f) => Frame(ServerFrameTypes.Fight, null, w =>
+    {
+        w.WriteString("district", f.District.Value);
+        w.WriteString("encounter", f.EncounterId);
+        w.WriteNumber("round", f.Round);
+        w.WriteStartArray("fighters");
+        foreach (var fighter in f.Fighters)
+        {
+            w.WriteStartObject();
+            w.WriteString("id", fighter.Id);
+            w.WriteNumber("health", fighter.Health);
+            w.WriteNumber("maxHealth", fighter.MaxHealth);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteBoolean("ended", f.Ended);
+        if (f.Ended)
+        {
+            if (f.Winner is { } winner) w.WriteString("winner", winner); else w.WriteNull("winner");
+        }
+    });
+
+    public static byte[] DuelChallenge(SessionPushes.DuelChallenge c) => Frame(ServerFrameTypes.DuelChallenge, null, w =>
+    {
+        w.WriteString("from", c.From.Value);
+        w.WriteString("name", c.Name);
+        w.WriteNumber("expiresAt", c.ExpiresAtMs);
+    });
+
+    public static byte[] DuelDeclined(SessionPushes.DuelDeclined d) => Frame(ServerFrameTypes.DuelDeclined, null, w =>
+    {
+        w.WriteString("by", d.By.Value);
+        w.WriteString("reason", d.Reason);
     });
 
     public static byte[] Resynced(PlayerReplies.Resynced r) => Frame(ServerFrameTypes.Resynced, null, w =>
@@ -225,6 +342,7 @@ public static class ServerFrames
         w.WriteStartObject();
         w.WriteString("id", o.PlayerId.Value);
         w.WriteString("name", o.Name);
+        if (o.Kind is { } kind) w.WriteString("kind", kind);
         WritePosition(w, "position", o.Position);
         w.WriteEndObject();
     }
