@@ -126,10 +126,10 @@ public sealed class WorldTests(FastWorldFixture fixture) : IClassFixture<FastWor
 
         // What a combat encounter sends a fighter after a round that left it at health 0.
         var players = Akka.Hosting.ActorRegistry.For(fixture.Node.System).Get<Mxo.Actors.Players.PlayerRegion>();
-        var taken = await players.Ask<Mxo.Protocol.Replies.Acknowledged>(
+        var taken = await players.Ask<Mxo.Protocol.Combat.CombatReplies.RoundTaken>(
             new Mxo.Protocol.Players.PlayerCommands.TakeCombatRound(Mxo.Protocol.PlayerId.FromName(name), "enc-it", 4, 0, 35),
             Mxo.TestSupport.TestTime.Scaled(TimeSpan.FromSeconds(10)));
-        Assert.Equal("enc-it#4", taken.CommandId);
+        Assert.Equal(("enc-it", 4), (taken.EncounterId, taken.Round));
         var derezzed = Frames.Data(await client.ExpectTypeAsync("derezzed"));
         Assert.Equal(("enc-it", 4), (derezzed.GetProperty("encounter").GetString(), derezzed.GetProperty("round").GetInt32()));
 

@@ -1,0 +1,145 @@
+using System.Text.Json;
+using Xunit;
+
+namespace Mxo.IntegrationTests;
+
+/// <summary>A node whose combat rounds last 200 ms instead of 3 s (the shipped table otherwise), so a fight ends in seconds.</summary>
+public sealed class FastCombatFixture : IAsyncLifetime
+{
+    private readonly TempData _data = new();
+    public TestNode Node { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var shipped = await File.ReadAllTextAsync(Mxo.Protocol.Combat.CombatTable.DefaultPath);
+        var fast = shipped.Replace("\"roundMs\": 3000", "\"roundMs\": 200", StringComparison.Ordinal);
+        Assert.NotEqual(shipped, fast);
+        var combatFile = Path.Combine(_data.Directory, "combat.json");
+        await File.WriteAllTextAsync(combatFile, fast);
+        Node = await TestNode.StartAsync([
+            .. _data.SqliteArgs, "--dev", "--Mxo:World:MaxSpeed=2000", $"--Mxo:World:CombatFile={combatFile}",
+        ]);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Node.DisposeAsync();
+        _data.Dispose();
+    }
+}
+
+/// <summary>Combat over real sockets: duels from challenge to defeat, what bystanders see, and refused input.</summary>
+public sealed class CombatTests(FastCombatFixture fixture) : IClassFixture<FastCombatFixture>
+{
+    private static string Unique(string prefix) => prefix + Guid.NewGuid().ToString("N")[..8];
+
+    private async Task<(TestClient Client, string Id)> PlayerAt(string district, double x, double z)
+    {
+        var client = await TestClient.ConnectAsync(fixture.Node.Ws);
+        var name = Unique("f");
+        await client.HelloAsync(name);
+        await client.EnterAsync(district);
+        await client.MoveAsync(x, 0, z);
+        return (client, name.ToLowerInvariant());
+    }
+
+    private static string Code(JsonElement error) => Frames.Data(error).GetProperty("code").GetString()!;
+
+    /// <summary>Waits until <paramref name="client"/> sees <paramref name="otherId"/> (so the district has both positions).</summary>
+    private static Task Sees(TestClient client, string otherId) =>
+        client.ExpectAsync(f => Frames.SeesEnter(f, otherId), what: otherId + " in view");
+
+    [Fact]
+    public async Task Two_players_duel_to_the_end_and_a_bystander_sees_the_fight()
+    {
+        var (a, aId) = await PlayerAt("international", 10, 10);
+        var (b, bId) = await PlayerAt("international", 20, 15);
+        var (watcher, _) = await PlayerAt("international", 0, 30);
+        await using (a)
+        await using (b)
+        await using (watcher)
+        {
+            await Sees(a, bId);
+            await Sees(b, aId);
+            var engage = await a.SendAsync("engage", $$"""{"target":"{{bId}}"}""");
+            await a.ExpectTypeAsync("ack", engage);
+            var challenge = Frames.Data(await b.ExpectTypeAsync("duel_challenge"));
+            Assert.Equal(aId, challenge.GetProperty("from").GetString());
+
+            var accept = await b.SendAsync("duel_accept", $$"""{"from":"{{aId}}"}""");
+            var startedB = Frames.Data(await b.ExpectTypeAsync("combat_started", accept));
+            var startedA = Frames.Data(await a.ExpectTypeAsync("combat_started"));
+            var encounter = startedA.GetProperty("encounter").GetString();
+            Assert.Equal(encounter, startedB.GetProperty("encounter").GetString());
+            Assert.Equal((bId, aId), (startedA.GetProperty("opponent").GetProperty("id").GetString(), startedB.GetProperty("opponent").GetProperty("id").GetString()));
+
+            // A tactic is taken; an unknown one is refused and changes nothing.
+            var power = await a.SendAsync("tactic", """{"name":"power"}""");
+            await a.ExpectTypeAsync("ack", power);
+            var bad = await b.SendAsync("tactic", """{"name":"kung-fu"}""");
+            Assert.Equal("unknown_tactic", Code(await b.ExpectTypeAsync("error", bad)));
+
+            var round = Frames.Data(await a.ExpectTypeAsync("round"));
+            Assert.Equal(encounter, round.GetProperty("encounter").GetString());
+            Assert.Equal(2, round.GetProperty("sides").GetArrayLength());
+            var seen = Frames.Data(await watcher.ExpectTypeAsync("fight"));
+            Assert.Equal(encounter, seen.GetProperty("encounter").GetString());
+            Assert.Contains(seen.GetProperty("fighters").EnumerateArray(), f => f.GetProperty("id").GetString() == aId);
+
+            // Fought to the end: both hear who won; the loser is derezzed, and so cannot start another fight.
+            var long_ = TestClient.DefaultTimeout * 4;
+            var endA = Frames.Data(await a.ExpectTypeAsync("combat_ended", timeout: long_));
+            var endB = Frames.Data(await b.ExpectTypeAsync("combat_ended", timeout: long_));
+            Assert.Equal(endA.GetProperty("winner").ToString(), endB.GetProperty("winner").ToString());
+            Assert.Equal("defeat", endA.GetProperty("reason").GetString());
+            await watcher.ExpectAsync(f => Frames.Type(f) == "fight" && Frames.Data(f).GetProperty("ended").GetBoolean(), long_, "the fight's end");
+            var winner = endA.GetProperty("winner").GetString();
+            if (winner is not null)
+            {
+                var loser = winner == aId ? b : a;
+                var again = await loser.SendAsync("engage", $$"""{"target":"{{winner}}"}""");
+                Assert.Equal("derezzed", Code(await loser.ExpectTypeAsync("error", again)));
+            }
+            var after = await a.SendAsync("tactic", """{"name":"speed"}""");
+            Assert.Equal("not_in_encounter", Code(await a.ExpectTypeAsync("error", after)));
+        }
+    }
+
+    [Fact]
+    public async Task Bad_engagements_are_refused_with_a_code_and_change_nothing()
+    {
+        var (a, aId) = await PlayerAt("westview", -500, 0);
+        var (b, bId) = await PlayerAt("westview", -510, 5);
+        var (far, farId) = await PlayerAt("westview", -500, 200);
+        await using (a)
+        await using (b)
+        await using (far)
+        {
+            await Sees(a, bId);
+            async Task Refused(TestClient client, string type, string? data, string code)
+            {
+                var id = await client.SendAsync(type, data);
+                Assert.Equal(code, Code(await client.ExpectTypeAsync("error", id)));
+            }
+            await Refused(a, "engage", """{"target":"nobody-here"}""", "unknown_target");
+            await Refused(a, "engage", $$"""{"target":"{{aId}}"}""", "unknown_target");
+            await Refused(a, "engage", $$"""{"target":"{{farId}}"}""", "out_of_range");
+            await Refused(a, "engage", "{}", "missing_field");
+            await Refused(a, "tactic", """{"name":"power"}""", "not_in_encounter");
+            await Refused(a, "ability", """{"id":"hyper-strike"}""", "not_in_encounter");
+            await Refused(a, "withdraw", null, "not_in_encounter");
+            await Refused(b, "duel_accept", $$"""{"from":"{{aId}}"}""", "no_challenge");
+
+            // A challenge declined: the challenger hears it, and nobody is fighting.
+            var engage = await a.SendAsync("engage", $$"""{"target":"{{bId}}"}""");
+            await a.ExpectTypeAsync("ack", engage);
+            await Refused(far, "engage", $$"""{"target":"{{bId}}"}""", "out_of_range");
+            await b.ExpectTypeAsync("duel_challenge");
+            var decline = await b.SendAsync("duel_decline", $$"""{"from":"{{aId}}"}""");
+            await b.ExpectTypeAsync("ack", decline);
+            var declined = Frames.Data(await a.ExpectTypeAsync("duel_declined"));
+            Assert.Equal((bId, "declined"), (declined.GetProperty("by").GetString(), declined.GetProperty("reason").GetString()));
+            await Refused(b, "duel_accept", $$"""{"from":"{{aId}}"}""", "no_challenge");
+        }
+    }
+}
