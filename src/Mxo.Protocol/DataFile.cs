@@ -1,5 +1,8 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using Mxo.Protocol.Combat;
+using Mxo.Protocol.World;
 
 namespace Mxo.Protocol;
 
@@ -73,3 +76,23 @@ public static class DataFile
             ? $"{prefix}: {problems[0]}"
             : $"{prefix} ({problems.Count} problems): {string.Join("; ", problems)}";
 }
+
+/// <summary>
+/// How every data file is read, one set of options for all: members in camel case; unknown members refused, so a misspelt
+/// field is an error rather than silently zero; required members and non-nullable ones refused when missing or null;
+/// no comments, trailing commas or duplicate members; named literals ("NaN", "Infinity") read, so that validation can
+/// name them instead of the serializer failing on them.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    RespectNullableAnnotations = true,
+    RespectRequiredConstructorParameters = true,
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    AllowTrailingCommas = false,
+    ReadCommentHandling = JsonCommentHandling.Disallow,
+    AllowDuplicateProperties = false,
+    MaxDepth = 16)]
+[JsonSerializable(typeof(WorldFileJson))]
+[JsonSerializable(typeof(CombatFileJson))]
+internal sealed partial class DataFileJson : JsonSerializerContext;

@@ -79,7 +79,7 @@ public sealed class CombatTable
     private static CombatTable Parse(string json, string? source)
     {
         var where = source is null ? "combat table" : $"combat table file '{source}'";
-        var file = DataFile.Deserialize(json, CombatTableJsonContext.Default.CombatFileJson, where, JsonTypeNames,
+        var file = DataFile.Deserialize(json, DataFileJson.Default.CombatFileJson, where, JsonTypeNames,
             (message, inner) => new CombatTableException(message, inner));
 
         var problems = CombatTableValidation.Problems(file, FormatVersion);

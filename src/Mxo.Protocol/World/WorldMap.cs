@@ -74,7 +74,7 @@ public sealed class WorldMap
     private static WorldMap Parse(string json, string? source)
     {
         var where = source is null ? "world data" : $"world data file '{source}'";
-        var file = DataFile.Deserialize(json, WorldMapJsonContext.Default.WorldFileJson, where, JsonTypeNames,
+        var file = DataFile.Deserialize(json, DataFileJson.Default.WorldFileJson, where, JsonTypeNames,
             (message, inner) => new WorldMapException(message, inner));
 
         var problems = new List<string>();
