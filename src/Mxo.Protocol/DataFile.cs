@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Mxo.Protocol.Combat;
+using Mxo.Protocol.Npcs;
 using Mxo.Protocol.World;
 
 namespace Mxo.Protocol;
@@ -95,4 +96,5 @@ public static class DataFile
     MaxDepth = 16)]
 [JsonSerializable(typeof(WorldFileJson))]
 [JsonSerializable(typeof(CombatFileJson))]
+[JsonSerializable(typeof(NpcFileJson))]
 internal sealed partial class DataFileJson : JsonSerializerContext;
