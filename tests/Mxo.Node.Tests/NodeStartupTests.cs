@@ -55,43 +55,21 @@ public sealed class WorldMapStartupTests
     [Fact]
     public void A_map_with_overlapping_districts_stops_the_node_and_says_which()
     {
-        var shipped = File.ReadAllText(Mxo.Protocol.World.WorldMap.DefaultPath);
         // Westview reaches 500 units into Richland.
-        var broken = shipped.Replace("\"bounds\": { \"minX\": -1000, \"minZ\": -1000, \"maxX\": 0, \"maxZ\": 1000 }",
+        var e = StartWithEdited(Mxo.Protocol.World.WorldMap.DefaultPath, "Mxo:World:MapFile",
+            "\"bounds\": { \"minX\": -1000, \"minZ\": -1000, \"maxX\": 0, \"maxZ\": 1000 }",
             "\"bounds\": { \"minX\": -1500, \"minZ\": -1000, \"maxX\": 0, \"maxZ\": 1000 }");
-        Assert.NotEqual(shipped, broken);
-        var path = Path.Combine(Path.GetTempPath(), $"mxo-map-{Guid.NewGuid():N}.json");
-        File.WriteAllText(path, broken);
-        try
-        {
-            var e = Assert.ThrowsAny<InvalidOperationException>(() => MxoNode.Build(["--Mxo:World:MapFile=" + path]));
-            Assert.Contains("richland", e.Message);
-            Assert.Contains("westview", e.Message);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        Assert.Contains("richland", e.Message);
+        Assert.Contains("westview", e.Message);
     }
 
     [Fact]
     public void A_combat_table_naming_an_unknown_tactic_stops_the_node_and_says_where()
     {
-        var shipped = File.ReadAllText(Mxo.Protocol.Combat.CombatTable.DefaultPath);
-        var broken = shipped.Replace("\"beats\": [\"power\", \"gun-aimed\"]", "\"beats\": [\"power\", \"kick\"]");
-        Assert.NotEqual(shipped, broken);
-        var path = Path.Combine(Path.GetTempPath(), $"mxo-combat-{Guid.NewGuid():N}.json");
-        File.WriteAllText(path, broken);
-        try
-        {
-            var e = Assert.ThrowsAny<InvalidOperationException>(() => MxoNode.Build(["--Mxo:World:CombatFile=" + path]));
-            Assert.Contains("$.tactics[0].beats[1]", e.Message);
-            Assert.Contains("kick", e.Message);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        var e = StartWithEdited(Mxo.Protocol.Combat.CombatTable.DefaultPath, "Mxo:World:CombatFile",
+            "\"beats\": [\"power\", \"gun-aimed\"]", "\"beats\": [\"power\", \"kick\"]");
+        Assert.Contains("$.tactics[0].beats[1]", e.Message);
+        Assert.Contains("kick", e.Message);
     }
 
     [Fact]
@@ -102,9 +80,46 @@ public sealed class WorldMapStartupTests
     }
 
     [Fact]
+    public void An_npc_table_placing_an_npc_in_an_unknown_district_stops_the_node_and_says_where()
+    {
+        var e = StartWithEdited(Mxo.Protocol.Npcs.NpcTable.DefaultPath, "Mxo:World:NpcsFile",
+            "\"district\": \"richland\", \"position\": { \"x\": -1460", "\"district\": \"zion\", \"position\": { \"x\": -1460");
+        Assert.Contains("$.spawns[0].district", e.Message);
+        Assert.Contains("zion", e.Message);
+    }
+
+    [Fact]
+    public void A_missing_npc_table_stops_the_node()
+    {
+        var e = Assert.ThrowsAny<InvalidOperationException>(() => MxoNode.Build(["--Mxo:World:NpcsFile=/nonexistent/npcs.json"]));
+        Assert.Contains("npcs.json", e.Message);
+    }
+
+    [Fact]
     public void A_missing_map_file_stops_the_node()
     {
         var e = Assert.ThrowsAny<InvalidOperationException>(() => MxoNode.Build(["--Mxo:World:MapFile=/nonexistent/districts.json"]));
         Assert.Contains("districts.json", e.Message);
+    }
+
+    /// <summary>
+    /// What stops a node given, under <paramref name="key"/>, the shipped data file at <paramref name="shippedPath"/> with
+    /// <paramref name="find"/> replaced by <paramref name="replace"/> (which must change it).
+    /// </summary>
+    private static InvalidOperationException StartWithEdited(string shippedPath, string key, string find, string replace)
+    {
+        var shipped = File.ReadAllText(shippedPath);
+        var broken = shipped.Replace(find, replace, StringComparison.Ordinal);
+        Assert.NotEqual(shipped, broken);
+        var path = Path.Combine(Path.GetTempPath(), $"mxo-{Path.GetFileNameWithoutExtension(shippedPath)}-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, broken);
+        try
+        {
+            return Assert.ThrowsAny<InvalidOperationException>(() => MxoNode.Build([$"--{key}={path}"]));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 }

@@ -260,36 +260,7 @@ public sealed class CombatTableTests
     // ---- helpers -----------------------------------------------------------------------------------------------
 
     /// <summary>The shipped document with <paramref name="change"/> applied.</summary>
-    private static string Edit(Action<JsonNode> change)
-    {
-        var root = JsonNode.Parse(ShippedJson)!;
-        change(root);
-        return root.ToJsonString();
-    }
+    private static string Edit(Action<JsonNode> change) => JsonEdits.Edit(ShippedJson, change);
 
-    /// <summary>Applies {"op": "set"|"add"|"remove", "path": "a.0.b", "value": …} (add appends to an array).</summary>
-    private static void Apply(JsonNode root, JsonNode edit)
-    {
-        var steps = edit["path"]!.GetValue<string>().Split('.');
-        var parent = root;
-        foreach (var step in steps[..^1])
-            parent = int.TryParse(step, out var i) ? parent[i]! : parent[step]!;
-        var last = steps[^1];
-        var value = edit["value"]?.DeepClone();
-        switch (edit["op"]!.GetValue<string>())
-        {
-            case "set" when int.TryParse(last, out var i):
-                parent[i] = value;
-                break;
-            case "set":
-                parent[last] = value;
-                break;
-            case "add":
-                parent[last]!.AsArray().Add(value);
-                break;
-            case "remove":
-                parent.AsObject().Remove(last);
-                break;
-        }
-    }
+    private static void Apply(JsonNode root, JsonNode edit) => JsonEdits.Apply(root, edit);
 }

@@ -55,16 +55,15 @@ public static class MxoNode
         SettingsCheck.ThrowIfAny(node, world, clock, edge, accounts, security, jwt, operatorOptions, telemetry);
         NodeLogging.Configure(builder.Logging, node.LogFormat);
         // The world data file: a map that breaks a rule (overlaps, a hardline outside its district) stops the node.
-        var mapPath = builder.Configuration["Mxo:World:MapFile"] is { Length: > 0 } configured
-            ? Path.GetFullPath(configured, Environment.CurrentDirectory)
-            : WorldMap.DefaultPath;
+        var mapPath = DataFilePath(builder.Configuration, "Mxo:World:MapFile", WorldMap.DefaultPath);
         var map = WorldMap.Load(mapPath);
         if (world.DistrictCapacity is { } capacity) map = map.WithCapacity(null, capacity);
         // The combat table (tactics, abilities, tuning): a table that breaks a rule stops the node the same way.
-        var combatPath = builder.Configuration["Mxo:World:CombatFile"] is { Length: > 0 } combatFile
-            ? Path.GetFullPath(combatFile, Environment.CurrentDirectory)
-            : Mxo.Protocol.Combat.CombatTable.DefaultPath;
-        var combat = Mxo.Protocol.Combat.CombatTable.Load(combatPath);
+        var combat = Mxo.Protocol.Combat.CombatTable.Load(
+            DataFilePath(builder.Configuration, "Mxo:World:CombatFile", Mxo.Protocol.Combat.CombatTable.DefaultPath));
+        // The NPCs and the fighters' numbers, checked against that table and the map: any problem stops the node the same way.
+        var npcsPath = DataFilePath(builder.Configuration, "Mxo:World:NpcsFile", Mxo.Protocol.Npcs.NpcTable.DefaultPath);
+        var npcs = Mxo.Protocol.Npcs.NpcTable.Load(npcsPath, combat, map);
         var persistence = node.HostsWorld ? PersistenceSetup.From(node.Persistence, Environment.CurrentDirectory) : null;
 
         string?[] urls = [node.EdgeUrl, operatorOptions.Enabled ? operatorOptions.Url : null, ClusterFormation.ManagementUrl(node)];
@@ -76,6 +75,7 @@ public static class MxoNode
         builder.Services.AddSingleton(accounts);
         builder.Services.AddSingleton(map);
         builder.Services.AddSingleton(combat);
+        builder.Services.AddSingleton(npcs);
         builder.Services.AddSingleton(new ShardCounts(new Dictionary<string, int>
         {
             [Mxo.Actors.Players.PlayerRegistration.TypeName] = world.MaxShards,
@@ -147,8 +147,16 @@ public static class MxoNode
             log.LogInformation("Operator commands: {Operator}", operatorOptions.Enabled
                 ? $"{operatorOptions.Url} (mxo-node pbm {operatorOptions.Uri!.Authority} cluster show)" : "off");
             log.LogInformation("World map: {Path} ({Districts} districts)", mapPath, map.All.Count);
+            log.LogInformation("NPCs: {Path} ({Kinds} kinds, {Npcs} placed)", npcsPath, npcs.Kinds.Count, npcs.Spawns.Count);
             log.LogInformation("Tracing: {Tracing}", tracing ? "on" : "off (no OTLP endpoint)");
         });
         return app;
     }
+
+    /// <summary>
+    /// A world data file's path: the configured one, resolved against the working directory (docs/configuration.md), or
+    /// else the copy beside the binary.
+    /// </summary>
+    private static string DataFilePath(IConfiguration configuration, string key, string defaultPath) =>
+        configuration[key] is { Length: > 0 } configured ? Path.GetFullPath(configured, Environment.CurrentDirectory) : defaultPath;
 }

@@ -1,5 +1,4 @@
 using System.Collections.ObjectModel;
-using System.Text.Json;
 
 namespace Mxo.Protocol.Combat;
 
@@ -80,18 +79,8 @@ public sealed class CombatTable
     private static CombatTable Parse(string json, string? source)
     {
         var where = source is null ? "combat table" : $"combat table file '{source}'";
-        if (string.IsNullOrWhiteSpace(json)) throw new CombatTableException($"{where} is empty");
-
-        CombatFileJson? file;
-        try
-        {
-            file = JsonSerializer.Deserialize(json, CombatTableJsonContext.Default.CombatFileJson);
-        }
-        catch (JsonException e)
-        {
-            throw new CombatTableException($"{where} is not valid: {Describe(e)}", e);
-        }
-        if (file is null) throw new CombatTableException($"{where} is empty (null)");
+        var file = DataFile.Deserialize(json, DataFileJson.Default.CombatFileJson, where, JsonTypeNames,
+            (message, inner) => new CombatTableException(message, inner));
 
         var problems = CombatTableValidation.Problems(file, FormatVersion);
         if (problems.Count > 0) throw CombatTableException.FromProblems(problems, source);
@@ -149,9 +138,7 @@ public sealed class CombatTable
             a.Effect.Percent ?? 0,
             TimeSpan.FromMilliseconds(a.Effect.DurationMs ?? 0)));
 
-    /// <summary>The serializer's message with the file's vocabulary instead of .NET type names, and where it happened.</summary>
-    private static string Describe(JsonException e) => DataFile.Describe(e, JsonTypeNames);
-
+    /// <summary>The file's words for its types, for the serializer's messages (<see cref="DataFile.Describe"/>).</summary>
     private static readonly (Type Type, string Name)[] JsonTypeNames =
     [
         (typeof(CombatFileJson), "combat file"),

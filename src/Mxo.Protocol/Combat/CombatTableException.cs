@@ -19,9 +19,6 @@ public sealed class CombatTableException : InvalidOperationException
     internal static CombatTableException FromProblems(IReadOnlyList<string> problems, string? source = null)
     {
         var prefix = source is null ? "combat table is invalid" : $"combat table file '{source}' is invalid";
-        var message = problems.Count == 1
-            ? $"{prefix}: {problems[0]}"
-            : $"{prefix} ({problems.Count} problems): {string.Join("; ", problems)}";
-        return new CombatTableException(message, problems);
+        return new CombatTableException(DataFile.ProblemsMessage(prefix, problems), problems);
     }
 }

@@ -1,11 +1,9 @@
-using System.Text.Json.Serialization;
-
 namespace Mxo.Protocol.Combat;
 
 // The shape of world/combat.json. Every member is required except "description" and the effect members that only some
 // effect kinds use (validation says which kind needs which); unknown members are refused, so a misspelt field
 // ("cooldown") is an error rather than silently zero. Named literals ("NaN", "Infinity") are read so that validation
-// can name them.
+// can name them. The options that do this are every data file's: DataFileJson in src/Mxo.Protocol/DataFile.cs.
 
 internal sealed record CombatFileJson
 {
@@ -86,16 +84,3 @@ internal sealed record AbilityEffectJson
     public int? Percent { get; init; }
     public int? DurationMs { get; init; }
 }
-
-[JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-    RespectNullableAnnotations = true,
-    RespectRequiredConstructorParameters = true,
-    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    AllowTrailingCommas = false,
-    ReadCommentHandling = System.Text.Json.JsonCommentHandling.Disallow,
-    AllowDuplicateProperties = false,
-    MaxDepth = 16)]
-[JsonSerializable(typeof(CombatFileJson))]
-internal sealed partial class CombatTableJsonContext : JsonSerializerContext;

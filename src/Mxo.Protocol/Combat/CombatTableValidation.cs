@@ -1,4 +1,5 @@
 using Mxo.Protocol.World;
+using static Mxo.Protocol.DataFileChecks;
 
 namespace Mxo.Protocol.Combat;
 
@@ -8,7 +9,6 @@ namespace Mxo.Protocol.Combat;
 /// </summary>
 internal static class CombatTableValidation
 {
-    public const int MaxTextLength = 64;
     public const int MaxCost = 1_000_000;
     public const int MaxAmount = 1_000_000;
     public const int MaxDurationMs = 3_600_000;
@@ -238,46 +238,4 @@ internal static class CombatTableValidation
         problems.Add($"{path}: unknown stat '{stat}'; known: {string.Join(", ", CombatStats.All)}");
         return false;
     }
-
-    private static bool CheckId(string? id, string path, List<string> problems)
-    {
-        if (WorldMapValidation.IsValidId(id)) return true;
-        problems.Add(string.IsNullOrEmpty(id)
-            ? $"{path}: is empty"
-            : $"{path}: '{id}' is invalid: use 1-{WorldMapValidation.MaxIdLength} lower-case letters, digits, '-' or '_', starting with a letter or digit");
-        return false;
-    }
-
-    private static void CheckText(string? text, string path, List<string> problems)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-            problems.Add($"{path}: is empty");
-        else if (text.Length > MaxTextLength)
-            problems.Add($"{path}: is longer than {MaxTextLength} characters");
-        else if (text.Trim().Length != text.Length)
-            problems.Add($"{path}: '{text}' has leading or trailing white space");
-    }
-
-    private static bool Range(long value, long min, long max, string path, List<string> problems)
-    {
-        if (value >= min && value <= max) return true;
-        problems.Add(min == 0 && value < 0
-            ? $"{path}: must be 0 or more, got {value}"
-            : $"{path}: must be between {min} and {max}, got {value}");
-        return false;
-    }
-
-    private static bool Range(double value, double min, double max, string path, List<string> problems)
-    {
-        if (!double.IsFinite(value))
-        {
-            problems.Add($"{path}: is not a finite number ({Num(value)})");
-            return false;
-        }
-        if (value >= min && value <= max) return true;
-        problems.Add($"{path}: must be between {Num(min)} and {Num(max)}, got {Num(value)}");
-        return false;
-    }
-
-    private static string Num(double v) => WorldMapValidation.Num(v);
 }

@@ -1,5 +1,4 @@
 using System.Collections.ObjectModel;
-using System.Text.Json;
 
 namespace Mxo.Protocol.World;
 
@@ -75,18 +74,8 @@ public sealed class WorldMap
     private static WorldMap Parse(string json, string? source)
     {
         var where = source is null ? "world data" : $"world data file '{source}'";
-        if (string.IsNullOrWhiteSpace(json)) throw new WorldMapException($"{where} is empty");
-
-        WorldFileJson? file;
-        try
-        {
-            file = JsonSerializer.Deserialize(json, WorldMapJsonContext.Default.WorldFileJson);
-        }
-        catch (JsonException e)
-        {
-            throw new WorldMapException($"{where} is not valid: {Describe(e)}", e);
-        }
-        if (file is null) throw new WorldMapException($"{where} is empty (null)");
+        var file = DataFile.Deserialize(json, DataFileJson.Default.WorldFileJson, where, JsonTypeNames,
+            (message, inner) => new WorldMapException(message, inner));
 
         var problems = new List<string>();
         if (file.Version != FormatVersion)
@@ -153,9 +142,7 @@ public sealed class WorldMap
         return Create(World, All.Select(d => district is null || d.Id == district.Value ? d with { Capacity = capacity } : d));
     }
 
-    /// <summary>The serializer's message with the file's vocabulary instead of .NET type names, and where it happened.</summary>
-    private static string Describe(JsonException e) => DataFile.Describe(e, JsonTypeNames);
-
+    /// <summary>The file's words for its types, for the serializer's messages (<see cref="DataFile.Describe"/>).</summary>
     private static readonly (Type Type, string Name)[] JsonTypeNames =
     [
         (typeof(WorldFileJson), "world file"),

@@ -18,9 +18,6 @@ public sealed class WorldMapException : InvalidOperationException
     internal static WorldMapException FromProblems(IReadOnlyList<string> problems, string? source = null)
     {
         var prefix = source is null ? "world map is invalid" : $"world data file '{source}' is invalid";
-        var message = problems.Count == 1
-            ? $"{prefix}: {problems[0]}"
-            : $"{prefix} ({problems.Count} problems): {string.Join("; ", problems)}";
-        return new WorldMapException(message, problems);
+        return new WorldMapException(DataFile.ProblemsMessage(prefix, problems), problems);
     }
 }

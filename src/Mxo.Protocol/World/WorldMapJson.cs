@@ -1,10 +1,9 @@
-using System.Text.Json.Serialization;
-
 namespace Mxo.Protocol.World;
 
 // The shape of world/districts.json. Every member is required except "description"; unknown members are refused, so a
 // misspelt field ("hardLines") is an error rather than silently empty. Hardlines take their district from the district
-// they are listed under. Named literals ("NaN", "Infinity") are read so that validation can name them.
+// they are listed under. Named literals ("NaN", "Infinity") are read so that validation can name them. The options that
+// do this are every data file's: DataFileJson in src/Mxo.Protocol/DataFile.cs.
 
 internal sealed record WorldFileJson
 {
@@ -60,16 +59,3 @@ internal sealed record WorldObjectJson
     public required PointJson Position { get; init; }
     public required string State { get; init; }
 }
-
-[JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-    RespectNullableAnnotations = true,
-    RespectRequiredConstructorParameters = true,
-    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    AllowTrailingCommas = false,
-    ReadCommentHandling = System.Text.Json.JsonCommentHandling.Disallow,
-    AllowDuplicateProperties = false,
-    MaxDepth = 16)]
-[JsonSerializable(typeof(WorldFileJson))]
-internal sealed partial class WorldMapJsonContext : JsonSerializerContext;
