@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Xunit;
 
 namespace Mxo.IntegrationTests;
@@ -16,8 +17,26 @@ public sealed class FastCombatFixture : IAsyncLifetime
         Assert.NotEqual(shipped, fast);
         var combatFile = Path.Combine(_data.Directory, "combat.json");
         await File.WriteAllTextAsync(combatFile, fast);
+        // NPCs whose fights end one way: a bluepill that falls at the first hit and is back a second later, an agent
+        // that cannot miss and kills at a blow.
+        var npcs = JsonNode.Parse(await File.ReadAllTextAsync(Mxo.Protocol.Npcs.NpcTable.DefaultPath))!;
+        foreach (var kind in npcs["kinds"]!.AsArray())
+        {
+            if ((string?)kind!["id"] == "bluepill")
+            {
+                kind["maxHealth"] = 1;
+                kind["respawnMs"] = 1000;
+            }
+            if ((string?)kind["id"] == "agent")
+            {
+                kind["attack"] = 1000;
+                kind["accuracy"] = 1000;
+            }
+        }
+        var npcsFile = Path.Combine(_data.Directory, "npcs.json");
+        await File.WriteAllTextAsync(npcsFile, npcs.ToJsonString());
         Node = await TestNode.StartAsync([
-            .. _data.SqliteArgs, "--dev", "--Mxo:World:MaxSpeed=2000", $"--Mxo:World:CombatFile={combatFile}",
+            .. _data.SqliteArgs, "--dev", "--Mxo:World:MaxSpeed=2000", $"--Mxo:World:CombatFile={combatFile}", $"--Mxo:World:NpcsFile={npcsFile}",
         ]);
     }
 
@@ -102,6 +121,44 @@ public sealed class CombatTests(FastCombatFixture fixture) : IClassFixture<FastC
             }
             var after = await a.SendAsync("tactic", """{"name":"speed"}""");
             Assert.Equal("not_in_encounter", Code(await a.ExpectTypeAsync("error", after)));
+        }
+    }
+
+    [Fact]
+    public async Task A_player_defeats_an_npc_that_comes_back_and_is_derezzed_by_another_then_reconstructs()
+    {
+        const string bluepill = "npc:downtown-bluepill-1", agent = "npc:downtown-agent-1";
+        var client = await TestClient.ConnectAsync(fixture.Node.Ws);
+        var id = Unique("n").ToLowerInvariant();
+        await client.HelloAsync(id);
+        // NPCs are listed like players, with their kind.
+        var occupants = Frames.Data(await client.EnterAsync("downtown")).GetProperty("occupants").EnumerateArray().ToList();
+        Assert.Contains(occupants, o => o.GetProperty("id").GetString() == bluepill && o.GetProperty("kind").GetString() == "bluepill");
+        Assert.Contains(occupants, o => o.GetProperty("id").GetString() == agent && o.GetProperty("kind").GetString() == "agent");
+        await client.MoveAsync(1530, 0, -25);
+        await using (client)
+        {
+            var engage = await client.SendAsync("engage", $$"""{"target":"{{bluepill}}"}""");
+            var started = Frames.Data(await client.ExpectTypeAsync("combat_started", engage)).GetProperty("opponent");
+            Assert.Equal((bluepill, "bluepill"), (started.GetProperty("id").GetString(), started.GetProperty("kind").GetString()));
+            var won = Frames.Data(await client.ExpectTypeAsync("combat_ended", timeout: TestClient.DefaultTimeout * 2));
+            Assert.Equal((id, "defeat"), (won.GetProperty("winner").GetString(), won.GetProperty("reason").GetString()));
+            // Down: it leaves the view, cannot be fought, and is back after its respawn delay (1 s here).
+            await client.ExpectAsync(f => Frames.Type(f) == "view"
+                && Frames.Data(f).GetProperty("left").EnumerateArray().Any(l => l.GetString() == bluepill), what: "the bluepill gone");
+            await client.ExpectAsync(f => Frames.SeesEnter(f, bluepill), TestClient.DefaultTimeout * 2, "the bluepill back");
+
+            // The move reaches the district before the engage: both go through the character's entity, in order.
+            await client.MoveAsync(1435, 0, 10);
+            var attack = await client.SendAsync("engage", $$"""{"target":"{{agent}}"}""");
+            await client.ExpectTypeAsync("combat_started", attack);
+            // The last round derezzes the character, then the fight's end says who won.
+            await client.ExpectTypeAsync("derezzed", timeout: TestClient.DefaultTimeout * 2);
+            var lost = Frames.Data(await client.ExpectTypeAsync("combat_ended"));
+            Assert.Equal(agent, lost.GetProperty("winner").GetString());
+            var back = await client.SendAsync("reconstruct");
+            var reconstructed = Frames.Data(await client.ExpectTypeAsync("reconstructed", back));
+            Assert.Equal(500, reconstructed.GetProperty("health").GetInt32());
         }
     }
 

@@ -484,7 +484,7 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
     /// <summary>A player or an NPC as a view lists it (an NPC with its kind).</summary>
     private Occupant OccupantOf(PlayerId id, Vec3 position) =>
         _present.TryGetValue(id, out var presence) ? new Occupant(id, presence.Name, position)
-        : _npcs.TryGetValue(id.Value, out var npc) ? new Occupant(id, npc.Name, position) { Kind = npc.Kind }
+        : _npcs.TryGetValue(id.Value, out var npc) ? new Occupant(id, npc.Name, position) { Kind = npc.Kind.Id }
         : new Occupant(id, id.Value, position);
 
     private void Reply(IActorRef to, object reply) => PersistGrouped(null, () => to.Tell(reply));
@@ -535,7 +535,7 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
         }
         if (isNpc)
         {
-            StartFight(new PendingFight(cmd.PlayerId, attacker.Name, cmd.Session, cmd.CommandId, npc!.FighterId, npc.Name, npc.Kind, null, null),
+            StartFight(new PendingFight(cmd.PlayerId, attacker.Name, cmd.Session, cmd.CommandId, npc!.FighterId, npc.Name, npc.Kind.Id, null, null),
                 cmd.Stats, npc.Stats, distance);
             return;
         }

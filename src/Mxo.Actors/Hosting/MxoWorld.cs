@@ -5,6 +5,7 @@ using Mxo.Actors.Districts;
 using Mxo.Actors.Players;
 using Mxo.Actors.World;
 using Mxo.Protocol.Combat;
+using Mxo.Protocol.Npcs;
 using Mxo.Protocol.World;
 
 namespace Mxo.Actors.Hosting;
@@ -35,4 +36,8 @@ public sealed record WorldCombat(CombatTable Table, PlayerFighting Players, IRea
 {
     /// <summary>The table with default characters and no NPCs.</summary>
     public static WorldCombat Without(CombatTable table) => new(table, PlayerFighting.From(table), new Dictionary<string, IReadOnlyList<DistrictNpc>>());
+
+    /// <summary>The tables a node loaded: characters' numbers and NPCs from world/npcs.json.</summary>
+    public static WorldCombat From(CombatTable table, NpcTable npcs) => new(table, PlayerFighting.From(table, npcs.Player.Full()),
+        npcs.Spawns.GroupBy(s => s.District.Value).ToDictionary(g => g.Key, g => (IReadOnlyList<DistrictNpc>)g.Select(DistrictNpc.Of).ToArray()));
 }
