@@ -72,6 +72,23 @@ public sealed class PlayerRulesTests
     }
 
     [Fact]
+    public void Health_and_inner_strength_regenerate_out_of_combat_only_from_the_end_of_the_fight_up_to_the_maximum()
+    {
+        var state = Created();
+        state = PlayerRules.Apply(state, new PlayerEvents.CombatRoundTaken("e", 1, 100, 20) { AtMs = 10_000 });
+        // In the fight: no regeneration, however long it lasts.
+        Assert.Equal((100, 20), PlayerRules.Vitals(state, 60_000, 2, 5));
+        state = PlayerRules.Apply(state, new PlayerEvents.CombatRoundTaken("e", 2, 90, 10) { AtMs = 20_000, Ended = true });
+        Assert.Null(state.Encounter);
+        Assert.Equal((90, 10), PlayerRules.Vitals(state, 20_000, 2, 5));
+        Assert.Equal((90 + 21, 10 + 52), PlayerRules.Vitals(state, 30_500, 2, 5)); // 10.5 s: whole points only
+        Assert.Equal((500, 200), PlayerRules.Vitals(state, 10_000_000, 2, 5)); // capped at a new character's values
+        // Derezzed: nothing comes back until it reconstructs.
+        var down = PlayerRules.Apply(state, new PlayerEvents.CombatRoundTaken("f", 1, 0, 0) { AtMs = 40_000, Ended = true });
+        Assert.Equal((0, 0), PlayerRules.Vitals(down, 1_000_000, 2, 5));
+    }
+
+    [Fact]
     public void Combat_rounds_are_clamped_taken_in_order_and_the_memory_of_encounters_is_bounded()
     {
         var state = Created();
