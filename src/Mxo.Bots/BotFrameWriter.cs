@@ -32,6 +32,23 @@ internal sealed class BotFrameWriter : IDisposable
 
     public ReadOnlyMemory<byte> Auth(string id, string token) => WithString("auth", id, "token", token);
 
+    public ReadOnlyMemory<byte> Engage(string id, string target) => WithString("engage", id, "target", target);
+
+    public ReadOnlyMemory<byte> Tactic(string id, string name) => WithString("tactic", id, "name", name);
+
+    public ReadOnlyMemory<byte> Ability(string id, string ability) => WithString("ability", id, "id", ability);
+
+    /// <summary><c>duel_accept</c> or <c>duel_decline</c> of the challenge from <paramref name="from"/>.</summary>
+    public ReadOnlyMemory<byte> DuelAnswer(string id, bool accept, string from) =>
+        WithString(accept ? "duel_accept" : "duel_decline", id, "from", from);
+
+    /// <summary><c>reconstruct</c> without a hardline: the nearest unlocked one, or the district's spawn.</summary>
+    public ReadOnlyMemory<byte> Reconstruct(string id)
+    {
+        Begin("reconstruct", id);
+        return End();
+    }
+
     public ReadOnlyMemory<byte> Ping(string id)
     {
         Begin("ping", id);
