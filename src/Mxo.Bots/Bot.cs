@@ -13,7 +13,8 @@ namespace Mxo.Bots;
 /// the character if needed, log in with it, open the socket with the bearer token and wait for <c>welcome</c>; with
 /// <see cref="BotOptions.Hello"/>: open the socket without a token and send hello → welcome. Then enter → entered, and
 /// walk and chat until the run ends (refreshing the access token and sending <c>auth</c> at
-/// <see cref="BotOptions.RefreshFraction"/> of its lifetime), while a receive loop counts what comes back. With
+/// <see cref="BotOptions.RefreshFraction"/> of its lifetime), and with <see cref="BotOptions.Fight"/> fight as its
+/// <see cref="BotFighter"/> decides, while a receive loop counts what comes back. With
 /// <see cref="BotOptions.ReconnectUrls"/>, a socket that drops early is replaced like a real client would: another
 /// edge, the same identity, enter again, walk on from where the server has the character. Never
 /// throws: every outcome is recorded. Counters are written by one loop each (receive loop or act loop) and read by the
@@ -33,7 +34,10 @@ internal sealed class Bot
 
     /// <summary>Server frame types the bot counts by index (no string allocation per frame).</summary>
     internal static readonly string[] KnownTypes =
-        ["welcome", "entered", "view", "position_corrected", "environment", "chat", "ack", "pong", "error", "resynced"];
+    [
+        "welcome", "entered", "view", "position_corrected", "environment", "chat", "ack", "pong", "error", "resynced",
+        "combat_started", "round", "combat_ended", "fight", "duel_challenge", "duel_declined", "derezzed", "reconstructed",
+    ];
 
     private static readonly int ViewIndex = Array.IndexOf(KnownTypes, "view");
 
@@ -59,6 +63,15 @@ internal sealed class Bot
 
     /// <summary>Ids of the says sent on this socket that got neither <c>ack</c> nor <c>error</c> yet.</summary>
     private readonly ConcurrentDictionary<string, byte> _unansweredSays = new(StringComparer.Ordinal);
+
+    /// <summary>With <see cref="BotOptions.Fight"/>: what the bot knows of fights and decides about them.</summary>
+    private readonly BotFighter? _fighter;
+
+    /// <summary>
+    /// Wakes the act loop before its next timer when the receive loop has news it must act on at once (a duel
+    /// challenge, a fight that began, being derezzed). Only the receive loop releases it.
+    /// </summary>
+    private readonly SemaphoreSlim _wake = new(0, 1);
 
     /// <summary>Completes on this socket's <c>welcome</c>; a new one per socket.</summary>
     private TaskCompletionSource _welcomed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -105,6 +118,16 @@ internal sealed class Bot
         _latency = latency;
         _witness = witness;
         _readsViews = witness is not null && index < options.Watchers;
+        if (options.Fight) _fighter = new BotFighter(options.FightEvery, options.DuelAcceptChance, Wake);
+    }
+
+    /// <summary>The bot's fight figures with <see cref="BotOptions.Fight"/>, <c>null</c> without.</summary>
+    public BotFighter? Fighter => _fighter;
+
+    // One releaser (the receive loop) and a count of at most 1: seeing 0, the release cannot overflow.
+    private void Wake()
+    {
+        if (_wake.CurrentCount == 0) _wake.Release();
     }
 
     public int Index { get; }
@@ -361,6 +384,7 @@ internal sealed class Bot
         _receiveEndedEarly = _sendFailedEarly = _closing = false;
         _receiveEndReason = _sendFailure = _authRequestId = null;
         _enteredAt = null;
+        _fighter?.Reset(Stopwatch.GetTimestamp());
         _welcomed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var ended = new CancellationTokenSource();
         var link = new Link(socket, ReceiveLoopAsync(socket, ended), ended);
@@ -511,21 +535,26 @@ internal sealed class Bot
         {
             while (!token.IsCancellationRequested)
             {
-                var next = Math.Min(Math.Min(nextMove, nextChat), _refreshDue);
                 now = Stopwatch.GetTimestamp();
+                var next = Math.Min(Math.Min(nextMove, nextChat), Math.Min(_refreshDue, _fighter?.NextDue(now) ?? long.MaxValue));
                 if (next > now)
                 {
                     var wait = next == long.MaxValue ? TimeSpan.FromHours(1) : Stopwatch.GetElapsedTime(now, next);
-                    await Task.Delay(wait < TimeSpan.FromHours(1) ? wait : TimeSpan.FromHours(1), token).ConfigureAwait(false);
+                    await _wake.WaitAsync(wait < TimeSpan.FromHours(1) ? wait : TimeSpan.FromHours(1), token).ConfigureAwait(false);
                     now = Stopwatch.GetTimestamp();
                 }
 
+                if (_fighter?.Decide(now, _x, _z, _random) is { } step) await FightAsync(socket, writer, step).ConfigureAwait(false);
+
                 if (now >= nextMove)
                 {
-                    Step(stepSeconds);
-                    // The frame carries coordinates rounded to 2 decimals: that is what neighbours will see.
-                    if (_playerId is { } self) _witness?.Sent(self, Math.Round(_x, 2), Math.Round(_z, 2));
-                    await SendAsync(socket, writer.Move(NextId(), _x, _y, _z)).ConfigureAwait(false);
+                    var plan = _fighter?.Walk() ?? default;
+                    if (!plan.Hold && Step(stepSeconds, plan.TowardX, plan.TowardZ))
+                    {
+                        // The frame carries coordinates rounded to 2 decimals: that is what neighbours will see.
+                        if (_playerId is { } self) _witness?.Sent(self, Math.Round(_x, 2), Math.Round(_z, 2));
+                        await SendAsync(socket, writer.Move(NextId(), _x, _y, _z)).ConfigureAwait(false);
+                    }
                     // Paced from the end of the send: moves are never closer than 1/hz, so speed stays under MaxSpeed.
                     nextMove = Stopwatch.GetTimestamp() + moveTicks;
                 }
@@ -588,6 +617,22 @@ internal sealed class Bot
         return Stopwatch.GetTimestamp() + (long)(lifetime.TotalSeconds * _options.RefreshFraction * Stopwatch.Frequency);
     }
 
+    /// <summary>Sends what the fighter decided, its id registered first so that the answer can never beat it.</summary>
+    private async Task FightAsync(ClientWebSocket socket, BotFrameWriter writer, BotFighter.Step step)
+    {
+        var id = NextId();
+        _fighter!.Sending(id, step);
+        await SendAsync(socket, step.Act switch
+        {
+            BotFighter.Act.Engage => writer.Engage(id, step.Argument),
+            BotFighter.Act.Accept => writer.DuelAnswer(id, accept: true, step.Argument),
+            BotFighter.Act.Decline => writer.DuelAnswer(id, accept: false, step.Argument),
+            BotFighter.Act.Tactic => writer.Tactic(id, step.Argument),
+            BotFighter.Act.Ability => writer.Ability(id, step.Argument),
+            _ => writer.Reconstruct(id),
+        }).ConfigureAwait(false);
+    }
+
     private async Task SayAsync(ClientWebSocket socket, BotFrameWriter writer)
     {
         var text = $"{Phrases[_random.Next(Phrases.Length)]} #{++_sayCounter}";
@@ -599,11 +644,25 @@ internal sealed class Bot
         Said++;
     }
 
-    /// <summary>One random-walk step of at most MaxSpeed × dt, kept within ±WanderRadius of spawn on x and z.</summary>
-    private void Step(double dt)
+    /// <summary>
+    /// One step of at most MaxSpeed × dt: straight toward (<paramref name="towardX"/>, <paramref name="towardZ"/>) when
+    /// given, stopping <see cref="BotFighter.StopShortOf"/> from it; otherwise a random walk kept within ±WanderRadius
+    /// of spawn on x and z. Returns false when the bot stays where it is (already close to what it walks toward).
+    /// </summary>
+    private bool Step(double dt, double? towardX = null, double? towardZ = null)
     {
         var maxStep = _options.MaxSpeed * dt;
         var step = maxStep * (0.5 + 0.5 * _random.NextDouble());
+        if (towardX is { } tx && towardZ is { } tz)
+        {
+            var left = Math.Sqrt((tx - _x) * (tx - _x) + (tz - _z) * (tz - _z)) - BotFighter.StopShortOf;
+            if (left <= 0) return false;
+            _heading = Math.Atan2(tz - _z, tx - _x);
+            step = Math.Min(step, left);
+            _x += Math.Cos(_heading) * step;
+            _z += Math.Sin(_heading) * step;
+            return true;
+        }
         var radius = _options.WanderRadius;
         var inside = Math.Abs(_x - _spawn.X) <= radius && Math.Abs(_z - _spawn.Z) <= radius;
         if (!inside)
@@ -631,6 +690,7 @@ internal sealed class Bot
         }
         _x = x;
         _z = z;
+        return true;
     }
 
     private async Task ReceiveLoopAsync(ClientWebSocket socket, CancellationTokenSource ended)
@@ -725,7 +785,7 @@ internal sealed class Bot
 
     private void HandleFrame(ReadOnlyMemory<byte> utf8)
     {
-        if (!_readsViews && IsUnreadView(utf8.Span))
+        if (!_readsViews && _fighter is null && IsUnreadView(utf8.Span))
         {
             ReceivedByKnownType[ViewIndex]++;
             return;
@@ -768,11 +828,19 @@ internal sealed class Bot
             {
                 case "welcome":
                     if (Property(Property(data, "player"), "id") is { ValueKind: JsonValueKind.String } pid) _playerId = pid.GetString();
+                    if (_fighter is { } fighter)
+                    {
+                        fighter.Identify(_playerId ?? Name.ToLowerInvariant());
+                        // Defeated before this socket (a reconnect): derezzed until it reconstructs, without a derezzed frame.
+                        if (Property(Property(data, "player"), "health") is { ValueKind: JsonValueKind.Number } health && health.GetDouble() <= 0)
+                            fighter.Derezz(Stopwatch.GetTimestamp(), counted: false);
+                    }
                     _welcomed.TrySetResult();
                     Complete(id, "welcome", "");
                     break;
                 case "entered":
                     if (ReadPosition(Property(data, "position")) is { } at) _enteredAt = at;
+                    _fighter?.Arrived(data);
                     Complete(id, "entered", "");
                     break;
                 case "chat":
@@ -780,17 +848,20 @@ internal sealed class Bot
                     break;
                 case "view":
                     if (_readsViews) OnView(data);
+                    _fighter?.Viewed(data);
                     break;
                 case "resynced":
                     // A world node failed and the character is back: walk on from where the server has it.
                     LastResyncedAt = DateTimeOffset.UtcNow;
                     if (ReadPosition(Property(data, "position")) is { } back) (_x, _y, _z) = (back.X, back.Y, back.Z);
+                    _fighter?.Arrived(data);
                     break;
                 case "position_corrected":
                     // The server has us elsewhere (too fast under load, or a full district): walk on from there.
                     if (ReadPosition(Property(data, "position")) is { } corrected) (_x, _y, _z) = (corrected.X, corrected.Y, corrected.Z);
                     break;
                 case "ack":
+                    if (_fighter?.Answered(id, null, Stopwatch.GetTimestamp()) == true) break; // not a chat ack
                     if (id is not null && id == _authRequestId)
                     {
                         TokensAcked++;
@@ -805,11 +876,51 @@ internal sealed class Bot
                 case "error":
                     var code = Property(data, "code") is { ValueKind: JsonValueKind.String } c ? c.GetString()! : "(no code)";
                     var message = Property(data, "message") is { ValueKind: JsonValueKind.String } m ? m.GetString()! : "";
+                    if (_fighter?.Answered(id, code, Stopwatch.GetTimestamp()) == true) break; // a fight refused: counted there
                     RecordError(code, message, id);
                     if (id is not null) _unansweredSays.TryRemove(id, out _);
                     Complete(id, "error", $"{code}: {message}");
                     break;
+                default:
+                    if (_fighter is not null) OnFightFrame(KnownTypes[kind], id, data);
+                    break;
             }
+        }
+    }
+
+    /// <summary>The combat frames (docs/protocol.md, "Combat"): only a fighting bot reads them; the others count them.</summary>
+    private void OnFightFrame(string type, string? id, JsonElement data)
+    {
+        var fighter = _fighter!;
+        var now = Stopwatch.GetTimestamp();
+        switch (type)
+        {
+            case "combat_started":
+                fighter.Started(id, data, now);
+                break;
+            case "round":
+                fighter.Round(data, now);
+                break;
+            case "combat_ended":
+                fighter.Ended(data, now);
+                break;
+            case "fight":
+                fighter.FightSeen(data, now);
+                break;
+            case "duel_challenge":
+                fighter.Challenged(data);
+                break;
+            case "duel_declined":
+                fighter.ChallengeDeclined(data, now);
+                break;
+            case "derezzed":
+                fighter.Derezz(now);
+                break;
+            case "reconstructed":
+                // Back at a hardline or the spawn: walk on from there.
+                if (ReadPosition(Property(data, "position")) is { } at) (_x, _y, _z) = (at.X, at.Y, at.Z);
+                fighter.Back(id, data);
+                break;
         }
     }
 
@@ -898,10 +1009,10 @@ internal sealed class Bot
 
     private string NextId() => $"{Index}-{++_requestCounter}";
 
-    private static JsonElement Property(JsonElement element, string name) =>
+    internal static JsonElement Property(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? value : default;
 
-    private static Vec3? ReadPosition(JsonElement p) =>
+    internal static Vec3? ReadPosition(JsonElement p) =>
         Property(p, "x").ValueKind == JsonValueKind.Number
         && Property(p, "y").ValueKind == JsonValueKind.Number
         && Property(p, "z").ValueKind == JsonValueKind.Number

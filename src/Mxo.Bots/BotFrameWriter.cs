@@ -15,19 +15,9 @@ internal sealed class BotFrameWriter : IDisposable
 
     public BotFrameWriter() => _writer = new Utf8JsonWriter(_buffer);
 
-    public ReadOnlyMemory<byte> Hello(string id, string name)
-    {
-        Begin("hello", id);
-        _writer.WriteString("name", name);
-        return End();
-    }
+    public ReadOnlyMemory<byte> Hello(string id, string name) => WithString("hello", id, "name", name);
 
-    public ReadOnlyMemory<byte> Enter(string id, string district)
-    {
-        Begin("enter", id);
-        _writer.WriteString("district", district);
-        return End();
-    }
+    public ReadOnlyMemory<byte> Enter(string id, string district) => WithString("enter", id, "district", district);
 
     public ReadOnlyMemory<byte> Move(string id, double x, double y, double z)
     {
@@ -38,17 +28,24 @@ internal sealed class BotFrameWriter : IDisposable
         return End();
     }
 
-    public ReadOnlyMemory<byte> Say(string id, string text)
-    {
-        Begin("say", id);
-        _writer.WriteString("text", text);
-        return End();
-    }
+    public ReadOnlyMemory<byte> Say(string id, string text) => WithString("say", id, "text", text);
 
-    public ReadOnlyMemory<byte> Auth(string id, string token)
+    public ReadOnlyMemory<byte> Auth(string id, string token) => WithString("auth", id, "token", token);
+
+    public ReadOnlyMemory<byte> Engage(string id, string target) => WithString("engage", id, "target", target);
+
+    public ReadOnlyMemory<byte> Tactic(string id, string name) => WithString("tactic", id, "name", name);
+
+    public ReadOnlyMemory<byte> Ability(string id, string ability) => WithString("ability", id, "id", ability);
+
+    /// <summary><c>duel_accept</c> or <c>duel_decline</c> of the challenge from <paramref name="from"/>.</summary>
+    public ReadOnlyMemory<byte> DuelAnswer(string id, bool accept, string from) =>
+        WithString(accept ? "duel_accept" : "duel_decline", id, "from", from);
+
+    /// <summary><c>reconstruct</c> without a hardline: the nearest unlocked one, or the district's spawn.</summary>
+    public ReadOnlyMemory<byte> Reconstruct(string id)
     {
-        Begin("auth", id);
-        _writer.WriteString("token", token);
+        Begin("reconstruct", id);
         return End();
     }
 
@@ -59,6 +56,14 @@ internal sealed class BotFrameWriter : IDisposable
     }
 
     public void Dispose() => _writer.Dispose();
+
+    /// <summary>A frame whose data is one string field.</summary>
+    private ReadOnlyMemory<byte> WithString(string type, string id, string name, string value)
+    {
+        Begin(type, id);
+        _writer.WriteString(name, value);
+        return End();
+    }
 
     private void Begin(string type, string id)
     {

@@ -127,6 +127,18 @@ public sealed record BotOptions
     /// <summary>Bots stay within ± this many units of the district spawn point on each horizontal axis.</summary>
     public double WanderRadius { get; init; } = 200;
 
+    /// <summary>
+    /// Bots fight (<c>--fight</c>): engage NPCs and each other, answer duel challenges, use tactics and abilities in
+    /// their fights and reconstruct when derezzed (<see cref="BotFighter"/>). Off: they only walk and chat.
+    /// </summary>
+    public bool Fight { get; init; }
+
+    /// <summary>With <see cref="Fight"/>: how often (±20 %) a bot out of a fight looks for someone to engage.</summary>
+    public TimeSpan FightEvery { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>With <see cref="Fight"/>: the chance that a bot free to fight accepts a duel challenge (it declines otherwise).</summary>
+    public double DuelAcceptChance { get; init; } = 0.9;
+
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long a bot waits for <c>welcome</c> and for <c>entered</c>.</summary>
@@ -164,6 +176,8 @@ public sealed record BotOptions
             problems.Add("--warmup must not be negative and must be shorter than --duration");
         if (ConnectBatchSize < 1) problems.Add("connect batch size must be at least 1");
         if (Watchers < 0) problems.Add("--watchers must not be negative");
+        if (FightEvery <= TimeSpan.Zero) problems.Add("--fight-every must be positive");
+        if (!double.IsFinite(DuelAcceptChance) || DuelAcceptChance is < 0 or > 1) problems.Add("duel accept chance must be between 0 and 1");
         if (!double.IsFinite(MaxSpeed) || MaxSpeed <= 0 || MaxSpeed > MaxAllowedSpeed)
             problems.Add($"max speed must be above 0 and at most {MaxAllowedSpeed} units/s");
         if (!double.IsFinite(WanderRadius) || WanderRadius <= 0) problems.Add("wander radius must be positive");

@@ -86,7 +86,13 @@ public sealed record BotReport
     public int ResyncedBots { get; init; }
     public DateTimeOffset? LastResyncedAt { get; init; }
 
-    /// <summary>Protocol errors: <c>error</c> frames plus frames the bots could not make sense of.</summary>
+    /// <summary>With <c>--fight</c>: what the bots did in fights, their refused fight requests apart from <see cref="Errors"/>.</summary>
+    public FightFigures? Fight { get; init; }
+
+    /// <summary>
+    /// Protocol errors: <c>error</c> frames plus frames the bots could not make sense of. Refusals of fight requests are
+    /// not among them (<see cref="FightFigures.ErrorsByCode"/>): a fight refuses much by design (too_fast, out_of_range, …).
+    /// </summary>
     public required long Errors { get; init; }
 
     public required IReadOnlyDictionary<string, long> ErrorsByCode { get; init; }
@@ -184,6 +190,7 @@ public sealed record BotReport
         if (Tick is { } tick) sb.Append("district tick: ").AppendLine(tick);
         if (ResyncedBots > 0 && LastResyncedAt is { } last)
             sb.Append(c, $"resynced: {ResyncedBots} bots after a world node failed, the last at {last:HH:mm:ss.fff} UTC").AppendLine();
+        Fight?.AppendTo(sb, Tally);
 
         if (HttpRequests.Count > 0)
         {

@@ -7,7 +7,8 @@ namespace Mxo.Bots;
 
 /// <summary>
 /// A load generator of simulated players: <see cref="BotOptions.Count"/> WebSocket clients that sign in over HTTP
-/// (or, with <see cref="BotOptions.Hello"/>, identify with hello), enter a district, walk and chat until the duration
+/// (or, with <see cref="BotOptions.Hello"/>, identify with hello), enter a district, walk and chat (and, with
+/// <see cref="BotOptions.Fight"/>, fight) until the duration
 /// ends or the token is cancelled, then close gracefully and report. Single use: each swarm has its own run tag, so
 /// its accounts, characters and request ids are fresh. Each bot's user name and character name are its
 /// <see cref="Names"/> entry.
@@ -108,6 +109,7 @@ public sealed class BotSwarm
             NeighbourSamples = witness.Latency.Count,
             Tick = await DistrictTickAsync().ConfigureAwait(false),
             ResyncedBots = bots.Count(b => b.LastResyncedAt is not null),
+            Fight = Options.Fight ? FightFigures.Sum(bots.Select(b => b.Fighter!).ToArray()) : null,
             LastResyncedAt = bots.Max(b => b.LastResyncedAt),
         };
     }

@@ -10,7 +10,7 @@ public static class BotsCommand
     public const string Usage =
         "usage: mxo-node bots [--count N] [--url ws://127.0.0.1:5080/ws] [--duration 30s] [--district downtown] " +
         "[--move-hz 5] [--chat-every 10s] [--name-prefix bot] [--ramp 10s] [--http http://127.0.0.1:5080] " +
-        "[--password P] [--run-tag T] [--hello] [--wander 200] [--reconnect-url ws://127.0.0.1:5081/ws,...]";
+        "[--password P] [--run-tag T] [--hello] [--wander 200] [--reconnect-url ws://127.0.0.1:5081/ws,...] [--fight] [--fight-every 3s]";
 
     /// <summary>Exit code for a bad command line.</summary>
     public const int UsageExitCode = 2;
@@ -86,6 +86,8 @@ public static class BotsCommand
             Warmup = result.GetValue(d.Warmup),
             WanderRadius = result.GetRequiredValue(d.Wander),
             Watchers = result.GetRequiredValue(d.Watchers),
+            Fight = result.GetValue(d.Fight),
+            FightEvery = result.GetRequiredValue(d.FightEvery),
         };
         var problems = options.Validate();
         return problems.Count == 0 || Fail(string.Join("; ", problems), out error);
@@ -125,6 +127,8 @@ public static class BotsCommand
         public readonly Option<TimeSpan?> Warmup;
         public readonly Option<double> Wander;
         public readonly Option<int> Watchers;
+        public readonly Option<bool> Fight;
+        public readonly Option<TimeSpan> FightEvery;
 
         public Definition()
         {
@@ -192,6 +196,15 @@ public static class BotsCommand
                 $"a whole number from 1 to {BotOptions.MaxCount}");
             Warmup = Add<TimeSpan?>("--warmup", "Count move-to-neighbour samples only after this much of the run (the steady state). [default: from the start]", null,
                 TryParseSome, "a time like 30s");
+            Fight = new Option<bool>("--fight")
+            {
+                Description = "Bots fight: engage NPCs and each other (walking up to them), answer duel challenges, pick tactics " +
+                              "and abilities, reconstruct when derezzed. [default: off]",
+                DefaultValueFactory = _ => Defaults.Fight,
+            };
+            Command.Options.Add(Fight);
+            FightEvery = Add("--fight-every", "With --fight: how often (+-20 %) a bot out of a fight looks for someone to engage.",
+                Defaults.FightEvery, (string t, out TimeSpan v) => TryParseDuration(t, out v) && v > TimeSpan.Zero, "a positive time like 3s");
             Command.Options.Add(new System.CommandLine.Help.HelpOption());
         }
 

@@ -14,7 +14,7 @@ using Xunit;
 
 namespace Mxo.Bots.Tests;
 
-public class BotsTests
+public partial class BotsTests
 {
     private static readonly Regex NamePattern = new("^[A-Za-z][A-Za-z0-9_-]{2,23}$");
     private static readonly TimeSpan Timeout = Mxo.TestSupport.TestTime.Scaled(TimeSpan.FromSeconds(60));
@@ -167,6 +167,9 @@ public class BotsTests
     [InlineData("--watchers", "-1")]
     [InlineData("--watchers", "many")]
     [InlineData("--reconnect-url")]
+    [InlineData("--fight-every", "0")]
+    [InlineData("--fight-every", "soon")]
+    [InlineData("--fight=maybe")]
     [InlineData("--reconnect-url", "/ws")]
     [InlineData("--bogus", "1")]
     [InlineData("stray")]
@@ -198,7 +201,7 @@ public class BotsTests
         var help = output.ToString();
 
         var options = BotsCommand.Create().Options.Where(o => o is not System.CommandLine.Help.HelpOption).ToList();
-        Assert.Equal(18, options.Count);
+        Assert.Equal(20, options.Count);
         foreach (var option in options)
             Assert.Contains(option.Name + " ", help);
         // One row per option, each with its default (and the help option's row).
@@ -774,9 +777,11 @@ public class BotsTests
     /// A minimal stand-in for a node's HTTP API and socket (docs/protocol.md, "HTTP API" and "Opening the socket"):
     /// accounts with a password and characters, opaque tokens, single-use refresh tokens, a socket that needs a bearer
     /// token naming a character (or, when <c>dev</c>, none and a <c>hello</c>), sends <c>welcome</c> without an id,
-    /// answers <c>enter</c> with where it has the character and acks <c>say</c> and <c>auth</c>. With several
-    /// <c>edges</c> it listens on that many ports sharing one world, and an edge can go silent or die under its
-    /// sockets. Tests wait on its counters and the frames it got (<see cref="Moved"/>, <see cref="Until"/>), never on time.
+    /// answers <c>enter</c> with where it has the character and acks <c>say</c> and <c>auth</c>. For fights it acks
+    /// <c>tactic</c>, <c>ability</c> and <c>duel_decline</c>, answers <c>engage</c> on an NPC with <c>combat_started</c>
+    /// (on a player with <c>ack</c>) and <c>reconstruct</c> with <c>reconstructed</c> where it has the character; a test
+    /// pushes the rest (<see cref="PushAsync"/>). With several <c>edges</c> it listens on that many ports sharing one
+    /// world, and an edge can go silent or die under its sockets. Tests wait on its counters and the frames it got (<see cref="Moved"/>, <see cref="Until"/>), never on time.
     /// </summary>
     private sealed class FakeNode : IAsyncDisposable
     {
@@ -792,6 +797,8 @@ public class BotsTests
         private readonly List<(int Edge, HttpContext Context)> _open = [];
         private readonly HashSet<int> _silentEdges = [];
         private readonly Dictionary<string, (double X, double Z)> _positions = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, WebSocket> _sockets = new(StringComparer.Ordinal);
+        private readonly System.Runtime.CompilerServices.ConditionalWeakTable<WebSocket, SemaphoreSlim> _sending = new();
         private List<int> _ports = [];
         private bool _dev;
         private int _rateLimitLogins;
@@ -865,6 +872,14 @@ public class BotsTests
         public void Place(string player, double x, double z)
         {
             lock (_gate) _positions[player] = (x, z);
+        }
+
+        /// <summary>Sends <paramref name="player"/>'s latest socket a server frame without an id (a push, as the world's).</summary>
+        public Task PushAsync(string player, string type, JsonObject data)
+        {
+            WebSocket socket;
+            lock (_gate) socket = _sockets[player];
+            return SendAsync(socket, Reply(type, null, data), CancellationToken.None);
         }
 
         /// <summary>Every access token issued so far stops working (refresh tokens still do).</summary>
@@ -1067,7 +1082,8 @@ public class BotsTests
                             character = data.GetProperty("name").GetString()!;
                             player = character.ToLowerInvariant();
                         }
-                        if (_frames.Count < MaxFrames) _frames.Add(new Frame(edge, player, type, data.Clone()));
+                        if (_frames.Count < MaxFrames)
+                            _frames.Add(new Frame(edge, player, type, data.Clone()) { At = System.Diagnostics.Stopwatch.GetTimestamp() });
                         Signal();
                         silent = _silentEdges.Contains(edge);
                     }
@@ -1094,8 +1110,33 @@ public class BotsTests
                                 lock (_gate) { _movedSockets++; Signal(); }
                             }
                             break;
-                        case "say":
+                        case "say" or "tactic" or "ability" or "duel_decline":
                             await SendAsync(socket, Reply("ack", id, []), ct);
+                            break;
+                        case "engage":
+                            // An NPC fights at once; a player is challenged (docs/protocol.md, "Combat").
+                            var target = data.GetProperty("target").GetString()!;
+                            await SendAsync(socket, target.StartsWith("npc:", StringComparison.Ordinal)
+                                ? Reply("combat_started", id, new JsonObject
+                                {
+                                    ["encounter"] = "e-" + target,
+                                    ["opponent"] = new JsonObject { ["id"] = target, ["name"] = target, ["kind"] = "agent" },
+                                    ["roundMs"] = 1000,
+                                })
+                                : Reply("ack", id, []), ct);
+                            break;
+                        case "reconstruct":
+                            (double X, double Z) back;
+                            lock (_gate) back = _positions.GetValueOrDefault(player!);
+                            await SendAsync(socket, Reply("reconstructed", id, new JsonObject
+                            {
+                                ["district"] = "downtown",
+                                ["position"] = new JsonObject { ["x"] = back.X, ["y"] = 0, ["z"] = back.Z },
+                                ["occupants"] = new JsonArray(),
+                                ["health"] = 100,
+                                ["innerStrength"] = 100,
+                                ["deathEffectUntil"] = DateTimeOffset.UtcNow.AddMinutes(1).ToUnixTimeMilliseconds(),
+                            }), ct);
                             break;
                         case "auth":
                             bool same;
@@ -1125,7 +1166,11 @@ public class BotsTests
 
         private Task WelcomeAsync(WebSocket socket, string player, string character, string? id, CancellationToken ct)
         {
-            lock (_gate) _socketPlayers.Add(player);
+            lock (_gate)
+            {
+                _socketPlayers.Add(player);
+                _sockets[player] = socket;
+            }
             return SendAsync(socket, Reply("welcome", id, new JsonObject
             {
                 ["player"] = new JsonObject { ["id"] = player, ["name"] = character },
@@ -1157,13 +1202,29 @@ public class BotsTests
         }
 
         /// <summary>A frame the node got on <see cref="Edge"/> (an index into <see cref="SocketUrls"/>) from <see cref="Player"/>.</summary>
-        public sealed record Frame(int Edge, string? Player, string Type, JsonElement Data);
+        public sealed record Frame(int Edge, string? Player, string Type, JsonElement Data)
+        {
+            /// <summary>When the node read it (<see cref="System.Diagnostics.Stopwatch"/>): the server judges intervals on arrival.</summary>
+            public long At { get; init; }
+        }
 
         private static JsonObject Reply(string type, string? id, JsonObject data) =>
             new() { ["type"] = type, ["v"] = 1, ["id"] = id, ["data"] = data };
 
-        private static Task SendAsync(WebSocket socket, JsonObject frame, CancellationToken ct) =>
-            socket.SendAsync(Encoding.UTF8.GetBytes(frame.ToJsonString()), WebSocketMessageType.Text, true, ct);
+        /// <summary>One send at a time per socket: replies and a test's pushes share it.</summary>
+        private async Task SendAsync(WebSocket socket, JsonObject frame, CancellationToken ct)
+        {
+            var sending = _sending.GetValue(socket, _ => new SemaphoreSlim(1, 1));
+            await sending.WaitAsync(ct);
+            try
+            {
+                await socket.SendAsync(Encoding.UTF8.GetBytes(frame.ToJsonString()), WebSocketMessageType.Text, true, ct);
+            }
+            finally
+            {
+                sending.Release();
+            }
+        }
 
         private static async Task<JsonElement> ReadAsync(HttpContext context)
         {
