@@ -384,7 +384,7 @@ internal static class PersistenceBenchmark
     // ---------------------------------------------------------------- CPU and pinning
 
     /// <summary>CPU time of this process and of the PostgreSQL server (postmaster, its live children, its reaped ones).</summary>
-    private sealed record CpuSample(TimeSpan Bench, double PostgresTicks)
+    internal sealed record CpuSample(TimeSpan Bench, double PostgresTicks)
     {
         private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
 
@@ -417,14 +417,14 @@ internal static class PersistenceBenchmark
         }
     }
 
-    private static int Postmaster(PostgresServer server)
+    internal static int Postmaster(PostgresServer server)
     {
         var file = Directory.EnumerateFiles(server.RootDirectory, "postmaster.pid", SearchOption.AllDirectories).FirstOrDefault();
         return file is null ? -1 : int.Parse(File.ReadLines(file).First(), Inv);
     }
 
     /// <summary>Pins the postmaster (and so every backend it forks from now on) to one CPU.</summary>
-    private static void Pin(int postmaster, int cpu)
+    internal static void Pin(int postmaster, int cpu)
     {
         using var taskset = Process.Start(new ProcessStartInfo("taskset", ["-a", "-cp", cpu.ToString(Inv), postmaster.ToString(Inv)])
         {
@@ -445,49 +445,31 @@ internal static class PersistenceBenchmark
 
     private static bool TryParse(string[] args, out Options options, out string? problem)
     {
-        var journal = new JournalTuning();
-        options = new Options(["combat", "chat"], 10, 100, 4, 25, 4, null, journal);
-        problem = null;
-        for (var i = 0; i < args.Length; i++)
+        var o = new Options(["combat", "chat"], 10, 100, 4, 25, 4, null, new JournalTuning());
+        problem = BenchArgs.Parse("persistence", args, (name, text) => name switch
         {
-            var name = args[i];
-            if (i + 1 >= args.Length)
+            "--shape" => text switch
             {
-                problem = $"persistence: {name} needs a value";
-                return false;
-            }
-            var text = args[++i];
-            if (name == "--shape")
-            {
-                if (text is not ("combat" or "chat" or "all"))
-                {
-                    problem = "persistence: --shape is combat, chat or all";
-                    return false;
-                }
-                options = options with { Shapes = text == "all" ? ["combat", "chat"] : [text] };
-                continue;
-            }
-            if (!int.TryParse(text, NumberStyles.Integer, Inv, out var value) || value < (name == "--pin-postgres" ? 0 : 1))
-            {
-                problem = $"persistence: {name} needs a positive integer";
-                return false;
-            }
-            switch (name)
-            {
-                case "--seconds": options = options with { Seconds = value }; break;
-                case "--entities": options = options with { Entities = value }; break;
-                case "--districts": options = options with { Districts = Math.Min(value, 4) }; break;
-                case "--players": options = options with { Players = value }; break;
-                case "--window": options = options with { Window = value }; break;
-                case "--pin-postgres": options = options with { PinPostgres = value }; break;
-                case "--parallelism": journal.Parallelism = value; break;
-                case "--batch-size": journal.BatchSize = value; break;
-                case "--buffer-size": journal.BufferSize = value; break;
-                default:
-                    problem = $"persistence: unknown option '{name}'";
-                    return false;
-            }
+                "combat" or "chat" => Shape([text]),
+                "all" => Shape(["combat", "chat"]),
+                _ => "--shape is combat, chat or all",
+            },
+            "--seconds" => BenchArgs.Int(name, text, v => o = o with { Seconds = v }),
+            "--entities" => BenchArgs.Int(name, text, v => o = o with { Entities = v }),
+            "--districts" => BenchArgs.Int(name, text, v => o = o with { Districts = Math.Min(v, 4) }),
+            "--players" => BenchArgs.Int(name, text, v => o = o with { Players = v }),
+            "--window" => BenchArgs.Int(name, text, v => o = o with { Window = v }),
+            "--pin-postgres" => BenchArgs.Int(name, text, v => o = o with { PinPostgres = v }, min: 0),
+            _ when BenchArgs.Journal(name, o.Journal) is { } set => BenchArgs.Int(name, text, set),
+            _ => $"unknown option '{name}'",
+        });
+        options = o;
+        return problem is null;
+
+        string? Shape(string[] shapes)
+        {
+            o = o with { Shapes = shapes };
+            return null;
         }
-        return true;
     }
 }

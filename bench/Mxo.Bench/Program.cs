@@ -4,7 +4,7 @@ using BenchmarkDotNet.Running;
 namespace Mxo.Bench;
 
 /// <summary>
-/// Entry point: the first argument picks the benchmark. Load commands (<c>persistence</c>, <c>auth-load</c>, <c>flood</c>) run here
+/// Entry point: the first argument picks the benchmark. Load commands (<c>persistence</c>, <c>encounters</c>, <c>auth-load</c>, <c>flood</c>) run here
 /// directly; <c>auth</c> runs BenchmarkDotNet suites.
 /// </summary>
 public static class Program
@@ -16,6 +16,7 @@ public static class Program
         return command switch
         {
             "persistence" => await PersistenceBenchmark.RunAsync(rest).ConfigureAwait(false),
+            "encounters" => await EncountersBenchmark.RunAsync(rest).ConfigureAwait(false),
             "auth" => AuthBenchmark.Run(rest),
             "auth-load" => await AuthLoadBenchmark.RunAsync(rest).ConfigureAwait(false),
             "tick" => RunSuite<TickBenchmarks>(rest),
@@ -61,6 +62,15 @@ public static class Program
                   (default 4, at most 4) x P players (default 25) saying lines. W commands in flight per entity or
                   player (default 4). --pin-postgres pins the server to one CPU (taskset); the journal settings
                   default to the node's (Mxo:Persistence:Journal). Run it pinned: taskset -c 1 dotnet bench/...
+              encounters [--encounters N] [--seconds S] [--round-ms R] [--ramp-seconds T] [--pin-postgres CPU]
+                         [--parallelism N] [--batch-size N] [--buffer-size N]
+                  N combat encounters (default 5,000) in the node's combat shard region (one-node cluster, the node's
+                  journal on a throwaway PostgreSQL), started evenly over T seconds (default one round), fighters that
+                  outlast the run; after two rounds of settling, S seconds measured (default 60). Prints rounds/s,
+                  persisted events/s, round lateness p50/p99/max from the journal (the encounters' own round times) and
+                  from mxo_combat_round_lateness_seconds, node CPU and RSS, and checks that every round pushed is stored.
+                  R replaces world/combat.json's roundMs (within the table's limits). Run it pinned:
+                  taskset -c 0 dotnet bench/... encounters --pin-postgres 1
               auth [--seconds S] [--parallel-only]
                   BenchmarkDotNet (ShortRun): PasswordHasher.Hash/Verify at 600,000 PBKDF2-SHA256 iterations,
                   TokenService.Issue/Validate; then the same on every core in parallel for S seconds (default 5).

@@ -255,9 +255,11 @@ public sealed class CombatEncounterEntity : MxoEntity<EncounterState>, IWithTime
             return;
         }
         var (round, ended) = EncounterRules.ResolveRound(_table, State, now);
+        var lateness = now - EncounterRules.NextRoundDue(_table, State); // ≥ 0: an early timer returned above
         IMxoEvent[] events = ended is null ? [round] : [round, ended];
         PersistThen(events, () =>
         {
+            WorldMetrics.CombatRoundPersisted(lateness);
             var played = new CombatPushes.RoundPlayed(State.EncounterId, round.Round, round.ByA, round.ByB);
             foreach (var target in State.Notify) target.Tell(played);
             Deliver();
