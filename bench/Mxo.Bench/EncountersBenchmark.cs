@@ -37,7 +37,10 @@ internal static class EncountersBenchmark
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    /// <summary>Health no fight here can use up: about 35 damage a round each way, so a fight outlasts any run of this command.</summary>
+    /// <summary>
+    /// Health a run does not use up: about 35 damage a round each way is some 28,000 rounds (a day at 3 s). A fight that
+    /// ends anyway is counted in the report.
+    /// </summary>
     private static readonly FighterStatsData Fighter = new(1_000_000, 1_000_000, 200, 200, 20, 50, 50, 10);
 
     private const string IdPrefix = "bench-";
@@ -118,6 +121,7 @@ internal static class EncountersBenchmark
             var collector = system.ActorOf(Props.Create(() => new Collector(tally)), "collector");
 
             var started = await RampAsync(region, collector, o.Encounters, ramp, ct).ConfigureAwait(false);
+            Console.Error.WriteLine(string.Create(Inv, $"encounters: {o.Encounters:N0} started in {started.TotalSeconds:0.0} s; settling, then {o.Seconds} s measured"));
             // Two round lengths: every encounter has played a round, and the ramp's recoveries and first writes are over.
             await Task.Delay(2 * round, ct).ConfigureAwait(false);
 
@@ -133,6 +137,7 @@ internal static class EncountersBenchmark
             var after = Sample.Take(cs);
             var (nodeCpu, postgresSeconds) = cpu.Since(postmaster);
 
+            Console.Error.WriteLine("encounters: stopping the encounters, then reading the journal");
             // Stop every encounter through its shard's hand-off (an encounter finishes the write it is in first), so
             // every round it persisted has been pushed before the collector is asked.
             region.Tell(GracefulShutdown.Instance);
@@ -256,7 +261,7 @@ internal static class EncountersBenchmark
     /// <summary>The node's counters and the journal's rows at one moment.</summary>
     private sealed record Sample(DateTimeOffset Utc, long Timestamp, double Rounds, long Rows, int Gen0, int Gen1, int Gen2,
         TimeSpan GcPause, double LoadAverage, long Rss, double Within50Ms, double Observed, Dictionary<int, long> RunQueue, double StalledSeconds,
-        long Writes, double WriteSeconds, double Failures)
+        long Writes, double WriteSeconds, double Failures, long Allocated)
     {
         public static Sample Take(string cs)
         {
@@ -267,7 +272,7 @@ internal static class EncountersBenchmark
                 GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(), ReadLoadAverage(), self.WorkingSet64, within, observed,
                 ReadRunQueueWaits(), ReadStalledSeconds(), Persists.Count, Persists.Sum,
                 WorldMetrics.PersistFailures.WithLabels(CombatRegistration.TypeName, "failed").Value
-                + WorldMetrics.PersistFailures.WithLabels(CombatRegistration.TypeName, "rejected").Value);
+                + WorldMetrics.PersistFailures.WithLabels(CombatRegistration.TypeName, "rejected").Value, GC.GetTotalAllocatedBytes());
         }
 
         public double SecondsSince(Sample before) => Stopwatch.GetElapsedTime(before.Timestamp, Timestamp).TotalSeconds;
@@ -439,7 +444,7 @@ internal static class EncountersBenchmark
         Console.WriteLine(string.Create(Inv,
             $"every round persisted: {(persisted ? "yes" : "NO")} ({tally.Pushed.Sum(p => (long)p):N0} rounds pushed, {stored.Total:N0} stored, {mismatched} encounters differ, {stored.Gaps} gaps, {tally.Misnumbered} out of order; {stored.Ended} fights ended)"));
         Console.WriteLine(string.Create(Inv,
-            $"node CPU: {cpu:0} % of one core (user+sys / wall); RSS {after.Rss / Kib / Kib} MiB at the end, peak {peak.Rss / Kib / Kib:0} MiB; GC gen0/1/2 {after.Gen0 - before.Gen0}/{after.Gen1 - before.Gen1}/{after.Gen2 - before.Gen2}, pause {(after.GcPause - before.GcPause).TotalMilliseconds:0} ms; thread pool up to {peak.PoolThreads} threads, {peak.QueuedWork} queued"));
+            $"node CPU: {cpu:0} % of one core (user+sys / wall); RSS {after.Rss / Kib / Kib} MiB at the end, peak {peak.Rss / Kib / Kib:0} MiB; allocated {(after.Allocated - before.Allocated) / seconds / Kib / Kib:0.0} MiB/s ({(after.Allocated - before.Allocated) / Math.Max(1, rounds) / Kib:0.0} KiB a round); GC gen0/1/2 {after.Gen0 - before.Gen0}/{after.Gen1 - before.Gen1}/{after.Gen2 - before.Gen2}, pause {(after.GcPause - before.GcPause).TotalMilliseconds:0} ms; thread pool up to {peak.PoolThreads} threads, {peak.QueuedWork} queued"));
         var writes = after.Writes - before.Writes;
         Console.WriteLine(string.Create(Inv,
             $"journal writes: {writes:N0}, {1000 * (after.WriteSeconds - before.WriteSeconds) / Math.Max(1, writes):0.0} ms each on average (persist call to handler, mxo_persist_duration_seconds); failed or refused: {after.Failures - before.Failures:0}"));
