@@ -25,7 +25,12 @@ public sealed class CombatEncounterEntity : MxoEntity<EncounterState>, IWithTime
     /// <summary>Snapshot every this many events (a fight is short; the journal alone would do).</summary>
     public const int SnapshotEvery = 50;
 
-    private const string RoundTimer = "round";
+    /// <summary>
+    /// The round clock is a .NET timer, not an Akka timer: Akka's scheduler moves in 10 ms steps, which alone made half
+    /// of all rounds 10-14 ms late at every load (docs/benchmarks.md, "Combat encounters (issue 11)"), as it had made
+    /// the districts' ticks late. One single-shot timer at a time, replaced whenever the round is re-armed.
+    /// </summary>
+    private Timer? _roundClock;
     private const string DeliveryTimer = "deliver";
     /// <summary>Who has not yet confirmed the latest round is asked again this often.</summary>
     public static readonly TimeSpan RedeliverEvery = TimeSpan.FromSeconds(1);
@@ -188,7 +193,7 @@ public sealed class CombatEncounterEntity : MxoEntity<EncounterState>, IWithTime
             State.Round + 1);
         PersistThen(ended, _ =>
         {
-            Timers.Cancel(RoundTimer);
+            StopRoundClock();
             sender.Tell(accepted);
             Deliver();
             PassivateWhenDelivered();
@@ -273,7 +278,27 @@ public sealed class CombatEncounterEntity : MxoEntity<EncounterState>, IWithTime
         },
         // Refused by the journal (an outage): nothing was stored, so the same round is tried again, not at once (the
         // round is already due, so ArmRound would retry in a millisecond) but after maxTimerDelay (a round length).
-        _ => Timers.StartSingleTimer(RoundTimer, RoundDue.Instance, _maxTimerDelay));
+        _ => StartRoundClock(_maxTimerDelay));
+    }
+
+    private void StartRoundClock(TimeSpan wait)
+    {
+        StopRoundClock();
+        var self = Self;
+        // A callback already on its way when the clock is replaced brings an early RoundDue, which only re-arms.
+        _roundClock = new Timer(_ => self.Tell(RoundDue.Instance, ActorRefs.NoSender), null, wait, Timeout.InfiniteTimeSpan);
+    }
+
+    private void StopRoundClock()
+    {
+        _roundClock?.Dispose();
+        _roundClock = null;
+    }
+
+    protected override void PostStop()
+    {
+        StopRoundClock();
+        base.PostStop();
     }
 
     /// <summary>Arms the round timer for when the next round is due by the clock (at once if it is past), at most <c>maxTimerDelay</c> away.</summary>
@@ -282,6 +307,6 @@ public sealed class CombatEncounterEntity : MxoEntity<EncounterState>, IWithTime
         var wait = EncounterRules.NextRoundDue(_table, State) - EncounterRules.Elapsed(State, _clock.GetUtcNow());
         if (wait > _maxTimerDelay) wait = _maxTimerDelay;
         if (wait < MinTimerDelay) wait = MinTimerDelay;
-        Timers.StartSingleTimer(RoundTimer, RoundDue.Instance, wait);
+        StartRoundClock(wait);
     }
 }
