@@ -521,13 +521,7 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
             Refuse(cmd.Session, cmd.CommandId, CombatErrorCodes.UnknownTarget, $"no NPC or player '{cmd.Target}' here to fight");
             return;
         }
-        var distance = from.DistanceTo(at);
-        if (distance > _fighting.Settings.EngageRange)
-        {
-            Refuse(cmd.Session, cmd.CommandId, CombatErrorCodes.OutOfRange,
-                $"{cmd.Target} is {distance:0.#} units away; fights start within {_fighting.Settings.EngageRange:0.#}");
-            return;
-        }
+        if (RefusedOutOfRange(from, at, cmd.Target, cmd.Session, cmd.CommandId, out var distance)) return;
         if (_inFight.ContainsKey(cmd.Target) || (!isNpc && _challenges.TryGetValue(target, out var waiting) && waiting.Challenger != cmd.PlayerId))
         {
             Refuse(cmd.Session, cmd.CommandId, CombatErrorCodes.TargetBusy, $"{cmd.Target} is already fighting or answering a challenge");
@@ -572,15 +566,19 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
             Refuse(cmd.Session, cmd.CommandId, CombatErrorCodes.TargetBusy, "one of you is already fighting");
             return;
         }
-        var distance = from.DistanceTo(at);
-        if (distance > _fighting.Settings.EngageRange)
-        {
-            Refuse(cmd.Session, cmd.CommandId, CombatErrorCodes.OutOfRange,
-                $"{cmd.Challenger} is {distance:0.#} units away; fights start within {_fighting.Settings.EngageRange:0.#}");
-            return;
-        }
+        if (RefusedOutOfRange(from, at, cmd.Challenger, cmd.Session, cmd.CommandId, out var distance)) return;
         StartFight(new PendingFight(challenge.Challenger, challenge.Name, challenge.Session, null, cmd.PlayerId.Value, accepter.Name, null,
             cmd.Session, cmd.CommandId), challenge.Stats, cmd.Stats, distance);
+    }
+
+    /// <summary>Refuses (out_of_range) a fight whose fighters stand farther apart than the engage range; the distance either way.</summary>
+    private bool RefusedOutOfRange(Vec3 from, Vec3 at, string other, IActorRef session, string commandId, out double distance)
+    {
+        distance = from.DistanceTo(at);
+        if (distance <= _fighting!.Settings.EngageRange) return false;
+        Refuse(session, commandId, CombatErrorCodes.OutOfRange,
+            $"{other} is {distance:0.#} units away; fights start within {_fighting.Settings.EngageRange:0.#}");
+        return true;
     }
 
     private void StartFight(PendingFight fight, FighterStatsData statsA, FighterStatsData statsB, double distance)
