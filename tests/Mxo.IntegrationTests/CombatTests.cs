@@ -7,16 +7,17 @@ namespace Mxo.IntegrationTests;
 /// <summary>A node whose combat rounds last 200 ms instead of 3 s (the shipped table otherwise), so a fight ends in seconds.</summary>
 public sealed class FastCombatFixture : IAsyncLifetime
 {
+    public static readonly TimeSpan DuelAnswerTimeout = TimeSpan.FromSeconds(2);
     private readonly TempData _data = new();
     public TestNode Node { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        var shipped = await File.ReadAllTextAsync(Mxo.Protocol.Combat.CombatTable.DefaultPath);
-        var fast = shipped.Replace("\"roundMs\": 3000", "\"roundMs\": 200", StringComparison.Ordinal);
-        Assert.NotEqual(shipped, fast);
+        // Rounds of 200 ms, and challenges unanswered for 2 s (scaled) time out instead of 30 s.
+        var combat = JsonNode.Parse(Mxo.TestSupport.CombatFiles.ShippedWithRoundMs(200))!;
+        combat["settings"]!["duelAnswerTimeoutMs"] = (int)Mxo.TestSupport.TestTime.Scaled(DuelAnswerTimeout).TotalMilliseconds;
         var combatFile = Path.Combine(_data.Directory, "combat.json");
-        await File.WriteAllTextAsync(combatFile, fast);
+        await File.WriteAllTextAsync(combatFile, combat.ToJsonString());
         // NPCs whose fights end one way: a bluepill that falls at the first hit and is back a second later, an agent
         // that cannot miss and kills at a blow.
         var npcs = JsonNode.Parse(await File.ReadAllTextAsync(Mxo.Protocol.Npcs.NpcTable.DefaultPath))!;
@@ -197,6 +198,17 @@ public sealed class CombatTests(FastCombatFixture fixture) : IClassFixture<FastC
             var declined = Frames.Data(await a.ExpectTypeAsync("duel_declined"));
             Assert.Equal((bId, "declined"), (declined.GetProperty("by").GetString(), declined.GetProperty("reason").GetString()));
             await Refused(b, "duel_accept", $$"""{"from":"{{aId}}"}""", "no_challenge");
+
+            // A challenge nobody answers: the challenger hears it timed out, and a late answer finds no challenge.
+            var unanswered = await a.SendAsync("engage", $$"""{"target":"{{bId}}"}""");
+            await a.ExpectTypeAsync("ack", unanswered);
+            await b.ExpectTypeAsync("duel_challenge");
+            var timedOut = Frames.Data(await a.ExpectTypeAsync("duel_declined", timeout: TestClient.DefaultTimeout + FastCombatFixture.DuelAnswerTimeout));
+            Assert.Equal((bId, "timeout"), (timedOut.GetProperty("by").GetString(), timedOut.GetProperty("reason").GetString()));
+            await Refused(b, "duel_accept", $$"""{"from":"{{aId}}"}""", "no_challenge");
+            // Nobody is fighting: a new challenge is taken.
+            var again = await a.SendAsync("engage", $$"""{"target":"{{bId}}"}""");
+            await a.ExpectTypeAsync("ack", again);
         }
     }
 }

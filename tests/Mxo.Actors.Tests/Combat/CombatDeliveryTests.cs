@@ -16,8 +16,7 @@ namespace Mxo.Actors.Tests.Combat;
 /// </summary>
 public sealed class CombatDeliveryTests : Akka.TestKit.Xunit2.TestKit
 {
-    private static readonly CombatTable Table = CombatTable.Parse(
-        File.ReadAllText(CombatTable.DefaultPath).Replace("\"roundMs\": 3000", "\"roundMs\": 1000", StringComparison.Ordinal));
+    private static readonly CombatTable Table = CombatFiles.TableWithRoundMs(1000);
 
     private static readonly DateTimeOffset Origin = new(2026, 12, 3, 10, 0, 0, TimeSpan.Zero);
     private static readonly FighterStatsData Sturdy = new(500, 500, 200, 200, 20, 55, 50, 10);

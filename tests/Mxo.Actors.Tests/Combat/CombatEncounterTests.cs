@@ -35,8 +35,7 @@ internal sealed class FakeShard : ReceiveActor
 
 public sealed class CombatEncounterTests : Akka.TestKit.Xunit2.TestKit
 {
-    private static readonly CombatTable Table = CombatTable.Parse(
-        File.ReadAllText(CombatTable.DefaultPath).Replace("\"roundMs\": 3000", "\"roundMs\": 1000", StringComparison.Ordinal));
+    private static readonly CombatTable Table = CombatFiles.TableWithRoundMs(1000);
 
     private static readonly TimeSpan Round = Table.Settings.Round;
     private static readonly DateTimeOffset Origin = new(2026, 12, 3, 10, 0, 0, TimeSpan.Zero);

@@ -11,8 +11,7 @@ namespace Mxo.Actors.Tests.Combat;
 /// <summary>An encounter whose journal refuses writes: actions are answered unavailable, rounds wait, nothing is told before it is durable.</summary>
 public sealed class CombatJournalRefusalTests : Akka.TestKit.Xunit2.TestKit
 {
-    private static readonly CombatTable Table = CombatTable.Parse(
-        File.ReadAllText(CombatTable.DefaultPath).Replace("\"roundMs\": 3000", "\"roundMs\": 1000", StringComparison.Ordinal));
+    private static readonly CombatTable Table = CombatFiles.TableWithRoundMs(1000);
 
     private static readonly FighterStatsData Stats = new(500, 500, 200, 200, 20, 55, 50, 10);
 
