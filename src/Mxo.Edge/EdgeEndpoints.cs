@@ -65,6 +65,7 @@ public static class EdgeEndpoints
     {
         services.AddSingleton(options);
         services.AddSingleton(new SocketsPerAddress(options.MaxSocketsPerAddress));
+        services.AddSingleton(new OpenSockets(options.MaxSockets));
         services.AddSingleton<ClusterMemberCheck>();
         services.AddReadinessCheck(ClusterMemberCheck.Name, sp => sp.GetRequiredService<ClusterMemberCheck>());
         services.AddSingleton<DistrictsStartedCheck>();
@@ -83,7 +84,8 @@ public static class EdgeEndpoints
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
 
         app.Map("/ws", async (HttpContext context, ActorSystem system, IRequiredActor<SessionsActor> sessionsRef,
-            IRequiredActor<AccountRegion> accountsRef, TokenService tokens, OriginPolicy origins, SocketsPerAddress perAddress) =>
+            IRequiredActor<AccountRegion> accountsRef, TokenService tokens, OriginPolicy origins, SocketsPerAddress perAddress,
+            OpenSockets open) =>
         {
             if (!context.WebSockets.IsWebSocketRequest)
             {
@@ -93,6 +95,16 @@ public static class EdgeEndpoints
             if (!origins.IsAllowed(context.Request.Headers.Origin))
             {
                 await WriteJson(context, StatusCodes.Status403Forbidden, "origin_not_allowed", "this origin may not open sockets");
+                return;
+            }
+
+            // Before any work for it: a node holding its maximum of sockets says so at once, and the client retries.
+            using var slot = open.TryTake();
+            if (slot is null)
+            {
+                context.Response.Headers.RetryAfter = "5";
+                await WriteJson(context, StatusCodes.Status503ServiceUnavailable, "server_full",
+                    $"this node holds its maximum of {options.MaxSockets} player sockets; retry in a few seconds");
                 return;
             }
 

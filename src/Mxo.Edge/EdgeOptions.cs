@@ -52,6 +52,12 @@ public sealed record EdgeOptions : ICheckedSettings
     /// <summary>Open sockets per client address (IPv6: per /64) on this edge node; the upgrade beyond it gets 429.</summary>
     public int MaxSocketsPerAddress { get; init; } = 500;
 
+    /// <summary>
+    /// Player sockets on this edge node at once; the upgrade beyond it gets 503 <c>server_full</c>. The node lowers it to
+    /// what its open-file limit allows (src/Mxo.Node/Hosting/ConnectionCap.cs).
+    /// </summary>
+    public int MaxSockets { get; init; } = int.MaxValue;
+
     public IReadOnlyList<string> Problems() => new ProblemList("Mxo:Edge")
         .Require(InboundBuffer >= 1, "InboundBuffer must be at least 1")
         .Require(OutboundBuffer >= 1, "OutboundBuffer must be at least 1")
@@ -64,5 +70,6 @@ public sealed record EdgeOptions : ICheckedSettings
         .Require(MaxDroppedFrames >= 1, "MaxDroppedFrames must be at least 1")
         .Require(StrikeWindow > TimeSpan.Zero, "StrikeWindow must be positive")
         .Require(MaxSocketsPerAddress >= 1, "MaxSocketsPerAddress must be at least 1")
+        .Require(MaxSockets >= 1, "MaxSockets must be at least 1")
         .ToList();
 }

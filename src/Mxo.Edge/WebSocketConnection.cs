@@ -50,6 +50,16 @@ public sealed class WebSocketConnection
             session = await spawnSession(outbound);
             _session = session;
         }
+        catch (AskTimeoutException)
+        {
+            // The node is too busy to start a session in time (a reconnect storm): the client hears "try again later"
+            // and retries, and the log gets one line, not a stack per socket.
+            outbound.Tell(PoisonPill.Instance);
+            _logger.LogWarning("No session started within {Timeout}: closing the socket with {Code}", _options.RequestTimeout,
+                WireProtocol.CloseCodes.TryAgainLater);
+            await TryCloseAsync((WebSocketCloseStatus)WireProtocol.CloseCodes.TryAgainLater, "server busy, try again later");
+            return;
+        }
         catch
         {
             outbound.Tell(PoisonPill.Instance);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
@@ -68,6 +69,19 @@ public static class MxoNode
 
         string?[] urls = [node.EdgeUrl, operatorOptions.Enabled ? operatorOptions.Url : null, ClusterFormation.ManagementUrl(node)];
         builder.WebHost.UseUrls([.. urls.OfType<string>()]);
+        var openFileLimit = ConnectionCap.ReadOpenFileLimit();
+        var maxConnections = ConnectionCap.Of(node.MaxConnections, openFileLimit);
+        var split = maxConnections is { } cap ? ConnectionCap.Split(cap) : ((long Sockets, long Other)?)null;
+        if (split is { } caps)
+        {
+            builder.WebHost.ConfigureKestrel(kestrel =>
+            {
+                kestrel.Limits.MaxConcurrentConnections = caps.Other;
+                kestrel.Limits.MaxConcurrentUpgradedConnections = caps.Sockets;
+            });
+            // The edge refuses the upgrade itself before Kestrel's count is reached: a client hears 503 server_full.
+            edge = edge with { MaxSockets = (int)Math.Min(edge.MaxSockets, caps.Sockets) };
+        }
         builder.Services.AddSingleton(node);
         var tracing = builder.Services.AddNodeTracing(builder.Configuration, telemetry, node, traceExporters);
         builder.Services.AddEdge(edge);
@@ -144,6 +158,11 @@ public static class MxoNode
             log.LogInformation("Listening on {Url}{Socket}", node.EdgeUrl,
                 node.HostsEdge ? $" (players: {node.EdgeUrl.Replace("http", "ws")}/ws)" : "");
             log.LogInformation("Data: {Data}", persistence?.Description ?? "none (this node does not host the world)");
+            log.LogInformation("Connections: at most {Max} at once, {Sockets} of them player sockets ({Why})",
+                maxConnections?.ToString(CultureInfo.InvariantCulture) ?? "unlimited", split?.Sockets.ToString(CultureInfo.InvariantCulture) ?? "all",
+                node.MaxConnections is not null ? "Mxo:MaxConnections"
+                : openFileLimit is { } limit ? $"open-file limit {limit} less {ConnectionCap.Reserve} for the node's own files"
+                : "no open-file limit known");
             log.LogInformation("Operator commands: {Operator}", operatorOptions.Enabled
                 ? $"{operatorOptions.Url} (mxo-node pbm {operatorOptions.Uri!.Authority} cluster show)" : "off");
             log.LogInformation("World map: {Path} ({Districts} districts)", mapPath, map.All.Count);

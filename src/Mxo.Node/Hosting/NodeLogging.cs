@@ -2,6 +2,7 @@ using System.Globalization;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Hosting.Logging;
+using Microsoft.Extensions.Logging.Console;
 using MelLogLevel = Microsoft.Extensions.Logging.LogLevel;
 
 namespace Mxo.Node.Hosting;
@@ -15,6 +16,11 @@ public static class NodeLogging
             throw new InvalidOperationException(
                 $"Mxo:LogFormat must be one of {string.Join(", ", NodeOptions.LogFormats.Select(f => $"'{f}'"))}, got '{format}'");
         if (format == "json") logging.AddJsonConsole();
+        // The console logger writes from one thread through a bounded queue; by default a full queue blocks the thread that
+        // logs. In a reconnect storm that blocked dozens of thread-pool threads at once, the pool added threads to make up,
+        // and the storm's crash followed (docs/benchmarks.md, "The storm's crash"). Dropping lines when the writer is
+        // behind keeps logging from ever stalling the node.
+        logging.Services.Configure<ConsoleLoggerOptions>(o => o.QueueFullMode = ConsoleLoggerQueueFullMode.DropWrite);
     }
 }
 

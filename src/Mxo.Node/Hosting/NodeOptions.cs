@@ -36,6 +36,12 @@ public sealed class NodeOptions : ICheckedSettings
 
     public static readonly string[] LogFormats = ["text", "json"];
 
+    /// <summary>
+    /// At most this many connections (player sockets, HTTP, operator) at once; over it a new connection is closed as soon
+    /// as it is accepted. Unset: the open-file limit less <see cref="Hosting.ConnectionCap.Reserve"/> (Hosting/ConnectionCap.cs).
+    /// </summary>
+    public int? MaxConnections { get; set; }
+
     public IReadOnlyList<string> RoleList =>
         Roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
@@ -64,6 +70,7 @@ public sealed class NodeOptions : ICheckedSettings
         .Require(!Discovery.Enabled || Discovery.ManagementPort != Port,
             $"Discovery:ManagementPort ({Discovery.ManagementPort}) must differ from the remoting port Mxo:Port")
         .AddRange(Discovery.Problems(Hostname))
+        .Require(MaxConnections is null or >= 1, $"MaxConnections must be at least 1, got {MaxConnections}")
         .Require(Persistence.Journal.Parallelism >= 1, "Persistence:Journal:Parallelism must be at least 1")
         .Require(Persistence.Journal.BatchSize >= 1, "Persistence:Journal:BatchSize must be at least 1")
         .Require(Persistence.Journal.BufferSize >= 1, "Persistence:Journal:BufferSize must be at least 1")

@@ -1,0 +1,64 @@
+using System.Globalization;
+
+namespace Mxo.Node.Hosting;
+
+/// <summary>
+/// How many connections Kestrel holds at once (<see cref="NodeOptions.MaxConnections"/>). Without a cap, a reconnect storm
+/// (players coming back while the node still holds their dropped sockets, and clients retrying) runs the process out of
+/// file descriptors; on Linux the runtime then fails to start a thread with <see cref="OutOfMemoryException"/>, and when
+/// that thread is one the thread pool wanted, the process ends ("Out of memory.", docs/benchmarks.md, "The storm's
+/// crash"). With the cap Kestrel closes a connection over it as soon as it accepts it, and the clients retry.
+/// </summary>
+public static class ConnectionCap
+{
+    /// <summary>File descriptors kept for everything that is not a client connection: the journal's connections,
+    /// remoting, the data files, the runtime's own.</summary>
+    public const long Reserve = 1024;
+
+    /// <summary>The least a derived cap may be: a node with a tiny open-file limit still takes a few players.</summary>
+    public const long Floor = 64;
+
+    /// <summary>The configured cap; else the open-file limit less <see cref="Reserve"/>; else none (no limit known).</summary>
+    public static long? Of(int? configured, long? openFileLimit) =>
+        configured is { } set ? set : openFileLimit is { } limit ? Math.Max(Floor, limit - Reserve) : null;
+
+    /// <summary>
+    /// A cap split between player sockets (seven eighths) and every other connection: HTTP requests and sockets still in
+    /// their upgrade (one eighth, at least one). Kestrel counts the two apart: an upgraded connection leaves the first
+    /// count for the second.
+    /// </summary>
+    public static (long Sockets, long Other) Split(long cap)
+    {
+        var other = Math.Max(1, cap / 8);
+        return (Math.Max(1, cap - other), other);
+    }
+
+    /// <summary>This process's soft open-file limit from <c>/proc/self/limits</c>; null where there is no such file.</summary>
+    public static long? ReadOpenFileLimit()
+    {
+        try
+        {
+            return ParseOpenFileLimit(File.ReadAllText("/proc/self/limits"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The soft limit of the "Max open files" line of a <c>/proc/PID/limits</c> text (columns: name, soft, hard, unit);
+    /// null when the line is missing or says "unlimited".
+    /// </summary>
+    public static long? ParseOpenFileLimit(string limits)
+    {
+        const string name = "Max open files";
+        foreach (var line in limits.Split('\n'))
+        {
+            if (!line.StartsWith(name, StringComparison.Ordinal)) continue;
+            var soft = line[name.Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+            return long.TryParse(soft, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
+        }
+        return null;
+    }
+}
