@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
-using Mxo.Protocol.Combat;
 using Mxo.Protocol.Missions;
 using Mxo.Protocol.Npcs;
 using Mxo.Protocol.World;
 using Xunit;
+using static Mxo.Protocol.Tests.ShippedMissions;
 
 namespace Mxo.Protocol.Tests;
 
@@ -14,11 +14,6 @@ namespace Mxo.Protocol.Tests;
 /// </summary>
 public sealed class MissionTableTests
 {
-    private static readonly string ShippedJson = File.ReadAllText(MissionTable.DefaultPath);
-    private static readonly WorldMap Map = WorldMap.Load(WorldMap.DefaultPath);
-    private static readonly NpcTable Npcs = NpcTable.Load(NpcTable.DefaultPath, CombatTable.Load(CombatTable.DefaultPath), Map);
-    private static readonly MissionTable Shipped = MissionTable.Load(MissionTable.DefaultPath, Map, Npcs);
-
     // ---- the shipped file ---------------------------------------------------------------------------------------
 
     [Fact]
@@ -26,48 +21,48 @@ public sealed class MissionTableTests
     {
         Assert.True(File.Exists(MissionTable.DefaultPath), $"{MissionTable.DefaultPath} is copied to the test output");
         Assert.Equal("world/missions.json", MissionTable.DefaultRelativePath);
-        Assert.Equal(["zion", "machines", "merovingian"], Shipped.Organisations.Select(o => o.Id));
-        Assert.Equal(["Zion", "Machines", "Merovingian"], Shipped.Organisations.Select(o => o.Name));
-        Assert.Equal(0, Shipped.Levels[0]);
-        Assert.True(Shipped.Levels.Zip(Shipped.Levels.Skip(1)).All(p => p.First < p.Second));
-        Assert.Equal(10, Shipped.TopLevel);
-        Assert.Contains("OBJECTIVES", Shipped.Description);
+        Assert.Equal(["zion", "machines", "merovingian"], Table.Organisations.Select(o => o.Id));
+        Assert.Equal(["Zion", "Machines", "Merovingian"], Table.Organisations.Select(o => o.Name));
+        Assert.Equal(0, Table.Levels[0]);
+        Assert.True(Table.Levels.Zip(Table.Levels.Skip(1)).All(p => p.First < p.Second));
+        Assert.Equal(10, Table.TopLevel);
+        Assert.Contains("OBJECTIVES", Table.Description);
     }
 
     [Fact]
     public void Every_organisation_has_at_least_three_contacts_each_offering_a_mission()
     {
         foreach (var organisation in OrganisationIds.All)
-            Assert.True(Shipped.Contacts.Count(c => c.Organisation == organisation) >= 3, organisation);
-        Assert.All(Shipped.Contacts, c =>
+            Assert.True(Table.Contacts.Count(c => c.Organisation == organisation) >= 3, organisation);
+        Assert.All(Table.Contacts, c =>
         {
-            Assert.Contains(Shipped.Missions, m => m.Contact == c);
+            Assert.Contains(Table.Missions, m => m.Contact == c);
             Assert.True(Map.Find(c.District)!.Bounds.Contains(c.Position), c.Id);
-            Assert.Null(Npcs.Spawn(c.Id));
+            Assert.Null(ShippedNpcs.Spawn(c.Id));
         });
-        Assert.Equal(Map.All.Select(d => d.Id.Value).Order(), Shipped.Contacts.Select(c => c.District.Value).Distinct().Order());
+        Assert.Equal(Map.All.Select(d => d.Id.Value).Order(), Table.Contacts.Select(c => c.District.Value).Distinct().Order());
     }
 
     [Fact]
     public void A_dozen_missions_use_every_objective_kind_in_all_four_districts()
     {
-        Assert.True(Shipped.Missions.Count >= 12, $"{Shipped.Missions.Count} missions");
-        var objectives = Shipped.Missions.SelectMany(m => m.Phases.SelectMany(p => p)).ToArray();
+        Assert.True(Table.Missions.Count >= 12, $"{Table.Missions.Count} missions");
+        var objectives = Table.Missions.SelectMany(m => m.Phases.SelectMany(p => p)).ToArray();
         Assert.Equal(["defeat", "get", "give", "loot", "reach", "talk"], objectives.Select(o => o.Kind).Distinct().Order());
         Assert.Equal(Map.All.Select(d => d.Id.Value).Order(), objectives.OfType<ReachObjective>().Select(r => r.District.Value).Distinct().Order());
-        Assert.Equal(Npcs.Kinds.Select(k => k.Id).Order(), objectives.OfType<DefeatObjective>().Select(d => d.NpcKind).Distinct().Order());
+        Assert.Equal(ShippedNpcs.Kinds.Select(k => k.Id).Order(), objectives.OfType<DefeatObjective>().Select(d => d.NpcKind).Distinct().Order());
         // Every item is used, and a loot names the kind its item comes from.
-        Assert.All(Shipped.Items, i => Assert.Contains(objectives, o => o is LootObjective l && l.Item == i.Id || o is GetObjective g && g.Item == i.Id));
-        Assert.All(objectives.OfType<LootObjective>(), l => Assert.Equal(Shipped.Item(l.Item)!.From, l.FromKind));
-        Assert.All(objectives.OfType<GetObjective>(), g => Assert.Equal(ItemSource.WorldObject, Shipped.Item(g.Item)!.Source));
+        Assert.All(Table.Items, i => Assert.Contains(objectives, o => o is LootObjective l && l.Item == i.Id || o is GetObjective g && g.Item == i.Id));
+        Assert.All(objectives.OfType<LootObjective>(), l => Assert.Equal(Table.Item(l.Item)!.From, l.FromKind));
+        Assert.All(objectives.OfType<GetObjective>(), g => Assert.Equal(ItemSource.WorldObject, Table.Item(g.Item)!.Source));
     }
 
     [Fact]
     public void A_mission_is_read_whole()
     {
-        var m = Shipped.Mission("zion-bank-job");
+        var m = Table.Mission("zion-bank-job");
         Assert.NotNull(m);
-        Assert.Same(Shipped.Contact("zion-ballard"), m.Contact);
+        Assert.Same(Table.Contact("zion-ballard"), m.Contact);
         Assert.Equal(("The Bank Job", 4, 10, "hard", "long"), (m.Title, m.MinLevel, m.MaxLevel, m.Difficulty, m.Length));
         Assert.Equal(TimeSpan.FromHours(2), m.TimeLimit);
         Assert.Equal(new MissionRewards(650, 400, 30), m.Rewards);
@@ -75,10 +70,10 @@ public sealed class MissionTableTests
         Assert.Equal([new ReachObjective(new DistrictId("downtown"), new Vec3(1450, 0, -30), 15), new DefeatObjective("agent", 1)], m.Phases[0]);
         Assert.Equal([new GetObjective("bank-ledger", "downtown-bank-terminal")], m.Phases[1]);
         Assert.Equal([new GiveObjective("bank-ledger", "zion-ballard")], m.Phases[2]);
-        Assert.Equal(2, m.Phases[0][1] is DefeatObjective ? Shipped.Mission("zion-clear-the-slums")!.Phases[0][0].Needed : 0);
+        Assert.Equal(2, m.Phases[0][1] is DefeatObjective ? Table.Mission("zion-clear-the-slums")!.Phases[0][0].Needed : 0);
         Assert.Equal(25, m.Contact.ReputationNeeded);
-        Assert.Null(Shipped.Mission("zion-rescue-morpheus"));
-        Assert.Null(Shipped.Contact(null));
+        Assert.Null(Table.Mission("zion-rescue-morpheus"));
+        Assert.Null(Table.Contact(null));
     }
 
     [Theory]
@@ -91,16 +86,16 @@ public sealed class MissionTableTests
     [InlineData(3200, 10)]
     [InlineData(1_000_000, 10)]
     public void The_level_is_the_highest_whose_experience_is_met(long experience, int level) =>
-        Assert.Equal(level, Shipped.LevelFor(experience));
+        Assert.Equal(level, Table.LevelFor(experience));
 
     [Fact]
     public void The_table_is_immutable()
     {
-        Assert.Throws<NotSupportedException>(() => ((IList<MissionData>)Shipped.Missions).Clear());
-        Assert.Throws<NotSupportedException>(() => ((IList<Contact>)Shipped.Contacts).RemoveAt(0));
-        Assert.Throws<NotSupportedException>(() => ((IList<long>)Shipped.Levels).Add(5000));
-        Assert.Throws<NotSupportedException>(() => ((IList<IReadOnlyList<Objective>>)Shipped.Missions[0].Phases).Clear());
-        Assert.Throws<NotSupportedException>(() => ((IList<Objective>)Shipped.Missions[0].Phases[0]).Clear());
+        Assert.Throws<NotSupportedException>(() => ((IList<MissionData>)Table.Missions).Clear());
+        Assert.Throws<NotSupportedException>(() => ((IList<Contact>)Table.Contacts).RemoveAt(0));
+        Assert.Throws<NotSupportedException>(() => ((IList<long>)Table.Levels).Add(5000));
+        Assert.Throws<NotSupportedException>(() => ((IList<IReadOnlyList<Objective>>)Table.Missions[0].Phases).Clear());
+        Assert.Throws<NotSupportedException>(() => ((IList<Objective>)Table.Missions[0].Phases[0]).Clear());
     }
 
     [Fact]
@@ -114,8 +109,8 @@ public sealed class MissionTableTests
             foreach (var s in spawns.Where(s => (string?)s!["district"] == "westview").ToArray()) spawns.Remove(s);
         });
         var map = WorldMap.Parse(mapJson);
-        var e = Assert.Throws<MissionTableException>(() => MissionTable.Parse(ShippedJson, map,
-            NpcTable.Parse(npcsJson, CombatTable.Load(CombatTable.DefaultPath), map)));
+        var e = Assert.Throws<MissionTableException>(() => MissionTable.Parse(Json, map,
+            NpcTable.Parse(npcsJson, Mxo.Protocol.Combat.CombatTable.Load(Mxo.Protocol.Combat.CombatTable.DefaultPath), map)));
         Assert.Contains("$.contacts[1].district: unknown district 'westview'; known: richland, international, downtown", e.Problems);
         Assert.Contains(e.Problems, p => p.StartsWith("$.items[4].from: 'westview-dock-terminal' is neither an NPC kind", StringComparison.Ordinal));
         Assert.Contains("$.missions[3].phases[0][0].district: unknown district 'westview'; known: richland, international, downtown", e.Problems);
@@ -129,7 +124,7 @@ public sealed class MissionTableTests
     public void Load_names_a_missing_file()
     {
         var path = Path.Combine(Path.GetTempPath(), $"mxo-missing-{Guid.NewGuid():N}.json");
-        var e = Assert.Throws<MissionTableException>(() => MissionTable.Load(path, Map, Npcs));
+        var e = Assert.Throws<MissionTableException>(() => MissionTable.Load(path, Map, ShippedNpcs));
         Assert.Contains(path, e.Message);
         Assert.Contains("mission table file", e.Message);
         Assert.Contains("not found", e.Message);
@@ -142,7 +137,7 @@ public sealed class MissionTableTests
         File.WriteAllText(path, Edit(j => j["contacts"]![4]!["district"] = "zion"));
         try
         {
-            var e = Assert.Throws<MissionTableException>(() => MissionTable.Load(path, Map, Npcs));
+            var e = Assert.Throws<MissionTableException>(() => MissionTable.Load(path, Map, ShippedNpcs));
             Assert.Contains(path, e.Message);
             Assert.Equal(["$.contacts[4].district: unknown district 'zion'; known: richland, westview, international, downtown"], e.Problems);
         }
@@ -162,7 +157,7 @@ public sealed class MissionTableTests
             j["items"]![1]!["id"] = "code-fragment";
             j["missions"]![2]!["maxLevel"] = 11;
             j["missions"]![5]!["phases"]![0]![1]!["npcKind"] = "smith";
-        }), Map, Npcs));
+        }), Map, ShippedNpcs));
         Assert.Contains("$.levels[3]: must need more experience than level 3 (250), got 10", e.Problems);
         Assert.Contains("$.contacts[0].organisation: unknown organisation 'oracle'; known: zion, machines, merovingian", e.Problems);
         Assert.Contains("$.items[1].id: duplicate item id 'code-fragment'", e.Problems);
@@ -250,7 +245,7 @@ public sealed class MissionTableTests
     public void Each_rule_is_refused_with_its_path(string problem, string edit, string expected)
     {
         var json = Edit(j => JsonEdits.Apply(j, JsonNode.Parse(edit)!));
-        var e = Assert.Throws<MissionTableException>(() => MissionTable.Parse(json, Map, Npcs));
+        var e = Assert.Throws<MissionTableException>(() => MissionTable.Parse(json, Map, ShippedNpcs));
         Assert.True(e.Problems.Any(p => p.StartsWith(expected, StringComparison.Ordinal)),
             $"{problem}: expected a problem starting '{expected}' in: {string.Join(" | ", e.Problems)}");
         Assert.Contains(expected, e.Message);
@@ -271,7 +266,7 @@ public sealed class MissionTableTests
         { "null where a value is required", Edit(j => j["contacts"]![0]!["district"] = null), ["is not valid", "$.contacts[0].district"] },
         { "wrong type", Edit(j => j["missions"]![0]!["minLevel"] = "one"), ["is not valid", "$.missions[0].minLevel"] },
         { "fraction where a whole number is required", Edit(j => j["missions"]![2]!["phases"]![0]![0]!["count"] = 1.5), ["is not valid", "$.missions[2].phases[0][0].count"] },
-        { "duplicate member", ShippedJson.Replace("\"reputation\": 0}", "\"reputation\": 0, \"reputation\": 5}", StringComparison.Ordinal), ["is not valid", "reputation"] },
+        { "duplicate member", Json.Replace("\"reputation\": 0}", "\"reputation\": 0, \"reputation\": 5}", StringComparison.Ordinal), ["is not valid", "reputation"] },
         { "malformed JSON", """{ "version": 1, "levels": """, ["mission table is not valid"] },
         { "empty text", "  ", ["mission table is empty"] },
         { "JSON null", "null", ["mission table is empty"] },
@@ -281,7 +276,7 @@ public sealed class MissionTableTests
     [MemberData(nameof(MalformedDocuments))]
     public void Malformed_documents_are_refused_naming_where(string problem, string json, string[] expected)
     {
-        var e = Assert.Throws<MissionTableException>(() => MissionTable.Parse(json, Map, Npcs));
+        var e = Assert.Throws<MissionTableException>(() => MissionTable.Parse(json, Map, ShippedNpcs));
         foreach (var fragment in expected)
             Assert.True(e.Message.Contains(fragment, StringComparison.Ordinal), $"{problem}: expected '{fragment}' in: {e.Message}");
         Assert.DoesNotContain("Mxo.Protocol.", e.Message, StringComparison.Ordinal); // no .NET type names
@@ -291,10 +286,10 @@ public sealed class MissionTableTests
     public void A_file_over_the_size_cap_is_refused_before_it_is_read()
     {
         var path = Path.Combine(Path.GetTempPath(), $"mxo-missions-{Guid.NewGuid():N}.json");
-        File.WriteAllText(path, ShippedJson + new string(' ', 1024 * 1024));
+        File.WriteAllText(path, Json + new string(' ', 1024 * 1024));
         try
         {
-            var e = Assert.Throws<MissionTableException>(() => MissionTable.Load(path, Map, Npcs));
+            var e = Assert.Throws<MissionTableException>(() => MissionTable.Load(path, Map, ShippedNpcs));
             Assert.Contains("is larger than 1048576 bytes", e.Message);
         }
         finally
@@ -306,5 +301,5 @@ public sealed class MissionTableTests
     // ---- helpers -----------------------------------------------------------------------------------------------
 
     /// <summary>The shipped document with <paramref name="change"/> applied.</summary>
-    private static string Edit(Action<JsonNode> change) => JsonEdits.Edit(ShippedJson, change);
+    private static string Edit(Action<JsonNode> change) => JsonEdits.Edit(Json, change);
 }
