@@ -9,6 +9,14 @@ namespace Mxo.Protocol.Missions;
 public sealed record ActiveMission(string MissionId, int Phase, ImmutableArray<int> Counts, DateTimeOffset AcceptedAt, DateTimeOffset Deadline)
 {
     public bool IsFinished(MissionData mission) => Phase >= mission.Phases.Count;
+
+    // Value equality: a record compares an ImmutableArray by its array's reference, so two equal histories would
+    // otherwise give unequal states.
+    public bool Equals(ActiveMission? other) =>
+        other is not null && MissionId == other.MissionId && Phase == other.Phase && Counts.AsSpan().SequenceEqual(other.Counts.AsSpan())
+        && AcceptedAt == other.AcceptedAt && Deadline == other.Deadline;
+
+    public override int GetHashCode() => HashCode.Combine(MissionId, Phase, AcceptedAt, Deadline);
 }
 
 /// <summary>A quest item in a character's inventory, held for the mission whose objective picked it up.</summary>
@@ -49,6 +57,14 @@ public sealed record MissionState(
     }
 
     public int ReputationWith(string organisation) => Reputation.GetValueOrDefault(organisation);
+
+    // Value equality, as for ActiveMission: the collections are sorted, so equal contents enumerate alike.
+    public bool Equals(MissionState? other) =>
+        other is not null && InventoryCap == other.InventoryCap && Experience == other.Experience && Level == other.Level
+        && Info == other.Info && Active.SequenceEqual(other.Active) && Completed.SequenceEqual(other.Completed)
+        && Inventory.SequenceEqual(other.Inventory) && Reputation.SequenceEqual(other.Reputation);
+
+    public override int GetHashCode() => HashCode.Combine(Active.Count, Completed.Count, Inventory.Count, Experience, Level, Info);
 }
 
 /// <summary>Something a mission event, request or clock did to a character's missions: what the client is told.</summary>
@@ -89,12 +105,24 @@ public sealed record MissionEnded(string MissionId, MissionEnd End) : MissionCha
 /// organisation after clamping, so it may be smaller than the mission's reward.
 /// </summary>
 public sealed record RewardsPaid(string MissionId, long Experience, long Info, int LevelBefore, int LevelAfter,
-    ImmutableSortedDictionary<string, int> Reputation) : MissionChange;
+    ImmutableSortedDictionary<string, int> Reputation) : MissionChange
+{
+    public bool Equals(RewardsPaid? other) =>
+        other is not null && MissionId == other.MissionId && Experience == other.Experience && Info == other.Info
+        && LevelBefore == other.LevelBefore && LevelAfter == other.LevelAfter && Reputation.SequenceEqual(other.Reputation);
+
+    public override int GetHashCode() => HashCode.Combine(MissionId, Experience, Info, LevelBefore, LevelAfter);
+}
 
 /// <summary>What a rule returned: the new state (the old one when refused), the refusal's code, and what changed.</summary>
 public sealed record MissionOutcome(MissionState State, string? Error, ImmutableArray<MissionChange> Changes)
 {
     public bool Refused => Error is not null;
+
+    public bool Equals(MissionOutcome? other) =>
+        other is not null && State == other.State && Error == other.Error && Changes.SequenceEqual(other.Changes);
+
+    public override int GetHashCode() => HashCode.Combine(State, Error, Changes.Length);
 
     internal static MissionOutcome Refuse(MissionState state, string code, params MissionChange[] changes) => new(state, code, [.. changes]);
 }
