@@ -39,8 +39,8 @@ internal static class MissionTableValidation
         CheckLevels(file.Levels, problems);
         var contacts = CheckContacts(file.Contacts, map, npcs, problems);
         var items = CheckItems(file.Items, map, npcs, problems);
-        var levels = file.Levels?.Count ?? 0;
-        CheckUnique(file.Missions ?? [], "$.missions", m => m.Id, "mission",
+        var levels = file.Levels.Count;
+        CheckUnique(file.Missions, "$.missions", m => m.Id, "mission",
             (m, path) => CheckMission(m, path, levels, contacts, items, map, npcs, problems), problems);
         return problems;
     }
