@@ -2,16 +2,17 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Mxo.Protocol.Combat;
+using Mxo.Protocol.Missions;
 using Mxo.Protocol.Npcs;
 using Mxo.Protocol.World;
 
 namespace Mxo.Protocol;
 
 /// <summary>
-/// What the world's data files (<c>world/districts.json</c>, <c>world/combat.json</c>, <c>world/npcs.json</c>) share when
-/// they are read: the file's text within a size bound, its JSON read into the file's shape, a JSON error described with
-/// the file's own words for its types, and the message that lists a file's problems. Each file's loader supplies its
-/// exception type, so an operator reads which file and which problem.
+/// What the world's data files (<c>world/districts.json</c>, <c>world/combat.json</c>, <c>world/npcs.json</c>,
+/// <c>world/missions.json</c>) share when they are read: the file's text within a size bound, its JSON read into the
+/// file's shape, a JSON error described with the file's own words for its types, and the message that lists a file's
+/// problems. Each file's loader supplies its exception type, so an operator reads which file and which problem.
 /// </summary>
 public static class DataFile
 {
@@ -97,4 +98,5 @@ public static class DataFile
 [JsonSerializable(typeof(WorldFileJson))]
 [JsonSerializable(typeof(CombatFileJson))]
 [JsonSerializable(typeof(NpcFileJson))]
+[JsonSerializable(typeof(MissionFileJson))]
 internal sealed partial class DataFileJson : JsonSerializerContext;

@@ -96,6 +96,22 @@ public sealed class WorldMapStartupTests
     }
 
     [Fact]
+    public void A_mission_table_naming_an_unknown_contact_stops_the_node_and_says_where()
+    {
+        var e = StartWithEdited(Mxo.Protocol.Missions.MissionTable.DefaultPath, "Mxo:World:MissionsFile",
+            "\"id\": \"zion-wake-up\", \"contact\": \"zion-tyndall\"", "\"id\": \"zion-wake-up\", \"contact\": \"zion-morpheus\"");
+        Assert.Contains("mission table file", e.Message);
+        Assert.Contains("$.missions[0].contact: unknown contact 'zion-morpheus'", e.Message);
+    }
+
+    [Fact]
+    public void A_missing_mission_table_stops_the_node()
+    {
+        var e = Assert.ThrowsAny<InvalidOperationException>(() => MxoNode.Build(["--Mxo:World:MissionsFile=/nonexistent/missions.json"]));
+        Assert.Contains("missions.json", e.Message);
+    }
+
+    [Fact]
     public void A_missing_map_file_stops_the_node()
     {
         var e = Assert.ThrowsAny<InvalidOperationException>(() => MxoNode.Build(["--Mxo:World:MapFile=/nonexistent/districts.json"]));

@@ -65,6 +65,9 @@ public static class MxoNode
         // The NPCs and the fighters' numbers, checked against that table and the map: any problem stops the node the same way.
         var npcsPath = DataFilePath(builder.Configuration, "Mxo:World:NpcsFile", Mxo.Protocol.Npcs.NpcTable.DefaultPath);
         var npcs = Mxo.Protocol.Npcs.NpcTable.Load(npcsPath, combat, map);
+        // The missions' content, checked against the map and the NPCs: any problem stops the node the same way.
+        var missionsPath = DataFilePath(builder.Configuration, "Mxo:World:MissionsFile", Mxo.Protocol.Missions.MissionTable.DefaultPath);
+        var missions = Mxo.Protocol.Missions.MissionTable.Load(missionsPath, map, npcs);
         var persistence = node.HostsWorld ? PersistenceSetup.From(node.Persistence, Environment.CurrentDirectory) : null;
 
         string?[] urls = [node.EdgeUrl, operatorOptions.Enabled ? operatorOptions.Url : null, ClusterFormation.ManagementUrl(node)];
@@ -90,6 +93,7 @@ public static class MxoNode
         builder.Services.AddSingleton(map);
         builder.Services.AddSingleton(combat);
         builder.Services.AddSingleton(npcs);
+        builder.Services.AddSingleton(missions);
         builder.Services.AddSingleton(new ShardCounts(new Dictionary<string, int>
         {
             [Mxo.Actors.Players.PlayerRegistration.TypeName] = world.MaxShards,
@@ -167,6 +171,7 @@ public static class MxoNode
                 ? $"{operatorOptions.Url} (mxo-node pbm {operatorOptions.Uri!.Authority} cluster show)" : "off");
             log.LogInformation("World map: {Path} ({Districts} districts)", mapPath, map.All.Count);
             log.LogInformation("NPCs: {Path} ({Kinds} kinds, {Npcs} placed)", npcsPath, npcs.Kinds.Count, npcs.Spawns.Count);
+            log.LogInformation("Missions: {Path} ({Contacts} contacts, {Missions} missions)", missionsPath, missions.Contacts.Count, missions.Missions.Count);
             log.LogInformation("Tracing: {Tracing}", tracing ? "on" : "off (no OTLP endpoint)");
         });
         return app;

@@ -156,27 +156,11 @@ internal static class NpcTableValidation
             if (s.Kind is null || !kinds.ContainsKey(s.Kind))
                 problems.Add($"{path}.kind: unknown kind '{s.Kind}'; known: {string.Join(", ", kinds.Keys)}");
 
-            var district = map.Find(new DistrictId(s.District));
-            if (district is null)
-                problems.Add($"{path}.district: unknown district '{s.District}'; known: {string.Join(", ", map.All.Select(d => d.Id.Value))}");
+            var district = CheckDistrict(s.District, map, $"{path}.district", problems);
             CheckPosition(s.Position, district, $"{path}.position", problems);
             if (s.RespawnMs is { } respawn)
                 Range(respawn, MinRespawnMs, MaxRespawnMs, $"{path}.respawnMs", problems);
         }
-    }
-
-    private static void CheckPosition(PointJson? position, DistrictData? district, string path, List<string> problems)
-    {
-        if (position is null)
-        {
-            problems.Add($"{path}: is missing");
-            return;
-        }
-        var p = position.ToVec3();
-        if (!p.IsValid)
-            problems.Add($"{path}: {WorldMapValidation.Fmt(p)} holds a number that is not finite or exceeds {Num(Vec3.WorldLimit)}");
-        else if (district is not null && !district.Bounds.Contains(p))
-            problems.Add($"{path}: {WorldMapValidation.Fmt(p)} is outside district '{district.Id.Value}' ({district.Bounds})");
     }
 
     /// <summary>1-<see cref="MaxSpawnIdLength"/> lower-case letters, digits and '-', starting with a letter or digit.</summary>
