@@ -49,6 +49,9 @@ public sealed class ChatGuard
     /// <summary>How many mutes in a row the sender has had (the next one is longer).</summary>
     public int Level => _level;
 
+    /// <summary>How long the sender stays muted from <paramref name="nowMs"/>; 0 when it is not muted.</summary>
+    public long MutedForMs(long nowMs) => Math.Max(0, _mutedUntilMs - nowMs);
+
     public ChatVerdict Check(string channelClass, RateLimit limit, MuteRule mute, long nowMs)
     {
         if (nowMs < _mutedUntilMs) return new ChatVerdict(Protocol.Chat.ChatErrorCodes.Muted, _mutedUntilMs - nowMs, false);

@@ -652,7 +652,7 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
 
     private void HandleSay(PlayerCommands.Say cmd)
     {
-        if (RefuseOverRate(cmd.CommandId, "say", _settings.SayRate) || RefuseWhileRejoining(cmd.CommandId)) return;
+        if (RefuseWhileMuted(cmd.CommandId) || RefuseOverRate(cmd.CommandId, "say", _settings.SayRate) || RefuseWhileRejoining(cmd.CommandId)) return;
         if (!_present || State.District is not { } district)
         {
             Sender.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "enter a district first"));
@@ -676,7 +676,22 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
     private bool RefuseOverChatLimit(string commandId, string channelClass, RateLimit limit)
     {
         var now = Environment.TickCount64;
-        var verdict = _chat.Check(channelClass, limit, _settings.ChatMute, now);
+        return RefuseChat(commandId, channelClass, limit, _chat.Check(channelClass, limit, _settings.ChatMute, now), now);
+    }
+
+    /// <summary>
+    /// A muted sender is told so before any other check, the general <see cref="WorldSettings.SayRate"/> included:
+    /// whatever else would refuse the line, the mute is what it must wait for.
+    /// </summary>
+    private bool RefuseWhileMuted(string commandId)
+    {
+        var now = Environment.TickCount64;
+        var left = _chat.MutedForMs(now);
+        return left > 0 && RefuseChat(commandId, "chat", _settings.ChatSayRate, new ChatVerdict(ChatErrorCodes.Muted, left, false), now);
+    }
+
+    private bool RefuseChat(string commandId, string channelClass, RateLimit limit, ChatVerdict verdict, long now)
+    {
         if (verdict.Allowed) return false;
         var message = verdict.Code == ChatErrorCodes.Muted
             ? $"you are muted for {verdict.RetryAfterMs / 1000.0:0.#} s more for going on after rate_limited"
@@ -694,7 +709,7 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
     /// </summary>
     private void HandleWhisper(string commandId, PlayerId to, string text)
     {
-        if (RefuseOverRate(commandId, "say", _settings.SayRate)) return;
+        if (RefuseWhileMuted(commandId) || RefuseOverRate(commandId, "say", _settings.SayRate)) return;
         if (to == State.PlayerId)
         {
             Sender.Tell(new Replies.Rejected(commandId, ChatErrorCodes.SelfTarget, "you cannot whisper to yourself"));
@@ -749,7 +764,7 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
 
     private void HandleEmote(ChatCommands.Emote cmd)
     {
-        if (RefuseOverRate(cmd.CommandId, "say", _settings.SayRate) || RefuseWhileRejoining(cmd.CommandId)) return;
+        if (RefuseWhileMuted(cmd.CommandId) || RefuseOverRate(cmd.CommandId, "say", _settings.SayRate) || RefuseWhileRejoining(cmd.CommandId)) return;
         if (!_present || State.District is not { } district)
         {
             Sender.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "enter a district first"));
