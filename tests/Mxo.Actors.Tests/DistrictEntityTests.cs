@@ -151,6 +151,20 @@ public sealed class DistrictEntityTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void Hearing_a_say_is_not_capped_like_a_view()
+    {
+        // A view of one: everyone within the radius still hears the line.
+        var district = StartDistrict(ActorTestConfig.Settings with { ViewCap = 1 });
+        var probes = new[] { CreateTestProbe(), CreateTestProbe(), CreateTestProbe() };
+        Join(district, Neo, "Neo", probes[0], Spawn);
+        Join(district, Trinity, "Trinity", probes[1], new Vec3(1510, 0, 0));
+        Join(district, Morpheus, "Morpheus", probes[2], new Vec3(1520, 0, 0));
+
+        district.Tell(new DistrictCommands.Say(Downtown, Morpheus, "All of you.", "s1"), probes[2].Ref);
+        Assert.All(probes, p => Assert.Equal("All of you.", p.FishForMessage<SessionPushes.ChatLine>(_ => true).Text));
+    }
+
+    [Fact]
     public void A_district_line_is_heard_by_everyone_present_however_far()
     {
         var district = StartDistrict();
