@@ -81,6 +81,39 @@ public sealed record WorldSettings : ICheckedSettings
     /// <summary>The window in which rate-limit strikes and refused moves are counted (and refused moves logged once).</summary>
     public TimeSpan StrikeWindow { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Per character, on top of <see cref="SayRate"/>: nearby chat (<c>say</c>) and emotes. Default 5 lines per 10 s.</summary>
+    public RateLimit ChatSayRate { get; init; } = new(0.5, 5);
+
+    /// <summary>Per character, on top of <see cref="SayRate"/>: <c>whisper</c> and <c>reply</c> together. Default 5 lines per 10 s.</summary>
+    public RateLimit ChatWhisperRate { get; init; } = new(0.5, 5);
+
+    /// <summary>Per character, on top of <see cref="SayRate"/>: district-wide chat. Default 1 line per 10 s.</summary>
+    public RateLimit ChatDistrictRate { get; init; } = new(0.1, 1);
+
+    /// <summary>
+    /// A character refused on a chat channel this many times within <see cref="ChatMuteWindow"/>, each time before the
+    /// wait it was told had passed, is muted (<c>muted</c>) for <see cref="ChatMuteFirst"/>, then each further time
+    /// <see cref="ChatMuteFactor"/> times longer, at most <see cref="ChatMuteLongest"/>.
+    /// </summary>
+    public int ChatMuteStrikes { get; init; } = 3;
+
+    public TimeSpan ChatMuteWindow { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan ChatMuteFirst { get; init; } = TimeSpan.FromSeconds(10);
+
+    public double ChatMuteFactor { get; init; } = 6;
+
+    public TimeSpan ChatMuteLongest { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>A character not muted for this long since its last mute ended starts again at <see cref="ChatMuteFirst"/>.</summary>
+    public TimeSpan ChatMuteForgiveAfter { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The most characters one character may ignore (<c>ignore_list_full</c> beyond).</summary>
+    public int MaxIgnored { get; init; } = 100;
+
+    /// <summary>The mute rule built from the <c>ChatMute*</c> settings.</summary>
+    public MuteRule ChatMute => new(ChatMuteStrikes, ChatMuteWindow, ChatMuteFirst, ChatMuteFactor, ChatMuteLongest, ChatMuteForgiveAfter);
+
     public IReadOnlyList<string> Problems() => new ProblemList("Mxo:World")
         .Require(CheckpointInterval > TimeSpan.Zero, "CheckpointInterval must be positive")
         .Require(SnapshotEvery >= 1, "SnapshotEvery must be at least 1")
@@ -100,6 +133,16 @@ public sealed record WorldSettings : ICheckedSettings
         .AddRange(SayRate.Problems("Mxo:World:SayRate"))
         .AddRange(InteractRate.Problems("Mxo:World:InteractRate"))
         .AddRange(TravelRate.Problems("Mxo:World:TravelRate"))
+        .AddRange(ChatSayRate.Problems("Mxo:World:ChatSayRate"))
+        .AddRange(ChatWhisperRate.Problems("Mxo:World:ChatWhisperRate"))
+        .AddRange(ChatDistrictRate.Problems("Mxo:World:ChatDistrictRate"))
+        .Require(ChatMuteStrikes >= 1, "ChatMuteStrikes must be at least 1")
+        .Require(ChatMuteWindow > TimeSpan.Zero, "ChatMuteWindow must be positive")
+        .Require(ChatMuteFirst > TimeSpan.Zero, "ChatMuteFirst must be positive")
+        .Require(ChatMuteFactor >= 1 && double.IsFinite(ChatMuteFactor), "ChatMuteFactor must be at least 1")
+        .Require(ChatMuteLongest >= ChatMuteFirst, "ChatMuteLongest must be at least ChatMuteFirst")
+        .Require(ChatMuteForgiveAfter >= TimeSpan.Zero, "ChatMuteForgiveAfter must not be negative")
+        .Require(MaxIgnored >= 0, "MaxIgnored must not be negative")
         .Require(MaxRateLimitStrikes >= 1, "MaxRateLimitStrikes must be at least 1")
         .Require(MaxRefusedMoves >= 1, "MaxRefusedMoves must be at least 1")
         .Require(StrikeWindow > TimeSpan.Zero, "StrikeWindow must be positive")

@@ -37,6 +37,7 @@ internal sealed class Bot
     [
         "welcome", "entered", "view", "position_corrected", "environment", "chat", "ack", "pong", "error", "resynced",
         "combat_started", "round", "combat_ended", "fight", "duel_challenge", "duel_declined", "derezzed", "reconstructed",
+        "whisper",
     ];
 
     private static readonly int ViewIndex = Array.IndexOf(KnownTypes, "view");
@@ -63,6 +64,12 @@ internal sealed class Bot
 
     /// <summary>Ids of the says sent on this socket that got neither <c>ack</c> nor <c>error</c> yet.</summary>
     private readonly ConcurrentDictionary<string, byte> _unansweredSays = new(StringComparer.Ordinal);
+
+    /// <summary>Ids of the whispers sent on this socket that got neither <c>ack</c> nor <c>error</c> yet.</summary>
+    private readonly ConcurrentDictionary<string, byte> _unansweredWhispers = new(StringComparer.Ordinal);
+
+    /// <summary>The run's bot names, which this bot whispers to (itself left out); empty without whispers.</summary>
+    private readonly IReadOnlyList<string> _peers;
 
     /// <summary>With <see cref="BotOptions.Fight"/>: what the bot knows of fights and decides about them.</summary>
     private readonly BotFighter? _fighter;
@@ -104,8 +111,9 @@ internal sealed class Bot
     /// <param name="accounts">The swarm's HTTP client; <c>null</c> for the hello flow.</param>
     /// <param name="password">The account password (ignored without <paramref name="accounts"/>).</param>
     public Bot(BotOptions options, int index, string name, DistrictInfo district, Random random, LatencyHistogram latency,
-        BotAccounts? accounts = null, string password = "", MoveWitness? witness = null)
+        BotAccounts? accounts = null, string password = "", MoveWitness? witness = null, IReadOnlyList<string>? peers = null)
     {
+        _peers = peers ?? [];
         _options = options;
         _accounts = accounts;
         _password = password;
@@ -169,6 +177,14 @@ internal sealed class Bot
     public long FramesSent { get; private set; }
     public long FramesReceived { get; private set; }
     public long Said { get; private set; }
+
+    /// <summary>Of <see cref="Said"/>, the lines said district-wide (<see cref="BotOptions.DistrictChatShare"/>).</summary>
+    public long SaidDistrictWide { get; private set; }
+
+    /// <summary>Whispers sent, acknowledged (delivered) and received.</summary>
+    public long Whispered { get; private set; }
+    public long WhispersAcked { get; private set; }
+    public long WhispersHeard { get; private set; }
     public long Acked { get; private set; }
     public long Echoed { get; private set; }
 
@@ -315,6 +331,7 @@ internal sealed class Bot
         Count(Drops, lost);
         SaysLostInFlight += _unansweredSays.Count;
         _unansweredSays.Clear();
+        _unansweredWhispers.Clear(); // their answers went to the dead socket
         _pendingSays.Clear(); // their echoes went to the dead socket
 
         var urls = _options.ReconnectUrls;
@@ -530,13 +547,15 @@ internal sealed class Bot
         // least one interval after arrival, so it is no faster than the later ones.
         var nextMove = moveTicks > 0 ? now + moveTicks + (long)(moveTicks * _random.NextDouble()) : long.MaxValue;
         var nextChat = chatTicks > 0 ? now + (long)(chatTicks * _random.NextDouble()) : long.MaxValue;
+        var whisperTicks = _peers.Count > 1 ? (long)(_options.WhisperEvery.TotalSeconds * Stopwatch.Frequency) : 0;
+        var nextWhisper = whisperTicks > 0 ? now + (long)(whisperTicks * _random.NextDouble()) : long.MaxValue;
 
         try
         {
             while (!token.IsCancellationRequested)
             {
                 now = Stopwatch.GetTimestamp();
-                var next = Math.Min(Math.Min(nextMove, nextChat), Math.Min(_refreshDue, _fighter?.NextDue(now) ?? long.MaxValue));
+                var next = Math.Min(Math.Min(Math.Min(nextMove, nextChat), nextWhisper), Math.Min(_refreshDue, _fighter?.NextDue(now) ?? long.MaxValue));
                 if (next > now)
                 {
                     var wait = next == long.MaxValue ? TimeSpan.FromHours(1) : Stopwatch.GetElapsedTime(now, next);
@@ -563,6 +582,12 @@ internal sealed class Bot
                 {
                     await SayAsync(socket, writer).ConfigureAwait(false);
                     nextChat = Stopwatch.GetTimestamp() + (long)(chatTicks * (0.8 + 0.4 * _random.NextDouble()));
+                }
+
+                if (now >= nextWhisper)
+                {
+                    await WhisperAsync(socket, writer).ConfigureAwait(false);
+                    nextWhisper = Stopwatch.GetTimestamp() + (long)(whisperTicks * (0.8 + 0.4 * _random.NextDouble()));
                 }
 
                 if (now >= _refreshDue) await RenewTokenAsync(socket, writer, token).ConfigureAwait(false);
@@ -640,8 +665,21 @@ internal sealed class Bot
         if (_pendingSays.Count < MaxPendingSays) _pendingSays[text] = Stopwatch.GetTimestamp();
         var id = NextId();
         if (_unansweredSays.Count < MaxPendingSays) _unansweredSays[id] = 0;
-        await SendAsync(socket, writer.Say(id, text)).ConfigureAwait(false);
+        var district = _options.DistrictChatShare > 0 && _random.NextDouble() < _options.DistrictChatShare;
+        await SendAsync(socket, district ? writer.Chat(id, "district", text) : writer.Say(id, text)).ConfigureAwait(false);
         Said++;
+        if (district) SaidDistrictWide++;
+    }
+
+    /// <summary>A whisper to a random other bot of the run, by its name (it may be offline: <c>not_online</c> is counted as an error code).</summary>
+    private async Task WhisperAsync(ClientWebSocket socket, BotFrameWriter writer)
+    {
+        var to = _peers[_random.Next(_peers.Count - 1)];
+        if (to == Name) to = _peers[^1]; // drawn from all but the last: the last stands in for this bot itself
+        var id = NextId();
+        if (_unansweredWhispers.Count < MaxPendingSays) _unansweredWhispers[id] = 0;
+        await SendAsync(socket, writer.Whisper(id, to, $"{Phrases[_random.Next(Phrases.Length)]} (from {Name})")).ConfigureAwait(false);
+        Whispered++;
     }
 
     /// <summary>
@@ -846,6 +884,9 @@ internal sealed class Bot
                 case "chat":
                     OnChat(data);
                     break;
+                case "whisper":
+                    WhispersHeard++;
+                    break;
                 case "view":
                     if (_readsViews) OnView(data);
                     _fighter?.Viewed(data);
@@ -867,6 +908,8 @@ internal sealed class Bot
                         TokensAcked++;
                         _authRequestId = null;
                     }
+                    else if (id is not null && _unansweredWhispers.TryRemove(id, out _))
+                        WhispersAcked++;
                     else
                     {
                         Acked++;
@@ -878,7 +921,7 @@ internal sealed class Bot
                     var message = Property(data, "message") is { ValueKind: JsonValueKind.String } m ? m.GetString()! : "";
                     if (_fighter?.Answered(id, code, Stopwatch.GetTimestamp()) == true) break; // a fight refused: counted there
                     RecordError(code, message, id);
-                    if (id is not null) _unansweredSays.TryRemove(id, out _);
+                    if (id is not null && !_unansweredSays.TryRemove(id, out _)) _unansweredWhispers.TryRemove(id, out _);
                     Complete(id, "error", $"{code}: {message}");
                     break;
                 default:

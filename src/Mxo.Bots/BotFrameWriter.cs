@@ -30,6 +30,23 @@ internal sealed class BotFrameWriter : IDisposable
 
     public ReadOnlyMemory<byte> Say(string id, string text) => WithString("say", id, "text", text);
 
+    /// <summary><c>chat</c> on <paramref name="channel"/> (<c>say</c> or <c>district</c>).</summary>
+    public ReadOnlyMemory<byte> Chat(string id, string channel, string text)
+    {
+        Begin("chat", id);
+        _writer.WriteString("channel", channel);
+        _writer.WriteString("text", text);
+        return End();
+    }
+
+    public ReadOnlyMemory<byte> Whisper(string id, string to, string text)
+    {
+        Begin("whisper", id);
+        _writer.WriteString("to", to);
+        _writer.WriteString("text", text);
+        return End();
+    }
+
     public ReadOnlyMemory<byte> Auth(string id, string token) => WithString("auth", id, "token", token);
 
     public ReadOnlyMemory<byte> Engage(string id, string target) => WithString("engage", id, "target", target);

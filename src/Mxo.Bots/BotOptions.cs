@@ -99,6 +99,16 @@ public sealed record BotOptions
     /// <summary>Mean interval between a bot's chat lines (jittered ±20%); <see cref="TimeSpan.Zero"/> disables chat.</summary>
     public TimeSpan ChatEvery { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The share (0–1) of a bot's chat lines said district-wide (<c>chat</c> on channel <c>district</c>) instead of
+    /// nearby (<c>say</c>). The server takes one district line per 10 s per character: with the default
+    /// <see cref="ChatEvery"/> a share of 0.5 or more meets <c>rate_limited</c> now and then.
+    /// </summary>
+    public double DistrictChatShare { get; init; }
+
+    /// <summary>Mean interval (±20 %) between a bot's whispers to a random other bot of the run, by name; <see cref="TimeSpan.Zero"/> (the default) disables them.</summary>
+    public TimeSpan WhisperEvery { get; init; } = TimeSpan.Zero;
+
     /// <summary>Bot names are <c>{prefix}-{run tag}-{index}</c>.</summary>
     public string NamePrefix { get; init; } = "bot";
 
@@ -171,6 +181,9 @@ public sealed record BotOptions
             problems.Add($"--district must be one of {string.Join(", ", map.All.Select(x => x.Id.Value))}");
         if (!double.IsFinite(MoveHz) || MoveHz < 0 || MoveHz > MaxMoveHz) problems.Add($"--move-hz must be between 0 and {MaxMoveHz}");
         if (ChatEvery < TimeSpan.Zero) problems.Add("--chat-every must not be negative");
+        if (!double.IsFinite(DistrictChatShare) || DistrictChatShare is < 0 or > 1) problems.Add("--district-chat must be between 0 and 1");
+        if (WhisperEvery < TimeSpan.Zero) problems.Add("--whisper-every must not be negative");
+        if (WhisperEvery > TimeSpan.Zero && Count < 2) problems.Add("--whisper-every needs at least two bots (--count)");
         if (Ramp is { } r && r < TimeSpan.Zero) problems.Add("--ramp must not be negative");
         if (Warmup is { } w && (w < TimeSpan.Zero || Duration is { } total && w >= total))
             problems.Add("--warmup must not be negative and must be shorter than --duration");

@@ -64,7 +64,15 @@ public sealed record BotReport
     /// <summary><c>say</c> frames sent.</summary>
     public required long Said { get; init; }
 
-    /// <summary><c>ack</c> frames received.</summary>
+    /// <summary>Of <see cref="Said"/>, the lines said district-wide (<c>--district-chat</c>).</summary>
+    public long SaidDistrictWide { get; init; }
+
+    /// <summary><c>whisper</c> frames sent (<c>--whisper-every</c>), acknowledged (delivered) and received.</summary>
+    public long Whispered { get; init; }
+    public long WhispersAcked { get; init; }
+    public long WhispersHeard { get; init; }
+
+    /// <summary><c>ack</c> frames received (not counting whispers').</summary>
     public required long Acked { get; init; }
 
     /// <summary>A bot's own chat lines that came back to it (each gives one latency sample).</summary>
@@ -177,7 +185,9 @@ public sealed record BotReport
                 .Select(kv => $"{kv.Key} {kv.Value.ToString(c)}"));
         sb.Append(c, $"frames: {FramesSent} sent, {FramesReceived} received ({string.Join(", ", types)})").AppendLine();
 
-        sb.Append(c, $"chat: {Said} said, {Acked} acked, ");
+        sb.Append(c, $"chat: {Said} said");
+        if (SaidDistrictWide > 0) sb.Append(c, $" ({SaidDistrictWide} district-wide)");
+        sb.Append(c, $", {Acked} acked, ");
         if (SaysLostInFlight > 0) sb.Append(c, $"{SaysLostInFlight} lost in flight, ");
         sb.Append(c, $"{Echoed} echoed, ");
         if (EchoLatencyP50Ms is { } p50 && EchoLatencyP99Ms is { } p99)
@@ -185,6 +195,8 @@ public sealed record BotReport
         else
             sb.Append("echo latency n/a");
         sb.AppendLine();
+        if (Whispered > 0 || WhispersHeard > 0)
+            sb.Append(c, $"whispers: {Whispered} sent, {WhispersAcked} delivered, {WhispersHeard} heard").AppendLine();
         if (NeighbourLatencyP50Ms is { } n50 && NeighbourLatencyP99Ms is { } n99)
             sb.Append(c, $"move-to-neighbour latency: p50 {n50:0.0} ms, p99 {n99:0.0} ms ({NeighbourSamples} samples)").AppendLine();
         if (Tick is { } tick) sb.Append("district tick: ").AppendLine(tick);

@@ -67,7 +67,8 @@ public sealed class BotSwarm
         var http = new BotHttpStats();
         using var accounts = Options.Hello ? null : new BotAccounts(Options, http);
         var bots = Names.Select((name, i) =>
-                new Bot(Options, i, name, District, new Random(unchecked(_seed + (i + 1) * 1_000_003)), latency, accounts, Password, witness))
+                new Bot(Options, i, name, District, new Random(unchecked(_seed + (i + 1) * 1_000_003)), latency, accounts, Password, witness,
+                    Options.WhisperEvery > TimeSpan.Zero ? Names : null))
             .ToArray();
         var running = new List<Task>(bots.Length);
 
@@ -190,6 +191,10 @@ public sealed class BotSwarm
             FramesReceived = bots.Sum(b => b.FramesReceived),
             ReceivedByType = received,
             Said = bots.Sum(b => b.Said),
+            SaidDistrictWide = bots.Sum(b => b.SaidDistrictWide),
+            Whispered = bots.Sum(b => b.Whispered),
+            WhispersAcked = bots.Sum(b => b.WhispersAcked),
+            WhispersHeard = bots.Sum(b => b.WhispersHeard),
             Acked = bots.Sum(b => b.Acked),
             Echoed = bots.Sum(b => b.Echoed),
             EchoLatencyP50Ms = latency.Percentile(0.50),

@@ -75,6 +75,8 @@ public static class BotsCommand
             District = result.GetRequiredValue(d.District).Trim().ToLowerInvariant(),
             MoveHz = result.GetRequiredValue(d.MoveHz),
             ChatEvery = result.GetRequiredValue(d.ChatEvery),
+            DistrictChatShare = result.GetRequiredValue(d.DistrictChat),
+            WhisperEvery = result.GetRequiredValue(d.WhisperEvery),
             NamePrefix = result.GetRequiredValue(d.NamePrefix),
             Hello = result.GetValue(d.Hello),
             RetryConnect = result.GetValue(d.RetryConnect),
@@ -116,6 +118,8 @@ public static class BotsCommand
         public readonly Option<string> District;
         public readonly Option<double> MoveHz;
         public readonly Option<TimeSpan> ChatEvery;
+        public readonly Option<double> DistrictChat;
+        public readonly Option<TimeSpan> WhisperEvery;
         public readonly Option<string> NamePrefix;
         public readonly Option<bool> Hello;
         public readonly Option<bool> RetryConnect;
@@ -184,6 +188,12 @@ public static class BotsCommand
                 $"a number from 0 to {BotOptions.MaxMoveHz}");
             ChatEvery = Add("--chat-every", "Mean interval between a bot's chat lines (+-20 % jitter); 0 disables chat.", Defaults.ChatEvery,
                 TryParseDuration, "a time like 10s (0 disables chat)");
+            DistrictChat = Add("--district-chat", "The share (0-1) of chat lines said district-wide instead of nearby (the server takes 1 per 10 s).",
+                Defaults.DistrictChatShare,
+                (string t, out double v) => double.TryParse(t, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out v) && v <= 1,
+                "a number from 0 to 1");
+            WhisperEvery = Add("--whisper-every", "Mean interval (+-20 %) between a bot's whispers to a random other bot, by name; 0 disables them.",
+                Defaults.WhisperEvery, TryParseDuration, "a time like 20s (0 disables whispers)");
             NamePrefix = Add("--name-prefix", "Bots are named <prefix>-<run tag>-<n>.", Defaults.NamePrefix, Accept, "");
             Watchers = Add("--watchers", "How many bots read their view frames to measure move-to-neighbour latency (the others only count them).",
                 Defaults.Watchers, (string t, out int v) => int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out v),

@@ -145,7 +145,11 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
                 return;
             }
             _player = a.Character.PlayerId;
-            foreach (var feature in _features) feature.OnAttached(_context);
+            foreach (var feature in _features)
+            {
+                feature.OnAttached(_context);
+                feature.OnWelcome(a.Character);
+            }
             Send(ServerFrames.Welcome(_attachRequest, a.Character));
         });
         Receive<RequestTimedOut>(t =>

@@ -121,23 +121,84 @@ public sealed class DistrictEntityTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public void Chat_is_persisted_broadcast_acknowledged_and_recorded_once()
+    public void Say_is_persisted_heard_within_the_interest_radius_acknowledged_and_recorded_once()
     {
         var district = StartDistrict();
         var neo = CreateTestProbe();
         var trinity = CreateTestProbe();
+        var morpheus = CreateTestProbe();
         Join(district, Neo, "Neo", neo, Spawn);
-        Join(district, Trinity, "Trinity", trinity, FarAway);
+        Join(district, Trinity, "Trinity", trinity, new Vec3(1560, 0, 60)); // 85 units away: within the 100 of the radius
+        Join(district, Morpheus, "Morpheus", morpheus, FarAway);
 
         district.Tell(new DistrictCommands.Say(Downtown, Neo, "Whoa.", "s1"), neo.Ref);
-        Assert.Equal("Whoa.", trinity.FishForMessage<SessionPushes.ChatLine>(_ => true).Text);
+        var heard = trinity.FishForMessage<SessionPushes.ChatLine>(_ => true);
+        Assert.Equal(("Whoa.", null), (heard.Text, heard.Channel));
         Assert.Equal("Neo", neo.FishForMessage<SessionPushes.ChatLine>(_ => true).Name);
         Assert.Equal("s1", neo.FishForMessage<Replies.Acknowledged>(_ => true).CommandId);
 
         // A retry of the same request: acknowledged again, nobody hears it twice.
         district.Tell(new DistrictCommands.Say(Downtown, Neo, "Whoa.", "s1"), neo.Ref);
         Assert.Equal("s1", neo.FishForMessage<Replies.Acknowledged>(_ => true).CommandId);
-        trinity.ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // far from Neo: no view updates either
+        var again = 0;
+        trinity.ReceiveWhile(TimeSpan.FromMilliseconds(300), m =>
+        {
+            if (m is SessionPushes.ChatLine) again++;
+            return m;
+        });
+        Assert.Equal(0, again);
+        morpheus.ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // 500 units away: hears nothing, sees nothing
+    }
+
+    [Fact]
+    public void Hearing_a_say_is_not_capped_like_a_view()
+    {
+        // A view of one: everyone within the radius still hears the line.
+        var district = StartDistrict(ActorTestConfig.Settings with { ViewCap = 1 });
+        var probes = new[] { CreateTestProbe(), CreateTestProbe(), CreateTestProbe() };
+        Join(district, Neo, "Neo", probes[0], Spawn);
+        Join(district, Trinity, "Trinity", probes[1], new Vec3(1510, 0, 0));
+        Join(district, Morpheus, "Morpheus", probes[2], new Vec3(1520, 0, 0));
+
+        district.Tell(new DistrictCommands.Say(Downtown, Morpheus, "All of you.", "s1"), probes[2].Ref);
+        Assert.All(probes, p => Assert.Equal("All of you.", p.FishForMessage<SessionPushes.ChatLine>(_ => true).Text));
+    }
+
+    [Fact]
+    public void A_district_line_is_heard_by_everyone_present_however_far()
+    {
+        var district = StartDistrict();
+        var neo = CreateTestProbe();
+        var morpheus = CreateTestProbe();
+        Join(district, Neo, "Neo", neo, Spawn);
+        Join(district, Morpheus, "Morpheus", morpheus, FarAway);
+
+        district.Tell(new DistrictCommands.Say(Downtown, Neo, "Anyone?", "d1") { Channel = "district" }, neo.Ref);
+        var heard = morpheus.FishForMessage<SessionPushes.ChatLine>(_ => true);
+        Assert.Equal(("Anyone?", "district", "Neo"), (heard.Text, heard.Channel, heard.Name));
+        Assert.Equal("district", neo.FishForMessage<SessionPushes.ChatLine>(_ => true).Channel);
+        Assert.Equal("d1", neo.FishForMessage<Replies.Acknowledged>(_ => true).CommandId);
+    }
+
+    [Fact]
+    public void An_emote_is_seen_within_the_interest_radius_only_and_not_journaled()
+    {
+        var district = StartDistrict();
+        var neo = CreateTestProbe();
+        var trinity = CreateTestProbe();
+        var morpheus = CreateTestProbe();
+        Join(district, Neo, "Neo", neo, Spawn);
+        Join(district, Trinity, "Trinity", trinity, new Vec3(1510, 0, 10));
+        Join(district, Morpheus, "Morpheus", morpheus, FarAway);
+
+        district.Tell(new Mxo.Protocol.Chat.ChatCommands.DistrictEmote(Downtown, Neo, "bow", "e1"), neo.Ref);
+        var seen = trinity.FishForMessage<Mxo.Protocol.Chat.ChatPushes.Emoted>(_ => true);
+        Assert.Equal((Neo, "Neo", "bow"), (seen.From, seen.Name, seen.Emote));
+        Assert.Equal("e1", neo.FishForMessage<Replies.Acknowledged>(_ => true).CommandId);
+        morpheus.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+
+        district.Tell(new Mxo.Protocol.Chat.ChatCommands.DistrictEmote(Downtown, new PlayerId("smith"), "bow", "e2"));
+        Assert.Equal(ErrorCodes.NotInDistrict, ExpectMsg<Replies.Rejected>().Code);
     }
 
     [Fact]

@@ -102,7 +102,7 @@ public partial class BotsTests
         [
             "--count", "7", "--url", "ws://10.0.0.5:6000/ws", "--duration", "2m", "--district", "Richland",
             "--move-hz", "2.5", "--chat-every", "1500ms", "--name-prefix", "load_t", "--ramp=3s", "--watchers", "3", "--warmup", "30s",
-            "--connect-batch", "250", "--retry-connect",
+            "--connect-batch", "250", "--retry-connect", "--district-chat", "0.25", "--whisper-every", "20s",
         ];
         Assert.True(BotsCommand.TryParse(args, out var options, out var error), error);
         Assert.Equal(7, options.Count);
@@ -117,6 +117,44 @@ public partial class BotsTests
         Assert.Equal(TimeSpan.FromSeconds(30), options.Warmup);
         Assert.Equal(250, options.ConnectBatchSize);
         Assert.True(options.RetryConnect);
+        Assert.Equal(0.25, options.DistrictChatShare);
+        Assert.Equal(TimeSpan.FromSeconds(20), options.WhisperEvery);
+    }
+
+    [Theory]
+    [InlineData("--district-chat", "1.5")]
+    [InlineData("--district-chat", "-0.1")]
+    [InlineData("--whisper-every", "soon")]
+    public void Bad_chat_options_are_refused(string option, string value) =>
+        Assert.False(BotsCommand.TryParse([option, value], out _, out _));
+
+    [Fact]
+    public async Task Bots_whisper_each_other_by_name_and_say_district_lines()
+    {
+        await using var node = await FakeNode.StartAsync(tokenLifetime: TimeSpan.FromMinutes(15), dev: true);
+        using var cts = new CancellationTokenSource();
+        var swarm = new BotSwarm(new BotOptions
+        {
+            Count = 2, Hello = true, Url = node.SocketUrl, MoveHz = 0, Seed = 5, ChatEvery = TimeSpan.FromMilliseconds(100),
+            DistrictChatShare = 1, WhisperEvery = TimeSpan.FromMilliseconds(100),
+        });
+        var names = swarm.Names.Select(n => n.ToLowerInvariant()).ToArray();
+        var run = swarm.RunAsync(cts.Token);
+        // Each bot whispered the other (never itself), and said district lines.
+        await node.Until(f => names.All(n => f.Any(x => x.Type == "whisper" && x.Player == n)) && f.Count(x => x.Type == "chat") >= 2)
+            .WaitAsync(Timeout);
+        cts.Cancel();
+        var report = await run.WaitAsync(Timeout);
+
+        Assert.All(node.Frames.Where(x => x.Type == "whisper"),
+            x => Assert.Equal(names.Single(n => n != x.Player), x.Data.GetProperty("to").GetString()!.ToLowerInvariant()));
+        Assert.All(node.Frames.Where(x => x.Type == "chat"), x => Assert.Equal("district", x.Data.GetProperty("channel").GetString()));
+        Assert.DoesNotContain(node.Frames, x => x.Type == "say");
+        Assert.True(report.Whispered >= 2 && report.WhispersAcked >= 1 && report.WhispersHeard >= 1,
+            $"{report.Whispered} whispered, {report.WhispersAcked} acked, {report.WhispersHeard} heard");
+        Assert.Equal(report.Said, report.SaidDistrictWide);
+        Assert.Equal(0, report.Errors);
+        Assert.Contains("whispers: ", report.ToString());
     }
 
     [Fact]
@@ -201,7 +239,7 @@ public partial class BotsTests
         var help = output.ToString();
 
         var options = BotsCommand.Create().Options.Where(o => o is not System.CommandLine.Help.HelpOption).ToList();
-        Assert.Equal(20, options.Count);
+        Assert.Equal(22, options.Count);
         foreach (var option in options)
             Assert.Contains(option.Name + " ", help);
         // One row per option, each with its default (and the help option's row).
@@ -777,7 +815,8 @@ public partial class BotsTests
     /// A minimal stand-in for a node's HTTP API and socket (docs/protocol.md, "HTTP API" and "Opening the socket"):
     /// accounts with a password and characters, opaque tokens, single-use refresh tokens, a socket that needs a bearer
     /// token naming a character (or, when <c>dev</c>, none and a <c>hello</c>), sends <c>welcome</c> without an id,
-    /// answers <c>enter</c> with where it has the character and acks <c>say</c> and <c>auth</c>. For fights it acks
+    /// answers <c>enter</c> with where it has the character and acks <c>say</c>, <c>chat</c> and <c>auth</c>; a <c>whisper</c>
+    /// goes to the named player's socket as a push and is acked (<c>not_online</c> without one). For fights it acks
     /// <c>tactic</c>, <c>ability</c> and <c>duel_decline</c>, answers <c>engage</c> on an NPC with <c>combat_started</c>
     /// (on a player with <c>ack</c>) and <c>reconstruct</c> with <c>reconstructed</c> where it has the character; a test
     /// pushes the rest (<see cref="PushAsync"/>). With several <c>edges</c> it listens on that many ports sharing one
@@ -1110,7 +1149,22 @@ public partial class BotsTests
                                 lock (_gate) { _movedSockets++; Signal(); }
                             }
                             break;
-                        case "say" or "tactic" or "ability" or "duel_decline":
+                        case "say" or "chat" or "tactic" or "ability" or "duel_decline":
+                            await SendAsync(socket, Reply("ack", id, []), ct);
+                            break;
+                        case "whisper":
+                            // Handed to the recipient's latest socket, then acknowledged; nobody there: not_online.
+                            WebSocket? recipient;
+                            lock (_gate) _sockets.TryGetValue(data.GetProperty("to").GetString()!.ToLowerInvariant(), out recipient);
+                            if (recipient is null)
+                            {
+                                await SendAsync(socket, Reply("error", id, new JsonObject { ["code"] = "not_online", ["message"] = "no" }), ct);
+                                break;
+                            }
+                            await SendAsync(recipient, Reply("whisper", null, new JsonObject
+                            {
+                                ["from"] = player, ["name"] = character, ["text"] = data.GetProperty("text").GetString(), ["at"] = 1,
+                            }), ct);
                             await SendAsync(socket, Reply("ack", id, []), ct);
                             break;
                         case "engage":

@@ -134,7 +134,7 @@ public sealed class SessionActorTests : Akka.TestKit.Xunit2.TestKit
         { """{"type":"move","v":1,"id":"x8","data":{"x":1e400,"y":0,"z":0}}""", "invalid_position", "x8" },
         { """{"type":"move","v":1,"id":"x9","data":{"x":"NaN","y":0,"z":0}}""", "invalid_field", "x9" },
         { """{"type":"say","v":1,"id":"s1","data":{}}""", "missing_field", "s1" },
-        { """{"type":"say","v":1,"id":"s2","data":{"text":"   "}}""", "invalid_field", "s2" },
+        { """{"type":"say","v":1,"id":"s2","data":{"text":"   "}}""", "empty_text", "s2" },
         { """{"type":"say","v":1,"id":"s3","data":{"text":5}}""", "invalid_field", "s3" },
         { $$$"""{"type":"say","v":1,"id":"s4","data":{"text":"{{{new string('a', 501)}}}"}}""", "text_too_long", "s4" },
         { """{"type":"hello","v":1,"id":"n1"}""", "missing_field", "n1" },
@@ -946,5 +946,56 @@ public sealed class SessionActorTests : Akka.TestKit.Xunit2.TestKit
         _players.FishForMessage<PlayerCommands.Attach>(_ => true, TimeSpan.FromSeconds(5));
         incarnation.Send(session, new PlayerReplies.Attached(Sheet(Downtown)));
         Assert.Equal(first.CommandId, _players.FishForMessage<PlayerCommands.Resume>(_ => true).CommandId);
+    }
+
+    // ---- chat (issue 12) ----
+
+    [Fact]
+    public void Chat_frames_go_to_the_player_entity_and_lines_from_ignored_players_are_dropped_at_the_session()
+    {
+        var session = StartSession();
+        Feed(session, """{"type":"hello","v":1,"id":"h1","data":{"name":"Neo"}}""");
+        _players.ExpectMsg<PlayerCommands.Attach>();
+        _players.Reply(new PlayerReplies.Attached(Sheet() with { Ignored = ["smith"] }));
+        var welcome = NextFrame();
+        Assert.Equal("smith", Assert.Single(welcome.Data.GetProperty("ignores").EnumerateArray().ToArray()).GetString());
+
+        // whisper, reply, ignore, ignores: durable requests for the entity
+        Feed(session, """{"type":"whisper","v":1,"id":"w1","data":{"to":"Trinity","text":"  Knock, knock "}}""");
+        var whisper = _players.ExpectMsg<Mxo.Protocol.Chat.ChatCommands.Whisper>();
+        Assert.Equal((Neo, "Trinity", "Knock, knock", "w1"), (whisper.PlayerId, whisper.To, whisper.Text, whisper.CommandId));
+        session.Tell(new Replies.Acknowledged("w1"), _players.Ref);
+        var ack = NextFrame();
+        Assert.Equal(("ack", "w1"), (ack.Type, ack.Id));
+
+        session.Tell(new Mxo.Protocol.Chat.ChatPushes.Whispered(Trinity, "Trinity", "Who is there?", 1_700_000_000_000));
+        var heard = NextFrame();
+        Assert.Equal(("whisper", "trinity", "Who is there?"),
+            (heard.Type, heard.Data.GetProperty("from").GetString(), heard.Data.GetProperty("text").GetString()));
+
+        // Lines and emotes from someone on the list never reach the client; from anyone else they do.
+        var smith = new PlayerId("smith");
+        session.Tell(new SessionPushes.ChatLine(Downtown, smith, "Smith", "Mr. Anderson", 1));
+        session.Tell(new Mxo.Protocol.Chat.ChatPushes.Emoted(Downtown, smith, "Smith", "laugh", 1));
+        session.Tell(new SessionPushes.ChatLine(Downtown, Trinity, "Trinity", "Hi", 2) { Channel = "district" });
+        var line = NextFrame();
+        Assert.Equal(("chat", "trinity", "district"), (line.Type, line.Data.GetProperty("from").GetString(), line.Data.GetProperty("channel").GetString()));
+
+        // unignore: the entity answers with the whole list, and the session's filter follows it.
+        Feed(session, """{"type":"unignore","v":1,"id":"u1","data":{"name":"Smith"}}""");
+        var unignore = _players.ExpectMsg<Mxo.Protocol.Chat.ChatCommands.Ignore>();
+        Assert.Equal(("Smith", false), (unignore.Name, unignore.Add));
+        session.Tell(new Mxo.Protocol.Chat.ChatReplies.Ignores("u1", []), _players.Ref);
+        var list = NextFrame();
+        Assert.Equal(("ignores", "u1", 0), (list.Type, list.Id, list.Data.GetProperty("ignores").GetArrayLength()));
+        session.Tell(new Mxo.Protocol.Chat.ChatPushes.Emoted(Downtown, smith, "Smith", "laugh", 3));
+        var emote = NextFrame();
+        Assert.Equal(("emote", "smith", "laugh"), (emote.Type, emote.Data.GetProperty("from").GetString(), emote.Data.GetProperty("emote").GetString()));
+
+        // emote and chat need a district; bad chat input is refused at the edge and reaches nobody.
+        AssertError(Request(session, """{"type":"emote","v":1,"id":"e1","data":{"name":"wave"}}"""), "not_in_district", "e1");
+        AssertError(Request(session, """{"type":"chat","v":1,"id":"c1","data":{"channel":"shout","text":"hi"}}"""), "unknown_channel", "c1");
+        AssertError(Request(session, """{"type":"whisper","v":1,"id":"w2","data":{"to":"Trinity","text":"\u202eevil"}}"""), "invalid_text", "w2");
+        _players.ExpectNoMsg(Quiet);
     }
 }

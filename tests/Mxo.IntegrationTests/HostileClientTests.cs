@@ -134,9 +134,11 @@ public sealed class HostileClientTests(HostileNodeFixture fixture) : IClassFixtu
                 if (Frames.Type(f) == "error" && Code(f) == ErrorCodes.RateLimited) limited.Add(f);
                 return acked + limited.Count == 10;
             }, what: "ten answers");
-            // A token or two may refill while the ten are read; never anywhere near all ten.
+            // A token or two of the per-character say rate may refill while the ten are read; never anywhere near all
+            // ten, and never more than nearby chat's five per 10 s (issue 12), whose bucket says 2 s when it is the
+            // one that refuses.
             Assert.InRange(acked, 5, 7);
-            Assert.All(limited, f => Assert.InRange(Frames.Data(f).GetProperty("retryAfterMs").GetInt64(), 1, 500));
+            Assert.All(limited, f => Assert.InRange(Frames.Data(f).GetProperty("retryAfterMs").GetInt64(), 1, 2_000));
 
             // Going on regardless: 20 refusals within 10 s close the socket.
             for (var i = 0; i < 30; i++) await flooder.SendAsync("say", """{"text":"spam"}""");

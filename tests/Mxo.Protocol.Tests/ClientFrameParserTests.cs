@@ -8,7 +8,7 @@ public sealed class ClientFrameParserTests
 {
     /// <summary>What an edge node reads: the session's frames and the world's, for the shipped map's districts.</summary>
     private static readonly ClientFrameParser Parser = new([
-        .. SessionFrames.All, .. WorldFrames.For(World.WorldMap.Load(World.WorldMap.DefaultPath).All.Select(d => d.Id).ToArray()),
+        .. SessionFrames.All, .. WorldFrames.For(World.WorldMap.Load(World.WorldMap.DefaultPath).All.Select(d => d.Id).ToArray()), .. ChatFrames.All,
     ]);
 
     private static (ClientRequest? Request, WireError? Error) Parse(string json) =>
@@ -43,7 +43,7 @@ public sealed class ClientFrameParserTests
     [InlineData("""{"type":"move","v":1,"id":"7","data":{"x":"1","y":2,"z":3}}""", ErrorCodes.InvalidField, "7")]
     [InlineData("""{"type":"move","v":1,"id":"7","data":{"x":1e300,"y":2,"z":3}}""", ErrorCodes.InvalidPosition, "7")]
     [InlineData("""{"type":"move","v":1,"id":"7","data":{"x":1e400,"y":2,"z":3}}""", ErrorCodes.InvalidPosition, "7")]
-    [InlineData("""{"type":"say","v":1,"id":"7","data":{"text":"   "}}""", ErrorCodes.InvalidField, "7")]
+    [InlineData("""{"type":"say","v":1,"id":"7","data":{"text":"   "}}""", Chat.ChatErrorCodes.EmptyText, "7")]
     [InlineData("""{"type":"say","v":1,"id":"7","data":{}}""", ErrorCodes.MissingField, "7")]
     [InlineData("""{"type":"enter","v":1,"id":"7","data":{"district":"zion"}}""", ErrorCodes.UnknownDistrict, "7")]
     [InlineData("""{"type":"hello","v":1,"id":"7","data":"Neo"}""", ErrorCodes.InvalidField, "7")]
@@ -113,21 +113,61 @@ public sealed class ClientFrameParserTests
     }
 
     [Theory]
-    [InlineData("\u200b\u200b\u200b")]                 // zero-width spaces only
-    [InlineData("hi\u200bthere")]                          // an invisible formatting character
-    [InlineData("\u202eoll\u0065h")]                      // right-to-left override
-    [InlineData("a\u2066b\u2069")]                        // bidi isolates
-    [InlineData("line\\nbreak")]                          // control characters (as JSON escapes: raw ones are malformed JSON)
-    [InlineData("tab\\there")]
-    [InlineData("nul\\u0000")]
-    [InlineData("\ue000private")]                          // private use
-    [InlineData("za\u0300\u0301\u0302\u0303\u0304lgo")] // five combining marks on one letter
-    [InlineData("\u00a0\u2003 ")]                         // only spaces
-    public void Chat_text_with_control_bidi_or_invisible_characters_is_refused(string escaped)
+    [InlineData("\u200b\u200b\u200b", "invalid_text")]                 // zero-width spaces only
+    [InlineData("hi\u200bthere", "invalid_text")]                          // an invisible formatting character
+    [InlineData("\u202eoll\u0065h", "invalid_text")]                      // right-to-left override
+    [InlineData("a\u2066b\u2069", "invalid_text")]                        // bidi isolates
+    [InlineData("line\\nbreak", "invalid_text")]                          // control characters (as JSON escapes: raw ones are malformed JSON)
+    [InlineData("tab\\there", "invalid_text")]
+    [InlineData("nul\\u0000", "invalid_text")]
+    [InlineData("\ue000private", "invalid_text")]                          // private use
+    [InlineData("za\u0300\u0301\u0302\u0303\u0304lgo", "invalid_text")] // five combining marks on one letter
+    [InlineData("\u00a0\u2003 ", "empty_text")]                           // only spaces
+    public void Chat_text_with_control_bidi_or_invisible_characters_is_refused(string escaped, string code)
     {
-        var (request, error) = Parse($$$"""{"type":"say","v":1,"id":"7","data":{"text":"{{{escaped}}}"}}""");
+        foreach (var frame in new[]
+        {
+            $$$"""{"type":"say","v":1,"id":"7","data":{"text":"{{{escaped}}}"}}""",
+            $$$"""{"type":"chat","v":1,"id":"7","data":{"channel":"district","text":"{{{escaped}}}"}}""",
+            $$$"""{"type":"whisper","v":1,"id":"7","data":{"to":"Trinity","text":"{{{escaped}}}"}}""",
+            $$$"""{"type":"reply","v":1,"id":"7","data":{"text":"{{{escaped}}}"}}""",
+        })
+        {
+            var (request, error) = Parse(frame);
+            Assert.Null(request);
+            Assert.Equal((code, "7"), (error!.Code, error.Id));
+        }
+    }
+
+    [Fact]
+    public void Parses_the_chat_frames_with_normalised_text()
+    {
+        // "e" and a combining acute accent become one "é" (NFC); the spaces around are trimmed.
+        Assert.Equal(new SayRequest("1", "caf\u00e9", "district"),
+            Parse("""{"type":"chat","v":1,"id":"1","data":{"channel":"District","text":"  cafe\u0301 "}}""").Request);
+        Assert.Equal(new SayRequest("1", "hi", "say"), Parse("""{"type":"chat","v":1,"id":"1","data":{"channel":"say","text":"hi"}}""").Request);
+        Assert.Equal(new WhisperRequest("2", "Trinity", "hi"), Parse("""{"type":"whisper","v":1,"id":"2","data":{"to":" Trinity ","text":"hi"}}""").Request);
+        Assert.Equal(new ReplyRequest("3", "yes"), Parse("""{"type":"reply","v":1,"id":"3","data":{"text":"yes"}}""").Request);
+        Assert.Equal(new EmoteRequest("4", "wave"), Parse("""{"type":"emote","v":1,"id":"4","data":{"name":"Wave"}}""").Request);
+        Assert.Equal(new IgnoreRequest("5", "Smith", true), Parse("""{"type":"ignore","v":1,"id":"5","data":{"name":"Smith"}}""").Request);
+        Assert.Equal(new IgnoreRequest("6", "Smith", false), Parse("""{"type":"unignore","v":1,"id":"6","data":{"name":"Smith"}}""").Request);
+        Assert.Equal(new IgnoresRequest("7"), Parse("""{"type":"ignores","v":1,"id":"7"}""").Request);
+    }
+
+    [Theory]
+    [InlineData("""{"type":"chat","v":1,"id":"7","data":{"channel":"shout","text":"hi"}}""", "unknown_channel")]
+    [InlineData("""{"type":"chat","v":1,"id":"7","data":{"text":"hi"}}""", "missing_field")]
+    [InlineData("""{"type":"emote","v":1,"id":"7","data":{"name":"moonwalk"}}""", "unknown_emote")]
+    [InlineData("""{"type":"whisper","v":1,"id":"7","data":{"to":"no such name!","text":"hi"}}""", "unknown_recipient")]
+    [InlineData("""{"type":"whisper","v":1,"id":"7","data":{"to":"system","text":"hi"}}""", "unknown_recipient")]
+    [InlineData("""{"type":"whisper","v":1,"id":"7","data":{"to":"Trinity"}}""", "missing_field")]
+    [InlineData("""{"type":"whisper","v":1,"id":"7","data":{"to":"Trinity","text":""}}""", "empty_text")]
+    [InlineData("""{"type":"ignore","v":1,"id":"7","data":{"name":"x"}}""", "unknown_recipient")]
+    public void Bad_chat_frames_are_refused_with_a_code(string json, string code)
+    {
+        var (request, error) = Parse(json);
         Assert.Null(request);
-        Assert.Equal((ErrorCodes.InvalidField, "7"), (error!.Code, error.Id));
+        Assert.Equal((code, "7"), (error!.Code, error.Id));
     }
 
     [Theory]

@@ -5,6 +5,7 @@ using Akka.Persistence;
 using Mxo.Actors.Players;
 using Mxo.Actors.World;
 using Mxo.Protocol;
+using Mxo.Protocol.Chat;
 using Mxo.Protocol.Combat;
 using Mxo.Protocol.Districts;
 using Mxo.Protocol.Players;
@@ -86,6 +87,7 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
         Command<DistrictCommands.Depart>(cmd => Route(cmd, Sender));
         Command<DistrictCommands.UpdatePosition>(cmd => Route(cmd, Sender));
         Command<DistrictCommands.Say>(cmd => Route(cmd, Sender));
+        Command<ChatCommands.DistrictEmote>(cmd => Route(cmd, Sender));
         Command<DistrictCommands.Interact>(cmd => Route(cmd, Sender));
         Command<DistrictCommands.GetOccupancy>(cmd => Route(cmd, Sender));
         Command<DistrictCommands.GetStatus>(cmd => Route(cmd, Sender));
@@ -158,7 +160,7 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
     /// </summary>
     private void Route(object message, IActorRef sender)
     {
-        if (GroupBusy && message is DistrictCommands.Say or DistrictCommands.Interact or DistrictCommands.Join
+        if (GroupBusy && message is DistrictCommands.Say or ChatCommands.DistrictEmote or DistrictCommands.Interact or DistrictCommands.Join
             && _held.Count + GroupCollected >= _settings.DistrictWriteQueue)
         {
             RefuseBusy(message, sender);
@@ -205,6 +207,7 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
             var mayGoNow = message switch
             {
                 DistrictCommands.Say say => !_admitting.Contains(say.PlayerId),
+                ChatCommands.DistrictEmote emote => !_admitting.Contains(emote.PlayerId),
                 DistrictCommands.Interact interact => !_admitting.Contains(interact.PlayerId),
                 DistrictCommands.Join join => !_admitting.Contains(join.PlayerId),
                 // A position is read by interact decisions (in order) and by the join answers and ticks, which wait.
@@ -223,13 +226,17 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
                 if (_present.ContainsKey(cmd.PlayerId)) _interest.Move(cmd.PlayerId, cmd.Position);
                 break;
             case DistrictCommands.Say cmd: HandleSay(cmd, sender); break;
+            case ChatCommands.DistrictEmote cmd: HandleEmote(cmd, sender); break;
             case DistrictCommands.Interact cmd: HandleInteract(cmd, sender); break;
             case DistrictCommands.GetOccupancy:
                 sender.Tell(new DistrictReplies.Occupancy(State.District, State.Residents.Count, Occupants(near: null, except: null)));
                 break;
             case DistrictCommands.GetStatus: sender.Tell(Status()); break;
             case DistrictCommands.Announce cmd:
-                Broadcast(new SessionPushes.ChatLine(State.District, SystemSpeaker, "System", cmd.Text, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+                Broadcast(new SessionPushes.ChatLine(State.District, SystemSpeaker, "System", cmd.Text, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())
+                {
+                    Channel = ChatChannels.System,
+                });
                 sender.Tell(new Replies.Acknowledged(_present.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
                 break;
             case Tick: HandleTick(); break;
@@ -270,6 +277,7 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
                 sender.Tell(new DistrictReplies.JoinRefused(State.District, cmd.PlayerId, cmd.CommandId, ErrorCodes.Busy, why));
                 break;
             case DistrictCommands.Say cmd: sender.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.Busy, why)); break;
+            case ChatCommands.DistrictEmote cmd: sender.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.Busy, why)); break;
             case DistrictCommands.Interact cmd: sender.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.Busy, why)); break;
         }
     }
@@ -389,6 +397,7 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
             PersistGrouped(null, () => replyTo.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "you are not present in this district")));
             return;
         }
+        var districtWide = cmd.Channel == ChatChannels.District;
         var line = DistrictRules.DecideSay(Decided, cmd.PlayerId, presence.Name, cmd.Text, cmd.CommandId,
             DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         if (line is null)
@@ -396,11 +405,50 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
             PersistGrouped(null, () => replyTo.Tell(new Replies.Acknowledged(cmd.CommandId)));
             return;
         }
+        if (districtWide) line = line with { Channel = ChatChannels.District };
         PersistGrouped(line, () =>
         {
-            Broadcast(new SessionPushes.ChatLine(State.District, line.PlayerId, line.Name, line.Text, line.UnixTimeMs));
+            var push = new SessionPushes.ChatLine(State.District, line.PlayerId, line.Name, line.Text, line.UnixTimeMs) { Channel = line.Channel };
+            if (districtWide) Broadcast(push);
+            else TellNear(line.PlayerId, push);
             replyTo.Tell(new Replies.Acknowledged(line.CommandId));
         }, _ => replyTo.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.Unavailable, JournalDown)));
+    }
+
+    /// <summary>
+    /// An emote: not journaled (it changes nothing), told to those within the interest radius and acknowledged in the
+    /// order of the commands around it (it waits, like a refusal, for the writes decided before it).
+    /// </summary>
+    private void HandleEmote(ChatCommands.DistrictEmote cmd, IActorRef replyTo)
+    {
+        if (!_present.TryGetValue(cmd.PlayerId, out var presence))
+        {
+            Refuse(replyTo, cmd.CommandId, ErrorCodes.NotInDistrict, "you are not present in this district");
+            return;
+        }
+        var push = new ChatPushes.Emoted(State.District, cmd.PlayerId, presence.Name, cmd.Name, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        PersistGrouped(null, () =>
+        {
+            TellNear(cmd.PlayerId, push);
+            replyTo.Tell(new Replies.Acknowledged(cmd.CommandId));
+        });
+    }
+
+    private readonly List<PlayerId> _hearers = new();
+
+    /// <summary>
+    /// Tells <paramref name="push"/> to the sessions of the players within the interest radius of <paramref name="speaker"/>
+    /// (the speaker included), where the speaker is when it is told, which is after its line is durable.
+    /// </summary>
+    private void TellNear(PlayerId speaker, ISessionPush push)
+    {
+        // The speaker left between saying it and its line being durable: there is nowhere to hear it from.
+        if (!_interest.TryGetPosition(speaker, out var at)) return;
+        _hearers.Clear();
+        _interest.CopyWithinRadius(at, _hearers);
+        foreach (var player in _hearers)
+            if (_present.TryGetValue(player, out var presence)) presence.Session.Tell(push, ActorRefs.NoSender);
+        _hearers.Clear();
     }
 
     private void HandleInteract(DistrictCommands.Interact cmd, IActorRef replyTo)

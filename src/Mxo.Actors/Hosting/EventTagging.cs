@@ -64,6 +64,8 @@ public static class EventTagging
         [typeof(PlayerEvents.PositionCheckpointed)] = [EventTags.Player],
         [typeof(PlayerEvents.CombatRoundTaken)] = [EventTags.Player],
         [typeof(PlayerEvents.Reconstructed)] = [EventTags.Player],
+        [typeof(PlayerEvents.Ignored)] = [EventTags.Player],
+        [typeof(PlayerEvents.Unignored)] = [EventTags.Player],
 
         [typeof(DistrictEvents.PlayerEntered)] = [EventTags.District],
         [typeof(DistrictEvents.PlayerLeft)] = [EventTags.District],

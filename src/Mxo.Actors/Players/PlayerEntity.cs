@@ -6,6 +6,7 @@ using Mxo.Actors.Combat;
 using Mxo.Actors.Limits;
 using Mxo.Actors.World;
 using Mxo.Protocol;
+using Mxo.Protocol.Chat;
 using Mxo.Protocol.Combat;
 using Mxo.Protocol.Districts;
 using Mxo.Protocol.Players;
@@ -61,11 +62,19 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
     private readonly Dictionary<string, TokenBucket> _buckets = new(3);
     private StrikeCounter _rateStrikes;
     private bool _disconnectSent;
+    /// <summary>The player shard region: whispers go to the recipient's entity through it (null on a test without one).</summary>
+    private readonly IActorRef? _players;
+    private readonly ChatGuard _chat = new();
+    /// <summary>Who whispered to this character last (for <c>reply</c>); in memory, gone with a passivation.</summary>
+    private PlayerId? _lastWhisperer;
 
     /// <param name="fighting">The character's combat numbers, death effect, regeneration and disconnect grace.</param>
-    public PlayerEntity(string entityId, WorldSettings settings, WorldMap map, IActorRef districts, PlayerFighting fighting, IActorRef? combat)
+    /// <param name="players">The player shard region (whispers go through it to the recipient's entity).</param>
+    public PlayerEntity(string entityId, WorldSettings settings, WorldMap map, IActorRef districts, PlayerFighting fighting, IActorRef? combat,
+        IActorRef? players = null)
         : base("player-" + entityId, PlayerState.Empty(new PlayerId(entityId)), settings.SnapshotEvery)
     {
+        _players = players;
         _fighting = fighting;
         _combat = combat;
         _deathEffect = fighting.DeathEffect;
@@ -98,6 +107,12 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
         Command<EnterTimedOut>(HandleEnterTimedOut);
         Command<PlayerCommands.Move>(HandleMove);
         TracedCommand<PlayerCommands.Say>(HandleSay);
+        Command<ChatCommands.Whisper>(cmd => HandleWhisper(cmd.CommandId, PlayerId.FromName(cmd.To), cmd.Text));
+        Command<ChatCommands.Reply>(HandleReply);
+        Command<ChatCommands.DeliverWhisper>(HandleDeliverWhisper);
+        Command<ChatCommands.Emote>(HandleEmote);
+        Command<ChatCommands.Ignore>(HandleIgnore);
+        Command<ChatCommands.GetIgnores>(cmd => Sender.Tell(new ChatReplies.Ignores(cmd.CommandId, [.. State.Ignored])));
         TracedCommand<PlayerCommands.Interact>(HandleInteract);
         TracedCommand<PlayerCommands.JackOut>(HandleJackOut);
         TracedCommand<JackOutDue>(HandleJackOutDue);
@@ -113,10 +128,10 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props PropsFor(string entityId, WorldSettings settings, WorldMap map, IActorRef districts, PlayerFighting? fighting = null,
-        IActorRef? combat = null)
+        IActorRef? combat = null, IActorRef? players = null)
     {
         var numbers = fighting ?? PlayerFighting.Default;
-        return Props.Create(() => new PlayerEntity(entityId, settings, map, districts, numbers, combat));
+        return Props.Create(() => new PlayerEntity(entityId, settings, map, districts, numbers, combat, players));
     }
 
     private sealed class ForfeitDue
@@ -605,11 +620,17 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
         var waitMs = (long)Math.Ceiling(wait.TotalMilliseconds);
         Sender.Tell(new Replies.Rejected(commandId, ErrorCodes.RateLimited,
             $"too many {bucketName} requests (at most {limit.PerSecond:0.##}/s, bursts of {limit.Burst}); retry in {waitMs} ms", waitMs));
+        Strike(now);
+        return true;
+    }
+
+    /// <summary>One more request refused for going too fast: the client is disconnected once it has been told often enough.</summary>
+    private void Strike(long now)
+    {
         (_rateStrikes, var exceeded) = _rateStrikes.Strike(now, _settings.StrikeWindow, _settings.MaxRateLimitStrikes);
         if (exceeded)
             Disconnect(WireProtocol.CloseCodes.RateLimitExceeded,
-                $"{_rateStrikes.Count} requests refused as rate_limited within {_settings.StrikeWindow.TotalSeconds:0} s");
-        return true;
+                $"{_rateStrikes.Count} requests refused as rate_limited or muted within {_settings.StrikeWindow.TotalSeconds:0} s");
     }
 
     /// <summary>Tells the session to close its socket with <paramref name="code"/> (once per session) and logs it once.</summary>
@@ -631,14 +652,146 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
 
     private void HandleSay(PlayerCommands.Say cmd)
     {
-        if (RefuseOverRate(cmd.CommandId, "say", _settings.SayRate) || RefuseWhileRejoining(cmd.CommandId)) return;
+        if (RefuseWhileMuted(cmd.CommandId) || RefuseOverRate(cmd.CommandId, "say", _settings.SayRate) || RefuseWhileRejoining(cmd.CommandId)) return;
         if (!_present || State.District is not { } district)
         {
             Sender.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "enter a district first"));
             return;
         }
+        var districtWide = cmd.Channel == ChatChannels.District;
+        if (districtWide ? RefuseOverChatLimit(cmd.CommandId, ChatChannels.District, _settings.ChatDistrictRate)
+            : RefuseOverChatLimit(cmd.CommandId, ChatChannels.Say, _settings.ChatSayRate)) return;
         // The district persists the line and acknowledges to the original sender.
-        _districts.Forward(new DistrictCommands.Say(district, State.PlayerId, cmd.Text, cmd.CommandId));
+        _districts.Forward(new DistrictCommands.Say(district, State.PlayerId, cmd.Text, cmd.CommandId)
+        {
+            Channel = districtWide ? ChatChannels.District : null,
+        });
+    }
+
+    /// <summary>
+    /// The channel limits on top of the per-character <see cref="WorldSettings.SayRate"/> (issue 12): refuses with
+    /// <c>rate_limited</c> or <c>muted</c> and the time to wait (<see cref="ChatGuard"/>). Each refusal also counts as a
+    /// rate-limit strike, so a client flooding chat is still disconnected with 4008 as before.
+    /// </summary>
+    private bool RefuseOverChatLimit(string commandId, string channelClass, RateLimit limit)
+    {
+        var now = Environment.TickCount64;
+        return RefuseChat(commandId, channelClass, limit, _chat.Check(channelClass, limit, _settings.ChatMute, now), now);
+    }
+
+    /// <summary>
+    /// A muted sender is told so before any other check, the general <see cref="WorldSettings.SayRate"/> included:
+    /// whatever else would refuse the line, the mute is what it must wait for.
+    /// </summary>
+    private bool RefuseWhileMuted(string commandId)
+    {
+        var now = Environment.TickCount64;
+        var left = _chat.MutedForMs(now);
+        return left > 0 && RefuseChat(commandId, "chat", _settings.ChatSayRate, new ChatVerdict(ChatErrorCodes.Muted, left, false), now);
+    }
+
+    private bool RefuseChat(string commandId, string channelClass, RateLimit limit, ChatVerdict verdict, long now)
+    {
+        if (verdict.Allowed) return false;
+        var message = verdict.Code == ChatErrorCodes.Muted
+            ? $"you are muted for {verdict.RetryAfterMs / 1000.0:0.#} s more for going on after rate_limited"
+            : $"too many {channelClass} lines (at most {limit.Burst} per {limit.Burst / limit.PerSecond:0.#} s); retry in {verdict.RetryAfterMs} ms";
+        Sender.Tell(new Replies.Rejected(commandId, verdict.Code!, message, verdict.RetryAfterMs));
+        if (verdict.MutedNow)
+            Log.Info("{0} muted on chat for {1:0.#} s (mute {2} in a row)", State.PlayerId, verdict.RetryAfterMs / 1000.0, _chat.Level);
+        Strike(now);
+        return true;
+    }
+
+    /// <summary>
+    /// A whisper: limited like a chat line, then sent to the recipient's entity wherever it lives (the player region
+    /// routes it across nodes), which answers the sender's session itself: delivered (ack), not online, or unknown.
+    /// </summary>
+    private void HandleWhisper(string commandId, PlayerId to, string text)
+    {
+        if (RefuseWhileMuted(commandId) || RefuseOverRate(commandId, "say", _settings.SayRate)) return;
+        if (to == State.PlayerId)
+        {
+            Sender.Tell(new Replies.Rejected(commandId, ChatErrorCodes.SelfTarget, "you cannot whisper to yourself"));
+            return;
+        }
+        if (RefuseOverChatLimit(commandId, "whisper", _settings.ChatWhisperRate)) return;
+        if (_players is null)
+        {
+            Sender.Tell(new Replies.Rejected(commandId, ErrorCodes.Unavailable, "whispers are not served here"));
+            return;
+        }
+        _players.Tell(new ChatCommands.DeliverWhisper(to, State.PlayerId, State.Name, text, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            commandId, Sender));
+    }
+
+    private void HandleReply(ChatCommands.Reply cmd)
+    {
+        if (_lastWhisperer is not { } to)
+        {
+            Sender.Tell(new Replies.Rejected(cmd.CommandId, ChatErrorCodes.NoReplyTarget, "nobody has whispered to you yet"));
+            return;
+        }
+        HandleWhisper(cmd.CommandId, to, cmd.Text);
+    }
+
+    /// <summary>
+    /// A whisper for this character. A name never played is <c>unknown_recipient</c> (this entity was started just to
+    /// answer: it has no journal); a character without a session is <c>not_online</c>. A sender on the ignore list is
+    /// acknowledged but not delivered: whether one is ignored is not told.
+    /// </summary>
+    private void HandleDeliverWhisper(ChatCommands.DeliverWhisper cmd)
+    {
+        if (!State.Created)
+        {
+            cmd.ReplyTo.Tell(new Replies.Rejected(cmd.CommandId, ChatErrorCodes.UnknownRecipient, $"there is no character called '{cmd.PlayerId}'"));
+            return;
+        }
+        if (State.Ignored.Contains(cmd.From.Value))
+        {
+            cmd.ReplyTo.Tell(new Replies.Acknowledged(cmd.CommandId));
+            return;
+        }
+        if (_session is null)
+        {
+            cmd.ReplyTo.Tell(new Replies.Rejected(cmd.CommandId, ChatErrorCodes.NotOnline, $"{State.Name} is not online"));
+            return;
+        }
+        _lastWhisperer = cmd.From;
+        _session.Tell(new ChatPushes.Whispered(cmd.From, cmd.FromName, cmd.Text, cmd.UnixTimeMs));
+        cmd.ReplyTo.Tell(new Replies.Acknowledged(cmd.CommandId));
+    }
+
+    private void HandleEmote(ChatCommands.Emote cmd)
+    {
+        if (RefuseWhileMuted(cmd.CommandId) || RefuseOverRate(cmd.CommandId, "say", _settings.SayRate) || RefuseWhileRejoining(cmd.CommandId)) return;
+        if (!_present || State.District is not { } district)
+        {
+            Sender.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.NotInDistrict, "enter a district first"));
+            return;
+        }
+        if (RefuseOverChatLimit(cmd.CommandId, ChatChannels.Say, _settings.ChatSayRate)) return;
+        _districts.Forward(new ChatCommands.DistrictEmote(district, State.PlayerId, cmd.Name, cmd.CommandId));
+    }
+
+    /// <summary>The ignore list is the character's: persisted, and answered with the whole list so the session's filter follows it.</summary>
+    private void HandleIgnore(ChatCommands.Ignore cmd)
+    {
+        if (RefuseOverRate(cmd.CommandId, "ignore", _settings.InteractRate)) return;
+        var replyTo = Sender;
+        var (e, code, message) = PlayerRules.DecideIgnore(State, PlayerId.FromName(cmd.Name), cmd.Add, _settings.MaxIgnored);
+        if (code is not null)
+        {
+            replyTo.Tell(new Replies.Rejected(cmd.CommandId, code, message!));
+            return;
+        }
+        if (e is null)
+        {
+            replyTo.Tell(new ChatReplies.Ignores(cmd.CommandId, [.. State.Ignored]));
+            return;
+        }
+        PersistThen(e, _ => replyTo.Tell(new ChatReplies.Ignores(cmd.CommandId, [.. State.Ignored])),
+            _ => replyTo.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.Unavailable, JournalDown)));
     }
 
     private void HandleInteract(PlayerCommands.Interact cmd)

@@ -17,5 +17,6 @@ public static class PlayerRegistration
         Combat.PlayerFighting? fighting = null) =>
         builder.AddShardedEntity<PlayerRegion>(TypeName, new CommandExtractor<IPlayerCommand>(settings.MaxShards, c => c.PlayerId.Value), hostsWorld,
             registry => entityId => PlayerEntity.PropsFor(entityId, settings, map, registry.Get<DistrictRegion>(), fighting,
-                registry.TryGet<Combat.CombatRegion>(out var combat) ? combat : null));
+                registry.TryGet<Combat.CombatRegion>(out var combat) ? combat : null,
+                registry.Get<PlayerRegion>()));
 }

@@ -46,6 +46,8 @@ public static class PlayerRules
             Derezzed = false, Health = e.Health, InnerStrength = e.InnerStrength, DeathEffectUntilMs = e.DeathEffectUntilMs,
             Encounter = null,
         },
+        PlayerEvents.Ignored e => state.Ignored.Contains(e.Other.Value) ? state : state with { Ignored = state.Ignored.Add(e.Other.Value) },
+        PlayerEvents.Unignored e => state with { Ignored = state.Ignored.Remove(e.Other.Value) },
         _ => throw new ArgumentException($"PlayerEntity cannot apply {@event.GetType().Name}", nameof(@event)),
     };
 
@@ -176,7 +178,25 @@ public static class PlayerRules
     }
 
     public static PlayerReplies.CharacterSheet Sheet(PlayerState state, Vec3 position, (int Health, int InnerStrength)? vitals = null) =>
-        new(state.PlayerId, state.Name, state.District, position, vitals?.Health ?? state.Health, vitals?.InnerStrength ?? state.InnerStrength, state.Info);
+        new(state.PlayerId, state.Name, state.District, position, vitals?.Health ?? state.Health, vitals?.InnerStrength ?? state.InnerStrength, state.Info)
+        {
+            Ignored = [.. state.Ignored],
+        };
+
+    /// <summary>
+    /// Putting <paramref name="other"/> on the ignore list (<paramref name="add"/>) or taking it off: the event to persist,
+    /// none when the list already says so (a repeat changes nothing), or a refusal (code, message): oneself, or a full list.
+    /// </summary>
+    public static (IMxoEvent? Event, string? Code, string? Message) DecideIgnore(PlayerState state, PlayerId other, bool add, int maxIgnored)
+    {
+        var listed = state.Ignored.Contains(other.Value);
+        if (!add) return (listed ? new PlayerEvents.Unignored(other) : null, null, null);
+        if (other == state.PlayerId) return (null, Protocol.Chat.ChatErrorCodes.SelfTarget, "you cannot ignore yourself");
+        if (listed) return (null, null, null);
+        return state.Ignored.Count >= maxIgnored
+            ? (null, Protocol.Chat.ChatErrorCodes.IgnoreListFull, $"you already ignore {maxIgnored} characters; unignore one first")
+            : (new PlayerEvents.Ignored(other), null, null);
+    }
 
 
 }

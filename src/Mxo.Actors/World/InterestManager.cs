@@ -589,6 +589,23 @@ public sealed class InterestManager : IInterestManager
     }
 
     /// <summary>
+    /// Appends every player within the radius of <paramref name="centre"/> (ground plane; the one standing there included,
+    /// players who left not), with no cap: who hears a nearby chat line or an emote. Unlike a view, hearing is not
+    /// limited to the <see cref="ViewCap"/> nearest: a line is one small frame, and a speaker must not be unheard by
+    /// someone standing next to them because a crowd stands a little nearer.
+    /// </summary>
+    public void CopyWithinRadius(Vec3 centre, List<PlayerId> into)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        var candidates = _queryScratch;
+        candidates.Clear();
+        _grid.QueryRadius(centre.X, centre.Z, _radius, candidates);
+        foreach (var other in candidates)
+            if (!_slots[other].Departed) into.Add(_seen[other].Player);
+        candidates.Clear();
+    }
+
+    /// <summary>
     /// The <see cref="ViewCap"/> nearest of <paramref name="candidates"/> to <paramref name="at"/> (the handle
     /// <paramref name="except"/> and departed players left out; positions and ids from <paramref name="seen"/>), in no
     /// particular order, in a reused list: a selection (average linear time) on (squared distance, player id), so the

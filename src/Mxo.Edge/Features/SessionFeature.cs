@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Mxo.Protocol;
+using Mxo.Protocol.Players;
 using Mxo.Protocol.Wire;
 
 namespace Mxo.Edge.Features;
@@ -21,6 +22,11 @@ public interface ISessionFeature
 
     /// <summary>The session (re)attached to its character: forget what belonged to the previous attachment.</summary>
     void OnAttached(SessionContext session);
+
+    /// <summary>The character's sheet, as <c>welcome</c> is written (not after a re-attachment: the character is the same).</summary>
+    void OnWelcome(PlayerReplies.CharacterSheet character)
+    {
+    }
 }
 
 /// <summary>What a session offers its features: who the player is, durable-request bookkeeping, writing frames, closing.</summary>
@@ -65,11 +71,11 @@ public abstract class SessionContext
 /// <param name="Features">Makes each session's feature instances.</param>
 public sealed record SessionFeatureSet(ClientFrameParser Parser, IReadOnlyList<Func<ISessionFeature>> Features)
 {
-    /// <summary>The features this node serves: the world (players and districts) and combat.</summary>
+    /// <summary>The features this node serves: the world (players and districts), chat and combat.</summary>
     /// <param name="players">The player shard region (or proxy).</param>
     /// <param name="districts">The world map's districts (<c>enter</c> names one).</param>
     /// <param name="encounters">The combat encounter region (or proxy); fights' actions go there.</param>
     public static SessionFeatureSet For(IActorRef players, IReadOnlyCollection<DistrictId> districts, IActorRef encounters) => new(
-        new ClientFrameParser([.. SessionFrames.All, .. WorldFrames.For(districts), .. CombatFrames.All]),
-        [() => new WorldFeature(players), () => new CombatFeature(players, encounters)]);
+        new ClientFrameParser([.. SessionFrames.All, .. WorldFrames.For(districts), .. ChatFrames.All, .. CombatFrames.All]),
+        [() => new WorldFeature(players), () => new ChatFeature(players), () => new CombatFeature(players, encounters)]);
 }

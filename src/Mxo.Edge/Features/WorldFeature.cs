@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Mxo.Protocol;
+using Mxo.Protocol.Chat;
 using Mxo.Protocol.Districts;
 using Mxo.Protocol.Players;
 using Mxo.Protocol.Wire;
@@ -7,8 +8,9 @@ using Mxo.Protocol.Wire;
 namespace Mxo.Edge.Features;
 
 /// <summary>
-/// The world at the edge: entering districts, moving, chat, hardlines, jacking out, world objects (frames in
-/// <see cref="WorldFrames"/>), all routed to the player entity. It knows which district the session is in, holds a
+/// The world at the edge: entering districts, moving, chat in the district (<c>say</c>, <c>chat</c>, <c>emote</c>:
+/// frames in <see cref="ChatFrames"/>), hardlines, jacking out, world objects (frames in <see cref="WorldFrames"/>), all
+/// routed to the player entity. It knows which district the session is in, holds a
 /// district's environment until <c>entered</c> is written, and merges a slow client's views.
 /// </summary>
 public sealed class WorldFeature(IActorRef players) : ISessionFeature
@@ -28,7 +30,8 @@ public sealed class WorldFeature(IActorRef players) : ISessionFeature
             // The character's world node failed and the session is re-attaching: moves are dropped (the next one after
             // "resynced" carries the position), everything else is refused and changed nothing.
             if (request is MoveRequest) return true;
-            if (request is not (EnterRequest or TeleportRequest or InteractRequest or JackOutRequest or SayRequest or ReconstructRequest)) return false;
+            if (request is not (EnterRequest or TeleportRequest or InteractRequest or JackOutRequest or SayRequest or EmoteRequest
+                or ReconstructRequest)) return false;
             session.SendError(ErrorCodes.Resyncing, "your character's world node failed and is being moved; retry in a moment", request.Id);
             return true;
         }
@@ -66,7 +69,16 @@ public sealed class WorldFeature(IActorRef players) : ISessionFeature
                 if (_district is null)
                     session.SendError(ErrorCodes.NotInDistrict, "enter a district first", say.Id);
                 else if (session.Begin(say.Id) is { } sayId)
-                    players.Tell(new PlayerCommands.Say(player, say.Text, sayId), session.Self);
+                    players.Tell(new PlayerCommands.Say(player, say.Text, sayId)
+                    {
+                        Channel = say.Channel == ChatChannels.District ? ChatChannels.District : null,
+                    }, session.Self);
+                return true;
+            case EmoteRequest emote:
+                if (_district is null)
+                    session.SendError(ErrorCodes.NotInDistrict, "enter a district first", emote.Id);
+                else if (session.Begin(emote.Id) is { } emoteId)
+                    players.Tell(new ChatCommands.Emote(player, emote.Name, emoteId), session.Self);
                 return true;
             default:
                 return false;

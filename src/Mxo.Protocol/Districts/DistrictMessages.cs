@@ -52,7 +52,10 @@ public static class DistrictCommands
         [property: ProtoMember(2)] PlayerId PlayerId,
         [property: ProtoMember(3)] Vec3 Position) : IDistrictCommand;
 
-    /// <summary>"Say" chat: persisted, then broadcast to everyone present; the sender gets <see cref="Replies.Acknowledged"/>.</summary>
+    /// <summary>
+    /// A chat line: persisted, then told to those present within the interest radius of the speaker (<c>say</c>) or to
+    /// everyone present (<c>district</c>); the sender gets <see cref="Replies.Acknowledged"/>.
+    /// </summary>
     [ProtoContract(SkipConstructor = true)]
     public sealed record Say(
         [property: ProtoMember(1)] DistrictId District,
@@ -62,6 +65,9 @@ public static class DistrictCommands
     {
         [ProtoMember(5)] public string? TraceParent { get; init; } = MxoTracing.CurrentParent();
         public string SpanName => "district say";
+
+        /// <summary><c>say</c> (heard within the interest radius; also when null) or <c>district</c> (heard by everyone present).</summary>
+        [ProtoMember(6)] public string? Channel { get; init; }
     }
 
     /// <summary>Use a world object. The district records it, tells everyone present, and acknowledges the sender.</summary>
@@ -180,7 +186,11 @@ public static class DistrictEvents
         [property: ProtoMember(2)] string Name,
         [property: ProtoMember(3)] string Text,
         [property: ProtoMember(4)] string CommandId,
-        [property: ProtoMember(5)] long UnixTimeMs) : IMxoEvent;
+        [property: ProtoMember(5)] long UnixTimeMs) : IMxoEvent
+    {
+        /// <summary>The channel it was said on: <c>district</c>, or null for <c>say</c> (and for every line from before issue 12).</summary>
+        [ProtoMember(6)] public string? Channel { get; init; }
+    }
 }
 
 public static class DistrictReplies
@@ -409,8 +419,9 @@ public static class SessionPushes
         [property: ProtoMember(2)] PlayerId PlayerId,
         [property: ProtoMember(3)] string Name,
         [property: ProtoMember(4)] string Text,
-        [property: ProtoMember(5)] long UnixTimeMs) : ISessionPush, IClientBound
+        [property: ProtoMember(5)] long UnixTimeMs) : ISessionPush
     {
-        public byte[] ToFrame(string? requestId) => Wire.ServerFrames.Chat(this);
+        /// <summary><c>say</c> (also when null), <c>district</c> or <c>system</c> (an operator's announcement).</summary>
+        [ProtoMember(6)] public string? Channel { get; init; }
     }
 }

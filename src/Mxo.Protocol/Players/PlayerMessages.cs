@@ -80,7 +80,10 @@ public static class PlayerCommands
         public string SpanName => "player interact";
     }
 
-    /// <summary>District chat. Reply: <see cref="Replies.Acknowledged"/> after the district has persisted the line.</summary>
+    /// <summary>
+    /// A chat line on <see cref="Channel"/>: nearby (say) or district-wide. Reply: <see cref="Replies.Acknowledged"/> after
+    /// the district has persisted the line.
+    /// </summary>
     [ProtoContract(SkipConstructor = true)]
     public sealed record Say(
         [property: ProtoMember(1)] PlayerId PlayerId,
@@ -89,6 +92,9 @@ public static class PlayerCommands
     {
         [ProtoMember(4)] public string? TraceParent { get; init; } = MxoTracing.CurrentParent();
         public string SpanName => "player say";
+
+        /// <summary><c>say</c> (nearby; also when null) or <c>district</c> (Chat.ChatChannels).</summary>
+        [ProtoMember(5)] public string? Channel { get; init; }
     }
 
     /// <summary>
@@ -219,6 +225,14 @@ public static class PlayerEvents
         [ProtoMember(6)] public bool Ended { get; init; }
     }
 
+    /// <summary>The character put <see cref="Other"/> on its ignore list (issue 12): none of its lines reach this character.</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record Ignored([property: ProtoMember(1)] PlayerId Other) : IMxoEvent;
+
+    /// <summary>The character took <see cref="Other"/> off its ignore list.</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record Unignored([property: ProtoMember(1)] PlayerId Other) : IMxoEvent;
+
     /// <summary>Back from derezzed: written together with the <see cref="EnteredDistrict"/> that puts it at the hardline.</summary>
     [ProtoContract(SkipConstructor = true)]
     public sealed record Reconstructed(
@@ -241,7 +255,13 @@ public static class PlayerReplies
         [property: ProtoMember(4)] Vec3 Position,
         [property: ProtoMember(5)] int Health,
         [property: ProtoMember(6)] int InnerStrength,
-        [property: ProtoMember(7)] long Info) : IMxoMessage;
+        [property: ProtoMember(7)] long Info) : IMxoMessage
+    {
+        /// <summary>The character's ignore list (player ids), for <c>welcome</c> and the session's chat filter.</summary>
+        [ProtoMember(8)]
+        public string[] Ignored { get => _ignored ?? []; init => _ignored = value; }
+        private string[]? _ignored;
+    }
 
     [ProtoContract(SkipConstructor = true)]
     public sealed record Attached([property: ProtoMember(1)] CharacterSheet Character) : IMxoMessage;

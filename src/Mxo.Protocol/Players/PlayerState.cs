@@ -54,5 +54,13 @@ public sealed record PlayerState(
     [ProtoMember(15)]
     public string? Encounter { get; init; }
 
+    /// <summary>
+    /// Characters (player ids) whose whispers, chat lines and emotes this character does not get, oldest first; at most
+    /// <c>WorldSettings.MaxIgnored</c> (issue 12). Empty in journals from before it.
+    /// </summary>
+    [ProtoMember(16)]
+    public ImmutableList<string> Ignored { get => _ignored ?? []; init => _ignored = value; }
+    private ImmutableList<string>? _ignored;
+
     public static PlayerState Empty(PlayerId id) => new(id, "", false, 0, 0, 0, null, default, []);
 }

@@ -175,6 +175,19 @@ public sealed class MxoSerializer : SerializerWithStringManifest
         ["push.fight"] = typeof(SessionPushes.FightSeen),
         ["push.duelchallenge"] = typeof(SessionPushes.DuelChallenge),
         ["push.dueldeclined"] = typeof(SessionPushes.DuelDeclined),
+        // chat channels (issue 12): commands, the ignore list's events (persisted), replies and pushes
+        ["pc.whisper"] = typeof(Chat.ChatCommands.Whisper),
+        ["pc.reply"] = typeof(Chat.ChatCommands.Reply),
+        ["pc.deliverwhisper"] = typeof(Chat.ChatCommands.DeliverWhisper),
+        ["pc.emote"] = typeof(Chat.ChatCommands.Emote),
+        ["dc.emote"] = typeof(Chat.ChatCommands.DistrictEmote),
+        ["pc.ignore"] = typeof(Chat.ChatCommands.Ignore),
+        ["pc.getignores"] = typeof(Chat.ChatCommands.GetIgnores),
+        ["pe.ignored"] = typeof(PlayerEvents.Ignored),
+        ["pe.unignored"] = typeof(PlayerEvents.Unignored),
+        ["pr.ignores"] = typeof(Chat.ChatReplies.Ignores),
+        ["push.whisper"] = typeof(Chat.ChatPushes.Whispered),
+        ["push.emote"] = typeof(Chat.ChatPushes.Emoted),
     };
 
     private static readonly Dictionary<Type, string> ManifestByType = Manifests.ToDictionary(kv => kv.Value, kv => kv.Key);

@@ -10,7 +10,23 @@ public sealed record EnterRequest(string? Id, DistrictId District) : ClientReque
 
 public sealed record MoveRequest(string? Id, Vec3 Position) : ClientRequest(Id);
 
-public sealed record SayRequest(string? Id, string Text) : ClientRequest(Id);
+/// <summary>A chat line on <see cref="Channel"/> (<c>say</c>: nearby, <c>district</c>: district-wide); the text is normalised (Chat.ChatText).</summary>
+public sealed record SayRequest(string? Id, string Text, string Channel = Chat.ChatChannels.Say) : ClientRequest(Id);
+
+/// <summary>A private line to the character named <see cref="To"/> (a character name, any case).</summary>
+public sealed record WhisperRequest(string? Id, string To, string Text) : ClientRequest(Id);
+
+/// <summary>A whisper to whoever whispered to this character last.</summary>
+public sealed record ReplyRequest(string? Id, string Text) : ClientRequest(Id);
+
+/// <summary>An emote of the fixed list (Chat.Emotes), seen within the interest radius.</summary>
+public sealed record EmoteRequest(string? Id, string Name) : ClientRequest(Id);
+
+/// <summary>Add (<see cref="Ignore"/>) or remove the character named <see cref="Name"/> to or from the ignore list.</summary>
+public sealed record IgnoreRequest(string? Id, string Name, bool Ignore) : ClientRequest(Id);
+
+/// <summary>Asks for the ignore list.</summary>
+public sealed record IgnoresRequest(string? Id) : ClientRequest(Id);
 
 public sealed record PingRequest(string? Id) : ClientRequest(Id);
 

@@ -33,6 +33,9 @@ public static class ServerFrameTypes
     public const string Resynced = "resynced";
     public const string View = "view";
     public const string Welcome = "welcome";
+    public const string Whisper = "whisper";
+    public const string Emote = "emote";
+    public const string Ignores = "ignores";
 }
 
 public static class ServerFrames
@@ -48,6 +51,34 @@ public static class ServerFrames
         w.WriteNumber("innerStrength", c.InnerStrength);
         w.WriteNumber("info", c.Info);
         w.WriteEndObject();
+        WriteIgnores(w, c.Ignored);
+    });
+
+    /// <summary>The ignore list: reply to <c>ignore</c>, <c>unignore</c> and <c>ignores</c>.</summary>
+    public static byte[] Ignores(string? id, IReadOnlyList<string> players) => Frame(ServerFrameTypes.Ignores, id, w => WriteIgnores(w, players));
+
+    private static void WriteIgnores(Utf8JsonWriter w, IReadOnlyList<string> players)
+    {
+        w.WriteStartArray("ignores");
+        foreach (var player in players) w.WriteStringValue(player);
+        w.WriteEndArray();
+    }
+
+    public static byte[] Whisper(Mxo.Protocol.Chat.ChatPushes.Whispered p) => Frame(ServerFrameTypes.Whisper, null, w =>
+    {
+        w.WriteString("from", p.From.Value);
+        w.WriteString("name", p.Name);
+        w.WriteString("text", p.Text);
+        w.WriteNumber("at", p.UnixTimeMs);
+    });
+
+    public static byte[] Emote(Mxo.Protocol.Chat.ChatPushes.Emoted p) => Frame(ServerFrameTypes.Emote, null, w =>
+    {
+        w.WriteString("district", p.District.Value);
+        w.WriteString("from", p.From.Value);
+        w.WriteString("name", p.Name);
+        w.WriteString("emote", p.Emote);
+        w.WriteNumber("at", p.UnixTimeMs);
     });
 
     public static byte[] Entered(string? id, PlayerReplies.EnteredDistrict e) => Frame(ServerFrameTypes.Entered, id, w => WriteArrival(w, e));
@@ -204,6 +235,7 @@ public static class ServerFrames
         w.WriteString("name", p.Name);
         w.WriteString("text", p.Text);
         w.WriteNumber("at", p.UnixTimeMs);
+        w.WriteString("channel", p.Channel ?? Mxo.Protocol.Chat.ChatChannels.Say);
     });
 
     public static byte[] View(SessionPushes.ViewUpdate v) => Frame(ServerFrameTypes.View, null, w =>

@@ -3,7 +3,7 @@ using static Mxo.Protocol.Wire.ClientFrameParser;
 
 namespace Mxo.Protocol.Wire;
 
-/// <summary>The world feature's client frames: entering, moving, chat, hardlines, jacking out, world objects.</summary>
+/// <summary>The world feature's client frames: entering, moving, hardlines, jacking out, world objects (chat: <see cref="ChatFrames"/>).</summary>
 public static class WorldFrames
 {
     /// <param name="districts">The districts of the world map: <c>enter</c> names one of them (case-insensitive).</param>
@@ -19,9 +19,6 @@ public static class WorldFrames
                     ? Ok(new EnterRequest(id, found))
                     : Fail(ErrorCodes.UnknownDistrict, $"unknown district '{district}'; known: {list}", id))),
             new("move", (frame, id) => WithData(frame, id, data => ParseMove(data, id))),
-            new("say", (frame, id) => WithData(frame, id, data => RequiredString(data, "text", id, CharacterRules.MaxChatLength, out var text) is { } e
-                ? Fail(e)
-                : CharacterRules.ValidateChatText(text!) is { } problem ? Fail(ErrorCodes.InvalidField, problem, id) : Ok(new SayRequest(id, text!)))),
             new("jack_out", (_, id) => Ok(new JackOutRequest(id))),
             new("teleport", (frame, id) => WithData(frame, id, data => RequiredString(data, "hardline", id, 64, out var hardline) is { } e
                 ? Fail(e) : Ok(new TeleportRequest(id, hardline!)))),
