@@ -19,7 +19,7 @@ public sealed class CombatTwoNodeTests
     private static async Task<HashSet<string>> EntitiesOn(TestNode node, string type)
     {
         var region = ClusterSharding.Get(node.System).ShardRegion(type);
-        var state = await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, TimeSpan.FromSeconds(5));
+        var state = await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, TestClient.DefaultTimeout);
         return state.Shards.SelectMany(s => s.EntityIds).ToHashSet();
     }
 
@@ -52,7 +52,7 @@ public sealed class CombatTwoNodeTests
         // a, so that node b leaving moves only the encounter.
         var districts = ClusterSharding.Get(a.System).ShardRegion("district");
         foreach (var id in Districts)
-            await districts.Ask<DistrictReplies.Status>(new DistrictCommands.GetStatus(new DistrictId(id)), TimeSpan.FromSeconds(10));
+            await districts.Ask<DistrictReplies.Status>(new DistrictCommands.GetStatus(new DistrictId(id)), TestClient.DefaultTimeout);
         var onA = await EntitiesOn(a, "district");
         var district = Districts.FirstOrDefault(onA.Contains);
         Assert.True(district is not null, "no district on node a");
