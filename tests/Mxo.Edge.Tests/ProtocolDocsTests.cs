@@ -68,6 +68,7 @@ public sealed partial class ProtocolDocsTests
     {
         var codes = Constants(typeof(ErrorCodes));
         codes.UnionWith(Constants(typeof(Mxo.Protocol.Combat.CombatErrorCodes)));
+        codes.UnionWith(Constants(typeof(Mxo.Protocol.Notifications.NotificationErrorCodes)));
         AssertSame(codes, Documented("Errors"));
     }
 

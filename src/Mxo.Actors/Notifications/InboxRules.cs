@@ -147,3 +147,12 @@ public static class InboxRules
             : null;
     }
 }
+
+/// <summary>The notification a duel challenge also is: not persistent (it expires with the challenge, 30 s), so only an online target hears it.</summary>
+public static class DuelNotification
+{
+    public static InboxCommands.Notify For(PlayerId target, PlayerId challenger, string name, long expiresAtMs) => new(target,
+        NotificationRules.DuelChallengeCode, "Duel challenge from " + name,
+        System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object> { ["from"] = challenger.Value, ["name"] = name, ["expiresAt"] = expiresAtMs }),
+        "", expiresAtMs, Persistent: false, CommandId: $"duel-{challenger.Value}-{expiresAtMs}");
+}

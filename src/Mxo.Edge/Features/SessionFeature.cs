@@ -58,6 +58,27 @@ public abstract class SessionContext
     public abstract void SendError(string code, string message, string? id);
 
     public abstract void Close(int code, string reason);
+
+    /// <summary>The sender of the message being handled (the entity that answered).</summary>
+    public abstract IActorRef Sender { get; }
+
+    /// <summary>Watches an actor: its <c>Terminated</c> reaches the features' <see cref="ISessionFeature.TryReceive"/>.</summary>
+    public abstract void Watch(IActorRef actor);
+
+    /// <summary>Sends <paramref name="message"/> to the session after <paramref name="delay"/> (to the features' TryReceive); a timer with the same key is replaced.</summary>
+    public abstract void StartTimer(string key, object message, TimeSpan delay);
+
+    public abstract void CancelTimer(string key);
+
+    /// <summary>
+    /// Called from <see cref="ISessionFeature.OnAttached"/>: the welcome waits for this feature's
+    /// <see cref="ReleaseWelcome"/> (or the request timeout, then goes without it). False when no welcome is due (a
+    /// re-attachment after a world node failed).
+    /// </summary>
+    public abstract bool HoldWelcome();
+
+    /// <summary>Adds this feature's welcome fields; the welcome is sent at once when no other feature holds it.</summary>
+    public abstract void ReleaseWelcome(Action<System.Text.Json.Utf8JsonWriter> fields);
 }
 
 /// <summary>The frame types and the features of the sessions of one edge node.</summary>
@@ -65,11 +86,12 @@ public abstract class SessionContext
 /// <param name="Features">Makes each session's feature instances.</param>
 public sealed record SessionFeatureSet(ClientFrameParser Parser, IReadOnlyList<Func<ISessionFeature>> Features)
 {
-    /// <summary>The features this node serves: the world (players and districts) and combat.</summary>
+    /// <summary>The features this node serves: the world (players and districts), combat and notifications.</summary>
     /// <param name="players">The player shard region (or proxy).</param>
     /// <param name="districts">The world map's districts (<c>enter</c> names one).</param>
     /// <param name="encounters">The combat encounter region (or proxy); fights' actions go there.</param>
-    public static SessionFeatureSet For(IActorRef players, IReadOnlyCollection<DistrictId> districts, IActorRef encounters) => new(
-        new ClientFrameParser([.. SessionFrames.All, .. WorldFrames.For(districts), .. CombatFrames.All]),
-        [() => new WorldFeature(players), () => new CombatFeature(players, encounters)]);
+    /// <param name="inboxes">The inbox region (or proxy); without one (tests of other features) welcome waits for no inbox.</param>
+    public static SessionFeatureSet For(IActorRef players, IReadOnlyCollection<DistrictId> districts, IActorRef encounters, IActorRef? inboxes = null) => new(
+        new ClientFrameParser([.. SessionFrames.All, .. WorldFrames.For(districts), .. CombatFrames.All, .. NotificationFrames.All]),
+        [() => new WorldFeature(players), () => new CombatFeature(players, encounters), () => new NotificationsFeature(inboxes ?? ActorRefs.Nobody)]);
 }
