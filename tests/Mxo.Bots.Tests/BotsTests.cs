@@ -201,7 +201,7 @@ public partial class BotsTests
         var help = output.ToString();
 
         var options = BotsCommand.Create().Options.Where(o => o is not System.CommandLine.Help.HelpOption).ToList();
-        Assert.Equal(20, options.Count);
+        Assert.Equal(21, options.Count);
         foreach (var option in options)
             Assert.Contains(option.Name + " ", help);
         // One row per option, each with its default (and the help option's row).
@@ -1110,7 +1110,7 @@ public partial class BotsTests
                                 lock (_gate) { _movedSockets++; Signal(); }
                             }
                             break;
-                        case "say" or "tactic" or "ability" or "duel_decline":
+                        case "say" or "tactic" or "ability" or "duel_decline" or "notification_read":
                             await SendAsync(socket, Reply("ack", id, []), ct);
                             break;
                         case "engage":
