@@ -163,8 +163,9 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         {
             if (t.CommandId == "attach" && _resyncing)
             {
-                // The world has not placed the character yet (its shard may still be moving): ask again.
-                Reattach();
+                // The world has not placed the character yet (its shard may still be moving): ask again. Not once this
+                // session is closing (a newer login replaced it): its attach would take the character back from that login.
+                if (!_closing && _draining is null) Reattach();
                 return;
             }
             if (t.CommandId == "attach")
@@ -238,6 +239,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         // An authenticated socket plays its token's character at once; welcome carries no request id.
         _attaching = true;
         _characterName = identity.CharacterName;
+        foreach (var feature in _features) feature.OnAttaching(identity.PlayerId, _context);
         _players.Tell(new PlayerCommands.Attach(identity.PlayerId, _characterName, Self));
         Timers.StartSingleTimer("attach", new RequestTimedOut("attach"), _options.RequestTimeout);
         ScheduleExpiry(identity.ExpiresAt);
@@ -441,6 +443,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         _attaching = true;
         _attachRequest = hello.Id;
         _characterName = hello.Name.Trim();
+        foreach (var feature in _features) feature.OnAttaching(PlayerId.FromName(hello.Name), _context);
         _players.Tell(new PlayerCommands.Attach(PlayerId.FromName(hello.Name), _characterName, Self));
         Timers.StartSingleTimer("attach", new RequestTimedOut("attach"), _options.RequestTimeout);
     }

@@ -21,6 +21,14 @@ public interface ISessionFeature
 
     /// <summary>The session (re)attached to its character: forget what belonged to the previous attachment.</summary>
     void OnAttached(SessionContext session);
+
+    /// <summary>
+    /// The session is about to ask to attach <paramref name="player"/> (a login, not a re-attachment): what the welcome
+    /// needs from another entity can be asked now, in parallel with the attach.
+    /// </summary>
+    void OnAttaching(PlayerId player, SessionContext session)
+    {
+    }
 }
 
 /// <summary>What a session offers its features: who the player is, durable-request bookkeeping, writing frames, closing.</summary>
@@ -77,7 +85,10 @@ public abstract class SessionContext
     /// </summary>
     public abstract bool HoldWelcome();
 
-    /// <summary>Adds this feature's welcome fields; the welcome is sent at once when no other feature holds it.</summary>
+    /// <summary>
+    /// Adds this feature's welcome fields; the welcome is sent at once when no other feature holds it (frames the
+    /// feature sends right after come after the welcome then).
+    /// </summary>
     public abstract void ReleaseWelcome(Action<System.Text.Json.Utf8JsonWriter> fields);
 }
 
