@@ -27,7 +27,7 @@ public static class WorldMetrics
     public static readonly IReadOnlyList<string> EntityTypes =
     [
         AccountRegistration.AccountTypeName, AccountRegistration.CharacterNameTypeName, DistrictRegistration.TypeName,
-        PlayerRegistration.TypeName, WorldClock.PersistenceIdValue, Combat.CombatRegistration.TypeName,
+        PlayerRegistration.TypeName, WorldClock.PersistenceIdValue, Combat.CombatRegistration.TypeName, Notifications.InboxRegistration.TypeName,
     ];
 
     public static readonly Gauge DistrictPlayers = Metrics.CreateGauge("mxo_district_players",

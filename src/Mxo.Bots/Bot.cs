@@ -38,6 +38,7 @@ internal sealed class Bot
         "welcome", "entered", "view", "position_corrected", "environment", "chat", "ack", "pong", "error", "resynced",
         "combat_started", "round", "combat_ended", "fight", "duel_challenge", "duel_declined", "derezzed", "reconstructed",
         "whisper",
+        "notification", "notifications",
     ];
 
     private static readonly int ViewIndex = Array.IndexOf(KnownTypes, "view");
@@ -185,6 +186,23 @@ internal sealed class Bot
     public long Whispered { get; private set; }
     public long WhispersAcked { get; private set; }
     public long WhispersHeard { get; private set; }
+    /// <summary>Notifications pushed to this bot (<c>notification</c> frames), and of those the stored ones.</summary>
+    public long NotificationsPushed { get; private set; }
+    public long NotificationsStored { get; private set; }
+
+    /// <summary>The sum of <c>unreadNotifications</c> over this bot's welcomes.</summary>
+    public long UnreadAtWelcome { get; private set; }
+
+    /// <summary>With <see cref="BotOptions.Notifications"/>: notifications listed, and marked read (acknowledged).</summary>
+    public long NotificationsListed { get; private set; }
+    public long NotificationsRead { get; private set; }
+
+    /// <summary>Stored notifications to mark read (receive loop adds, act loop sends).</summary>
+    private readonly ConcurrentQueue<string> _toRead = new();
+
+    /// <summary>The ids of the notification requests in flight, with how many ids each marks read (0 for a listing).</summary>
+    private readonly ConcurrentDictionary<string, int> _inboxRequests = new(StringComparer.Ordinal);
+    private volatile bool _listDue;
     public long Acked { get; private set; }
     public long Echoed { get; private set; }
 
@@ -565,6 +583,8 @@ internal sealed class Bot
 
                 if (_fighter?.Decide(now, _x, _z, _random) is { } step) await FightAsync(socket, writer, step).ConfigureAwait(false);
 
+                if (_options.Notifications) await InboxAsync(socket, writer).ConfigureAwait(false);
+
                 if (now >= nextMove)
                 {
                     var plan = _fighter?.Walk() ?? default;
@@ -873,6 +893,15 @@ internal sealed class Bot
                         if (Property(Property(data, "player"), "health") is { ValueKind: JsonValueKind.Number } health && health.GetDouble() <= 0)
                             fighter.Derezz(Stopwatch.GetTimestamp(), counted: false);
                     }
+                    if (Property(data, "unreadNotifications") is { ValueKind: JsonValueKind.Number } unread)
+                    {
+                        UnreadAtWelcome += unread.GetInt64();
+                        if (_options.Notifications && unread.GetInt64() > 0)
+                        {
+                            _listDue = true;
+                            Wake();
+                        }
+                    }
                     _welcomed.TrySetResult();
                     Complete(id, "welcome", "");
                     break;
@@ -901,7 +930,30 @@ internal sealed class Bot
                     // The server has us elsewhere (too fast under load, or a full district): walk on from there.
                     if (ReadPosition(Property(data, "position")) is { } corrected) (_x, _y, _z) = (corrected.X, corrected.Y, corrected.Z);
                     break;
+                case "notification":
+                    NotificationsPushed++;
+                    if (Property(data, "id") is { ValueKind: JsonValueKind.String } stored)
+                    {
+                        NotificationsStored++;
+                        MarkRead(stored.GetString()!);
+                    }
+                    break;
+                case "notifications":
+                    _inboxRequests.TryRemove(id ?? "", out _);
+                    if (Property(data, "items") is { ValueKind: JsonValueKind.Array } items)
+                        foreach (var item in items.EnumerateArray())
+                        {
+                            NotificationsListed++;
+                            if (Property(item, "read") is { ValueKind: JsonValueKind.False } && Property(item, "id") is { ValueKind: JsonValueKind.String } listed)
+                                MarkRead(listed.GetString()!);
+                        }
+                    break;
                 case "ack":
+                    if (id is not null && _inboxRequests.TryRemove(id, out var marked))
+                    {
+                        NotificationsRead += marked;
+                        break;
+                    }
                     if (_fighter?.Answered(id, null, Stopwatch.GetTimestamp()) == true) break; // not a chat ack
                     if (id is not null && id == _authRequestId)
                     {
@@ -920,6 +972,7 @@ internal sealed class Bot
                     var code = Property(data, "code") is { ValueKind: JsonValueKind.String } c ? c.GetString()! : "(no code)";
                     var message = Property(data, "message") is { ValueKind: JsonValueKind.String } m ? m.GetString()! : "";
                     if (_fighter?.Answered(id, code, Stopwatch.GetTimestamp()) == true) break; // a fight refused: counted there
+                    if (id is not null) _inboxRequests.TryRemove(id, out _); // counted as an error below
                     RecordError(code, message, id);
                     if (id is not null && !_unansweredSays.TryRemove(id, out _)) _unansweredWhispers.TryRemove(id, out _);
                     Complete(id, "error", $"{code}: {message}");
@@ -1010,6 +1063,33 @@ internal sealed class Bot
         ErrorsByCode[code] = ErrorsByCode.GetValueOrDefault(code) + 1;
         if (FirstErrors.Count < MaxFirstErrors)
             FirstErrors.Add((Stopwatch.GetTimestamp(), id is null ? $"{Name}: {code}: {message}" : $"{Name}: {code}: {message} (id {id})"));
+    }
+
+    /// <summary>With <see cref="BotOptions.Notifications"/>: queues a stored notification to mark read (the act loop sends it).</summary>
+    private void MarkRead(string id)
+    {
+        if (!_options.Notifications) return;
+        _toRead.Enqueue(id);
+        Wake();
+    }
+
+    /// <summary>The inbox work the receive loop queued: the listing a welcome asked for, then what to mark read, 100 ids a frame.</summary>
+    private async Task InboxAsync(ClientWebSocket socket, BotFrameWriter writer)
+    {
+        if (_listDue)
+        {
+            _listDue = false;
+            var list = NextId();
+            _inboxRequests[list] = 0;
+            await SendAsync(socket, writer.Notifications(list)).ConfigureAwait(false);
+        }
+        var ids = new List<string>();
+        while (ids.Count < 100 && _toRead.TryDequeue(out var one))
+            if (!ids.Contains(one)) ids.Add(one);
+        if (ids.Count == 0) return;
+        var read = NextId();
+        _inboxRequests[read] = ids.Count;
+        await SendAsync(socket, writer.NotificationRead(read, ids)).ConfigureAwait(false);
     }
 
     private async Task SendAsync(ClientWebSocket socket, ReadOnlyMemory<byte> frame)

@@ -66,6 +66,24 @@ internal sealed class BotFrameWriter : IDisposable
         return End();
     }
 
+    /// <summary><c>notifications</c>: the newest page of 100.</summary>
+    public ReadOnlyMemory<byte> Notifications(string id)
+    {
+        Begin("notifications", id);
+        _writer.WriteNumber("limit", 100);
+        return End();
+    }
+
+    /// <summary><c>notification_read</c> of <paramref name="ids"/> (at most 100).</summary>
+    public ReadOnlyMemory<byte> NotificationRead(string id, IEnumerable<string> ids)
+    {
+        Begin("notification_read", id);
+        _writer.WriteStartArray("ids");
+        foreach (var one in ids) _writer.WriteStringValue(one);
+        _writer.WriteEndArray();
+        return End();
+    }
+
     public ReadOnlyMemory<byte> Ping(string id)
     {
         Begin("ping", id);

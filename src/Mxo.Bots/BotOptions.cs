@@ -143,6 +143,12 @@ public sealed record BotOptions
     /// </summary>
     public bool Fight { get; init; }
 
+    /// <summary>
+    /// Bots work their inboxes (<c>--notifications</c>): list the newest page after each welcome and mark read what they
+    /// listed unread and what they are pushed. Without it they only count the notifications pushed to them.
+    /// </summary>
+    public bool Notifications { get; init; }
+
     /// <summary>With <see cref="Fight"/>: how often (±20 %) a bot out of a fight looks for someone to engage.</summary>
     public TimeSpan FightEvery { get; init; } = TimeSpan.FromSeconds(3);
 

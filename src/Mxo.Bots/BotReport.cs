@@ -98,6 +98,16 @@ public sealed record BotReport
     public FightFigures? Fight { get; init; }
 
     /// <summary>
+    /// Notifications: pushed to the bots (<c>notification</c> frames; of those, stored ones), the sum of the welcomes'
+    /// unread counts, and with <c>--notifications</c> how many the bots listed and marked read.
+    /// </summary>
+    public long NotificationsPushed { get; init; }
+    public long NotificationsStored { get; init; }
+    public long UnreadAtWelcome { get; init; }
+    public long NotificationsListed { get; init; }
+    public long NotificationsRead { get; init; }
+
+    /// <summary>
     /// Protocol errors: <c>error</c> frames plus frames the bots could not make sense of. Refusals of fight requests are
     /// not among them (<see cref="FightFigures.ErrorsByCode"/>): a fight refuses much by design (too_fast, out_of_range, …).
     /// </summary>
@@ -203,6 +213,9 @@ public sealed record BotReport
         if (ResyncedBots > 0 && LastResyncedAt is { } last)
             sb.Append(c, $"resynced: {ResyncedBots} bots after a world node failed, the last at {last:HH:mm:ss.fff} UTC").AppendLine();
         Fight?.AppendTo(sb, Tally);
+        if (NotificationsPushed > 0 || UnreadAtWelcome > 0 || NotificationsListed > 0)
+            sb.Append(c, $"notifications: {NotificationsPushed} pushed ({NotificationsStored} stored), {UnreadAtWelcome} unread at welcome, " +
+                         $"{NotificationsListed} listed, {NotificationsRead} marked read").AppendLine();
 
         if (HttpRequests.Count > 0)
         {

@@ -10,7 +10,7 @@ public static class BotsCommand
     public const string Usage =
         "usage: mxo-node bots [--count N] [--url ws://127.0.0.1:5080/ws] [--duration 30s] [--district downtown] " +
         "[--move-hz 5] [--chat-every 10s] [--name-prefix bot] [--ramp 10s] [--http http://127.0.0.1:5080] " +
-        "[--password P] [--run-tag T] [--hello] [--wander 200] [--reconnect-url ws://127.0.0.1:5081/ws,...] [--fight] [--fight-every 3s]";
+        "[--password P] [--run-tag T] [--hello] [--wander 200] [--reconnect-url ws://127.0.0.1:5081/ws,...] [--fight] [--fight-every 3s] [--notifications]";
 
     /// <summary>Exit code for a bad command line.</summary>
     public const int UsageExitCode = 2;
@@ -89,6 +89,7 @@ public static class BotsCommand
             WanderRadius = result.GetRequiredValue(d.Wander),
             Watchers = result.GetRequiredValue(d.Watchers),
             Fight = result.GetValue(d.Fight),
+            Notifications = result.GetValue(d.Notifications),
             FightEvery = result.GetRequiredValue(d.FightEvery),
         };
         var problems = options.Validate();
@@ -132,6 +133,7 @@ public static class BotsCommand
         public readonly Option<double> Wander;
         public readonly Option<int> Watchers;
         public readonly Option<bool> Fight;
+        public readonly Option<bool> Notifications;
         public readonly Option<TimeSpan> FightEvery;
 
         public Definition()
@@ -213,6 +215,13 @@ public static class BotsCommand
                 DefaultValueFactory = _ => Defaults.Fight,
             };
             Command.Options.Add(Fight);
+            Notifications = new Option<bool>("--notifications")
+            {
+                Description = "Bots list their notifications after each welcome and mark read what they list unread and what they are pushed " +
+                              "(without it they only count the ones pushed to them). [default: off]",
+                DefaultValueFactory = _ => Defaults.Notifications,
+            };
+            Command.Options.Add(Notifications);
             FightEvery = Add("--fight-every", "With --fight: how often (+-20 %) a bot out of a fight looks for someone to engage.",
                 Defaults.FightEvery, (string t, out TimeSpan v) => TryParseDuration(t, out v) && v > TimeSpan.Zero, "a positive time like 3s");
             Command.Options.Add(new System.CommandLine.Help.HelpOption());

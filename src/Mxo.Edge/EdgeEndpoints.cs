@@ -57,7 +57,8 @@ public static class EdgeEndpoints
             var players = registry.Get<PlayerRegion>();
             // Without a combat region (a node built without the combat table) fights' actions go nowhere and time out.
             var encounters = registry.TryGet<CombatRegion>(out var combat) ? combat : ActorRefs.Nobody;
-            var features = SessionFeatureSet.For(players, resolver.GetService<WorldMap>().All.Select(d => d.Id).ToArray(), encounters);
+            var inboxes = registry.TryGet<Mxo.Actors.Notifications.InboxRegion>(out var inbox) ? inbox : null;
+            var features = SessionFeatureSet.For(players, resolver.GetService<WorldMap>().All.Select(d => d.Id).ToArray(), encounters, inboxes);
             registry.Register<SessionsActor>(system.ActorOf(SessionsActor.PropsFor(players, options, features, validate), "sessions"));
         });
 

@@ -23,6 +23,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     private sealed class ResyncTimedOut { public static readonly ResyncTimedOut Instance = new(); }
     private sealed class TokenExpired { public static readonly TokenExpired Instance = new(); }
     private sealed class Drained { public static readonly Drained Instance = new(); }
+    private sealed class WelcomeDue { public static readonly WelcomeDue Instance = new(); }
 
     private readonly IActorRef _players;
     private readonly IActorRef _outbound;
@@ -67,6 +68,10 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     private long _resyncStarted; // Stopwatch timestamp of the entity's loss, for the log line that ends the resync
     private string? _attachRequest;
     private bool _attaching;
+    /// <summary>The character of the welcome not sent yet (features hold it: <see cref="SessionContext.HoldWelcome"/>); null once sent.</summary>
+    private PlayerReplies.CharacterSheet? _welcome;
+    private int _welcomeHolds;
+    private readonly List<Action<System.Text.Json.Utf8JsonWriter>> _welcomeFields = [];
     private bool _closing;
     /// <summary>Set when the client is to be closed once its requests in flight are answered.</summary>
     private (int Code, string Reason)? _draining;
@@ -145,19 +150,26 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
                 return;
             }
             _player = a.Character.PlayerId;
+            _welcome = a.Character;
+            _welcomeHolds = 0;
+            _welcomeFields.Clear();
             foreach (var feature in _features)
             {
                 feature.OnAttached(_context);
                 feature.OnWelcome(a.Character);
             }
-            Send(ServerFrames.Welcome(_attachRequest, a.Character));
+            if (_welcomeHolds == 0) SendWelcome();
+            else Timers.StartSingleTimer("welcome", WelcomeDue.Instance, _options.RequestTimeout);
         });
+        // A feature did not release the welcome in time (its entity did not answer): the welcome goes without its fields.
+        Receive<WelcomeDue>(_ => SendWelcome());
         Receive<RequestTimedOut>(t =>
         {
             if (t.CommandId == "attach" && _resyncing)
             {
-                // The world has not placed the character yet (its shard may still be moving): ask again.
-                Reattach();
+                // The world has not placed the character yet (its shard may still be moving): ask again. Not once this
+                // session is closing (a newer login replaced it): its attach would take the character back from that login.
+                if (!_closing && _draining is null) Reattach();
                 return;
             }
             if (t.CommandId == "attach")
@@ -231,6 +243,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         // An authenticated socket plays its token's character at once; welcome carries no request id.
         _attaching = true;
         _characterName = identity.CharacterName;
+        foreach (var feature in _features) feature.OnAttaching(identity.PlayerId, _context);
         _players.Tell(new PlayerCommands.Attach(identity.PlayerId, _characterName, Self));
         Timers.StartSingleTimer("attach", new RequestTimedOut("attach"), _options.RequestTimeout);
         ScheduleExpiry(identity.ExpiresAt);
@@ -243,6 +256,20 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         Detach();
         foreach (var span in _spans.Values) EdgeTracing.EndRequest(span, "session ended");
     }
+
+    private void SendWelcome()
+    {
+        if (_welcome is not { } character) return;
+        Timers.Cancel("welcome");
+        _welcome = null;
+        var fields = _welcomeFields.ToArray();
+        Send(ServerFrames.Welcome(_attachRequest, character, fields.Length == 0 ? null : w =>
+        {
+            foreach (var write in fields) write(w);
+        }));
+    }
+
+    private void WatchForFeature(IActorRef actor) => Context.Watch(actor);
 
     private void WatchEntity(IActorRef entity)
     {
@@ -420,6 +447,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         _attaching = true;
         _attachRequest = hello.Id;
         _characterName = hello.Name.Trim();
+        foreach (var feature in _features) feature.OnAttaching(PlayerId.FromName(hello.Name), _context);
         _players.Tell(new PlayerCommands.Attach(PlayerId.FromName(hello.Name), _characterName, Self));
         Timers.StartSingleTimer("attach", new RequestTimedOut("attach"), _options.RequestTimeout);
     }
@@ -548,5 +576,23 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         public override void SendPaced(byte[] frame) => session.Send(frame, notifyWritten: true);
         public override void SendError(string code, string message, string? id) => session.SendError(code, message, id);
         public override void Close(int code, string reason) => session.Close(code, reason);
+        public override IActorRef Sender => session.Sender;
+        public override void Watch(IActorRef actor) => session.WatchForFeature(actor);
+        public override void StartTimer(string key, object message, TimeSpan delay) => session.Timers.StartSingleTimer("feature-" + key, message, delay);
+        public override void CancelTimer(string key) => session.Timers.Cancel("feature-" + key);
+
+        public override bool HoldWelcome()
+        {
+            if (session._welcome is null) return false;
+            session._welcomeHolds++;
+            return true;
+        }
+
+        public override void ReleaseWelcome(Action<System.Text.Json.Utf8JsonWriter> fields)
+        {
+            if (session._welcome is null) return;
+            session._welcomeFields.Add(fields);
+            if (--session._welcomeHolds == 0) session.SendWelcome();
+        }
     }
 }

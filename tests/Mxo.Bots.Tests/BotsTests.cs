@@ -239,7 +239,7 @@ public partial class BotsTests
         var help = output.ToString();
 
         var options = BotsCommand.Create().Options.Where(o => o is not System.CommandLine.Help.HelpOption).ToList();
-        Assert.Equal(22, options.Count);
+        Assert.Equal(23, options.Count);
         foreach (var option in options)
             Assert.Contains(option.Name + " ", help);
         // One row per option, each with its default (and the help option's row).
@@ -1149,7 +1149,7 @@ public partial class BotsTests
                                 lock (_gate) { _movedSockets++; Signal(); }
                             }
                             break;
-                        case "say" or "chat" or "tactic" or "ability" or "duel_decline":
+                        case "say" or "chat" or "tactic" or "ability" or "duel_decline" or "notification_read":
                             await SendAsync(socket, Reply("ack", id, []), ct);
                             break;
                         case "whisper":

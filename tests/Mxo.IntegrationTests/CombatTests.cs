@@ -85,6 +85,10 @@ public sealed class CombatTests(FastCombatFixture fixture) : IClassFixture<FastC
             await a.ExpectTypeAsync("ack", engage);
             var challenge = Frames.Data(await b.ExpectTypeAsync("duel_challenge"));
             Assert.Equal(aId, challenge.GetProperty("from").GetString());
+            // The challenge is also a notification: pushed, never stored (docs/protocol.md, "Notifications").
+            var note = Frames.Data(await b.ExpectTypeAsync("notification"));
+            Assert.Equal((-1, aId, false), (note.GetProperty("code").GetInt32(), note.GetProperty("content").GetProperty("from").GetString(),
+                note.GetProperty("persistent").GetBoolean()));
 
             var accept = await b.SendAsync("duel_accept", $$"""{"from":"{{aId}}"}""");
             var startedB = Frames.Data(await b.ExpectTypeAsync("combat_started", accept));

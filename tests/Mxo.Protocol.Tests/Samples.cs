@@ -3,6 +3,7 @@ using Mxo.Protocol;
 using Mxo.Protocol.Accounts;
 using Mxo.Protocol.Combat;
 using Mxo.Protocol.Districts;
+using Mxo.Protocol.Notifications;
 using Mxo.Protocol.Players;
 
 namespace Mxo.Protocol.Tests;
@@ -68,7 +69,14 @@ public static class Samples
         new DistrictEvents.NpcRespawned("downtown-agent-1"),
         new PlayerEvents.Ignored(new PlayerId("smith")),
         new PlayerEvents.Unignored(new PlayerId("smith")),
+        new InboxEvents.Added(Welcome, "op-1", [1, 2]),
+        new InboxEvents.Marked([3, 5], true),
+        new InboxEvents.Delivered(7),
+        new InboxState(Neo, 7, 6, [Welcome, Welcome with { Seq = 6, Read = true, Sender = "trinity", Code = 12, ExpiresMs = 0 }], ["op-1"]),
     ];
+
+    private static readonly Notification Welcome = new(7, -2, "Welcome back", "{\"text\":\"The server restarts at 03:00\"}", "", 1_795_000_000_000,
+        1_795_600_000_000, true, false);
 
     private static readonly FighterData Morpheus = new("morpheus", new FighterStatsData(420, 500, 150, 200, 60, 55, 52, 18), "power",
         [new EffectData("focus", CombatStats.Accuracy, 15, 120_000_000)], [new CooldownData("focus", 150_000_000)], "hyper-strike", 95_000_000,
@@ -236,6 +244,18 @@ public static class Samples
         new World.WorldEnvironment(new World.GameTime(151_200), World.DayPhase.Daylight, World.Weather.Overcast, 1_795_000_123_456),
         new Fencing.ContactPing(123_456_789),
         new Fencing.ContactPong(123_456_789),
+        Welcome,
+        new InboxEvents.Marked([4], false),
+        new InboxCommands.Notify(Neo, -1, "Duel challenge", "{\"from\":\"trinity\"}", null, 1_795_000_030_000, false, "duel-trinity-1"),
+        new InboxCommands.Subscribe(Neo, someActor),
+        new InboxCommands.List(Neo, "bjF8bmVvfDc", 20, "cmd-13"),
+        new InboxCommands.Mark(Neo, ["7", "6"], false, "cmd-14"),
+        new InboxCommands.Mark(Neo, ["6"], true, "cmd-15"),
+        new InboxCommands.GetInbox(Neo),
+        new InboxReplies.Notified("op-1", Neo, "7", true, true),
+        new InboxReplies.Subscribed(Neo, 2, [Welcome]),
+        new InboxReplies.Page("cmd-13", [Welcome], "bjF8bmVvfDc", 1),
+        new InboxPushes.Pushed(Neo, Welcome),
         .. Traced(someActor),
     ];
 

@@ -100,6 +100,7 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
         Command<Replies.Rejected>(r => _starting.ContainsKey(r.CommandId), HandleEncounterRefused);
         Command<CombatReplies.Accepted>(_ => { }); // an NPC's tactic was taken
         Command<Replies.Rejected>(_ => { }); // an NPC's tactic was refused (too fast, not enough inner strength): it fights on with the last one
+        Command<Mxo.Protocol.Notifications.InboxReplies.Notified>(_ => { }); // a duel challenge's notification was pushed (or the player just left)
         Command<Tick>(tick =>
         {
             Volatile.Write(ref _tickPending, 0); // the clock may send the next one
@@ -585,6 +586,7 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
         var expires = DateTimeOffset.UtcNow.Add(_fighting.Settings.DuelAnswerTimeout).ToUnixTimeMilliseconds();
         _challenges[target] = new Challenge(cmd.PlayerId, attacker.Name, cmd.Stats, cmd.Session, expires);
         _present[target].Session.Tell(new SessionPushes.DuelChallenge(cmd.PlayerId, attacker.Name, expires));
+        _fighting.FindInboxes?.Invoke()?.Tell(Notifications.DuelNotification.For(target, cmd.PlayerId, attacker.Name, expires));
         Reply(cmd.Session, new Replies.Acknowledged(cmd.CommandId));
     }
 

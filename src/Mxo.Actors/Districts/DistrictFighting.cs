@@ -9,4 +9,7 @@ namespace Mxo.Actors.Districts;
 public sealed record DistrictFighting(CombatSettings Settings, IReadOnlyList<DistrictNpc> Npcs, Func<IActorRef?> FindEncounters)
 {
     public IActorRef Encounters => FindEncounters() ?? ActorRefs.Nobody;
+
+    /// <summary>The inbox shard region (or proxy), looked up when needed as <see cref="FindEncounters"/>: a duel challenge is also a notification.</summary>
+    public Func<IActorRef?>? FindInboxes { get; init; }
 }

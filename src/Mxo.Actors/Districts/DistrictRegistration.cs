@@ -25,6 +25,9 @@ public static class DistrictRegistration
                 combat is { } c
                     ? new DistrictFighting(c.Table.Settings, c.Npcs.TryGetValue(entityId, out var npcs) ? npcs : [],
                         () => registry.TryGet<Combat.CombatRegion>(out var encounters) ? encounters : null)
+                    {
+                        FindInboxes = () => registry.TryGet<Notifications.InboxRegion>(out var inboxes) ? inboxes : null,
+                    }
                     : null),
             rememberEntities: true);
 }

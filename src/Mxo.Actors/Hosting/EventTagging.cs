@@ -6,6 +6,7 @@ using Mxo.Protocol;
 using Mxo.Protocol.Accounts;
 using Mxo.Protocol.Combat;
 using Mxo.Protocol.Districts;
+using Mxo.Protocol.Notifications;
 using Mxo.Protocol.Players;
 using Mxo.Protocol.World;
 
@@ -24,6 +25,7 @@ public static class EventTags
     public const string CharacterName = "charactername";
     public const string WorldClock = "worldclock";
     public const string Combat = "combat";
+    public const string Inbox = "inbox";
 
     // by kind
     /// <summary>A player's <see cref="PlayerEvents.EnteredDistrict"/> (entering, teleporting, walking over an edge).</summary>
@@ -39,7 +41,7 @@ public static class EventTags
     public const string Login = "login";
 
     /// <summary>The entity tags: each persisted event carries exactly one of these.</summary>
-    public static readonly ImmutableHashSet<string> Entities = [Player, District, Account, CharacterName, WorldClock, Combat];
+    public static readonly ImmutableHashSet<string> Entities = [Player, District, Account, CharacterName, WorldClock, Combat, Inbox];
 }
 
 /// <summary>
@@ -94,6 +96,10 @@ public static class EventTagging
         [typeof(CombatEvents.ActionTaken)] = [EventTags.Combat],
         [typeof(CombatEvents.RoundResolved)] = [EventTags.Combat],
         [typeof(CombatEvents.EncounterEnded)] = [EventTags.Combat],
+
+        [typeof(InboxEvents.Added)] = [EventTags.Inbox],
+        [typeof(InboxEvents.Marked)] = [EventTags.Inbox],
+        [typeof(InboxEvents.Delivered)] = [EventTags.Inbox],
     }.ToFrozenDictionary();
 
     /// <summary>The tags of <paramref name="eventType"/>; empty when the table has no entry.</summary>

@@ -2,6 +2,7 @@ using Akka.Hosting;
 using Mxo.Actors.Accounts;
 using Mxo.Actors.Combat;
 using Mxo.Actors.Districts;
+using Mxo.Actors.Notifications;
 using Mxo.Actors.Players;
 using Mxo.Actors.World;
 using Mxo.Protocol.Combat;
@@ -20,12 +21,13 @@ public static class MxoWorld
     /// <param name="combat">The combat table, the characters' fighting numbers and each district's NPCs: fights are served
     /// (the combat encounter region is registered) only with them.</param>
     public static AkkaConfigurationBuilder AddMxoWorld(this AkkaConfigurationBuilder builder, WorldSettings world, WorldMap map,
-        WorldClockSettings clock, AccountSettings accounts, bool hostsWorld, WorldCombat? combat = null)
+        WorldClockSettings clock, AccountSettings accounts, bool hostsWorld, WorldCombat? combat = null, NotificationSettings? notifications = null)
     {
         builder.AddWorldClock(clock, hostsWorld)
             .AddDistrictEntity(world, map, hostsWorld, clock, combat is { } c ? (c.Table, c.Npcs) : null)
             .AddPlayerEntity(world, map, hostsWorld, combat?.Players)
-            .AddAccountEntity(accounts, hostsWorld);
+            .AddAccountEntity(accounts, hostsWorld)
+            .AddInboxEntity(notifications ?? new NotificationSettings(), hostsWorld);
         if (combat is not null) builder.AddCombatEncounterEntity(world, combat.Table, hostsWorld);
         return builder;
     }

@@ -27,6 +27,14 @@ public interface ISessionFeature
     void OnWelcome(PlayerReplies.CharacterSheet character)
     {
     }
+
+    /// <summary>
+    /// The session is about to ask to attach <paramref name="player"/> (a login, not a re-attachment): what the welcome
+    /// needs from another entity can be asked now, in parallel with the attach.
+    /// </summary>
+    void OnAttaching(PlayerId player, SessionContext session)
+    {
+    }
 }
 
 /// <summary>What a session offers its features: who the player is, durable-request bookkeeping, writing frames, closing.</summary>
@@ -64,6 +72,30 @@ public abstract class SessionContext
     public abstract void SendError(string code, string message, string? id);
 
     public abstract void Close(int code, string reason);
+
+    /// <summary>The sender of the message being handled (the entity that answered).</summary>
+    public abstract IActorRef Sender { get; }
+
+    /// <summary>Watches an actor: its <c>Terminated</c> reaches the features' <see cref="ISessionFeature.TryReceive"/>.</summary>
+    public abstract void Watch(IActorRef actor);
+
+    /// <summary>Sends <paramref name="message"/> to the session after <paramref name="delay"/> (to the features' TryReceive); a timer with the same key is replaced.</summary>
+    public abstract void StartTimer(string key, object message, TimeSpan delay);
+
+    public abstract void CancelTimer(string key);
+
+    /// <summary>
+    /// Called from <see cref="ISessionFeature.OnAttached"/>: the welcome waits for this feature's
+    /// <see cref="ReleaseWelcome"/> (or the request timeout, then goes without it). False when no welcome is due (a
+    /// re-attachment after a world node failed).
+    /// </summary>
+    public abstract bool HoldWelcome();
+
+    /// <summary>
+    /// Adds this feature's welcome fields; the welcome is sent at once when no other feature holds it (frames the
+    /// feature sends right after come after the welcome then).
+    /// </summary>
+    public abstract void ReleaseWelcome(Action<System.Text.Json.Utf8JsonWriter> fields);
 }
 
 /// <summary>The frame types and the features of the sessions of one edge node.</summary>
@@ -71,11 +103,15 @@ public abstract class SessionContext
 /// <param name="Features">Makes each session's feature instances.</param>
 public sealed record SessionFeatureSet(ClientFrameParser Parser, IReadOnlyList<Func<ISessionFeature>> Features)
 {
-    /// <summary>The features this node serves: the world (players and districts), chat and combat.</summary>
+    /// <summary>The features this node serves: the world (players and districts), chat, combat and notifications.</summary>
     /// <param name="players">The player shard region (or proxy).</param>
     /// <param name="districts">The world map's districts (<c>enter</c> names one).</param>
     /// <param name="encounters">The combat encounter region (or proxy); fights' actions go there.</param>
-    public static SessionFeatureSet For(IActorRef players, IReadOnlyCollection<DistrictId> districts, IActorRef encounters) => new(
-        new ClientFrameParser([.. SessionFrames.All, .. WorldFrames.For(districts), .. ChatFrames.All, .. CombatFrames.All]),
-        [() => new WorldFeature(players), () => new ChatFeature(players), () => new CombatFeature(players, encounters)]);
+    /// <param name="inboxes">The inbox region (or proxy); without one (tests of other features) welcome waits for no inbox.</param>
+    public static SessionFeatureSet For(IActorRef players, IReadOnlyCollection<DistrictId> districts, IActorRef encounters, IActorRef? inboxes = null) => new(
+        new ClientFrameParser([.. SessionFrames.All, .. WorldFrames.For(districts), .. ChatFrames.All, .. CombatFrames.All, .. NotificationFrames.All]),
+        [
+            () => new WorldFeature(players), () => new ChatFeature(players), () => new CombatFeature(players, encounters),
+            () => new NotificationsFeature(inboxes ?? ActorRefs.Nobody),
+        ]);
 }

@@ -5,6 +5,7 @@ using Akka.Remote.Hosting;
 using Mxo.Actors;
 using Mxo.Actors.Accounts;
 using Mxo.Actors.Hosting;
+using Mxo.Actors.Notifications;
 using Mxo.Actors.World;
 using Mxo.Edge;
 using Mxo.Edge.Auth;
@@ -52,8 +53,9 @@ public static class MxoNode
         var security = builder.Configuration.GetSection(SecurityOptions.SectionName).Get<SecurityOptions>() ?? new SecurityOptions();
         var operatorOptions = builder.Configuration.GetSection(OperatorOptions.SectionName).Get<OperatorOptions>() ?? new OperatorOptions();
         var telemetry = builder.Configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        var notifications = builder.Configuration.GetSection("Mxo:Notifications").Get<NotificationSettings>() ?? new NotificationSettings();
         // Every options record at once: one message per problem, then exit code 2 (Program.cs).
-        SettingsCheck.ThrowIfAny(node, world, clock, edge, accounts, security, jwt, operatorOptions, telemetry);
+        SettingsCheck.ThrowIfAny(node, world, clock, edge, accounts, security, jwt, operatorOptions, telemetry, notifications);
         NodeLogging.Configure(builder.Logging, node.LogFormat);
         // The world data file: a map that breaks a rule (overlaps, a hardline outside its district) stops the node.
         var mapPath = DataFilePath(builder.Configuration, "Mxo:World:MapFile", WorldMap.DefaultPath);
@@ -94,12 +96,15 @@ public static class MxoNode
         builder.Services.AddSingleton(combat);
         builder.Services.AddSingleton(npcs);
         builder.Services.AddSingleton(missions);
+        builder.Services.AddSingleton(notifications);
+        builder.Services.AddSingleton<NotificationBroadcasts>();
         builder.Services.AddSingleton(new ShardCounts(new Dictionary<string, int>
         {
             [Mxo.Actors.Players.PlayerRegistration.TypeName] = world.MaxShards,
             [Mxo.Actors.Districts.DistrictRegistration.TypeName] = world.MaxShards,
             [AccountRegistration.AccountTypeName] = accounts.MaxShards,
             [AccountRegistration.CharacterNameTypeName] = accounts.MaxShards,
+            [InboxRegistration.TypeName] = notifications.MaxShards,
         }));
         if (node.HostsEdge) builder.Services.AddEdgeHttp(builder.Configuration, node.Dev);
         // Resolved right after Build so a missing or short key stops the node at start-up (unless --dev).
@@ -132,7 +137,7 @@ public static class MxoNode
 
             persistence?.AddJournal(akka);
 
-            akka.AddMxoWorld(world, map, clock, accounts, node.HostsWorld, Mxo.Actors.Hosting.WorldCombat.From(combat, npcs));
+            akka.AddMxoWorld(world, map, clock, accounts, node.HostsWorld, Mxo.Actors.Hosting.WorldCombat.From(combat, npcs), notifications);
 
             if (node.HostsEdge) akka.AddMxoEdge(edge);
             configureAkka?.Invoke(akka);

@@ -88,6 +88,14 @@ public static class OperatorCommands
         new("world", "players", "world players [-d district] [-v]", "Players present per district; -v names them.", WorldPlayers, ["-d"], ["-v"]),
         new("world", "kick", "world kick -p player [-m reason]", "Closes the player's socket with 4003 and the reason.", WorldKick, ["-p", "-m"]),
         new("world", "announce", "world announce -m text", "A system chat line to everyone online, in every district.", WorldAnnounce, ["-m"]),
+        new("world", "notify", "world notify -p player -s subject [-m text | -j json] [-k code] [-e seconds] [-t]",
+            "A notification to one character, from the system: stored (unless -t: only pushed, and only if online) and pushed at once if online.",
+            WorldNotify, ["-p", "-s", "-m", "-j", "-k", "-e"], ["-t"]),
+        new("world", "notify-all", "world notify-all -s subject [-m text | -j json] [-k code] [-e seconds]",
+            "A stored notification to every character, sent in the background in batches; prints the broadcast's id and total.",
+            WorldNotifyAll, ["-s", "-m", "-j", "-k", "-e"]),
+        new("world", "notify-status", "world notify-status [-i id]", "Each notify-all broadcast of this node (or -i one): sent/total, stored, failed, running or done.",
+            WorldNotifyStatus, ["-i"]),
     ];
 
     public static OperatorCommand? Find(string palette, string name) =>
@@ -406,6 +414,87 @@ public static class OperatorCommands
             });
         lines.Add($"Count: {heard} players");
         return CommandAnswer.Done([.. lines]);
+    }
+
+    // ---------------------------------------------------------------- notifications
+
+    /// <summary>The notification <c>-s</c>, <c>-m</c>/<c>-j</c>, <c>-k</c> and <c>-e</c> describe, or why not (<c>-t</c>: not persistent).</summary>
+    private static (NotificationDraft? Draft, CommandAnswer? Refusal) Draft(CommandArgs args)
+    {
+        if (args.Value("-s") is not { } subject) return (null, CommandAnswer.Usage("-s subject is required"));
+        if (args.Has("-m") && args.Has("-j")) return (null, CommandAnswer.Usage("give -m text or -j json, not both"));
+        var content = args.Value("-j") ?? System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["text"] = args.Value("-m") ?? "" });
+        var code = Mxo.Protocol.Notifications.NotificationRules.OperatorMessageCode;
+        if (args.Value("-k") is { } k && !int.TryParse(k, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out code))
+            return (null, CommandAnswer.Usage("-k must be an integer"));
+        long expires = 0;
+        if (args.Value("-e") is { } e)
+        {
+            if (!long.TryParse(e, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds is < 1 or > 10L * 365 * 86_400)
+                return (null, CommandAnswer.Usage("-e must be a number of seconds, 1 to ten years"));
+            expires = DateTimeOffset.UtcNow.AddSeconds(seconds).ToUnixTimeMilliseconds();
+        }
+        if (Mxo.Protocol.Notifications.NotificationRules.Validate(subject, content) is { } problem) return (null, CommandAnswer.Usage(problem));
+        return (new NotificationDraft(code, subject, content, expires, !args.Has("-t")), null);
+    }
+
+    private static IActorRef? Inboxes(OperatorContext context) =>
+        ActorRegistry.For(context.System).TryGet<Mxo.Actors.Notifications.InboxRegion>(out var inboxes) ? inboxes : null;
+
+    private static async Task<CommandAnswer> WorldNotify(OperatorContext context, CommandArgs args)
+    {
+        if (args.Value("-p") is not { } player) return CommandAnswer.Usage("-p player is required");
+        if (Mxo.Protocol.CharacterRules.ValidateName(player) is { } problem) return CommandAnswer.Usage($"-p: {problem}");
+        var (draft, refusal) = Draft(args);
+        if (refusal is not null) return refusal;
+        if (Inboxes(context) is not { } inboxes) return CommandAnswer.Failed("this node knows no inboxes");
+        var id = Mxo.Protocol.PlayerId.FromName(player);
+        var command = new Mxo.Protocol.Notifications.InboxCommands.Notify(id, draft!.Code, draft.Subject, draft.Content, "", draft.ExpiresMs,
+            draft.Persistent, "op-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            return await inboxes.Ask<Mxo.Protocol.IMxoMessage>(command, context.Timeout) switch
+            {
+                Mxo.Protocol.Notifications.InboxReplies.Notified n => CommandAnswer.Done(
+                    $"{id} | {(n.Stored ? "stored as " + n.Id : "not stored")} | {(n.Pushed ? "pushed" : "not online")}"),
+                Mxo.Protocol.Replies.Rejected r => CommandAnswer.Failed(r.Message),
+                var other => CommandAnswer.Failed($"unexpected answer {other.GetType().Name}"),
+            };
+        }
+        catch (AskTimeoutException)
+        {
+            return CommandAnswer.Failed($"the inbox of {id} did not answer in time");
+        }
+    }
+
+    private static async Task<CommandAnswer> WorldNotifyAll(OperatorContext context, CommandArgs args)
+    {
+        var (draft, refusal) = Draft(args);
+        if (refusal is not null) return refusal;
+        if (Inboxes(context) is not { } inboxes || context.Services.GetService(typeof(NotificationBroadcasts)) is not NotificationBroadcasts broadcasts)
+            return CommandAnswer.Failed("this node knows no inboxes");
+        IReadOnlyList<Mxo.Protocol.PlayerId> characters;
+        try
+        {
+            characters = await NotificationBroadcasts.AllCharactersAsync(context.System);
+        }
+        catch (Exception e) when (e is Akka.Configuration.ConfigurationException or ArgumentException or InvalidOperationException)
+        {
+            return CommandAnswer.Failed($"this node cannot read the journal (run notify-all on a world node): {e.Message}");
+        }
+        var broadcast = broadcasts.Start(inboxes, draft! with { Persistent = true }, characters, context.Timeout);
+        return CommandAnswer.Done($"{broadcast.Id} | {broadcast.Subject} | started for {broadcast.Total} characters",
+            $"world notify-status -i {broadcast.Id} shows its progress");
+    }
+
+    private static Task<CommandAnswer> WorldNotifyStatus(OperatorContext context, CommandArgs args)
+    {
+        if (context.Services.GetService(typeof(NotificationBroadcasts)) is not NotificationBroadcasts broadcasts)
+            return Task.FromResult(CommandAnswer.Failed("this node knows no inboxes"));
+        if (args.Value("-i") is { } id)
+            return Task.FromResult(broadcasts.Find(id) is { } one ? CommandAnswer.Done(one.Line()) : CommandAnswer.Failed($"no broadcast '{id}' on this node"));
+        var all = broadcasts.All;
+        return Task.FromResult(CommandAnswer.Done([.. all.Select(b => b.Line()), $"Count: {all.Count} broadcasts"]));
     }
 
     /// <summary>How long a level of <c>actor hierarchy</c> waits for its actors to answer Identify.</summary>

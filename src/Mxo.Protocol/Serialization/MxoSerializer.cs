@@ -188,6 +188,21 @@ public sealed class MxoSerializer : SerializerWithStringManifest
         ["pr.ignores"] = typeof(Chat.ChatReplies.Ignores),
         ["push.whisper"] = typeof(Chat.ChatPushes.Whispered),
         ["push.emote"] = typeof(Chat.ChatPushes.Emoted),
+        // inboxes (notifications): commands, events (persisted), state, replies, pushes
+        ["n"] = typeof(Notifications.Notification),
+        ["ic.notify"] = typeof(Notifications.InboxCommands.Notify),
+        ["ic.subscribe"] = typeof(Notifications.InboxCommands.Subscribe),
+        ["ic.list"] = typeof(Notifications.InboxCommands.List),
+        ["ic.mark"] = typeof(Notifications.InboxCommands.Mark),
+        ["ic.get"] = typeof(Notifications.InboxCommands.GetInbox),
+        ["ie.added"] = typeof(Notifications.InboxEvents.Added),
+        ["ie.marked"] = typeof(Notifications.InboxEvents.Marked),
+        ["ie.delivered"] = typeof(Notifications.InboxEvents.Delivered),
+        ["is"] = typeof(Notifications.InboxState),
+        ["ir.notified"] = typeof(Notifications.InboxReplies.Notified),
+        ["ir.subscribed"] = typeof(Notifications.InboxReplies.Subscribed),
+        ["ir.page"] = typeof(Notifications.InboxReplies.Page),
+        ["push.notification"] = typeof(Notifications.InboxPushes.Pushed),
     };
 
     private static readonly Dictionary<Type, string> ManifestByType = Manifests.ToDictionary(kv => kv.Value, kv => kv.Key);

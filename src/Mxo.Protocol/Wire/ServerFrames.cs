@@ -26,6 +26,8 @@ public static class ServerFrameTypes
     public const string Error = "error";
     public const string HardlineUnlocked = "hardline_unlocked";
     public const string JackedOut = "jacked_out";
+    public const string Notification = "notification";
+    public const string Notifications = "notifications";
     public const string ObjectChanged = "object_changed";
     public const string Pong = "pong";
     public const string PositionCorrected = "position_corrected";
@@ -38,9 +40,10 @@ public static class ServerFrameTypes
     public const string Ignores = "ignores";
 }
 
-public static class ServerFrames
+public static partial class ServerFrames
 {
-    public static byte[] Welcome(string? id, PlayerReplies.CharacterSheet c) => Frame(ServerFrameTypes.Welcome, id, w =>
+    /// <param name="extra">Fields the session's features add after <c>player</c> (the notifications feature: <c>unreadNotifications</c>).</param>
+    public static byte[] Welcome(string? id, PlayerReplies.CharacterSheet c, Action<Utf8JsonWriter>? extra = null) => Frame(ServerFrameTypes.Welcome, id, w =>
     {
         w.WriteStartObject("player");
         w.WriteString("id", c.PlayerId.Value);
@@ -52,6 +55,7 @@ public static class ServerFrames
         w.WriteNumber("info", c.Info);
         w.WriteEndObject();
         WriteIgnores(w, c.Ignored);
+        extra?.Invoke(w);
     });
 
     /// <summary>The ignore list: reply to <c>ignore</c>, <c>unignore</c> and <c>ignores</c>.</summary>
