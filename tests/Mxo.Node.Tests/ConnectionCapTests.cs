@@ -24,7 +24,8 @@ public sealed class ConnectionCapTests
     }
 
     [Theory]
-    [InlineData(null, 20000L, 18976L)] // the open-file limit less the reserve
+    [InlineData(null, 20000L, 15000L)] // the open-file limit less a quarter
+    [InlineData(null, 2000L, 976L)]    // less at least 1,024
     [InlineData(null, 1050L, 64L)]     // never below the floor
     [InlineData(500, 20000L, 500L)]    // a configured cap wins
     [InlineData(null, null, null)]     // no limit known: none
@@ -32,7 +33,7 @@ public sealed class ConnectionCapTests
         Assert.Equal(expected, ConnectionCap.Of(configured, limit));
 
     [Theory]
-    [InlineData(18976L, 16604L, 2372L)]
+    [InlineData(15000L, 13125L, 1875L)]
     [InlineData(16L, 14L, 2L)]
     [InlineData(1L, 1L, 1L)]
     public void Seven_eighths_are_player_sockets(long cap, long sockets, long other) =>

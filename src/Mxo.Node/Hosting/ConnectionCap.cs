@@ -11,16 +11,23 @@ namespace Mxo.Node.Hosting;
 /// </summary>
 public static class ConnectionCap
 {
-    /// <summary>File descriptors kept for everything that is not a client connection: the journal's connections,
-    /// remoting, the data files, the runtime's own.</summary>
-    public const long Reserve = 1024;
+    /// <summary>
+    /// File descriptors kept out of the cap: a quarter of the limit, at least <see cref="MinReserve"/>. Besides the node's
+    /// own files (journal connections, remoting, data files, the runtime's) it covers the sockets Kestrel no longer counts
+    /// but has not closed yet: in the first storm run with a reserve of 1,024 the node still ran out (docs/benchmarks.md,
+    /// "The storm's crash"), since a connection leaves Kestrel's count before its descriptor is released, and a storm
+    /// keeps thousands of them in that state.
+    /// </summary>
+    public static long Reserve(long openFileLimit) => Math.Max(MinReserve, openFileLimit / 4);
+
+    public const long MinReserve = 1024;
 
     /// <summary>The least a derived cap may be: a node with a tiny open-file limit still takes a few players.</summary>
     public const long Floor = 64;
 
-    /// <summary>The configured cap; else the open-file limit less <see cref="Reserve"/>; else none (no limit known).</summary>
+    /// <summary>The configured cap; else the open-file limit less its <see cref="Reserve"/>; else none (no limit known).</summary>
     public static long? Of(int? configured, long? openFileLimit) =>
-        configured is { } set ? set : openFileLimit is { } limit ? Math.Max(Floor, limit - Reserve) : null;
+        configured is { } set ? set : openFileLimit is { } limit ? Math.Max(Floor, limit - Reserve(limit)) : null;
 
     /// <summary>
     /// A cap split between player sockets (seven eighths) and every other connection: HTTP requests and sockets still in

@@ -170,7 +170,7 @@ public static class MxoNode
             log.LogInformation("Connections: at most {Max} at once, {Sockets} of them player sockets ({Why})",
                 maxConnections?.ToString(CultureInfo.InvariantCulture) ?? "unlimited", split?.Sockets.ToString(CultureInfo.InvariantCulture) ?? "all",
                 node.MaxConnections is not null ? "Mxo:MaxConnections"
-                : openFileLimit is { } limit ? $"open-file limit {limit} less {ConnectionCap.Reserve} for the node's own files"
+                : openFileLimit is { } limit ? $"open-file limit {limit} less {ConnectionCap.Reserve(limit)} kept for the node's own files and closing sockets"
                 : "no open-file limit known");
             log.LogInformation("Operator commands: {Operator}", operatorOptions.Enabled
                 ? $"{operatorOptions.Url} (mxo-node pbm {operatorOptions.Uri!.Authority} cluster show)" : "off");

@@ -38,7 +38,7 @@ public sealed class NodeOptions : ICheckedSettings
 
     /// <summary>
     /// At most this many connections (player sockets, HTTP, operator) at once; over it a new connection is closed as soon
-    /// as it is accepted. Unset: the open-file limit less <see cref="Hosting.ConnectionCap.Reserve"/> (Hosting/ConnectionCap.cs).
+    /// as it is accepted. Unset: the open-file limit less a quarter of it (<see cref="Hosting.ConnectionCap.Reserve"/>).
     /// </summary>
     public int? MaxConnections { get; set; }
 
