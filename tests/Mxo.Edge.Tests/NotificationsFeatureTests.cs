@@ -55,6 +55,26 @@ public sealed class NotificationsFeatureTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void Two_inbox_answers_before_the_attach_lose_none_of_the_pending_ones()
+    {
+        // The subscribe is sent while the character attaches; on a loaded node its retry goes out before the first
+        // answer, and the inbox hands each stored notification to the first answer only.
+        var features = SessionFeatureSet.For(_players.Ref, Map.All.Select(d => d.Id).ToArray(), ActorRefs.Nobody, _inboxes.Ref);
+        var session = Sys.ActorOf(SessionActor.PropsFor(_players.Ref, _outbound.Ref, Dev, features));
+        session.Tell(new TextFrame(Utf8("""{"type":"hello","v":1,"id":"h1","data":{"name":"Neo"}}""")), TestActor);
+        ExpectMsg<StreamAck>();
+        _players.ExpectMsg<PlayerCommands.Attach>();
+        _inboxes.ExpectMsg<InboxCommands.Subscribe>();
+        _inboxes.Send(session, new InboxReplies.Subscribed(Neo, 1, [Stored(1)]));
+        _inboxes.Send(session, new InboxReplies.Subscribed(Neo, 1, []));
+        _players.Send(session, new PlayerReplies.Attached(new PlayerReplies.CharacterSheet(Neo, "Neo", null, default, 500, 200, 1000)));
+
+        var welcome = NextFrame();
+        Assert.Equal(("welcome", 1), (welcome.Type, welcome.Data.GetProperty("unreadNotifications").GetInt32()));
+        Assert.Equal("n1", NextFrame().Data.GetProperty("subject").GetString());
+    }
+
+    [Fact]
     public void An_inbox_that_does_not_answer_delays_the_welcome_by_the_request_timeout_at_most()
     {
         Attach();

@@ -114,7 +114,10 @@ public sealed class NotificationsFeature(IActorRef inboxes) : ISessionFeature
                 _inbox = session.Sender;
                 if (_watched.Add(_inbox)) session.Watch(_inbox);
                 if (_attached) Deliver(subscribed, session);
-                else _early = subscribed; // the welcome is not due yet: it takes this when it is
+                // The welcome is not due yet: it takes this when it is. A retried subscribe's answer may come first too,
+                // and the inbox hands each stored notification to a session once, so the earlier answer's pending ones
+                // are kept (Push drops a repeat by its number), not replaced.
+                else _early = _early is null ? subscribed : subscribed with { Pending = [.. _early.Pending, .. subscribed.Pending] };
                 return true;
             case InboxPushes.Pushed pushed:
                 if (_early is not null) _earlyPushes.Add(pushed.Notification);
