@@ -71,11 +71,12 @@ public abstract class SessionContext
 /// <param name="Features">Makes each session's feature instances.</param>
 public sealed record SessionFeatureSet(ClientFrameParser Parser, IReadOnlyList<Func<ISessionFeature>> Features)
 {
-    /// <summary>The features this node serves: the world (players and districts), chat and combat.</summary>
+    /// <summary>The features this node serves: crews, the world (players and districts), chat and combat.</summary>
     /// <param name="players">The player shard region (or proxy).</param>
     /// <param name="districts">The world map's districts (<c>enter</c> names one).</param>
     /// <param name="encounters">The combat encounter region (or proxy); fights' actions go there.</param>
     public static SessionFeatureSet For(IActorRef players, IReadOnlyCollection<DistrictId> districts, IActorRef encounters) => new(
-        new ClientFrameParser([.. SessionFrames.All, .. WorldFrames.For(districts), .. ChatFrames.All, .. CombatFrames.All]),
-        [() => new WorldFeature(players), () => new ChatFeature(players), () => new CombatFeature(players, encounters)]);
+        new ClientFrameParser([.. SessionFrames.All, .. WorldFrames.For(districts), .. ChatFrames.All, .. CombatFrames.All, .. CrewFrames.All]),
+        // Crews first: it takes chat on channel crew, which the world feature would refuse outside a district.
+        [() => new CrewFeature(players), () => new WorldFeature(players), () => new ChatFeature(players), () => new CombatFeature(players, encounters)]);
 }
