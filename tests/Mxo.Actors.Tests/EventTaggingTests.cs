@@ -46,6 +46,7 @@ public sealed class EventTaggingTests
             [typeof(CharacterNameEvents)] = EventTags.CharacterName,
             [typeof(Protocol.World.WorldClockEvents)] = EventTags.WorldClock,
             [typeof(Protocol.Combat.CombatEvents)] = EventTags.Combat,
+            [typeof(Protocol.Crews.CrewEvents)] = EventTags.Crew,
         };
         Assert.All(PersistedEvents, type =>
             Assert.Equal(expected[type.DeclaringType!], Assert.Single(EventTagging.TagsOf(type).Intersect(EventTags.Entities))));

@@ -31,7 +31,7 @@ public static class EventTags
     /// <summary>A player's <see cref="PlayerEvents.EnteredDistrict"/> (entering, teleporting, walking over an edge).</summary>
     public const string EnteredDistrict = "entered-district";
 
-    /// <summary>A district's <see cref="DistrictEvents.ChatLineRecorded"/>, and a crew's <see cref="CrewEvents.LineRecorded"/>.</summary>
+    /// <summary>A district's <see cref="DistrictEvents.ChatLineRecorded"/>.</summary>
     public const string Chat = "chat";
 
     /// <summary>
@@ -77,7 +77,7 @@ public static class EventTagging
         [typeof(CrewEvents.Joined)] = [EventTags.Crew],
         [typeof(CrewEvents.Left)] = [EventTags.Crew],
         [typeof(CrewEvents.CaptainChanged)] = [EventTags.Crew],
-        [typeof(CrewEvents.LineRecorded)] = [EventTags.Crew, EventTags.Chat],
+        [typeof(CrewEvents.LineRecorded)] = [EventTags.Crew],
 
         [typeof(DistrictEvents.PlayerEntered)] = [EventTags.District],
         [typeof(DistrictEvents.PlayerLeft)] = [EventTags.District],

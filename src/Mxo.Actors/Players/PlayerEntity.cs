@@ -849,7 +849,7 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
             Sender.Tell(new Replies.Rejected(cmd.CommandId, CrewErrorCodes.AlreadyInCrew, "you are in the crew already"));
             return;
         }
-        _players.Tell(new CrewCommands.Deliver(invitee, CrewDeliveryKinds.CheckInvitee, mine, State.CrewName, cmd.CommandId, Sender)
+        _players.Tell(new CrewCommands.Deliver(invitee, CrewDeliveryKinds.CheckInvitee, mine, State.CrewName ?? mine.Value, cmd.CommandId, Sender)
         {
             From = State.PlayerId, FromName = State.Name,
         });

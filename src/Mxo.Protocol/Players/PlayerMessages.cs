@@ -275,7 +275,7 @@ public static class PlayerReplies
         /// <summary>The character's crew (id), null when none; for <c>welcome</c>.</summary>
         [ProtoMember(9)] public string? Crew { get; init; }
 
-        [ProtoMember(10)] public string CrewName { get; init; } = "";
+        [ProtoMember(10)] public string? CrewName { get; init; }
     }
 
     [ProtoContract(SkipConstructor = true)]

@@ -67,9 +67,9 @@ public sealed record PlayerState(
     [ProtoMember(17)]
     public string? Crew { get; init; }
 
-    /// <summary>The crew's name as its creator spelt it ("" when in no crew).</summary>
+    /// <summary>The crew's name as its creator spelt it (null when in no crew, and in journals from before crews).</summary>
     [ProtoMember(18)]
-    public string CrewName { get; init; } = "";
+    public string? CrewName { get; init; }
 
     public static PlayerState Empty(PlayerId id) => new(id, "", false, 0, 0, 0, null, default, []);
 }

@@ -60,7 +60,7 @@ public static class ServerFrames
         {
             w.WriteStartObject("crew");
             w.WriteString("id", crew);
-            w.WriteString("name", c.CrewName);
+            w.WriteString("name", c.CrewName ?? crew);
             w.WriteEndObject();
         }
         else w.WriteNull("crew");
