@@ -815,8 +815,11 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
             return;
         }
         var say = cmd.Kind == CrewRequestKinds.Say;
+        // Changes are journaled, so they share the per-character limit on durable requests; info and history only
+        // read the crew and are left to the edge's frame limits.
+        var reads = cmd.Kind is CrewRequestKinds.Info or CrewRequestKinds.History;
         if (say ? RefuseWhileMuted(cmd.CommandId) || RefuseOverRate(cmd.CommandId, "say", _settings.SayRate)
-                : RefuseOverRate(cmd.CommandId, "crew", _settings.InteractRate)) return;
+                : !reads && RefuseOverRate(cmd.CommandId, "crew", _settings.InteractRate)) return;
         var crew = State.Crew is { } id ? new CrewId(id) : (CrewId?)null;
         switch (cmd.Kind)
         {
