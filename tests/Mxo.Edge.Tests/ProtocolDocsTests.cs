@@ -69,6 +69,7 @@ public sealed partial class ProtocolDocsTests
         var codes = Constants(typeof(ErrorCodes));
         codes.UnionWith(Constants(typeof(Mxo.Protocol.Combat.CombatErrorCodes)));
         codes.UnionWith(Constants(typeof(Mxo.Protocol.Chat.ChatErrorCodes)));
+        codes.UnionWith(Constants(typeof(Mxo.Protocol.Crews.CrewErrorCodes)));
         AssertSame(codes, Documented("Errors"));
     }
 
