@@ -89,6 +89,7 @@ public static class BotsCommand
             WanderRadius = result.GetRequiredValue(d.Wander),
             Watchers = result.GetRequiredValue(d.Watchers),
             Fight = result.GetValue(d.Fight),
+            Crews = result.GetValue(d.Crews),
             FightEvery = result.GetRequiredValue(d.FightEvery),
         };
         var problems = options.Validate();
@@ -132,6 +133,7 @@ public static class BotsCommand
         public readonly Option<double> Wander;
         public readonly Option<int> Watchers;
         public readonly Option<bool> Fight;
+        public readonly Option<bool> Crews;
         public readonly Option<TimeSpan> FightEvery;
 
         public Definition()
@@ -213,6 +215,12 @@ public static class BotsCommand
                 DefaultValueFactory = _ => Defaults.Fight,
             };
             Command.Options.Add(Fight);
+            Crews = new Option<bool>("--crews")
+            {
+                Description = "Bots form crews of four (one captain invites three) and say a crew line with every chat line. [default: off]",
+                DefaultValueFactory = _ => Defaults.Crews,
+            };
+            Command.Options.Add(Crews);
             FightEvery = Add("--fight-every", "With --fight: how often (+-20 %) a bot out of a fight looks for someone to engage.",
                 Defaults.FightEvery, (string t, out TimeSpan v) => TryParseDuration(t, out v) && v > TimeSpan.Zero, "a positive time like 3s");
             Command.Options.Add(new System.CommandLine.Help.HelpOption());
