@@ -87,6 +87,18 @@ public sealed record WorldSettings : ICheckedSettings
     /// <summary>Per character, on top of <see cref="SayRate"/>: <c>whisper</c> and <c>reply</c> together. Default 5 lines per 10 s.</summary>
     public RateLimit ChatWhisperRate { get; init; } = new(0.5, 5);
 
+    /// <summary>Per character, on top of <see cref="SayRate"/>: crew chat. Default 5 lines per 10 s.</summary>
+    public RateLimit ChatCrewRate { get; init; } = new(0.5, 5);
+
+    /// <summary>A crew's pending invites at most (<c>too_many_invites</c> beyond); expired ones do not count.</summary>
+    public int CrewMaxInvites { get; init; } = 20;
+
+    /// <summary>How long a crew invite may be accepted.</summary>
+    public TimeSpan CrewInviteTtl { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a crew entity without commands stays in memory before it passivates.</summary>
+    public TimeSpan CrewIdleTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Per character, on top of <see cref="SayRate"/>: district-wide chat. Default 1 line per 10 s.</summary>
     public RateLimit ChatDistrictRate { get; init; } = new(0.1, 1);
 
@@ -136,6 +148,10 @@ public sealed record WorldSettings : ICheckedSettings
         .AddRange(ChatSayRate.Problems("Mxo:World:ChatSayRate"))
         .AddRange(ChatWhisperRate.Problems("Mxo:World:ChatWhisperRate"))
         .AddRange(ChatDistrictRate.Problems("Mxo:World:ChatDistrictRate"))
+        .AddRange(ChatCrewRate.Problems("Mxo:World:ChatCrewRate"))
+        .Require(CrewMaxInvites >= 1, "CrewMaxInvites must be at least 1")
+        .Require(CrewInviteTtl > TimeSpan.Zero, "CrewInviteTtl must be positive")
+        .Require(CrewIdleTimeout > TimeSpan.Zero, "CrewIdleTimeout must be positive")
         .Require(ChatMuteStrikes >= 1, "ChatMuteStrikes must be at least 1")
         .Require(ChatMuteWindow > TimeSpan.Zero, "ChatMuteWindow must be positive")
         .Require(ChatMuteFirst > TimeSpan.Zero, "ChatMuteFirst must be positive")

@@ -37,7 +37,7 @@ internal sealed class Bot
     [
         "welcome", "entered", "view", "position_corrected", "environment", "chat", "ack", "pong", "error", "resynced",
         "combat_started", "round", "combat_ended", "fight", "duel_challenge", "duel_declined", "derezzed", "reconstructed",
-        "whisper",
+        "whisper", "crew", "crew_invite", "crew_update",
         "notification", "notifications",
     ];
 
@@ -203,6 +203,26 @@ internal sealed class Bot
     /// <summary>The ids of the notification requests in flight, with how many ids each marks read (0 for a listing).</summary>
     private readonly ConcurrentDictionary<string, int> _inboxRequests = new(StringComparer.Ordinal);
     private volatile bool _listDue;
+
+    /// <summary>With <see cref="BotOptions.Crews"/>: whether the bot is in a crew (from <c>welcome</c> and <c>crew</c>), crew lines said and heard.</summary>
+    public bool InCrew { get; private set; }
+    public long CrewLinesSaid { get; private set; }
+    public long CrewLinesHeard { get; private set; }
+
+    /// <summary>Crew requests the receive loop decided on (accept an invite, invite the crew's members), sent by the act loop.</summary>
+    private readonly ConcurrentQueue<(string Type, string Field, string Value)> _crewTodo = new();
+
+    /// <summary>The captain's crew name: the first bot of each four by index is a captain (<see cref="BotOptions.Crews"/>).</summary>
+    private string? CaptainOf => _options.Crews && Index % 4 == 0 ? CrewNameOf(Name) : null;
+
+    private static string CrewNameOf(string captain) =>
+        "c" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(captain.ToLowerInvariant())))[..16];
+
+    /// <summary>The other three of the captain's four (those of the run's names that exist).</summary>
+    private IEnumerable<string> CrewMates() => _peers.Skip(Index + 1).Take(3);
+
+    /// <summary>The captain's mates that joined (player ids, from <c>crew</c> and <c>crew_update</c>): the others are invited again.</summary>
+    private readonly ConcurrentDictionary<string, byte> _joinedMates = new(StringComparer.Ordinal);
     public long Acked { get; private set; }
     public long Echoed { get; private set; }
 
@@ -584,6 +604,8 @@ internal sealed class Bot
                 if (_fighter?.Decide(now, _x, _z, _random) is { } step) await FightAsync(socket, writer, step).ConfigureAwait(false);
 
                 if (_options.Notifications) await InboxAsync(socket, writer).ConfigureAwait(false);
+                while (_crewTodo.TryDequeue(out var crew))
+                    await SendAsync(socket, writer.Crew(crew.Type, NextId(), crew.Field, crew.Value)).ConfigureAwait(false);
 
                 if (now >= nextMove)
                 {
@@ -601,6 +623,11 @@ internal sealed class Bot
                 if (now >= nextChat)
                 {
                     await SayAsync(socket, writer).ConfigureAwait(false);
+                    if (InCrew) await CrewSayAsync(socket, writer).ConfigureAwait(false);
+                    // Mates that were not playing yet when invited (unknown_recipient) are invited again, one chat tick on.
+                    if (InCrew && CaptainOf is not null)
+                        foreach (var mate in CrewMates())
+                            if (!_joinedMates.ContainsKey(mate.ToLowerInvariant())) CrewTodo("crew_invite", "name", mate);
                     nextChat = Stopwatch.GetTimestamp() + (long)(chatTicks * (0.8 + 0.4 * _random.NextDouble()));
                 }
 
@@ -689,6 +716,21 @@ internal sealed class Bot
         await SendAsync(socket, district ? writer.Chat(id, "district", text) : writer.Say(id, text)).ConfigureAwait(false);
         Said++;
         if (district) SaidDistrictWide++;
+    }
+
+    private async Task CrewSayAsync(ClientWebSocket socket, BotFrameWriter writer)
+    {
+        var id = NextId();
+        if (_unansweredSays.Count < MaxPendingSays) _unansweredSays[id] = 0;
+        await SendAsync(socket, writer.Chat(id, "crew", $"{Phrases[_random.Next(Phrases.Length)]} (crew, from {Name})")).ConfigureAwait(false);
+        CrewLinesSaid++;
+    }
+
+    /// <summary>Asks the act loop to send a crew request and wakes it.</summary>
+    private void CrewTodo(string type, string field, string value)
+    {
+        _crewTodo.Enqueue((type, field, value));
+        if (_wake.CurrentCount == 0) _wake.Release();
     }
 
     /// <summary>A whisper to a random other bot of the run, by its name (it may be offline: <c>not_online</c> is counted as an error code).</summary>
@@ -902,6 +944,15 @@ internal sealed class Bot
                             Wake();
                         }
                     }
+                    if (_options.Crews)
+                    {
+                        InCrew = Property(data, "crew") is { ValueKind: JsonValueKind.Object };
+                        // A captain without its crew creates it (a name taken by its own earlier run is refused: it stays out).
+                        if (!InCrew && CaptainOf is { } crewName) CrewTodo("crew_create", "name", crewName);
+                        // Back in its crew after a reconnect: who joined is not known here, so nobody is invited again.
+                        if (InCrew && CaptainOf is not null)
+                            foreach (var mate in CrewMates()) _joinedMates[mate.ToLowerInvariant()] = 0;
+                    }
                     _welcomed.TrySetResult();
                     Complete(id, "welcome", "");
                     break;
@@ -915,6 +966,21 @@ internal sealed class Bot
                     break;
                 case "whisper":
                     WhispersHeard++;
+                    break;
+                case "crew":
+                    InCrew = true;
+                    if (Property(data, "members") is { ValueKind: JsonValueKind.Array } members)
+                        foreach (var member in members.EnumerateArray())
+                            if (Property(member, "id") is { ValueKind: JsonValueKind.String } memberId) _joinedMates[memberId.GetString()!] = 0;
+                    break;
+                case "crew_update":
+                    if (Property(data, "kind") is { ValueKind: JsonValueKind.String } updateKind && updateKind.ValueEquals("joined")
+                        && Property(data, "player") is { ValueKind: JsonValueKind.String } joiner)
+                        _joinedMates[joiner.GetString()!] = 0;
+                    break;
+                case "crew_invite":
+                    if (_options.Crews && !InCrew && Property(data, "name") is { ValueKind: JsonValueKind.String } invitedTo)
+                        CrewTodo("crew_accept", "crew", invitedTo.GetString()!);
                     break;
                 case "view":
                     if (_readsViews) OnView(data);
@@ -1033,6 +1099,7 @@ internal sealed class Bot
 
     private void OnChat(JsonElement data)
     {
+        if (Property(data, "channel") is { ValueKind: JsonValueKind.String } channel && channel.ValueEquals("crew")) CrewLinesHeard++;
         var self = _playerId ?? Name.ToLowerInvariant();
         if (Property(data, "from") is not { ValueKind: JsonValueKind.String } from || !from.ValueEquals(self)) return;
         if (Property(data, "text") is not { ValueKind: JsonValueKind.String } textEl) return;

@@ -47,6 +47,9 @@ internal sealed class BotFrameWriter : IDisposable
         return End();
     }
 
+    /// <summary>A crew request with one string field (<c>crew_create {name}</c>, <c>crew_invite {name}</c>, <c>crew_accept {crew}</c>).</summary>
+    public ReadOnlyMemory<byte> Crew(string type, string id, string field, string value) => WithString(type, id, field, value);
+
     public ReadOnlyMemory<byte> Auth(string id, string token) => WithString("auth", id, "token", token);
 
     public ReadOnlyMemory<byte> Engage(string id, string target) => WithString("engage", id, "target", target);

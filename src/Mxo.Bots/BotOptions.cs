@@ -106,6 +106,12 @@ public sealed record BotOptions
     /// </summary>
     public double DistrictChatShare { get; init; }
 
+    /// <summary>
+    /// Bots form crews of four (the first of each four by index is the captain: it creates the crew and invites the
+    /// other three, who accept) and each member says a crew line (<c>chat</c> on <c>crew</c>) with every chat line.
+    /// </summary>
+    public bool Crews { get; init; }
+
     /// <summary>Mean interval (±20 %) between a bot's whispers to a random other bot of the run, by name; <see cref="TimeSpan.Zero"/> (the default) disables them.</summary>
     public TimeSpan WhisperEvery { get; init; } = TimeSpan.Zero;
 

@@ -72,6 +72,11 @@ public sealed record BotReport
     public long WhispersAcked { get; init; }
     public long WhispersHeard { get; init; }
 
+    /// <summary>With <c>--crews</c>: bots in a crew at the end, crew lines said, and crew lines heard (each member hears each line).</summary>
+    public long CrewsJoined { get; init; }
+    public long CrewLinesSaid { get; init; }
+    public long CrewLinesHeard { get; init; }
+
     /// <summary><c>ack</c> frames received (not counting whispers').</summary>
     public required long Acked { get; init; }
 
@@ -205,6 +210,8 @@ public sealed record BotReport
         else
             sb.Append("echo latency n/a");
         sb.AppendLine();
+        if (CrewLinesSaid > 0 || CrewLinesHeard > 0 || CrewsJoined > 0)
+            sb.Append(c, $"crews: {CrewsJoined} bots in a crew, {CrewLinesSaid} crew lines said, {CrewLinesHeard} heard").AppendLine();
         if (Whispered > 0 || WhispersHeard > 0)
             sb.Append(c, $"whispers: {Whispered} sent, {WhispersAcked} delivered, {WhispersHeard} heard").AppendLine();
         if (NeighbourLatencyP50Ms is { } n50 && NeighbourLatencyP99Ms is { } n99)

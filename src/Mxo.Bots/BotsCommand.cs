@@ -90,6 +90,7 @@ public static class BotsCommand
             Watchers = result.GetRequiredValue(d.Watchers),
             Fight = result.GetValue(d.Fight),
             Notifications = result.GetValue(d.Notifications),
+            Crews = result.GetValue(d.Crews),
             FightEvery = result.GetRequiredValue(d.FightEvery),
         };
         var problems = options.Validate();
@@ -134,6 +135,7 @@ public static class BotsCommand
         public readonly Option<int> Watchers;
         public readonly Option<bool> Fight;
         public readonly Option<bool> Notifications;
+        public readonly Option<bool> Crews;
         public readonly Option<TimeSpan> FightEvery;
 
         public Definition()
@@ -222,6 +224,13 @@ public static class BotsCommand
                 DefaultValueFactory = _ => Defaults.Notifications,
             };
             Command.Options.Add(Notifications);
+
+            Crews = new Option<bool>("--crews")
+            {
+                Description = "Bots form crews of four (one captain invites three) and say a crew line with every chat line. [default: off]",
+                DefaultValueFactory = _ => Defaults.Crews,
+            };
+            Command.Options.Add(Crews);
             FightEvery = Add("--fight-every", "With --fight: how often (+-20 %) a bot out of a fight looks for someone to engage.",
                 Defaults.FightEvery, (string t, out TimeSpan v) => TryParseDuration(t, out v) && v > TimeSpan.Zero, "a positive time like 3s");
             Command.Options.Add(new System.CommandLine.Help.HelpOption());

@@ -47,6 +47,7 @@ public sealed class EventTaggingTests
             [typeof(Protocol.World.WorldClockEvents)] = EventTags.WorldClock,
             [typeof(Protocol.Combat.CombatEvents)] = EventTags.Combat,
             [typeof(Protocol.Notifications.InboxEvents)] = EventTags.Inbox,
+            [typeof(Protocol.Crews.CrewEvents)] = EventTags.Crew,
         };
         Assert.All(PersistedEvents, type =>
             Assert.Equal(expected[type.DeclaringType!], Assert.Single(EventTagging.TagsOf(type).Intersect(EventTags.Entities))));

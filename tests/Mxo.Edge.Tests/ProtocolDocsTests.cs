@@ -70,6 +70,7 @@ public sealed partial class ProtocolDocsTests
         codes.UnionWith(Constants(typeof(Mxo.Protocol.Combat.CombatErrorCodes)));
         codes.UnionWith(Constants(typeof(Mxo.Protocol.Chat.ChatErrorCodes)));
         codes.UnionWith(Constants(typeof(Mxo.Protocol.Notifications.NotificationErrorCodes)));
+        codes.UnionWith(Constants(typeof(Mxo.Protocol.Crews.CrewErrorCodes)));
         AssertSame(codes, Documented("Errors"));
     }
 

@@ -73,10 +73,32 @@ public static class Samples
         new InboxEvents.Marked([3, 5], true),
         new InboxEvents.Delivered(7),
         new InboxState(Neo, 7, 6, [Welcome, Welcome with { Seq = 6, Read = true, Sender = "trinity", Code = 12, ExpiresMs = 0 }], ["op-1"]),
+        new PlayerEvents.CrewJoined("zion crew", "Zion Crew"),
+        new PlayerEvents.CrewLeft("zion crew"),
+        new Crews.CrewEvents.Created("Zion Crew", Neo, "Neo", 1_795_000_000_000),
+        new Crews.CrewEvents.Invited(new PlayerId("trinity"), "Trinity", 1_795_000_300_000, 1_795_000_000_000),
+        new Crews.CrewEvents.InviteDeclined(new PlayerId("trinity")),
+        new Crews.CrewEvents.Joined(new PlayerId("trinity"), "Trinity", 1_795_000_010_000),
+        new Crews.CrewEvents.Left(new PlayerId("trinity"), true),
+        new Crews.CrewEvents.CaptainChanged(new PlayerId("trinity")),
+        new Crews.CrewEvents.LineRecorded(7, Neo, "Neo", "Meet at the hardline", 1_795_000_020_000, "cmd-30"),
+        new Crews.CrewState(new Crews.CrewId("zion crew"), "Zion Crew", true, false, "neo", 8)
+        {
+            Members = [CrewNeo, new Crews.CrewMember("trinity", "Trinity", 1_795_000_010_000)],
+            Invites = [CrewInvite],
+            Lines = [CrewLine],
+        },
+        new Crews.CrewMember("neo", "Neo", 1_795_000_000_000),
+        new Crews.CrewInvite("morpheus", "Morpheus", 1_795_000_300_000),
+        new Crews.CrewLine(7, "neo", "Neo", "Meet at the hardline", 1_795_000_020_000),
     ];
 
     private static readonly Notification Welcome = new(7, -2, "Welcome back", "{\"text\":\"The server restarts at 03:00\"}", "", 1_795_000_000_000,
         1_795_600_000_000, true, false);
+
+    private static readonly Crews.CrewMember CrewNeo = new("neo", "Neo", 1_795_000_000_000);
+    private static readonly Crews.CrewInvite CrewInvite = new("morpheus", "Morpheus", 1_795_000_300_000);
+    private static readonly Crews.CrewLine CrewLine = new(7, "neo", "Neo", "Meet at the hardline", 1_795_000_020_000);
 
     private static readonly FighterData Morpheus = new("morpheus", new FighterStatsData(420, 500, 150, 200, 60, 55, 52, 18), "power",
         [new EffectData("focus", CombatStats.Accuracy, 15, 120_000_000)], [new CooldownData("focus", 150_000_000)], "hyper-strike", 95_000_000,
@@ -142,6 +164,23 @@ public static class Samples
         new PlayerCommands.Say(Neo, "Anyone here?", "cmd-4") { Channel = "district" },
         new DistrictCommands.Say(Downtown, Neo, "Anyone here?", "cmd-4") { Channel = "district" },
         new PlayerReplies.CharacterSheet(Neo, "Neo", Downtown, Here, 500, 200, 1000) { Ignored = ["smith"] },
+        // crews (issue 12), and the fields they added to older types
+        new PlayerState(Neo, "Neo", true, 500, 200, 1000, Downtown, Here, []) { Crew = "zion crew", CrewName = "Zion Crew" },
+        new PlayerReplies.CharacterSheet(Neo, "Neo", Downtown, Here, 500, 200, 1000) { Crew = "zion crew", CrewName = "Zion Crew" },
+        new Crews.CrewCommands.FromPlayer(Neo, Crews.CrewRequestKinds.History, "cursor", 50, "cmd-31"),
+        new Crews.CrewCommands.Request(new Crews.CrewId("zion crew"), Crews.CrewRequestKinds.Invite, Neo, "Neo", "trinity", 0, "cmd-32", someActor,
+            "Trinity"),
+        new Crews.CrewCommands.Deliver(new PlayerId("trinity"), Crews.CrewDeliveryKinds.Line, new Crews.CrewId("zion crew"), "Zion Crew", "cmd-33",
+            someActor)
+        {
+            Info = new Crews.CrewReplies.Info("cmd-33", new Crews.CrewId("zion crew"), "Zion Crew", "neo") { Members = [CrewNeo] },
+            From = Neo, FromName = "Neo", Text = "Meet at the hardline", UnixTimeMs = 1_795_000_020_000, Captain = Neo, Seq = 7,
+        },
+        new Crews.CrewReplies.Info("cmd-34", new Crews.CrewId("zion crew"), "Zion Crew", "neo") { Members = [CrewNeo] },
+        new Crews.CrewReplies.History("cmd-35", new Crews.CrewId("zion crew"), "next-cursor") { Lines = [CrewLine] },
+        new Crews.CrewPushes.Invited(new Crews.CrewId("zion crew"), "Zion Crew", Neo, "Neo", 1_795_000_300_000),
+        new Crews.CrewPushes.Updated(new Crews.CrewId("zion crew"), Crews.CrewUpdateKinds.Kicked, new PlayerId("trinity"), "Trinity", Neo),
+        new Crews.CrewPushes.Line(new Crews.CrewId("zion crew"), Neo, "Neo", "Meet at the hardline", 1_795_000_020_000),
         new Chat.ChatCommands.Whisper(Neo, "Trinity", "Follow the white rabbit", "cmd-20"),
         new Chat.ChatCommands.Reply(Neo, "Knock, knock", "cmd-21"),
         new Chat.ChatCommands.DeliverWhisper(new PlayerId("trinity"), Neo, "Neo", "Follow the white rabbit", 1_795_000_000_000, "cmd-20", someActor),

@@ -5,6 +5,7 @@ using Akka.Persistence.Journal;
 using Mxo.Protocol;
 using Mxo.Protocol.Accounts;
 using Mxo.Protocol.Combat;
+using Mxo.Protocol.Crews;
 using Mxo.Protocol.Districts;
 using Mxo.Protocol.Notifications;
 using Mxo.Protocol.Players;
@@ -26,6 +27,7 @@ public static class EventTags
     public const string WorldClock = "worldclock";
     public const string Combat = "combat";
     public const string Inbox = "inbox";
+    public const string Crew = "crew";
 
     // by kind
     /// <summary>A player's <see cref="PlayerEvents.EnteredDistrict"/> (entering, teleporting, walking over an edge).</summary>
@@ -41,7 +43,7 @@ public static class EventTags
     public const string Login = "login";
 
     /// <summary>The entity tags: each persisted event carries exactly one of these.</summary>
-    public static readonly ImmutableHashSet<string> Entities = [Player, District, Account, CharacterName, WorldClock, Combat, Inbox];
+    public static readonly ImmutableHashSet<string> Entities = [Player, District, Account, CharacterName, WorldClock, Combat, Inbox, Crew];
 }
 
 /// <summary>
@@ -68,6 +70,16 @@ public static class EventTagging
         [typeof(PlayerEvents.Reconstructed)] = [EventTags.Player],
         [typeof(PlayerEvents.Ignored)] = [EventTags.Player],
         [typeof(PlayerEvents.Unignored)] = [EventTags.Player],
+        [typeof(PlayerEvents.CrewJoined)] = [EventTags.Player],
+        [typeof(PlayerEvents.CrewLeft)] = [EventTags.Player],
+
+        [typeof(CrewEvents.Created)] = [EventTags.Crew],
+        [typeof(CrewEvents.Invited)] = [EventTags.Crew],
+        [typeof(CrewEvents.InviteDeclined)] = [EventTags.Crew],
+        [typeof(CrewEvents.Joined)] = [EventTags.Crew],
+        [typeof(CrewEvents.Left)] = [EventTags.Crew],
+        [typeof(CrewEvents.CaptainChanged)] = [EventTags.Crew],
+        [typeof(CrewEvents.LineRecorded)] = [EventTags.Crew],
 
         [typeof(DistrictEvents.PlayerEntered)] = [EventTags.District],
         [typeof(DistrictEvents.PlayerLeft)] = [EventTags.District],

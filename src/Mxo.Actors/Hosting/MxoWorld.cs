@@ -1,6 +1,7 @@
 using Akka.Hosting;
 using Mxo.Actors.Accounts;
 using Mxo.Actors.Combat;
+using Mxo.Actors.Crews;
 using Mxo.Actors.Districts;
 using Mxo.Actors.Notifications;
 using Mxo.Actors.Players;
@@ -26,6 +27,7 @@ public static class MxoWorld
         builder.AddWorldClock(clock, hostsWorld)
             .AddDistrictEntity(world, map, hostsWorld, clock, combat is { } c ? (c.Table, c.Npcs) : null)
             .AddPlayerEntity(world, map, hostsWorld, combat?.Players)
+            .AddCrewEntity(world, hostsWorld)
             .AddAccountEntity(accounts, hostsWorld)
             .AddInboxEntity(notifications ?? new NotificationSettings(), hostsWorld);
         if (combat is not null) builder.AddCombatEncounterEntity(world, combat.Table, hostsWorld);

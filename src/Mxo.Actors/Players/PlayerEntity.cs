@@ -8,6 +8,7 @@ using Mxo.Actors.World;
 using Mxo.Protocol;
 using Mxo.Protocol.Chat;
 using Mxo.Protocol.Combat;
+using Mxo.Protocol.Crews;
 using Mxo.Protocol.Districts;
 using Mxo.Protocol.Players;
 using Mxo.Protocol.Wire;
@@ -65,16 +66,20 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
     /// <summary>The player shard region: whispers go to the recipient's entity through it (null on a test without one).</summary>
     private readonly IActorRef? _players;
     private readonly ChatGuard _chat = new();
+    /// <summary>The crew shard region (null on a test without one).</summary>
+    private readonly IActorRef? _crews;
     /// <summary>Who whispered to this character last (for <c>reply</c>); in memory, gone with a passivation.</summary>
     private PlayerId? _lastWhisperer;
 
     /// <param name="fighting">The character's combat numbers, death effect, regeneration and disconnect grace.</param>
     /// <param name="players">The player shard region (whispers go through it to the recipient's entity).</param>
+    /// <param name="crews">The crew shard region (crew requests go there; null on a test without one).</param>
     public PlayerEntity(string entityId, WorldSettings settings, WorldMap map, IActorRef districts, PlayerFighting fighting, IActorRef? combat,
-        IActorRef? players = null)
+        IActorRef? players = null, IActorRef? crews = null)
         : base("player-" + entityId, PlayerState.Empty(new PlayerId(entityId)), settings.SnapshotEvery)
     {
         _players = players;
+        _crews = crews;
         _fighting = fighting;
         _combat = combat;
         _deathEffect = fighting.DeathEffect;
@@ -112,6 +117,8 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
         Command<ChatCommands.DeliverWhisper>(HandleDeliverWhisper);
         Command<ChatCommands.Emote>(HandleEmote);
         Command<ChatCommands.Ignore>(HandleIgnore);
+        Command<CrewCommands.FromPlayer>(HandleCrewRequest);
+        Command<CrewCommands.Deliver>(HandleCrewDelivery);
         Command<ChatCommands.GetIgnores>(cmd => Sender.Tell(new ChatReplies.Ignores(cmd.CommandId, [.. State.Ignored])));
         TracedCommand<PlayerCommands.Interact>(HandleInteract);
         TracedCommand<PlayerCommands.JackOut>(HandleJackOut);
@@ -128,10 +135,10 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props PropsFor(string entityId, WorldSettings settings, WorldMap map, IActorRef districts, PlayerFighting? fighting = null,
-        IActorRef? combat = null, IActorRef? players = null)
+        IActorRef? combat = null, IActorRef? players = null, IActorRef? crews = null)
     {
         var numbers = fighting ?? PlayerFighting.Default;
-        return Props.Create(() => new PlayerEntity(entityId, settings, map, districts, numbers, combat, players));
+        return Props.Create(() => new PlayerEntity(entityId, settings, map, districts, numbers, combat, players, crews));
     }
 
     private sealed class ForfeitDue
@@ -792,6 +799,122 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
         }
         PersistThen(e, _ => replyTo.Tell(new ChatReplies.Ignores(cmd.CommandId, [.. State.Ignored])),
             _ => replyTo.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.Unavailable, JournalDown)));
+    }
+
+    /// <summary>
+    /// A crew request from the session. The character's entity vouches for who asks (the crew takes requests only from
+    /// here) and checks what its own copy of the membership can: no crew (<c>not_in_crew</c>), or one already
+    /// (<c>already_in_crew</c>). The crew answers the session itself. An invite goes to the invitee's entity first,
+    /// which knows whether the character exists and is free (<see cref="CrewDeliveryKinds.CheckInvitee"/>).
+    /// </summary>
+    private void HandleCrewRequest(CrewCommands.FromPlayer cmd)
+    {
+        if (_crews is null || _players is null)
+        {
+            Sender.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.Unavailable, "crews are not served here"));
+            return;
+        }
+        var say = cmd.Kind == CrewRequestKinds.Say;
+        // Changes are journaled, so they share the per-character limit on durable requests; info and history only
+        // read the crew and are left to the edge's frame limits.
+        var reads = cmd.Kind is CrewRequestKinds.Info or CrewRequestKinds.History;
+        if (say ? RefuseWhileMuted(cmd.CommandId) || RefuseOverRate(cmd.CommandId, "say", _settings.SayRate)
+                : !reads && RefuseOverRate(cmd.CommandId, "crew", _settings.InteractRate)) return;
+        var crew = State.Crew is { } id ? new CrewId(id) : (CrewId?)null;
+        switch (cmd.Kind)
+        {
+            case CrewRequestKinds.Create or CrewRequestKinds.Accept:
+                if (crew is not null)
+                {
+                    Sender.Tell(new Replies.Rejected(cmd.CommandId, CrewErrorCodes.AlreadyInCrew, $"you are in the crew '{State.CrewName}'; leave it first"));
+                    return;
+                }
+                _crews.Tell(ToCrew(CrewId.FromName(cmd.Arg), cmd));
+                return;
+            case CrewRequestKinds.Decline:
+                _crews.Tell(ToCrew(CrewId.FromName(cmd.Arg), cmd));
+                return;
+        }
+        if (crew is not { } mine)
+        {
+            Sender.Tell(new Replies.Rejected(cmd.CommandId, CrewErrorCodes.NotInCrew, "you are not in a crew"));
+            return;
+        }
+        if (say && RefuseOverChatLimit(cmd.CommandId, ChatChannels.Crew, _settings.ChatCrewRate)) return;
+        if (cmd.Kind != CrewRequestKinds.Invite)
+        {
+            _crews.Tell(ToCrew(mine, cmd));
+            return;
+        }
+        var invitee = PlayerId.FromName(cmd.Arg);
+        if (invitee == State.PlayerId)
+        {
+            Sender.Tell(new Replies.Rejected(cmd.CommandId, CrewErrorCodes.AlreadyInCrew, "you are in the crew already"));
+            return;
+        }
+        _players.Tell(new CrewCommands.Deliver(invitee, CrewDeliveryKinds.CheckInvitee, mine, State.CrewName ?? mine.Value, cmd.CommandId, Sender)
+        {
+            From = State.PlayerId, FromName = State.Name,
+        });
+    }
+
+    private CrewCommands.Request ToCrew(CrewId crew, CrewCommands.FromPlayer cmd) =>
+        new(crew, cmd.Kind, State.PlayerId, State.Name, cmd.Arg, cmd.Limit, cmd.CommandId, Sender);
+
+    /// <summary>What a crew (or a captain's entity) tells this character: see <see cref="CrewDeliveryKinds"/>.</summary>
+    private void HandleCrewDelivery(CrewCommands.Deliver d)
+    {
+        switch (d.Kind)
+        {
+            case CrewDeliveryKinds.Joined:
+                if (State.Crew is { } other && other != d.CrewId.Value)
+                {
+                    // Two joins raced (two accepts, or a create and an accept): the first recorded here wins, the other crew lets go.
+                    _crews?.Tell(new CrewCommands.Request(d.CrewId, CrewRequestKinds.Leave, State.PlayerId, State.Name, "", 0, "", null));
+                    d.ReplyTo?.Tell(new Replies.Rejected(d.CommandId, CrewErrorCodes.AlreadyInCrew, $"you are in the crew '{State.CrewName}'; leave it first"));
+                    return;
+                }
+                if (State.Crew is not null)
+                {
+                    if (d.Info is { } known) d.ReplyTo?.Tell(known);
+                    return;
+                }
+                PersistThen(new PlayerEvents.CrewJoined(d.CrewId.Value, d.CrewName), _ =>
+                {
+                    if (d.Info is { } info) d.ReplyTo?.Tell(info);
+                }, _ => d.ReplyTo?.Tell(new Replies.Rejected(d.CommandId, ErrorCodes.Unavailable, JournalDown)));
+                return;
+            case CrewDeliveryKinds.Left:
+                if (State.Crew != d.CrewId.Value)
+                {
+                    if (d.CommandId.Length > 0) d.ReplyTo?.Tell(new Replies.Acknowledged(d.CommandId));
+                    return;
+                }
+                PersistThen(new PlayerEvents.CrewLeft(d.CrewId.Value), _ =>
+                {
+                    if (d.CommandId.Length > 0) d.ReplyTo?.Tell(new Replies.Acknowledged(d.CommandId));
+                }, _ => d.ReplyTo?.Tell(new Replies.Rejected(d.CommandId, ErrorCodes.Unavailable, JournalDown)));
+                return;
+            case CrewDeliveryKinds.CheckInvitee:
+                if (!State.Created)
+                    d.ReplyTo?.Tell(new Replies.Rejected(d.CommandId, ChatErrorCodes.UnknownRecipient, $"there is no character called '{d.PlayerId}'"));
+                else if (State.Crew is not null)
+                    d.ReplyTo?.Tell(new Replies.Rejected(d.CommandId, CrewErrorCodes.AlreadyInCrew, $"{State.Name} is in a crew already"));
+                else
+                    _crews?.Tell(new CrewCommands.Request(d.CrewId, CrewRequestKinds.Invite, d.From, d.FromName, State.PlayerId.Value, 0, d.CommandId,
+                        d.ReplyTo, ArgName: State.Name));
+                return;
+            case CrewDeliveryKinds.Invite:
+                _session?.Tell(new CrewPushes.Invited(d.CrewId, d.CrewName, d.From, d.FromName, d.UnixTimeMs));
+                return;
+            case CrewDeliveryKinds.Line:
+                // A line of a crew this character is no longer in (it left while the line was on its way) is dropped.
+                if (State.Crew == d.CrewId.Value) _session?.Tell(new CrewPushes.Line(d.CrewId, d.From, d.FromName, d.Text, d.UnixTimeMs));
+                return;
+            case CrewDeliveryKinds.Update:
+                _session?.Tell(new CrewPushes.Updated(d.CrewId, d.Text, d.From, d.FromName, d.Captain));
+                return;
+        }
     }
 
     private void HandleInteract(PlayerCommands.Interact cmd)

@@ -48,6 +48,8 @@ public static class PlayerRules
         },
         PlayerEvents.Ignored e => state.Ignored.Contains(e.Other.Value) ? state : state with { Ignored = state.Ignored.Add(e.Other.Value) },
         PlayerEvents.Unignored e => state with { Ignored = state.Ignored.Remove(e.Other.Value) },
+        PlayerEvents.CrewJoined e => state with { Crew = e.Crew, CrewName = e.CrewName },
+        PlayerEvents.CrewLeft e => state.Crew == e.Crew ? state with { Crew = null, CrewName = null } : state,
         _ => throw new ArgumentException($"PlayerEntity cannot apply {@event.GetType().Name}", nameof(@event)),
     };
 
@@ -181,6 +183,8 @@ public static class PlayerRules
         new(state.PlayerId, state.Name, state.District, position, vitals?.Health ?? state.Health, vitals?.InnerStrength ?? state.InnerStrength, state.Info)
         {
             Ignored = [.. state.Ignored],
+            Crew = state.Crew,
+            CrewName = state.CrewName,
         };
 
     /// <summary>

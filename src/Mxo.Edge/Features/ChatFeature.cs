@@ -55,6 +55,9 @@ public sealed class ChatFeature(IActorRef players) : ISessionFeature
             case SessionPushes.ChatLine line:
                 if (!_ignored.Contains(line.PlayerId.Value)) session.Send(ServerFrames.Chat(line));
                 return true;
+            case Mxo.Protocol.Crews.CrewPushes.Line crewLine:
+                if (!_ignored.Contains(crewLine.From.Value)) session.Send(ServerFrames.CrewChat(crewLine));
+                return true;
             case ChatPushes.Emoted emote:
                 if (!_ignored.Contains(emote.From.Value)) session.Send(ServerFrames.Emote(emote));
                 return true;

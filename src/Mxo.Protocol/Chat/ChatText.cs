@@ -106,11 +106,14 @@ public static class ChatChannels
     /// <summary>District-wide: heard by everyone present in the district; rate-limited harder.</summary>
     public const string District = "district";
 
+    /// <summary>The speaker's crew, wherever its members are (docs/architecture.md, "Crews").</summary>
+    public const string Crew = "crew";
+
     /// <summary>An operator's announcement (never sent by a client).</summary>
     public const string System = "system";
 
     /// <summary>The channels a client may name in <c>chat</c>.</summary>
-    public static readonly IReadOnlyList<string> Spoken = [Say, District];
+    public static readonly IReadOnlyList<string> Spoken = [Say, District, Crew];
 }
 
 /// <summary>The fixed list of emotes (<c>emote {"name"}</c>); anything else is <see cref="ChatErrorCodes.UnknownEmote"/>.</summary>

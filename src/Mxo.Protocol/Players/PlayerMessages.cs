@@ -229,6 +229,16 @@ public static class PlayerEvents
     [ProtoContract(SkipConstructor = true)]
     public sealed record Ignored([property: ProtoMember(1)] PlayerId Other) : IMxoEvent;
 
+    /// <summary>The character joined (or created) a crew; the crew entity recorded it first.</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record CrewJoined(
+        [property: ProtoMember(1)] string Crew,
+        [property: ProtoMember(2)] string CrewName) : IMxoEvent;
+
+    /// <summary>The character is no longer in <see cref="Crew"/> (left, kicked); the crew entity recorded it first.</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record CrewLeft([property: ProtoMember(1)] string Crew) : IMxoEvent;
+
     /// <summary>The character took <see cref="Other"/> off its ignore list.</summary>
     [ProtoContract(SkipConstructor = true)]
     public sealed record Unignored([property: ProtoMember(1)] PlayerId Other) : IMxoEvent;
@@ -261,6 +271,11 @@ public static class PlayerReplies
         [ProtoMember(8)]
         public string[] Ignored { get => _ignored ?? []; init => _ignored = value; }
         private string[]? _ignored;
+
+        /// <summary>The character's crew (id), null when none; for <c>welcome</c>.</summary>
+        [ProtoMember(9)] public string? Crew { get; init; }
+
+        [ProtoMember(10)] public string? CrewName { get; init; }
     }
 
     [ProtoContract(SkipConstructor = true)]

@@ -62,5 +62,14 @@ public sealed record PlayerState(
     public ImmutableList<string> Ignored { get => _ignored ?? []; init => _ignored = value; }
     private ImmutableList<string>? _ignored;
 
+    /// <summary>The crew the character is in (its id: the crew's name normalised), null when none. A copy of the crew
+    /// entity's membership, which is the authority (docs/architecture.md, "Crews"). Null in journals from before crews.</summary>
+    [ProtoMember(17)]
+    public string? Crew { get; init; }
+
+    /// <summary>The crew's name as its creator spelt it (null when in no crew, and in journals from before crews).</summary>
+    [ProtoMember(18)]
+    public string? CrewName { get; init; }
+
     public static PlayerState Empty(PlayerId id) => new(id, "", false, 0, 0, 0, null, default, []);
 }

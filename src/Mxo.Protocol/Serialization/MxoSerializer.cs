@@ -203,6 +203,28 @@ public sealed class MxoSerializer : SerializerWithStringManifest
         ["ir.subscribed"] = typeof(Notifications.InboxReplies.Subscribed),
         ["ir.page"] = typeof(Notifications.InboxReplies.Page),
         ["push.notification"] = typeof(Notifications.InboxPushes.Pushed),
+        // crews (issue 12): commands, events (persisted), state, replies and pushes
+        ["pc.crew"] = typeof(Crews.CrewCommands.FromPlayer),
+        ["pc.crewdeliver"] = typeof(Crews.CrewCommands.Deliver),
+        ["crc.request"] = typeof(Crews.CrewCommands.Request),
+        ["pe.crewjoined"] = typeof(PlayerEvents.CrewJoined),
+        ["pe.crewleft"] = typeof(PlayerEvents.CrewLeft),
+        ["cre.created"] = typeof(Crews.CrewEvents.Created),
+        ["cre.invited"] = typeof(Crews.CrewEvents.Invited),
+        ["cre.declined"] = typeof(Crews.CrewEvents.InviteDeclined),
+        ["cre.joined"] = typeof(Crews.CrewEvents.Joined),
+        ["cre.left"] = typeof(Crews.CrewEvents.Left),
+        ["cre.captain"] = typeof(Crews.CrewEvents.CaptainChanged),
+        ["cre.line"] = typeof(Crews.CrewEvents.LineRecorded),
+        ["crs"] = typeof(Crews.CrewState),
+        ["crew.member"] = typeof(Crews.CrewMember),
+        ["crew.invite"] = typeof(Crews.CrewInvite),
+        ["crew.line"] = typeof(Crews.CrewLine),
+        ["crr.info"] = typeof(Crews.CrewReplies.Info),
+        ["crr.history"] = typeof(Crews.CrewReplies.History),
+        ["push.crewinvite"] = typeof(Crews.CrewPushes.Invited),
+        ["push.crewupdate"] = typeof(Crews.CrewPushes.Updated),
+        ["push.crewline"] = typeof(Crews.CrewPushes.Line),
     };
 
     private static readonly Dictionary<Type, string> ManifestByType = Manifests.ToDictionary(kv => kv.Value, kv => kv.Key);

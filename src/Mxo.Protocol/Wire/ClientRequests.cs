@@ -62,3 +62,9 @@ public sealed record WithdrawRequest(string? Id) : ClientRequest(Id);
 
 /// <summary>Answer a duel challenge from <see cref="From"/>.</summary>
 public sealed record DuelAnswerRequest(string? Id, string From, bool Accept) : ClientRequest(Id);
+
+/// <summary>
+/// A crew request (<see cref="Crews.CrewRequestKinds"/>): <see cref="Arg"/> is the crew name, the character name or the
+/// history cursor ("" when none); <see cref="Limit"/> the history page size.
+/// </summary>
+public sealed record CrewRequest(string? Id, string Kind, string Arg = "", int Limit = 0) : ClientRequest(Id);

@@ -38,6 +38,10 @@ public static class ServerFrameTypes
     public const string Whisper = "whisper";
     public const string Emote = "emote";
     public const string Ignores = "ignores";
+    public const string Crew = "crew";
+    public const string CrewHistory = "crew_history";
+    public const string CrewInvite = "crew_invite";
+    public const string CrewUpdate = "crew_update";
 }
 
 public static partial class ServerFrames
@@ -55,7 +59,77 @@ public static partial class ServerFrames
         w.WriteNumber("info", c.Info);
         w.WriteEndObject();
         WriteIgnores(w, c.Ignored);
+        if (c.Crew is { } crew)
+        {
+            w.WriteStartObject("crew");
+            w.WriteString("id", crew);
+            w.WriteString("name", c.CrewName ?? crew);
+            w.WriteEndObject();
+        }
+        else w.WriteNull("crew");
         extra?.Invoke(w);
+    });
+
+    public static byte[] Crew(string? id, Crews.CrewReplies.Info c) => Frame(ServerFrameTypes.Crew, id, w =>
+    {
+        w.WriteString("crew", c.CrewId.Value);
+        w.WriteString("name", c.Name);
+        w.WriteString("captain", c.Captain);
+        w.WriteStartArray("members");
+        foreach (var m in c.Members)
+        {
+            w.WriteStartObject();
+            w.WriteString("id", m.PlayerId);
+            w.WriteString("name", m.Name);
+            w.WriteNumber("joined", m.JoinedAtMs);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    });
+
+    public static byte[] CrewHistory(string? id, Crews.CrewReplies.History h) => Frame(ServerFrameTypes.CrewHistory, id, w =>
+    {
+        w.WriteString("crew", h.CrewId.Value);
+        w.WriteStartArray("lines");
+        foreach (var l in h.Lines)
+        {
+            w.WriteStartObject();
+            w.WriteString("from", l.PlayerId);
+            w.WriteString("name", l.Name);
+            w.WriteString("text", l.Text);
+            w.WriteNumber("at", l.UnixTimeMs);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        if (h.Next is { } next) w.WriteString("next", next); else w.WriteNull("next");
+    });
+
+    public static byte[] CrewInvite(Crews.CrewPushes.Invited i) => Frame(ServerFrameTypes.CrewInvite, null, w =>
+    {
+        w.WriteString("crew", i.CrewId.Value);
+        w.WriteString("name", i.CrewName);
+        w.WriteString("from", i.From.Value);
+        w.WriteString("fromName", i.FromName);
+        w.WriteNumber("expires", i.ExpiresAtMs);
+    });
+
+    public static byte[] CrewUpdate(Crews.CrewPushes.Updated u) => Frame(ServerFrameTypes.CrewUpdate, null, w =>
+    {
+        w.WriteString("crew", u.CrewId.Value);
+        w.WriteString("kind", u.Kind);
+        w.WriteString("player", u.Player.Value);
+        w.WriteString("name", u.Name);
+        if (u.Captain.Value is { Length: > 0 } captain) w.WriteString("captain", captain); else w.WriteNull("captain");
+    });
+
+    public static byte[] CrewChat(Crews.CrewPushes.Line p) => Frame(ServerFrameTypes.Chat, null, w =>
+    {
+        w.WriteString("crew", p.CrewId.Value);
+        w.WriteString("from", p.From.Value);
+        w.WriteString("name", p.Name);
+        w.WriteString("text", p.Text);
+        w.WriteNumber("at", p.UnixTimeMs);
+        w.WriteString("channel", Mxo.Protocol.Chat.ChatChannels.Crew);
     });
 
     /// <summary>The ignore list: reply to <c>ignore</c>, <c>unignore</c> and <c>ignores</c>.</summary>
