@@ -105,6 +105,8 @@ public static class MxoNode
             [AccountRegistration.AccountTypeName] = accounts.MaxShards,
             [AccountRegistration.CharacterNameTypeName] = accounts.MaxShards,
             [InboxRegistration.TypeName] = notifications.MaxShards,
+            [Mxo.Actors.Combat.CombatRegistration.TypeName] = world.MaxShards,
+            [Mxo.Actors.Crews.CrewRegistration.TypeName] = world.MaxShards,
         }));
         if (node.HostsEdge) builder.Services.AddEdgeHttp(builder.Configuration, node.Dev);
         // Resolved right after Build so a missing or short key stops the node at start-up (unless --dev).
