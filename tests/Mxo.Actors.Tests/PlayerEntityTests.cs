@@ -215,6 +215,24 @@ public sealed class PlayerEntityTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_replaced_session_s_late_attach_does_not_take_the_character_back()
+    {
+        var player = StartPlayer();
+        AttachAndEnter(player);
+        var newer = CreateTestProbe();
+        player.Tell(new PlayerCommands.Attach(Neo, "Neo", newer.Ref), newer.Ref);
+        newer.ExpectMsg<PlayerReplies.Attached>();
+        _session.ExpectMsg<SessionPushes.Replaced>();
+
+        // The old session was resyncing: its retry was on its way before it heard it was replaced.
+        player.Tell(new PlayerCommands.Attach(Neo, "Neo", _session.Ref), _session.Ref);
+        Assert.Equal(Neo, _session.ExpectMsg<SessionPushes.Replaced>().PlayerId);
+        newer.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        player.Tell(new PlayerCommands.Kick(Neo, "still the newer login"));
+        Assert.Equal("still the newer login", newer.ExpectMsg<SessionPushes.Revoked>().Reason);
+    }
+
+    [Fact]
     public void A_session_that_dies_without_detaching_takes_the_character_offline()
     {
         var player = StartPlayer();

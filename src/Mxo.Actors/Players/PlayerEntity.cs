@@ -48,6 +48,12 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
     private readonly IActorRef? _combat;
     private const string ForfeitTimer = "forfeit";
     private IActorRef? _session;
+    /// <summary>
+    /// Sessions this incarnation replaced (the last few): a replaced session that was resyncing may have an attach in
+    /// flight, sent before it heard it was replaced; that late attach must not take the character back from the newer login.
+    /// </summary>
+    private readonly Queue<IActorRef> _replacedSessions = new();
+    private const int ReplacedSessionsKept = 4;
     /// <summary>The district entity that admitted the character (watched: when it dies with its node, the character re-joins).</summary>
     private IActorRef? _districtEntity;
     private Vec3 _livePosition;
@@ -180,9 +186,16 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
 
     private void HandleAttach(PlayerCommands.Attach cmd)
     {
+        if (_replacedSessions.Contains(cmd.Session))
+        {
+            cmd.Session.Tell(new SessionPushes.Replaced(State.PlayerId));
+            return;
+        }
         Timers.Cancel(ForfeitTimer); // back within the grace period: it fights on
         if (_session is not null && !_session.Equals(cmd.Session))
         {
+            if (_replacedSessions.Count == ReplacedSessionsKept) _replacedSessions.Dequeue();
+            _replacedSessions.Enqueue(_session);
             // One live session per character: the newest wins, the old one is told to close and leaves the district.
             LeaveDistrictPresence();
             Context.Unwatch(_session);
