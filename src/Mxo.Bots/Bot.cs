@@ -55,6 +55,7 @@ internal sealed class Bot
     private readonly string _district;
     private readonly LatencyHistogram _latency;
     private readonly MoveWitness? _witness;
+    private readonly ChatDelivery _delivery;
 
     /// <summary>This bot reads its views (it is one of the first <see cref="BotOptions.Watchers"/>).</summary>
     private readonly bool _readsViews;
@@ -112,8 +113,10 @@ internal sealed class Bot
     /// <param name="accounts">The swarm's HTTP client; <c>null</c> for the hello flow.</param>
     /// <param name="password">The account password (ignored without <paramref name="accounts"/>).</param>
     public Bot(BotOptions options, int index, string name, DistrictInfo district, Random random, LatencyHistogram latency,
-        BotAccounts? accounts = null, string password = "", MoveWitness? witness = null, IReadOnlyList<string>? peers = null)
+        BotAccounts? accounts = null, string password = "", MoveWitness? witness = null, IReadOnlyList<string>? peers = null,
+        ChatDelivery? delivery = null)
     {
+        _delivery = delivery ?? new ChatDelivery();
         _peers = peers ?? [];
         _options = options;
         _accounts = accounts;
@@ -707,7 +710,7 @@ internal sealed class Bot
 
     private async Task SayAsync(ClientWebSocket socket, BotFrameWriter writer)
     {
-        var text = $"{Phrases[_random.Next(Phrases.Length)]} #{++_sayCounter}";
+        var text = ChatDelivery.Stamp($"{Phrases[_random.Next(Phrases.Length)]} #{++_sayCounter}");
         // Recorded before sending so the echo can never beat the timestamp.
         if (_pendingSays.Count < MaxPendingSays) _pendingSays[text] = Stopwatch.GetTimestamp();
         var id = NextId();
@@ -722,7 +725,7 @@ internal sealed class Bot
     {
         var id = NextId();
         if (_unansweredSays.Count < MaxPendingSays) _unansweredSays[id] = 0;
-        await SendAsync(socket, writer.Chat(id, "crew", $"{Phrases[_random.Next(Phrases.Length)]} (crew, from {Name})")).ConfigureAwait(false);
+        await SendAsync(socket, writer.Chat(id, "crew", ChatDelivery.Stamp($"{Phrases[_random.Next(Phrases.Length)]} (crew, from {Name})"))).ConfigureAwait(false);
         CrewLinesSaid++;
     }
 
@@ -740,7 +743,7 @@ internal sealed class Bot
         if (to == Name) to = _peers[^1]; // drawn from all but the last: the last stands in for this bot itself
         var id = NextId();
         if (_unansweredWhispers.Count < MaxPendingSays) _unansweredWhispers[id] = 0;
-        await SendAsync(socket, writer.Whisper(id, to, $"{Phrases[_random.Next(Phrases.Length)]} (from {Name})")).ConfigureAwait(false);
+        await SendAsync(socket, writer.Whisper(id, to, ChatDelivery.Stamp($"{Phrases[_random.Next(Phrases.Length)]} (from {Name})"))).ConfigureAwait(false);
         Whispered++;
     }
 
@@ -966,6 +969,7 @@ internal sealed class Bot
                     break;
                 case "whisper":
                     WhispersHeard++;
+                    if (Property(data, "text") is { ValueKind: JsonValueKind.String } whispered) _delivery.Heard("whisper", whispered.GetString()!);
                     break;
                 case "crew":
                     InCrew = true;
@@ -1099,11 +1103,17 @@ internal sealed class Bot
 
     private void OnChat(JsonElement data)
     {
-        if (Property(data, "channel") is { ValueKind: JsonValueKind.String } channel && channel.ValueEquals("crew")) CrewLinesHeard++;
+        var channel = Property(data, "channel") is { ValueKind: JsonValueKind.String } channelEl ? channelEl.GetString()! : "say";
+        if (channel == "crew") CrewLinesHeard++;
         var self = _playerId ?? Name.ToLowerInvariant();
-        if (Property(data, "from") is not { ValueKind: JsonValueKind.String } from || !from.ValueEquals(self)) return;
+        if (Property(data, "from") is not { ValueKind: JsonValueKind.String } from) return;
         if (Property(data, "text") is not { ValueKind: JsonValueKind.String } textEl) return;
         var text = textEl.GetString()!;
+        if (!from.ValueEquals(self))
+        {
+            _delivery.Heard(channel, text);
+            return;
+        }
         if (_pendingSays.TryRemove(text, out var sentAt))
         {
             Echoed++;

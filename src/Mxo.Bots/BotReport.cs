@@ -92,6 +92,9 @@ public sealed record BotReport
     public double? NeighbourLatencyP99Ms { get; init; }
     public long NeighbourSamples { get; init; }
 
+    /// <summary>From a bot's chat line being sent to another bot hearing it, per channel (<see cref="Bots.ChatDelivery"/>).</summary>
+    public IReadOnlyList<ChannelDelivery> ChatDelivery { get; init; } = [];
+
     /// <summary>The district's tick figures as its status endpoint reports them, if it could be read.</summary>
     public string? Tick { get; init; }
 
@@ -210,6 +213,9 @@ public sealed record BotReport
         else
             sb.Append("echo latency n/a");
         sb.AppendLine();
+        if (ChatDelivery.Count > 0)
+            sb.Append("chat delivery: ").AppendJoin(", ", ChatDelivery.Select(d =>
+                string.Create(c, $"{d.Channel} p50 {d.P50Ms:0.0} ms, p99 {d.P99Ms:0.0} ms, max {d.MaxMs:0.0} ms ({d.Samples} heard)"))).AppendLine();
         if (CrewLinesSaid > 0 || CrewLinesHeard > 0 || CrewsJoined > 0)
             sb.Append(c, $"crews: {CrewsJoined} bots in a crew, {CrewLinesSaid} crew lines said, {CrewLinesHeard} heard").AppendLine();
         if (Whispered > 0 || WhispersHeard > 0)

@@ -63,12 +63,14 @@ public sealed class BotSwarm
         if (Options.Duration is { } duration) run.CancelAfter(duration);
 
         var latency = new LatencyHistogram();
-        var witness = new MoveWitness(Options.Warmup is { } warmup ? started + (long)(warmup.TotalSeconds * Stopwatch.Frequency) : 0);
+        var countFrom = Options.Warmup is { } warmup ? started + (long)(warmup.TotalSeconds * Stopwatch.Frequency) : 0;
+        var witness = new MoveWitness(countFrom);
+        var delivery = new ChatDelivery(countFrom);
         var http = new BotHttpStats();
         using var accounts = Options.Hello ? null : new BotAccounts(Options, http);
         var bots = Names.Select((name, i) =>
                 new Bot(Options, i, name, District, new Random(unchecked(_seed + (i + 1) * 1_000_003)), latency, accounts, Password, witness,
-                    Options.WhisperEvery > TimeSpan.Zero || Options.Crews ? Names : null))
+                    Options.WhisperEvery > TimeSpan.Zero || Options.Crews ? Names : null, delivery))
             .ToArray();
         var running = new List<Task>(bots.Length);
 
@@ -108,6 +110,7 @@ public sealed class BotSwarm
             NeighbourLatencyP50Ms = witness.Latency.Percentile(0.50),
             NeighbourLatencyP99Ms = witness.Latency.Percentile(0.99),
             NeighbourSamples = witness.Latency.Count,
+            ChatDelivery = delivery.Figures(),
             Tick = await DistrictTickAsync().ConfigureAwait(false),
             ResyncedBots = bots.Count(b => b.LastResyncedAt is not null),
             Fight = Options.Fight ? FightFigures.Sum(bots.Select(b => b.Fighter!).ToArray()) : null,

@@ -171,6 +171,34 @@ public partial class BotsTests
         Assert.Equal((0, 1), (warmingUp.Latency.Count, counting.Latency.Count));
     }
 
+    [Fact]
+    public void A_stamped_line_heard_gives_one_delivery_sample_under_its_channel_and_anything_else_none()
+    {
+        var delivery = new ChatDelivery();
+        delivery.Heard("crew", ChatDelivery.Stamp("hello (crew, from bot-1)"));
+        delivery.Heard("say", "no stamp at all");
+        delivery.Heard("say", "a tilde ~ but no time");
+        delivery.Heard("say", "~-5");
+        var warmingUp = new ChatDelivery(countFrom: System.Diagnostics.Stopwatch.GetTimestamp() + System.Diagnostics.Stopwatch.Frequency * 3600);
+        warmingUp.Heard("say", ChatDelivery.Stamp("too early"));
+
+        var crew = Assert.Single(delivery.Figures());
+        Assert.Equal(("crew", 1L), (crew.Channel, crew.Samples));
+        Assert.InRange(crew.P99Ms, 0, 60_000);
+        Assert.Empty(warmingUp.Figures());
+        var report = new BotReport
+        {
+            RunTag = "t", Requested = 1, Connected = 1, FailedToConnect = 0, DisconnectedEarly = 0, NotStarted = 0,
+            ConnectFailures = new Dictionary<string, int>(), Disconnects = new Dictionary<string, int>(), FramesSent = 0, FramesReceived = 0,
+            ReceivedByType = new Dictionary<string, long>(), Said = 0, Acked = 0, Echoed = 0, EchoLatencyP50Ms = null,
+            EchoLatencyP99Ms = null, EchoLatencyMaxMs = null, Errors = 0, ErrorsByCode = new Dictionary<string, long>(), FirstErrors = [],
+            Duration = TimeSpan.FromSeconds(1),
+            ChatDelivery = [new ChannelDelivery("say", 10, 1.5, 9.5, 12), new ChannelDelivery("team", 3, 2, 4, 5)],
+        };
+        Assert.Contains("chat delivery: say p50 1.5 ms, p99 9.5 ms, max 12.0 ms (10 heard), team p50 2.0 ms, p99 4.0 ms, max 5.0 ms (3 heard)",
+            report.ToString());
+    }
+
     [Theory]
     [InlineData("--count")]                                  // no value
     [InlineData("--count", "0")]
