@@ -77,6 +77,11 @@ public sealed record BotReport
     public long CrewLinesSaid { get; init; }
     public long CrewLinesHeard { get; init; }
 
+    /// <summary>With <c>--teams</c>: bots in a team at the end, team lines said, and team lines heard (each member hears each line).</summary>
+    public long TeamsJoined { get; init; }
+    public long TeamLinesSaid { get; init; }
+    public long TeamLinesHeard { get; init; }
+
     /// <summary><c>ack</c> frames received (not counting whispers').</summary>
     public required long Acked { get; init; }
 
@@ -212,6 +217,8 @@ public sealed record BotReport
         sb.AppendLine();
         if (CrewLinesSaid > 0 || CrewLinesHeard > 0 || CrewsJoined > 0)
             sb.Append(c, $"crews: {CrewsJoined} bots in a crew, {CrewLinesSaid} crew lines said, {CrewLinesHeard} heard").AppendLine();
+        if (TeamLinesSaid > 0 || TeamLinesHeard > 0 || TeamsJoined > 0)
+            sb.Append(c, $"teams: {TeamsJoined} bots in a team, {TeamLinesSaid} team lines said, {TeamLinesHeard} heard").AppendLine();
         if (Whispered > 0 || WhispersHeard > 0)
             sb.Append(c, $"whispers: {Whispered} sent, {WhispersAcked} delivered, {WhispersHeard} heard").AppendLine();
         if (NeighbourLatencyP50Ms is { } n50 && NeighbourLatencyP99Ms is { } n99)
