@@ -91,7 +91,26 @@ public static class Samples
         new Crews.CrewMember("neo", "Neo", 1_795_000_000_000),
         new Crews.CrewInvite("morpheus", "Morpheus", 1_795_000_300_000),
         new Crews.CrewLine(7, "neo", "Neo", "Meet at the hardline", 1_795_000_020_000),
+        new PlayerEvents.TeamJoined(TeamA.Value),
+        new PlayerEvents.TeamLeft(TeamA.Value),
+        new Teams.TeamEvents.Created(Neo, "Neo", 1_795_000_000_000),
+        new Teams.TeamEvents.Invited(new PlayerId("trinity"), "Trinity", 1_795_000_060_000, 1_795_000_000_000),
+        new Teams.TeamEvents.InviteDeclined(new PlayerId("trinity")),
+        new Teams.TeamEvents.Joined(new PlayerId("trinity"), "Trinity", 1_795_000_010_000),
+        new Teams.TeamEvents.Left(new PlayerId("trinity"), true),
+        new Teams.TeamEvents.LeaderChanged(new PlayerId("trinity")),
+        new Teams.TeamEvents.Disbanded(1_795_000_070_000),
+        new Teams.TeamState(TeamA, true, false, "neo")
+        {
+            Members = [TeamNeo, new Teams.TeamMember("trinity", "Trinity", 1_795_000_010_000)],
+            Invites = [new Teams.TeamInvite("morpheus", "Morpheus", 1_795_000_060_000)],
+        },
+        new Teams.TeamMember("neo", "Neo", 1_795_000_000_000),
+        new Teams.TeamInvite("morpheus", "Morpheus", 1_795_000_060_000),
     ];
+
+    private static readonly Teams.TeamId TeamA = new("t0123456789abcdef0123456789abcdef");
+    private static readonly Teams.TeamMember TeamNeo = new("neo", "Neo", 1_795_000_000_000);
 
     private static readonly Notification Welcome = new(7, -2, "Welcome back", "{\"text\":\"The server restarts at 03:00\"}", "", 1_795_000_000_000,
         1_795_600_000_000, true, false);
@@ -181,6 +200,20 @@ public static class Samples
         new Crews.CrewPushes.Invited(new Crews.CrewId("zion crew"), "Zion Crew", Neo, "Neo", 1_795_000_300_000),
         new Crews.CrewPushes.Updated(new Crews.CrewId("zion crew"), Crews.CrewUpdateKinds.Kicked, new PlayerId("trinity"), "Trinity", Neo),
         new Crews.CrewPushes.Line(new Crews.CrewId("zion crew"), Neo, "Neo", "Meet at the hardline", 1_795_000_020_000),
+        // teams (issue 12), and the fields they added to older types
+        new PlayerState(Neo, "Neo", true, 500, 200, 1000, Downtown, Here, []) { Team = TeamA.Value },
+        new PlayerReplies.CharacterSheet(Neo, "Neo", Downtown, Here, 500, 200, 1000) { Team = TeamA.Value },
+        new Teams.TeamCommands.FromPlayer(Neo, Teams.TeamRequestKinds.Invite, "Trinity", "cmd-41"),
+        new Teams.TeamCommands.Request(TeamA, Teams.TeamRequestKinds.Invite, Neo, "Neo", "trinity", "cmd-42", someActor, "Trinity"),
+        new Teams.TeamCommands.Deliver(new PlayerId("trinity"), Teams.TeamDeliveryKinds.Joined, TeamA, "cmd-43", someActor)
+        {
+            Info = new Teams.TeamReplies.Info("cmd-43", TeamA, "neo") { Members = [TeamNeo] },
+            From = Neo, FromName = "Neo", Text = "Meet at the hardline", UnixTimeMs = 1_795_000_020_000, Leader = Neo,
+        },
+        new Teams.TeamReplies.Info("cmd-44", TeamA, "neo") { Members = [TeamNeo] },
+        new Teams.TeamPushes.Invited(TeamA, Neo, "Neo", 1_795_000_060_000),
+        new Teams.TeamPushes.Updated(TeamA, Teams.TeamUpdateKinds.Leader, new PlayerId("trinity"), "Trinity", new PlayerId("trinity")),
+        new Teams.TeamPushes.Line(TeamA, Neo, "Neo", "Meet at the hardline", 1_795_000_020_000),
         new Chat.ChatCommands.Whisper(Neo, "Trinity", "Follow the white rabbit", "cmd-20"),
         new Chat.ChatCommands.Reply(Neo, "Knock, knock", "cmd-21"),
         new Chat.ChatCommands.DeliverWhisper(new PlayerId("trinity"), Neo, "Neo", "Follow the white rabbit", 1_795_000_000_000, "cmd-20", someActor),

@@ -9,6 +9,7 @@ using Mxo.Protocol.Crews;
 using Mxo.Protocol.Districts;
 using Mxo.Protocol.Notifications;
 using Mxo.Protocol.Players;
+using Mxo.Protocol.Teams;
 using Mxo.Protocol.World;
 
 namespace Mxo.Actors.Hosting;
@@ -28,6 +29,7 @@ public static class EventTags
     public const string Combat = "combat";
     public const string Inbox = "inbox";
     public const string Crew = "crew";
+    public const string Team = "team";
 
     // by kind
     /// <summary>A player's <see cref="PlayerEvents.EnteredDistrict"/> (entering, teleporting, walking over an edge).</summary>
@@ -43,7 +45,7 @@ public static class EventTags
     public const string Login = "login";
 
     /// <summary>The entity tags: each persisted event carries exactly one of these.</summary>
-    public static readonly ImmutableHashSet<string> Entities = [Player, District, Account, CharacterName, WorldClock, Combat, Inbox, Crew];
+    public static readonly ImmutableHashSet<string> Entities = [Player, District, Account, CharacterName, WorldClock, Combat, Inbox, Crew, Team];
 }
 
 /// <summary>
@@ -72,6 +74,8 @@ public static class EventTagging
         [typeof(PlayerEvents.Unignored)] = [EventTags.Player],
         [typeof(PlayerEvents.CrewJoined)] = [EventTags.Player],
         [typeof(PlayerEvents.CrewLeft)] = [EventTags.Player],
+        [typeof(PlayerEvents.TeamJoined)] = [EventTags.Player],
+        [typeof(PlayerEvents.TeamLeft)] = [EventTags.Player],
 
         [typeof(CrewEvents.Created)] = [EventTags.Crew],
         [typeof(CrewEvents.Invited)] = [EventTags.Crew],
@@ -80,6 +84,14 @@ public static class EventTagging
         [typeof(CrewEvents.Left)] = [EventTags.Crew],
         [typeof(CrewEvents.CaptainChanged)] = [EventTags.Crew],
         [typeof(CrewEvents.LineRecorded)] = [EventTags.Crew],
+
+        [typeof(TeamEvents.Created)] = [EventTags.Team],
+        [typeof(TeamEvents.Invited)] = [EventTags.Team],
+        [typeof(TeamEvents.InviteDeclined)] = [EventTags.Team],
+        [typeof(TeamEvents.Joined)] = [EventTags.Team],
+        [typeof(TeamEvents.Left)] = [EventTags.Team],
+        [typeof(TeamEvents.LeaderChanged)] = [EventTags.Team],
+        [typeof(TeamEvents.Disbanded)] = [EventTags.Team],
 
         [typeof(DistrictEvents.PlayerEntered)] = [EventTags.District],
         [typeof(DistrictEvents.PlayerLeft)] = [EventTags.District],

@@ -23,7 +23,7 @@ namespace Mxo.Actors.Players;
 /// edge, entering and teleporting are hand-overs that end with one persisted <see cref="PlayerEvents.EnteredDistrict"/>,
 /// so the character's district is always exactly one.
 /// </summary>
-public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
+public sealed partial class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
 {
     private enum Admission { Enter, Handover, Teleport, Resync, Reconstruct }
 
@@ -80,12 +80,14 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
     /// <param name="fighting">The character's combat numbers, death effect, regeneration and disconnect grace.</param>
     /// <param name="players">The player shard region (whispers go through it to the recipient's entity).</param>
     /// <param name="crews">The crew shard region (crew requests go there; null on a test without one).</param>
+    /// <param name="teams">The team shard region (team requests go there; null on a test without one).</param>
     public PlayerEntity(string entityId, WorldSettings settings, WorldMap map, IActorRef districts, PlayerFighting fighting, IActorRef? combat,
-        IActorRef? players = null, IActorRef? crews = null)
+        IActorRef? players = null, IActorRef? crews = null, IActorRef? teams = null)
         : base("player-" + entityId, PlayerState.Empty(new PlayerId(entityId)), settings.SnapshotEvery)
     {
         _players = players;
         _crews = crews;
+        _teams = teams;
         _fighting = fighting;
         _combat = combat;
         _deathEffect = fighting.DeathEffect;
@@ -125,6 +127,8 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
         Command<ChatCommands.Ignore>(HandleIgnore);
         Command<CrewCommands.FromPlayer>(HandleCrewRequest);
         Command<CrewCommands.Deliver>(HandleCrewDelivery);
+        Command<Protocol.Teams.TeamCommands.FromPlayer>(HandleTeamRequest);
+        Command<Protocol.Teams.TeamCommands.Deliver>(HandleTeamDelivery);
         Command<ChatCommands.GetIgnores>(cmd => Sender.Tell(new ChatReplies.Ignores(cmd.CommandId, [.. State.Ignored])));
         TracedCommand<PlayerCommands.Interact>(HandleInteract);
         TracedCommand<PlayerCommands.JackOut>(HandleJackOut);
@@ -141,10 +145,10 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props PropsFor(string entityId, WorldSettings settings, WorldMap map, IActorRef districts, PlayerFighting? fighting = null,
-        IActorRef? combat = null, IActorRef? players = null, IActorRef? crews = null)
+        IActorRef? combat = null, IActorRef? players = null, IActorRef? crews = null, IActorRef? teams = null)
     {
         var numbers = fighting ?? PlayerFighting.Default;
-        return Props.Create(() => new PlayerEntity(entityId, settings, map, districts, numbers, combat, players, crews));
+        return Props.Create(() => new PlayerEntity(entityId, settings, map, districts, numbers, combat, players, crews, teams));
     }
 
     private sealed class ForfeitDue

@@ -50,6 +50,8 @@ public static class PlayerRules
         PlayerEvents.Unignored e => state with { Ignored = state.Ignored.Remove(e.Other.Value) },
         PlayerEvents.CrewJoined e => state with { Crew = e.Crew, CrewName = e.CrewName },
         PlayerEvents.CrewLeft e => state.Crew == e.Crew ? state with { Crew = null, CrewName = null } : state,
+        PlayerEvents.TeamJoined e => state with { Team = e.Team },
+        PlayerEvents.TeamLeft e => state.Team == e.Team ? state with { Team = null } : state,
         _ => throw new ArgumentException($"PlayerEntity cannot apply {@event.GetType().Name}", nameof(@event)),
     };
 
@@ -185,6 +187,7 @@ public static class PlayerRules
             Ignored = [.. state.Ignored],
             Crew = state.Crew,
             CrewName = state.CrewName,
+            Team = state.Team,
         };
 
     /// <summary>

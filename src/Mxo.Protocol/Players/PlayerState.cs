@@ -71,5 +71,10 @@ public sealed record PlayerState(
     [ProtoMember(18)]
     public string? CrewName { get; init; }
 
+    /// <summary>The team the character is in (its id), null when none. A copy of the team entity's membership, which is
+    /// the authority (docs/protocol.md, "Teams"). Null in journals from before teams.</summary>
+    [ProtoMember(19)]
+    public string? Team { get; init; }
+
     public static PlayerState Empty(PlayerId id) => new(id, "", false, 0, 0, 0, null, default, []);
 }

@@ -225,6 +225,26 @@ public sealed class MxoSerializer : SerializerWithStringManifest
         ["push.crewinvite"] = typeof(Crews.CrewPushes.Invited),
         ["push.crewupdate"] = typeof(Crews.CrewPushes.Updated),
         ["push.crewline"] = typeof(Crews.CrewPushes.Line),
+        // teams (issue 12): commands, events (persisted), state, replies and pushes
+        ["pc.team"] = typeof(Teams.TeamCommands.FromPlayer),
+        ["pc.teamdeliver"] = typeof(Teams.TeamCommands.Deliver),
+        ["tmc.request"] = typeof(Teams.TeamCommands.Request),
+        ["pe.teamjoined"] = typeof(PlayerEvents.TeamJoined),
+        ["pe.teamleft"] = typeof(PlayerEvents.TeamLeft),
+        ["tme.created"] = typeof(Teams.TeamEvents.Created),
+        ["tme.invited"] = typeof(Teams.TeamEvents.Invited),
+        ["tme.declined"] = typeof(Teams.TeamEvents.InviteDeclined),
+        ["tme.joined"] = typeof(Teams.TeamEvents.Joined),
+        ["tme.left"] = typeof(Teams.TeamEvents.Left),
+        ["tme.leader"] = typeof(Teams.TeamEvents.LeaderChanged),
+        ["tme.disbanded"] = typeof(Teams.TeamEvents.Disbanded),
+        ["tms"] = typeof(Teams.TeamState),
+        ["team.member"] = typeof(Teams.TeamMember),
+        ["team.invite"] = typeof(Teams.TeamInvite),
+        ["tmr.info"] = typeof(Teams.TeamReplies.Info),
+        ["push.teaminvite"] = typeof(Teams.TeamPushes.Invited),
+        ["push.teamupdate"] = typeof(Teams.TeamPushes.Updated),
+        ["push.teamline"] = typeof(Teams.TeamPushes.Line),
     };
 
     private static readonly Dictionary<Type, string> ManifestByType = Manifests.ToDictionary(kv => kv.Value, kv => kv.Key);

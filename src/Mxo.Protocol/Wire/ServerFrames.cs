@@ -42,6 +42,9 @@ public static class ServerFrameTypes
     public const string CrewHistory = "crew_history";
     public const string CrewInvite = "crew_invite";
     public const string CrewUpdate = "crew_update";
+    public const string Team = "team";
+    public const string TeamInvite = "team_invite";
+    public const string TeamUpdate = "team_update";
 }
 
 public static partial class ServerFrames
@@ -67,6 +70,7 @@ public static partial class ServerFrames
             w.WriteEndObject();
         }
         else w.WriteNull("crew");
+        WriteTeam(w, c.Team);
         extra?.Invoke(w);
     });
 
