@@ -3,7 +3,7 @@
 #
 # Chat under a crowd (issue 12): BOTS players (default 1,000) on one Release --dev node, spread over the four districts;
 # TALKERS of them (default 100) talk at their rate limit: a nearby line (say) every CHAT_EVERY (default 2.2s, the
-# limit is 5 per 10 s), and with it a crew line (--crews: crews of four) and whatever extra options add (e.g. --teams).
+# limit is 5 per 10 s), and with it a crew line (--crews: crews of four) and a team line (--teams: teams of three).
 # The others walk and listen. The node runs on core 0, the bots on core 1. After WARMUP (default 30s) it counts, over
 # the rest of DURATION (default 90s): chat delivery per channel (send → each listener's frame, from the bots' reports),
 # the lines persisted per second (journal rows of chat events), the node's CPU and each bots process's CPU.
@@ -39,7 +39,7 @@ for district in downtown richland westview international; do
   taskset -c 1 "$bots_dir/mxo-node" bots --count "$listeners" --district "$district" --chat-every 0 --name-prefix "l$i" \
     "${common[@]}" >"$work/bots-listen-$district.log" 2>&1 &
   bot_pids+=($!)
-  taskset -c 1 "$bots_dir/mxo-node" bots --count "$speakers" --district "$district" --chat-every "$chat_every" --crews \
+  taskset -c 1 "$bots_dir/mxo-node" bots --count "$speakers" --district "$district" --chat-every "$chat_every" --crews --teams \
     --name-prefix "t$i" "${common[@]}" "$@" >"$work/bots-talk-$district.log" 2>&1 &
   bot_pids+=($!)
   i=$((i + 1))
