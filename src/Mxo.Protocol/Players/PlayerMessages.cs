@@ -276,6 +276,9 @@ public static class PlayerReplies
         [ProtoMember(9)] public string? Crew { get; init; }
 
         [ProtoMember(10)] public string? CrewName { get; init; }
+
+        /// <summary>Whispers reach the character while offline, as notifications (<c>chat_settings</c>); for <c>welcome</c>.</summary>
+        [ProtoMember(41)] public bool OfflineWhispers { get; init; }
     }
 
     [ProtoContract(SkipConstructor = true)]
