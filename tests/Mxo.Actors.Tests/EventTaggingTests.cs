@@ -49,6 +49,8 @@ public sealed class EventTaggingTests
             [typeof(Protocol.Notifications.InboxEvents)] = EventTags.Inbox,
             [typeof(Protocol.Crews.CrewEvents)] = EventTags.Crew,
             [typeof(Protocol.Teams.TeamEvents)] = EventTags.Team,
+            [typeof(Protocol.Chat.ChatEvents)] = EventTags.Player,
+            [typeof(Protocol.Moderation.ModerationEvents)] = EventTags.Moderation,
         };
         Assert.All(PersistedEvents, type =>
             Assert.Equal(expected[type.DeclaringType!], Assert.Single(EventTagging.TagsOf(type).Intersect(EventTags.Entities))));

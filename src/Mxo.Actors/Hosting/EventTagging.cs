@@ -4,9 +4,11 @@ using Akka.Persistence.Hosting;
 using Akka.Persistence.Journal;
 using Mxo.Protocol;
 using Mxo.Protocol.Accounts;
+using Mxo.Protocol.Chat;
 using Mxo.Protocol.Combat;
 using Mxo.Protocol.Crews;
 using Mxo.Protocol.Districts;
+using Mxo.Protocol.Moderation;
 using Mxo.Protocol.Notifications;
 using Mxo.Protocol.Players;
 using Mxo.Protocol.Teams;
@@ -30,6 +32,7 @@ public static class EventTags
     public const string Inbox = "inbox";
     public const string Crew = "crew";
     public const string Team = "team";
+    public const string Moderation = "moderation";
 
     // by kind
     /// <summary>A player's <see cref="PlayerEvents.EnteredDistrict"/> (entering, teleporting, walking over an edge).</summary>
@@ -45,7 +48,7 @@ public static class EventTags
     public const string Login = "login";
 
     /// <summary>The entity tags: each persisted event carries exactly one of these.</summary>
-    public static readonly ImmutableHashSet<string> Entities = [Player, District, Account, CharacterName, WorldClock, Combat, Inbox, Crew, Team];
+    public static readonly ImmutableHashSet<string> Entities = [Player, District, Account, CharacterName, WorldClock, Combat, Inbox, Crew, Team, Moderation];
 }
 
 /// <summary>
@@ -76,6 +79,12 @@ public static class EventTagging
         [typeof(PlayerEvents.CrewLeft)] = [EventTags.Player],
         [typeof(PlayerEvents.TeamJoined)] = [EventTags.Player],
         [typeof(PlayerEvents.TeamLeft)] = [EventTags.Player],
+        [typeof(ChatEvents.WhisperKept)] = [EventTags.Player],
+        [typeof(ChatEvents.WhisperDeleted)] = [EventTags.Player],
+        [typeof(ChatEvents.WhispersPurged)] = [EventTags.Player],
+        [typeof(ChatEvents.OfflineWhispersSet)] = [EventTags.Player],
+        [typeof(ChatEvents.Muted)] = [EventTags.Player],
+        [typeof(ChatEvents.Unmuted)] = [EventTags.Player],
 
         [typeof(CrewEvents.Created)] = [EventTags.Crew],
         [typeof(CrewEvents.Invited)] = [EventTags.Crew],
@@ -84,6 +93,10 @@ public static class EventTagging
         [typeof(CrewEvents.Left)] = [EventTags.Crew],
         [typeof(CrewEvents.CaptainChanged)] = [EventTags.Crew],
         [typeof(CrewEvents.LineRecorded)] = [EventTags.Crew],
+        [typeof(CrewEvents.LineDeleted)] = [EventTags.Crew],
+        [typeof(CrewEvents.LinesPurged)] = [EventTags.Crew],
+
+        [typeof(ModerationEvents.Recorded)] = [EventTags.Moderation],
 
         [typeof(TeamEvents.Created)] = [EventTags.Team],
         [typeof(TeamEvents.Invited)] = [EventTags.Team],

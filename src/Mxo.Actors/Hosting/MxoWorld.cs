@@ -3,6 +3,7 @@ using Mxo.Actors.Accounts;
 using Mxo.Actors.Combat;
 using Mxo.Actors.Crews;
 using Mxo.Actors.Districts;
+using Mxo.Actors.Moderation;
 using Mxo.Actors.Notifications;
 using Mxo.Actors.Players;
 using Mxo.Actors.Teams;
@@ -31,7 +32,8 @@ public static class MxoWorld
             .AddCrewEntity(world, hostsWorld)
             .AddTeamEntity(world, hostsWorld)
             .AddAccountEntity(accounts, hostsWorld)
-            .AddInboxEntity(notifications ?? new NotificationSettings(), hostsWorld);
+            .AddInboxEntity(notifications ?? new NotificationSettings(), hostsWorld)
+            .AddModerationLogEntity(world, hostsWorld);
         if (combat is not null) builder.AddCombatEncounterEntity(world, combat.Table, hostsWorld);
         return builder;
     }

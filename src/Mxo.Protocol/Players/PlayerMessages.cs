@@ -287,6 +287,8 @@ public static class PlayerReplies
 
         /// <summary>The character's team (id), null when none; for <c>welcome</c>.</summary>
         [ProtoMember(11)] public string? Team { get; init; }
+        /// <summary>Whispers reach the character while offline, as notifications (<c>chat_settings</c>); for <c>welcome</c>.</summary>
+        [ProtoMember(41)] public bool OfflineWhispers { get; init; }
     }
 
     [ProtoContract(SkipConstructor = true)]

@@ -245,6 +245,31 @@ public sealed class MxoSerializer : SerializerWithStringManifest
         ["push.teaminvite"] = typeof(Teams.TeamPushes.Invited),
         ["push.teamupdate"] = typeof(Teams.TeamPushes.Updated),
         ["push.teamline"] = typeof(Teams.TeamPushes.Line),
+        // kept whispers, offline whispers, persisted mutes (issue 12)
+        ["chat.keptwhisper"] = typeof(Chat.KeptWhisper),
+        ["pc.whisperhistory"] = typeof(Chat.WhisperCommands.History),
+        ["pc.offlinewhispers"] = typeof(Chat.WhisperCommands.SetOfflineWhispers),
+        ["pc.whisperdelivered"] = typeof(Chat.WhisperCommands.Delivered),
+        ["pr.whisperhistory"] = typeof(Chat.WhisperReplies.History),
+        ["pr.chatsettings"] = typeof(Chat.WhisperReplies.Settings),
+        ["pe.whisperkept"] = typeof(Chat.ChatEvents.WhisperKept),
+        ["pe.whisperdeleted"] = typeof(Chat.ChatEvents.WhisperDeleted),
+        ["pe.whisperspurged"] = typeof(Chat.ChatEvents.WhispersPurged),
+        ["pe.offlinewhispers"] = typeof(Chat.ChatEvents.OfflineWhispersSet),
+        ["pe.muted"] = typeof(Chat.ChatEvents.Muted),
+        ["pe.unmuted"] = typeof(Chat.ChatEvents.Unmuted),
+        ["cre.linedeleted"] = typeof(Crews.CrewEvents.LineDeleted),
+        ["cre.linespurged"] = typeof(Crews.CrewEvents.LinesPurged),
+        // moderation (issue 12): actions, the log's commands, events (persisted), state and replies
+        ["mod.action"] = typeof(Moderation.ModerationAction),
+        ["mod.entry"] = typeof(Moderation.ModerationEntry),
+        ["mod.act"] = typeof(Moderation.ModerationCommands.Act),
+        ["mod.read"] = typeof(Moderation.ModerationCommands.Read),
+        ["pc.moderate"] = typeof(Moderation.ModerationCommands.ToPlayer),
+        ["crc.moderate"] = typeof(Moderation.ModerationCommands.ToCrew),
+        ["mode.recorded"] = typeof(Moderation.ModerationEvents.Recorded),
+        ["modr.entries"] = typeof(Moderation.ModerationReplies.Entries),
+        ["mods"] = typeof(Moderation.ModerationLogState),
     };
 
     private static readonly Dictionary<Type, string> ManifestByType = Manifests.ToDictionary(kv => kv.Value, kv => kv.Key);
