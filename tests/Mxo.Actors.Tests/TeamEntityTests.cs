@@ -260,6 +260,9 @@ public sealed class PlayerTeamTests : Akka.TestKit.Xunit2.TestKit
         var check = _players.ExpectMsg<TeamCommands.Deliver>();
         Assert.Equal((TeamDeliveryKinds.CheckInvitee, new PlayerId("trinity"), Neo), (check.Kind, check.PlayerId, check.From));
         Assert.True(TeamId.IsWellFormed(check.TeamId.Value));
+        // A second invite before the team is recorded here goes to the same team rather than forming another.
+        player.Tell(new TeamCommands.FromPlayer(Neo, TeamRequestKinds.Invite, "Morpheus", "c3b"), _session.Ref);
+        Assert.Equal(check.TeamId, _players.ExpectMsg<TeamCommands.Deliver>().TeamId);
 
         player.Tell(new TeamCommands.Deliver(Neo, TeamDeliveryKinds.Joined, check.TeamId, "c3", _session.Ref));
         _session.ExpectMsg<Replies.Acknowledged>();

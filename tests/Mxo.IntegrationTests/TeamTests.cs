@@ -55,7 +55,7 @@ public sealed class TeamTests
         Assert.Equal("unknown_recipient", await Refused(tank, "team_invite", """{"name":"nobody-at-all"}"""));
         Assert.Equal("self_target", await Refused(tank, "team_invite", $$"""{"name":"{{tankName}}"}"""));
         Assert.Equal("no_such_invite", await Refused(trinity, "team_accept", """{"team":"not a team"}"""));
-        Assert.Equal("no_such_invite", await Refused(trinity, "team_accept", """{"team":"t0123456789abcdef0123456789abcdef"}"""));
+        Assert.Equal("no_such_invite", await Refused(morpheus, "team_accept", """{"team":"t0123456789abcdef0123456789abcdef"}"""));
         Assert.Equal("missing_field", await Refused(trinity, "team_accept", """{"crew":"x"}"""));
 
         // Only online players can be invited. Cypher's detach and Neo's invite travel different ways to his entity, so
@@ -100,7 +100,7 @@ public sealed class TeamTests
         Assert.Equal("no_such_invite", await Refused(tank, "team_accept", $$"""{"team":"{{team}}"}"""));
         Assert.Equal("not_in_team", await Refused(tank, "chat", """{"channel":"team","text":"let me in"}"""));
         Assert.Equal("not_team_leader", await Refused(trinity, "team_kick", $$"""{"name":"{{neoName}}"}"""));
-        Assert.Equal("not_team_leader", await Refused(trinity, "team_leader", $$"""{"name":"{{trinityName}}"}"""));
+        Assert.Equal("not_team_leader", await Refused(morpheus, "team_leader", $$"""{"name":"{{morpheusName}}"}"""));
         Assert.Equal("empty_text", await Refused(neo, "chat", """{"channel":"team","text":"   "}"""));
 
         // A team line reaches every member online; it is acknowledged, and not kept.

@@ -13,6 +13,13 @@ public sealed partial class PlayerEntity
     private readonly IActorRef? _teams;
 
     /// <summary>
+    /// The team this character's invites form while it is in none: invites sent before the team's join is recorded here
+    /// (two invites in a row) go to the same team instead of forming one each. In memory; dropped once a team is
+    /// recorded, or when that team lets the character go (it disbanded, or could not be formed).
+    /// </summary>
+    private TeamId? _formingTeam;
+
+    /// <summary>
     /// A team request from the session, handled as crew requests are (<see cref="HandleCrewRequest"/>): the character's
     /// entity vouches for who asks and checks its own copy (<c>not_in_team</c>, <c>already_in_team</c>); the team answers
     /// the session itself. An invite goes to the invitee's entity first, which knows whether the character exists, is
@@ -50,7 +57,8 @@ public sealed partial class PlayerEntity
                     Sender.Tell(new Replies.Rejected(cmd.CommandId, ChatErrorCodes.SelfTarget, "you cannot invite yourself"));
                     return;
                 }
-                _players.Tell(new TeamCommands.Deliver(invitee, TeamDeliveryKinds.CheckInvitee, team ?? TeamId.New(), cmd.CommandId, Sender)
+                var to = team ?? (_formingTeam ??= TeamId.New());
+                _players.Tell(new TeamCommands.Deliver(invitee, TeamDeliveryKinds.CheckInvitee, to, cmd.CommandId, Sender)
                 {
                     From = State.PlayerId, FromName = State.Name,
                 });
@@ -86,10 +94,15 @@ public sealed partial class PlayerEntity
                     AnswerJoined(d);
                     return;
                 }
-                PersistThen(new PlayerEvents.TeamJoined(d.TeamId.Value), _ => AnswerJoined(d),
+                PersistThen(new PlayerEvents.TeamJoined(d.TeamId.Value), _ =>
+                {
+                    _formingTeam = null;
+                    AnswerJoined(d);
+                },
                     _ => d.ReplyTo?.Tell(new Replies.Rejected(d.CommandId, ErrorCodes.Unavailable, JournalDown)));
                 return;
             case TeamDeliveryKinds.Left:
+                if (_formingTeam == d.TeamId) _formingTeam = null;
                 if (State.Team != d.TeamId.Value)
                 {
                     if (d.CommandId.Length > 0) d.ReplyTo?.Tell(new Replies.Acknowledged(d.CommandId));

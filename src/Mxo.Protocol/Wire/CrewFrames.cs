@@ -33,13 +33,8 @@ public static class CrewFrames
         }),
     ];
 
-    private static (ClientRequest?, WireError?) CharacterFrame(JsonElement frame, string? id, string kind) => WithData(frame, id, data =>
-    {
-        if (RequiredString(data, "name", id, 64, out var name) is { } e) return Fail(e);
-        if (CharacterRules.ValidateName(name) is not null)
-            return Fail(ChatErrorCodes.UnknownRecipient, $"there is no character called '{name}'", id);
-        return Ok(new CrewRequest(id, kind, name!.Trim()));
-    });
+    private static (ClientRequest?, WireError?) CharacterFrame(JsonElement frame, string? id, string kind) =>
+        CharacterNameFrame(frame, id, name => new CrewRequest(id, kind, name));
 
     private static (ClientRequest?, WireError?) CrewFrame(JsonElement frame, string? id, string kind) => WithData(frame, id, data =>
         ReadCrewName(data, id, out var name, "crew") is { } e ? Fail(e) : Ok(new CrewRequest(id, kind, name!)));

@@ -82,16 +82,7 @@ public static partial class ServerFrames
         w.WriteString("crew", c.CrewId.Value);
         w.WriteString("name", c.Name);
         w.WriteString("captain", c.Captain);
-        w.WriteStartArray("members");
-        foreach (var m in c.Members)
-        {
-            w.WriteStartObject();
-            w.WriteString("id", m.PlayerId);
-            w.WriteString("name", m.Name);
-            w.WriteNumber("joined", m.JoinedAtMs);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        WriteMembers(w, c.Members.Select(m => (m.PlayerId, m.Name, m.JoinedAtMs)));
     });
 
     public static byte[] CrewHistory(string? id, Crews.CrewReplies.History h) => Frame(ServerFrameTypes.CrewHistory, id, w =>

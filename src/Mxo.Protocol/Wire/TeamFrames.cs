@@ -30,13 +30,8 @@ public static class TeamFrames
         new("team_info", (_, id) => Ok(new TeamRequest(id, TeamRequestKinds.Info))),
     ];
 
-    private static (ClientRequest?, WireError?) CharacterFrame(JsonElement frame, string? id, string kind) => WithData(frame, id, data =>
-    {
-        if (RequiredString(data, "name", id, 64, out var name) is { } e) return Fail(e);
-        if (CharacterRules.ValidateName(name) is not null)
-            return Fail(ChatErrorCodes.UnknownRecipient, $"there is no character called '{name}'", id);
-        return Ok(new TeamRequest(id, kind, name!.Trim()));
-    });
+    private static (ClientRequest?, WireError?) CharacterFrame(JsonElement frame, string? id, string kind) =>
+        CharacterNameFrame(frame, id, name => new TeamRequest(id, kind, name));
 
     private static (ClientRequest?, WireError?) TeamFrame(JsonElement frame, string? id, string kind) => WithData(frame, id, data =>
     {
@@ -55,16 +50,7 @@ public static partial class ServerFrames
     {
         w.WriteString("team", t.TeamId.Value);
         w.WriteString("leader", t.Leader);
-        w.WriteStartArray("members");
-        foreach (var m in t.Members)
-        {
-            w.WriteStartObject();
-            w.WriteString("id", m.PlayerId);
-            w.WriteString("name", m.Name);
-            w.WriteNumber("joined", m.JoinedAtMs);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        WriteMembers(w, t.Members.Select(m => (m.PlayerId, m.Name, m.JoinedAtMs)));
     });
 
     public static byte[] TeamInvite(TeamPushes.Invited i) => Frame(ServerFrameTypes.TeamInvite, null, w =>
@@ -93,6 +79,21 @@ public static partial class ServerFrames
         w.WriteNumber("at", p.UnixTimeMs);
         w.WriteString("channel", ChatChannels.Team);
     });
+
+    /// <summary>A group's <c>members</c> (crew or team): id, name and when each joined, in the order given.</summary>
+    private static void WriteMembers(Utf8JsonWriter w, IEnumerable<(string Id, string Name, long JoinedAtMs)> members)
+    {
+        w.WriteStartArray("members");
+        foreach (var (memberId, name, joined) in members)
+        {
+            w.WriteStartObject();
+            w.WriteString("id", memberId);
+            w.WriteString("name", name);
+            w.WriteNumber("joined", joined);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
 
     /// <summary>The welcome's <c>team</c>: <c>{"id"}</c>, or null in no team.</summary>
     private static void WriteTeam(Utf8JsonWriter w, string? team)
