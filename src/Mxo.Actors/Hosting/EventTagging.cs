@@ -8,6 +8,7 @@ using Mxo.Protocol.Combat;
 using Mxo.Protocol.Crews;
 using Mxo.Protocol.Districts;
 using Mxo.Protocol.Notifications;
+using Mxo.Protocol.Orgs;
 using Mxo.Protocol.Players;
 using Mxo.Protocol.World;
 
@@ -28,6 +29,7 @@ public static class EventTags
     public const string Combat = "combat";
     public const string Inbox = "inbox";
     public const string Crew = "crew";
+    public const string Org = "org";
 
     // by kind
     /// <summary>A player's <see cref="PlayerEvents.EnteredDistrict"/> (entering, teleporting, walking over an edge).</summary>
@@ -42,8 +44,11 @@ public static class EventTags
     /// </summary>
     public const string Login = "login";
 
+    /// <summary>A moderator's action on kept chat lines (an organisation's <see cref="OrgEvents.LineDeleted"/> and <see cref="OrgEvents.PlayerPurged"/>).</summary>
+    public const string Moderation = "moderation";
+
     /// <summary>The entity tags: each persisted event carries exactly one of these.</summary>
-    public static readonly ImmutableHashSet<string> Entities = [Player, District, Account, CharacterName, WorldClock, Combat, Inbox, Crew];
+    public static readonly ImmutableHashSet<string> Entities = [Player, District, Account, CharacterName, WorldClock, Combat, Inbox, Crew, Org];
 }
 
 /// <summary>
@@ -80,6 +85,10 @@ public static class EventTagging
         [typeof(CrewEvents.Left)] = [EventTags.Crew],
         [typeof(CrewEvents.CaptainChanged)] = [EventTags.Crew],
         [typeof(CrewEvents.LineRecorded)] = [EventTags.Crew],
+
+        [typeof(OrgEvents.LineRecorded)] = [EventTags.Org],
+        [typeof(OrgEvents.LineDeleted)] = [EventTags.Org, EventTags.Moderation],
+        [typeof(OrgEvents.PlayerPurged)] = [EventTags.Org, EventTags.Moderation],
 
         [typeof(DistrictEvents.PlayerEntered)] = [EventTags.District],
         [typeof(DistrictEvents.PlayerLeft)] = [EventTags.District],

@@ -4,6 +4,7 @@ using Mxo.Actors.Combat;
 using Mxo.Actors.Crews;
 using Mxo.Actors.Districts;
 using Mxo.Actors.Notifications;
+using Mxo.Actors.Orgs;
 using Mxo.Actors.Players;
 using Mxo.Actors.World;
 using Mxo.Protocol.Combat;
@@ -28,6 +29,7 @@ public static class MxoWorld
             .AddDistrictEntity(world, map, hostsWorld, clock, combat is { } c ? (c.Table, c.Npcs) : null)
             .AddPlayerEntity(world, map, hostsWorld, combat?.Players)
             .AddCrewEntity(world, hostsWorld)
+            .AddOrgEntity(world, hostsWorld)
             .AddAccountEntity(accounts, hostsWorld)
             .AddInboxEntity(notifications ?? new NotificationSettings(), hostsWorld);
         if (combat is not null) builder.AddCombatEncounterEntity(world, combat.Table, hostsWorld);

@@ -24,7 +24,7 @@ public static class PlayerRules
     {
         PlayerEvents.CharacterCreated e => state with
         {
-            Name = e.Name, Created = true, Health = e.Health, InnerStrength = e.InnerStrength, Info = e.Info,
+            Name = e.Name, Created = true, Health = e.Health, InnerStrength = e.InnerStrength, Info = e.Info, Org = e.Org,
         },
         PlayerEvents.EnteredDistrict e => state with
         {
@@ -53,12 +53,12 @@ public static class PlayerRules
         _ => throw new ArgumentException($"PlayerEntity cannot apply {@event.GetType().Name}", nameof(@event)),
     };
 
-    /// <summary>Attaching creates the character the first time its name is played.</summary>
-    public static IReadOnlyList<IMxoEvent> DecideAttach(PlayerState state, string name) =>
+    /// <summary>Attaching creates the character the first time its name is played, in the organisation its account gave it.</summary>
+    public static IReadOnlyList<IMxoEvent> DecideAttach(PlayerState state, string name, string? org = null) =>
         state.Created
             ? []
             : [new PlayerEvents.CharacterCreated(state.PlayerId, name.Trim(), CharacterRules.StartingHealth,
-                CharacterRules.StartingInnerStrength, CharacterRules.StartingInfo)];
+                CharacterRules.StartingInnerStrength, CharacterRules.StartingInfo) { Org = org }];
 
     public static EnterDecision DecideEnter(PlayerState state, WorldMap map, DistrictId target, string commandId)
     {
@@ -185,6 +185,7 @@ public static class PlayerRules
             Ignored = [.. state.Ignored],
             Crew = state.Crew,
             CrewName = state.CrewName,
+            Org = state.Org,
         };
 
     /// <summary>

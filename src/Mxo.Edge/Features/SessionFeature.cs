@@ -54,6 +54,9 @@ public abstract class SessionContext
     /// <summary>The session is re-attaching to a new incarnation of its character (its world node failed).</summary>
     public abstract bool Resyncing { get; }
 
+    /// <summary>The permissions of the session's access token (<see cref="Auth.Permissions"/>); none for a --dev <c>hello</c>.</summary>
+    public abstract IReadOnlyList<string> Permissions { get; }
+
     /// <summary>The session actor: the sender for entity commands, so replies come back to it.</summary>
     public abstract IActorRef Self { get; }
 
@@ -108,11 +111,15 @@ public sealed record SessionFeatureSet(ClientFrameParser Parser, IReadOnlyList<F
     /// <param name="districts">The world map's districts (<c>enter</c> names one).</param>
     /// <param name="encounters">The combat encounter region (or proxy); fights' actions go there.</param>
     /// <param name="inboxes">The inbox region (or proxy); without one (tests of other features) welcome waits for no inbox.</param>
-    public static SessionFeatureSet For(IActorRef players, IReadOnlyCollection<DistrictId> districts, IActorRef encounters, IActorRef? inboxes = null) => new(
-        new ClientFrameParser([.. SessionFrames.All, .. WorldFrames.For(districts), .. ChatFrames.All, .. CombatFrames.All, .. NotificationFrames.All, .. CrewFrames.All]),
-        // Crews first: it takes chat on channel crew, which the world feature would refuse outside a district.
+    /// <param name="mediator">The node's distributed pub-sub mediator (org lines, announcements); without one (tests) neither is served.</param>
+    public static SessionFeatureSet For(IActorRef players, IReadOnlyCollection<DistrictId> districts, IActorRef encounters, IActorRef? inboxes = null,
+        IActorRef? mediator = null) => new(
+        new ClientFrameParser([.. SessionFrames.All, .. WorldFrames.For(districts), .. ChatFrames.All, .. CombatFrames.All, .. NotificationFrames.All,
+            .. CrewFrames.All, .. OrgFrames.All]),
+        // Crews and organisations first: they take chat on channels crew and org, which the world feature would refuse outside a district.
         [
-            () => new CrewFeature(players), () => new WorldFeature(players), () => new ChatFeature(players),
+            () => new CrewFeature(players), () => new OrgFeature(players, mediator ?? ActorRefs.Nobody), () => new WorldFeature(players),
+            () => new ChatFeature(players),
             () => new CombatFeature(players, encounters), () => new NotificationsFeature(inboxes ?? ActorRefs.Nobody),
         ]);
 }

@@ -71,5 +71,12 @@ public sealed record PlayerState(
     [ProtoMember(18)]
     public string? CrewName { get; init; }
 
+    /// <summary>
+    /// The organisation the character was created in (<c>Orgs.Organisations</c>), null when none; set once, by the
+    /// attach that created the character (docs/architecture.md, "Organisations"). Null in journals from before it.
+    /// </summary>
+    [ProtoMember(19)]
+    public string? Org { get; init; }
+
     public static PlayerState Empty(PlayerId id) => new(id, "", false, 0, 0, 0, null, default, []);
 }

@@ -40,6 +40,7 @@ public static class ServerFrameTypes
     public const string Ignores = "ignores";
     public const string Crew = "crew";
     public const string CrewHistory = "crew_history";
+    public const string OrgHistory = "org_history";
     public const string CrewInvite = "crew_invite";
     public const string CrewUpdate = "crew_update";
 }
@@ -67,6 +68,7 @@ public static partial class ServerFrames
             w.WriteEndObject();
         }
         else w.WriteNull("crew");
+        if (c.Org is { } org) w.WriteString("org", org); else w.WriteNull("org");
         extra?.Invoke(w);
     });
 
@@ -130,6 +132,45 @@ public static partial class ServerFrames
         w.WriteString("text", p.Text);
         w.WriteNumber("at", p.UnixTimeMs);
         w.WriteString("channel", Mxo.Protocol.Chat.ChatChannels.Crew);
+    });
+
+    public static byte[] OrgHistory(string? id, Orgs.OrgReplies.History h) => Frame(ServerFrameTypes.OrgHistory, id, w =>
+    {
+        w.WriteString("org", h.Org);
+        w.WriteStartArray("lines");
+        foreach (var l in h.Lines)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("seq", l.Seq);
+            w.WriteString("from", l.PlayerId);
+            w.WriteString("name", l.Name);
+            w.WriteString("text", l.Text);
+            w.WriteNumber("at", l.UnixTimeMs);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        if (h.Next is { } next) w.WriteString("next", next); else w.WriteNull("next");
+    });
+
+    public static byte[] OrgChat(Orgs.OrgPushes.Line p) => Frame(ServerFrameTypes.Chat, null, w =>
+    {
+        w.WriteString("org", p.Org);
+        w.WriteString("from", p.From.Value);
+        w.WriteString("name", p.Name);
+        w.WriteString("text", p.Text);
+        w.WriteNumber("at", p.UnixTimeMs);
+        w.WriteNumber("seq", p.Seq);
+        w.WriteString("channel", Mxo.Protocol.Chat.ChatChannels.Org);
+    });
+
+    /// <summary>An operator's announcement: <c>chat</c> on channel <c>system</c>, from <c>system</c>.</summary>
+    public static byte[] SystemChat(Mxo.Protocol.Chat.SystemChannel.Announcement a) => Frame(ServerFrameTypes.Chat, null, w =>
+    {
+        w.WriteString("from", Mxo.Protocol.Chat.SystemChannel.Speaker);
+        w.WriteString("name", Mxo.Protocol.Chat.SystemChannel.SpeakerName);
+        w.WriteString("text", a.Text);
+        w.WriteNumber("at", a.UnixTimeMs);
+        w.WriteString("channel", Mxo.Protocol.Chat.ChatChannels.System);
     });
 
     /// <summary>The ignore list: reply to <c>ignore</c>, <c>unignore</c> and <c>ignores</c>.</summary>
