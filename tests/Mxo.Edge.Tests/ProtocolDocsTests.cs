@@ -71,6 +71,7 @@ public sealed partial class ProtocolDocsTests
         codes.UnionWith(Constants(typeof(Mxo.Protocol.Chat.ChatErrorCodes)));
         codes.UnionWith(Constants(typeof(Mxo.Protocol.Notifications.NotificationErrorCodes)));
         codes.UnionWith(Constants(typeof(Mxo.Protocol.Crews.CrewErrorCodes)));
+        codes.UnionWith(Constants(typeof(Mxo.Protocol.Orgs.OrgErrorCodes)));
         AssertSame(codes, Documented("Errors"));
     }
 
