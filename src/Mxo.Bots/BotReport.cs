@@ -77,6 +77,11 @@ public sealed record BotReport
     public long CrewLinesSaid { get; init; }
     public long CrewLinesHeard { get; init; }
 
+    /// <summary>With <c>--org-chat</c>: bots in an organisation at the end, org lines said, and org lines heard (each member online hears each line).</summary>
+    public long OrgMembers { get; init; }
+    public long OrgLinesSaid { get; init; }
+    public long OrgLinesHeard { get; init; }
+
     /// <summary><c>ack</c> frames received (not counting whispers').</summary>
     public required long Acked { get; init; }
 
@@ -212,6 +217,8 @@ public sealed record BotReport
         sb.AppendLine();
         if (CrewLinesSaid > 0 || CrewLinesHeard > 0 || CrewsJoined > 0)
             sb.Append(c, $"crews: {CrewsJoined} bots in a crew, {CrewLinesSaid} crew lines said, {CrewLinesHeard} heard").AppendLine();
+        if (OrgLinesSaid > 0 || OrgLinesHeard > 0 || OrgMembers > 0)
+            sb.Append(c, $"orgs: {OrgMembers} bots in an organisation, {OrgLinesSaid} org lines said, {OrgLinesHeard} heard").AppendLine();
         if (Whispered > 0 || WhispersHeard > 0)
             sb.Append(c, $"whispers: {Whispered} sent, {WhispersAcked} delivered, {WhispersHeard} heard").AppendLine();
         if (NeighbourLatencyP50Ms is { } n50 && NeighbourLatencyP99Ms is { } n99)
