@@ -48,6 +48,7 @@ public sealed class EventTaggingTests
             [typeof(Protocol.Combat.CombatEvents)] = EventTags.Combat,
             [typeof(Protocol.Notifications.InboxEvents)] = EventTags.Inbox,
             [typeof(Protocol.Crews.CrewEvents)] = EventTags.Crew,
+            [typeof(Protocol.Orgs.OrgEvents)] = EventTags.Org,
         };
         Assert.All(PersistedEvents, type =>
             Assert.Equal(expected[type.DeclaringType!], Assert.Single(EventTagging.TagsOf(type).Intersect(EventTags.Entities))));
@@ -59,10 +60,12 @@ public sealed class EventTaggingTests
         var byKind = EventTagging.Table
             .SelectMany(kv => kv.Value.Except(EventTags.Entities).Select(tag => (Tag: tag, Type: kv.Key)))
             .ToLookup(x => x.Tag, x => x.Type);
-        Assert.Equal([EventTags.Chat, EventTags.EnteredDistrict, EventTags.Login], byKind.Select(g => g.Key).Order());
+        Assert.Equal([EventTags.Chat, EventTags.EnteredDistrict, EventTags.Login, EventTags.Moderation], byKind.Select(g => g.Key).Order());
         Assert.Equal(typeof(PlayerEvents.EnteredDistrict), Assert.Single(byKind[EventTags.EnteredDistrict]));
         Assert.Equal(typeof(DistrictEvents.ChatLineRecorded), Assert.Single(byKind[EventTags.Chat]));
         Assert.Equal(typeof(AccountEvents.RefreshTokenIssued), Assert.Single(byKind[EventTags.Login]));
+        Assert.Equal([typeof(Protocol.Orgs.OrgEvents.LineDeleted), typeof(Protocol.Orgs.OrgEvents.PlayerPurged)],
+            byKind[EventTags.Moderation].OrderBy(t => t.Name));
     }
 
     [Fact]
