@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 
@@ -31,6 +32,10 @@ public static class KeptLines
             return null;
         }
     }
+
+    /// <summary><paramref name="lines"/> with <paramref name="line"/> added last, the oldest dropped beyond <paramref name="max"/>.</summary>
+    public static ImmutableList<T> Append<T>(ImmutableList<T> lines, T line, int max) =>
+        (lines.Count >= max ? lines.RemoveRange(0, lines.Count - max + 1) : lines).Add(line);
 
     /// <summary>
     /// A page of <paramref name="lines"/> (oldest first, as kept): newest first below <paramref name="beforeSeq"/> (null:

@@ -351,8 +351,7 @@ public static class CrewRules
         CrewEvents.LineRecorded e => state with
         {
             NextSeq = e.Seq + 1,
-            Lines = (state.Lines.Count >= KeptLines ? state.Lines.RemoveRange(0, state.Lines.Count - KeptLines + 1) : state.Lines)
-                .Add(new CrewLine(e.Seq, e.Player.Value, e.Name, e.Text, e.AtMs)),
+            Lines = Chat.KeptLines.Append(state.Lines, new CrewLine(e.Seq, e.Player.Value, e.Name, e.Text, e.AtMs), KeptLines),
         },
         _ => throw new ArgumentException($"CrewEntity cannot apply {@event.GetType().Name}", nameof(@event)),
     };

@@ -183,8 +183,7 @@ public static class OrgRules
         OrgEvents.LineRecorded e => state with
         {
             NextSeq = e.Seq + 1,
-            Lines = (state.Lines.Count >= KeptLines ? state.Lines.RemoveRange(0, state.Lines.Count - KeptLines + 1) : state.Lines)
-                .Add(new OrgLine(e.Seq, e.Player.Value, e.Name, e.Text, e.AtMs)),
+            Lines = Chat.KeptLines.Append(state.Lines, new OrgLine(e.Seq, e.Player.Value, e.Name, e.Text, e.AtMs), KeptLines),
         },
         OrgEvents.LineDeleted e => state with { Lines = state.Lines.RemoveAll(l => l.Seq == e.Seq) },
         OrgEvents.PlayerPurged e => state with { Lines = state.Lines.RemoveAll(l => l.PlayerId == e.Player.Value) },

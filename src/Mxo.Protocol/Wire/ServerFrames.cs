@@ -93,18 +93,22 @@ public static partial class ServerFrames
     {
         w.WriteString("crew", h.CrewId.Value);
         w.WriteStartArray("lines");
-        foreach (var l in h.Lines)
-        {
-            w.WriteStartObject();
-            w.WriteString("from", l.PlayerId);
-            w.WriteString("name", l.Name);
-            w.WriteString("text", l.Text);
-            w.WriteNumber("at", l.UnixTimeMs);
-            w.WriteEndObject();
-        }
+        foreach (var l in h.Lines) WriteKeptLine(w, null, l.PlayerId, l.Name, l.Text, l.UnixTimeMs);
         w.WriteEndArray();
         if (h.Next is { } next) w.WriteString("next", next); else w.WriteNull("next");
     });
+
+    /// <summary>One line of a history page (<c>crew_history</c>, <c>org_history</c>, which also gives its id <c>seq</c>).</summary>
+    private static void WriteKeptLine(Utf8JsonWriter w, long? seq, string from, string name, string text, long at)
+    {
+        w.WriteStartObject();
+        if (seq is { } id) w.WriteNumber("seq", id);
+        w.WriteString("from", from);
+        w.WriteString("name", name);
+        w.WriteString("text", text);
+        w.WriteNumber("at", at);
+        w.WriteEndObject();
+    }
 
     public static byte[] CrewInvite(Crews.CrewPushes.Invited i) => Frame(ServerFrameTypes.CrewInvite, null, w =>
     {
@@ -138,16 +142,7 @@ public static partial class ServerFrames
     {
         w.WriteString("org", h.Org);
         w.WriteStartArray("lines");
-        foreach (var l in h.Lines)
-        {
-            w.WriteStartObject();
-            w.WriteNumber("seq", l.Seq);
-            w.WriteString("from", l.PlayerId);
-            w.WriteString("name", l.Name);
-            w.WriteString("text", l.Text);
-            w.WriteNumber("at", l.UnixTimeMs);
-            w.WriteEndObject();
-        }
+        foreach (var l in h.Lines) WriteKeptLine(w, l.Seq, l.PlayerId, l.Name, l.Text, l.UnixTimeMs);
         w.WriteEndArray();
         if (h.Next is { } next) w.WriteString("next", next); else w.WriteNull("next");
     });
