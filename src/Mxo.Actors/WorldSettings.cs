@@ -90,6 +90,12 @@ public sealed record WorldSettings : ICheckedSettings
     /// <summary>Per character, on top of <see cref="SayRate"/>: crew chat. Default 5 lines per 10 s.</summary>
     public RateLimit ChatCrewRate { get; init; } = new(0.5, 5);
 
+    /// <summary>Per character, on top of <see cref="SayRate"/>: organisation chat (<c>org</c>), which reaches every member online. Default 1 line per 10 s.</summary>
+    public RateLimit ChatOrgRate { get; init; } = new(0.1, 1);
+
+    /// <summary>How long an organisation entity without commands stays in memory before it passivates.</summary>
+    public TimeSpan OrgIdleTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>A crew's pending invites at most (<c>too_many_invites</c> beyond); expired ones do not count.</summary>
     public int CrewMaxInvites { get; init; } = 20;
 
@@ -161,6 +167,8 @@ public sealed record WorldSettings : ICheckedSettings
         .AddRange(ChatWhisperRate.Problems("Mxo:World:ChatWhisperRate"))
         .AddRange(ChatDistrictRate.Problems("Mxo:World:ChatDistrictRate"))
         .AddRange(ChatCrewRate.Problems("Mxo:World:ChatCrewRate"))
+        .AddRange(ChatOrgRate.Problems("Mxo:World:ChatOrgRate"))
+        .Require(OrgIdleTimeout > TimeSpan.Zero, "OrgIdleTimeout must be positive")
         .Require(CrewMaxInvites >= 1, "CrewMaxInvites must be at least 1")
         .Require(CrewInviteTtl > TimeSpan.Zero, "CrewInviteTtl must be positive")
         .Require(CrewIdleTimeout > TimeSpan.Zero, "CrewIdleTimeout must be positive")

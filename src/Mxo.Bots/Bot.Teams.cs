@@ -39,9 +39,7 @@ internal sealed partial class Bot
         if (!_options.Teams) return;
         if (InTeam)
         {
-            var id = NextId();
-            if (_unansweredSays.Count < MaxPendingSays) _unansweredSays[id] = 0;
-            await SendAsync(socket, writer.Chat(id, "team", ChatDelivery.Stamp($"{Phrases[_random.Next(Phrases.Length)]} (team, from {Name})"))).ConfigureAwait(false);
+            await SayOnAsync(socket, writer, "team").ConfigureAwait(false);
             TeamLinesSaid++;
         }
         if (LeadsTeam)

@@ -212,6 +212,13 @@ internal sealed partial class Bot
     public long CrewLinesSaid { get; private set; }
     public long CrewLinesHeard { get; private set; }
 
+    /// <summary>With <see cref="BotOptions.OrgChat"/>: whether the character is in an organisation (from <c>welcome</c>), org lines said and heard.</summary>
+    public bool InOrg { get; private set; }
+    public long OrgLinesSaid { get; private set; }
+    public long OrgLinesHeard { get; private set; }
+    /// <summary>When the next org line may be said (Stopwatch ticks): the org limit is 1 line per 10 s.</summary>
+    private long _nextOrgLine;
+
     /// <summary>Crew requests the receive loop decided on (accept an invite, invite the crew's members), sent by the act loop.</summary>
     private readonly ConcurrentQueue<(string Type, string Field, string Value)> _crewTodo = new();
 
@@ -286,7 +293,8 @@ internal sealed partial class Bot
             SignIn signIn;
             try
             {
-                signIn = await _accounts.SignInAsync(Name, _password, run).ConfigureAwait(false);
+                signIn = await _accounts.SignInAsync(Name, _password, run,
+                    _options.OrgChat ? Mxo.Protocol.Orgs.Organisations.All[Index % Mxo.Protocol.Orgs.Organisations.All.Count] : null).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (run.IsCancellationRequested)
             {
@@ -629,6 +637,7 @@ internal sealed partial class Bot
                     await SayAsync(socket, writer).ConfigureAwait(false);
                     if (InCrew) await CrewSayAsync(socket, writer).ConfigureAwait(false);
                     await TeamTickAsync(socket, writer).ConfigureAwait(false);
+                    if (InOrg && now >= _nextOrgLine) await OrgSayAsync(socket, writer).ConfigureAwait(false);
                     // Mates that were not playing yet when invited (unknown_recipient) are invited again, one chat tick on.
                     if (InCrew && CaptainOf is not null)
                         foreach (var mate in CrewMates())
@@ -725,10 +734,24 @@ internal sealed partial class Bot
 
     private async Task CrewSayAsync(ClientWebSocket socket, BotFrameWriter writer)
     {
+        await SayOnAsync(socket, writer, "crew").ConfigureAwait(false);
+        CrewLinesSaid++;
+    }
+
+    /// <summary>A line on a group channel (<c>crew</c>, <c>team</c>, <c>org</c>): its answer is awaited like a say's.</summary>
+    private async Task SayOnAsync(ClientWebSocket socket, BotFrameWriter writer, string channel)
+    {
         var id = NextId();
         if (_unansweredSays.Count < MaxPendingSays) _unansweredSays[id] = 0;
-        await SendAsync(socket, writer.Chat(id, "crew", ChatDelivery.Stamp($"{Phrases[_random.Next(Phrases.Length)]} (crew, from {Name})"))).ConfigureAwait(false);
-        CrewLinesSaid++;
+        await SendAsync(socket, writer.Chat(id, channel, ChatDelivery.Stamp($"{Phrases[_random.Next(Phrases.Length)]} ({channel}, from {Name})"))).ConfigureAwait(false);
+    }
+
+    private async Task OrgSayAsync(ClientWebSocket socket, BotFrameWriter writer)
+    {
+        await SayOnAsync(socket, writer, "org").ConfigureAwait(false);
+        OrgLinesSaid++;
+        // A little over the default limit (Mxo:World:ChatOrgRate, 1 per 10 s), so a bot on time is never refused.
+        _nextOrgLine = Stopwatch.GetTimestamp() + (long)(10.5 * Stopwatch.Frequency);
     }
 
     /// <summary>Asks the act loop to send a crew request and wakes it.</summary>
@@ -949,6 +972,7 @@ internal sealed partial class Bot
                             Wake();
                         }
                     }
+                    if (_options.OrgChat) InOrg = Property(data, "org") is { ValueKind: JsonValueKind.String };
                     if (_options.Crews)
                     {
                         InCrew = Property(data, "crew") is { ValueKind: JsonValueKind.Object };
@@ -1111,6 +1135,7 @@ internal sealed partial class Bot
     {
         var channel = Property(data, "channel") is { ValueKind: JsonValueKind.String } channelEl ? channelEl.GetString()! : "say";
         if (channel == "crew") CrewLinesHeard++;
+        else if (channel == "org") OrgLinesHeard++;
         OnTeamChat(data);
         var self = _playerId ?? Name.ToLowerInvariant();
         if (Property(data, "from") is not { ValueKind: JsonValueKind.String } from) return;

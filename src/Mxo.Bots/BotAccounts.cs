@@ -71,7 +71,8 @@ internal sealed class BotAccounts : IDisposable
     /// has none (409 name_taken is fine when it is listed as ours) → login with the character. An existing account
     /// first tries the login with the character directly (one PBKDF2 check instead of two).
     /// </summary>
-    public async Task<SignIn> SignInAsync(string name, string password, CancellationToken ct)
+    /// <param name="org">The organisation a character created now joins (<c>--org-chat</c>); null for none.</param>
+    public async Task<SignIn> SignInAsync(string name, string password, CancellationToken ct, string? org = null)
     {
         var register = await SendAsync("register", HttpMethod.Post, "auth/register", null, ct,
             ("username", name), ("password", password)).ConfigureAwait(false);
@@ -93,7 +94,8 @@ internal sealed class BotAccounts : IDisposable
                         ?? grant.Characters.FirstOrDefault();
         if (character is null)
         {
-            var create = await SendAsync("characters", HttpMethod.Post, "characters", grant.Token, ct, ("name", name)).ConfigureAwait(false);
+            var create = await SendAsync("characters", HttpMethod.Post, "characters", grant.Token, ct,
+                org is null ? [("name", name)] : [("name", name), ("org", org)]).ConfigureAwait(false);
             if (create.Status == HttpStatusCode.Conflict && create.Code == "name_taken")
             {
                 // Ours if the account lists it (a lost reply to an earlier create), someone else's otherwise.

@@ -118,6 +118,13 @@ public sealed record BotOptions
     /// </summary>
     public bool Teams { get; init; }
 
+    /// <summary>
+    /// Bots signing in with accounts create their characters in an organisation (zion, machines, merovingian in turn, by
+    /// index) and say an org line (<c>chat</c> on <c>org</c>) with a chat line, at most one per 10 s (the org limit).
+    /// Characters created by an earlier run without one, and <c>--hello</c> bots, have none and say no org lines.
+    /// </summary>
+    public bool OrgChat { get; init; }
+
     /// <summary>Mean interval (±20 %) between a bot's whispers to a random other bot of the run, by name; <see cref="TimeSpan.Zero"/> (the default) disables them.</summary>
     public TimeSpan WhisperEvery { get; init; } = TimeSpan.Zero;
 

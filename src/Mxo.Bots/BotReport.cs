@@ -81,6 +81,10 @@ public sealed record BotReport
     public long TeamsJoined { get; init; }
     public long TeamLinesSaid { get; init; }
     public long TeamLinesHeard { get; init; }
+    /// <summary>With <c>--org-chat</c>: bots in an organisation at the end, org lines said, and org lines heard (each member online hears each line).</summary>
+    public long OrgMembers { get; init; }
+    public long OrgLinesSaid { get; init; }
+    public long OrgLinesHeard { get; init; }
 
     /// <summary><c>ack</c> frames received (not counting whispers').</summary>
     public required long Acked { get; init; }
@@ -225,6 +229,8 @@ public sealed record BotReport
             sb.Append(c, $"crews: {CrewsJoined} bots in a crew, {CrewLinesSaid} crew lines said, {CrewLinesHeard} heard").AppendLine();
         if (TeamLinesSaid > 0 || TeamLinesHeard > 0 || TeamsJoined > 0)
             sb.Append(c, $"teams: {TeamsJoined} bots in a team, {TeamLinesSaid} team lines said, {TeamLinesHeard} heard").AppendLine();
+        if (OrgLinesSaid > 0 || OrgLinesHeard > 0 || OrgMembers > 0)
+            sb.Append(c, $"orgs: {OrgMembers} bots in an organisation, {OrgLinesSaid} org lines said, {OrgLinesHeard} heard").AppendLine();
         if (Whispered > 0 || WhispersHeard > 0)
             sb.Append(c, $"whispers: {Whispered} sent, {WhispersAcked} delivered, {WhispersHeard} heard").AppendLine();
         if (NeighbourLatencyP50Ms is { } n50 && NeighbourLatencyP99Ms is { } n99)

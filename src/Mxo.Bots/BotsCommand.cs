@@ -92,6 +92,7 @@ public static class BotsCommand
             Notifications = result.GetValue(d.Notifications),
             Crews = result.GetValue(d.Crews),
             Teams = result.GetValue(d.Teams),
+            OrgChat = result.GetValue(d.OrgChat),
             FightEvery = result.GetRequiredValue(d.FightEvery),
         };
         var problems = options.Validate();
@@ -138,6 +139,7 @@ public static class BotsCommand
         public readonly Option<bool> Notifications;
         public readonly Option<bool> Crews;
         public readonly Option<bool> Teams;
+        public readonly Option<bool> OrgChat;
         public readonly Option<TimeSpan> FightEvery;
 
         public Definition()
@@ -239,6 +241,14 @@ public static class BotsCommand
                 DefaultValueFactory = _ => Defaults.Teams,
             };
             Command.Options.Add(Teams);
+
+            OrgChat = new Option<bool>("--org-chat")
+            {
+                Description = "Bots create their characters in an organisation (zion, machines, merovingian in turn) and say an org line " +
+                              "with a chat line, at most one per 10 s. Needs accounts (not --hello). [default: off]",
+                DefaultValueFactory = _ => Defaults.OrgChat,
+            };
+            Command.Options.Add(OrgChat);
             FightEvery = Add("--fight-every", "With --fight: how often (+-20 %) a bot out of a fight looks for someone to engage.",
                 Defaults.FightEvery, (string t, out TimeSpan v) => TryParseDuration(t, out v) && v > TimeSpan.Zero, "a positive time like 3s");
             Command.Options.Add(new System.CommandLine.Help.HelpOption());

@@ -52,16 +52,17 @@ public static class EdgeEndpoints
             var tokens = resolver.GetService<TokenService>();
             Func<string, SessionIdentity?> validate = token =>
                 tokens.Validate(token) is { IsValid: true, Claims: { PlayerId: { } player } claims }
-                    ? new SessionIdentity(claims.AccountId, new PlayerId(player), "", claims.ExpiresAt)
+                    ? new SessionIdentity(claims.AccountId, new PlayerId(player), "", claims.ExpiresAt, Permissions: claims.Permissions)
                     : null;
             var players = registry.Get<PlayerRegion>();
             // Without a combat region (a node built without the combat table) fights' actions go nowhere and time out.
             var encounters = registry.TryGet<CombatRegion>(out var combat) ? combat : ActorRefs.Nobody;
             var inboxes = registry.TryGet<Mxo.Actors.Notifications.InboxRegion>(out var inbox) ? inbox : null;
             var moderation = registry.TryGet<Mxo.Actors.Moderation.ModerationLogRegion>(out var log) ? log : null;
+            var mediator = registry.TryGet<Akka.Cluster.Tools.PublishSubscribe.DistributedPubSub>(out var pubSub) ? pubSub : null;
             var features = SessionFeatureSet.For(players, resolver.GetService<WorldMap>().All.Select(d => d.Id).ToArray(), encounters, inboxes,
-                moderation);
-            registry.Register<SessionsActor>(system.ActorOf(SessionsActor.PropsFor(players, options, features, validate), "sessions"));
+                moderation, mediator);
+            registry.Register<SessionsActor>(system.ActorOf(SessionsActor.PropsFor(players, options, features, validate, mediator), "sessions"));
         });
 
     public static IServiceCollection AddEdge(this IServiceCollection services, EdgeOptions options)
@@ -142,7 +143,7 @@ public static class EdgeEndpoints
                         "the token does not name one of this account's characters; log in with a character");
                     return;
                 }
-                identity = new SessionIdentity(claims.AccountId, selected.PlayerId, selected.Name, claims.ExpiresAt, claims.Permissions);
+                identity = new SessionIdentity(claims.AccountId, selected.PlayerId, selected.Name, claims.ExpiresAt, selected.Org, claims.Permissions);
             }
 
             // --dev: a bot swarm on this machine is not one client (as for the HTTP per-address limits).

@@ -54,6 +54,10 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     private PlayerId? _player;
     /// <summary>The name the character was attached with (attaching again after a world node failure sends it again).</summary>
     private string _characterName = "";
+    /// <summary>The organisation the account gave the character (null for none, and for --dev <c>hello</c>): the attach carries it.</summary>
+    private string? _characterOrg;
+    /// <summary>The token's permissions (none for --dev <c>hello</c>); a renewed token (<c>auth</c>) replaces them.</summary>
+    private IReadOnlyList<string> _permissions = [];
     /// <summary>The player entity incarnation this session is attached to, watched: when it dies, the session re-attaches.</summary>
     private IActorRef? _entity;
     /// <summary>Set while re-attaching to a new incarnation of the character after its world node failed.</summary>
@@ -243,8 +247,10 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         // An authenticated socket plays its token's character at once; welcome carries no request id.
         _attaching = true;
         _characterName = identity.CharacterName;
+        _characterOrg = identity.Org;
+        _permissions = identity.Permissions ?? [];
         foreach (var feature in _features) feature.OnAttaching(identity.PlayerId, _context);
-        _players.Tell(new PlayerCommands.Attach(identity.PlayerId, _characterName, Self));
+        _players.Tell(AttachCommand(identity.PlayerId));
         Timers.StartSingleTimer("attach", new RequestTimedOut("attach"), _options.RequestTimeout);
         ScheduleExpiry(identity.ExpiresAt);
     }
@@ -319,11 +325,13 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     private void Reattach()
     {
         _resumeSent = false;
-        _players.Tell(new PlayerCommands.Attach(_player!.Value, _characterName, Self));
+        _players.Tell(AttachCommand(_player!.Value));
         var wait = _reattachRetry.Delay;
         Timers.StartSingleTimer("attach", new RequestTimedOut("attach"), wait < _options.RequestTimeout ? wait : _options.RequestTimeout);
         _reattachRetry = _reattachRetry.Next();
     }
+
+    private PlayerCommands.Attach AttachCommand(PlayerId player) => new(player, _characterName, Self) { Org = _characterOrg };
 
     private void EndResync()
     {
@@ -448,7 +456,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         _attachRequest = hello.Id;
         _characterName = hello.Name.Trim();
         foreach (var feature in _features) feature.OnAttaching(PlayerId.FromName(hello.Name), _context);
-        _players.Tell(new PlayerCommands.Attach(PlayerId.FromName(hello.Name), _characterName, Self));
+        _players.Tell(AttachCommand(PlayerId.FromName(hello.Name)));
         Timers.StartSingleTimer("attach", new RequestTimedOut("attach"), _options.RequestTimeout);
     }
 
@@ -471,6 +479,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
             return;
         }
         ScheduleExpiry(renewed.ExpiresAt);
+        _permissions = renewed.Permissions ?? [];
         Send(ServerFrames.Ack(auth.Id));
     }
 
@@ -569,8 +578,8 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         public override EdgeOptions Options => session._options;
         public override bool Closing => session._closing;
         public override bool Resyncing => session._resyncing;
+        public override IReadOnlyList<string> Permissions => session._permissions;
         public override IActorRef Self => session.Self;
-        public override IReadOnlyList<string> Permissions => session._identity?.Permissions ?? [];
         public override string? Begin(string? requestId, TimeSpan? timeout = null) => session.Begin(requestId, timeout);
         public override string? Complete(string commandId) => session.Complete(commandId);
         public override void Send(byte[] frame) => session.Send(frame);

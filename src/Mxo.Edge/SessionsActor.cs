@@ -1,12 +1,17 @@
 using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
 using Mxo.Edge.Features;
+using Mxo.Protocol.Chat;
 using Mxo.Protocol.Wire;
 
 namespace Mxo.Edge;
 
 /// <summary>
 /// Parent of every <see cref="SessionActor"/> on this edge node. A failing session is stopped, never restarted (its
-/// socket state cannot be rebuilt), and on shutdown every session is closed with 1001 before the node leaves.
+/// socket state cannot be rebuilt), and on shutdown every session is closed with 1001 before the node leaves. It is
+/// also the node's one subscriber to the system channel (<see cref="SystemChannel.Topic"/>): an announcement reaches
+/// each edge node once, and this actor tells each of its sessions, instead of every session subscribing on its own
+/// (docs/architecture.md, "The system channel").
 /// </summary>
 public sealed class SessionsActor : ReceiveActor
 {
@@ -20,8 +25,13 @@ public sealed class SessionsActor : ReceiveActor
     private readonly List<IActorRef> _waitingForClose = new();
     private int _live;
 
-    public SessionsActor(IActorRef players, EdgeOptions options, SessionFeatureSet features, Func<string, SessionIdentity?>? validateToken = null)
+    private readonly IActorRef? _mediator;
+
+    /// <param name="mediator">The node's distributed pub-sub mediator: announcements come through it (null in tests without a cluster).</param>
+    public SessionsActor(IActorRef players, EdgeOptions options, SessionFeatureSet features, Func<string, SessionIdentity?>? validateToken = null,
+        IActorRef? mediator = null)
     {
+        _mediator = mediator;
         Receive<Spawn>(s =>
         {
             var session = Context.ActorOf(SessionActor.PropsFor(players, s.Outbound, options, features, s.Identity, validateToken, s.Upgrade));
@@ -43,7 +53,15 @@ public sealed class SessionsActor : ReceiveActor
             if (_live == 0) ReleaseWaiters();
         });
         Receive<Count>(_ => Sender.Tell(_live));
+        Receive<SystemChannel.Announcement>(a =>
+        {
+            foreach (var child in Context.GetChildren()) child.Tell(a);
+            a.ReplyTo?.Tell(new SystemChannel.Told(((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString(), _live));
+        });
+        Receive<SubscribeAck>(_ => { });
     }
+
+    protected override void PreStart() => _mediator?.Tell(new Subscribe(SystemChannel.Topic, Self));
 
     protected override SupervisorStrategy SupervisorStrategy() => Akka.Actor.SupervisorStrategy.StoppingStrategy;
 
@@ -51,8 +69,8 @@ public sealed class SessionsActor : ReceiveActor
     protected override void PostStop() => EdgeMetrics.Sessions.Dec(_live);
 
     public static Props PropsFor(IActorRef players, EdgeOptions options, SessionFeatureSet features,
-        Func<string, SessionIdentity?>? validateToken = null) =>
-        Props.Create(() => new SessionsActor(players, options, features, validateToken));
+        Func<string, SessionIdentity?>? validateToken = null, IActorRef? mediator = null) =>
+        Props.Create(() => new SessionsActor(players, options, features, validateToken, mediator));
 
     public static CloseAll ShuttingDown { get; } = new(WireProtocol.CloseCodes.GoingAway, "server shutting down");
 

@@ -51,6 +51,7 @@ public sealed class EventTaggingTests
             [typeof(Protocol.Teams.TeamEvents)] = EventTags.Team,
             [typeof(Protocol.Chat.ChatEvents)] = EventTags.Player,
             [typeof(Protocol.Moderation.ModerationEvents)] = EventTags.Moderation,
+            [typeof(Protocol.Orgs.OrgEvents)] = EventTags.Org,
         };
         Assert.All(PersistedEvents, type =>
             Assert.Equal(expected[type.DeclaringType!], Assert.Single(EventTagging.TagsOf(type).Intersect(EventTags.Entities))));

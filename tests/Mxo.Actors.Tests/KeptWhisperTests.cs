@@ -103,7 +103,7 @@ public sealed class KeptWhisperTests : Akka.TestKit.Xunit2.TestKit
         var session = CreateTestProbe();
         var neo = Start("neo");
         Attach(neo, Neo, "Neo", session);
-        foreach (var cursor in new[] { KeptPages.Cursor(WhisperRules.CursorOwner(Trinity), 5), KeptPages.Cursor("neo", 5), "not a cursor!", "Zm9v" })
+        foreach (var cursor in new[] { KeptLines.Cursor(WhisperRules.CursorOwner(Trinity), 5), KeptLines.Cursor("neo", 5), "not a cursor!", "Zm9v" })
         {
             neo.Tell(new WhisperCommands.History(Neo, cursor, 10, "h"), session.Ref);
             Assert.Equal(CrewErrorCodes.BadCursor, session.ExpectMsg<Replies.Rejected>().Code);

@@ -102,7 +102,7 @@ public partial class BotsTests
         [
             "--count", "7", "--url", "ws://10.0.0.5:6000/ws", "--duration", "2m", "--district", "Richland",
             "--move-hz", "2.5", "--chat-every", "1500ms", "--name-prefix", "load_t", "--ramp=3s", "--watchers", "3", "--warmup", "30s",
-            "--connect-batch", "250", "--retry-connect", "--district-chat", "0.25", "--whisper-every", "20s", "--crews", "--teams",
+            "--connect-batch", "250", "--retry-connect", "--district-chat", "0.25", "--whisper-every", "20s", "--crews", "--teams", "--org-chat",
         ];
         Assert.True(BotsCommand.TryParse(args, out var options, out var error), error);
         Assert.Equal(7, options.Count);
@@ -121,6 +121,7 @@ public partial class BotsTests
         Assert.Equal(TimeSpan.FromSeconds(20), options.WhisperEvery);
         Assert.True(options.Crews);
         Assert.True(options.Teams);
+        Assert.True(options.OrgChat);
     }
 
     [Theory]

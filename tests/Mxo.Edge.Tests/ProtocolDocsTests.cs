@@ -73,6 +73,7 @@ public sealed partial class ProtocolDocsTests
         codes.UnionWith(Constants(typeof(Mxo.Protocol.Crews.CrewErrorCodes)));
         codes.UnionWith(Constants(typeof(Mxo.Protocol.Teams.TeamErrorCodes)));
         codes.UnionWith(Constants(typeof(Mxo.Protocol.Moderation.ModerationErrorCodes)));
+        codes.UnionWith(Constants(typeof(Mxo.Protocol.Orgs.OrgErrorCodes)));
         AssertSame(codes, Documented("Errors"));
     }
 

@@ -998,4 +998,37 @@ public sealed class SessionActorTests : Akka.TestKit.Xunit2.TestKit
         AssertError(Request(session, """{"type":"whisper","v":1,"id":"w2","data":{"to":"Trinity","text":"\u202eevil"}}"""), "invalid_text", "w2");
         _players.ExpectNoMsg(Quiet);
     }
+
+    [Fact]
+    public void Org_frames_go_to_the_player_entity_org_lines_of_ignored_players_are_dropped_and_announce_needs_gm()
+    {
+        var session = StartSession();
+        Feed(session, """{"type":"hello","v":1,"id":"h1","data":{"name":"Neo"}}""");
+        _players.ExpectMsg<PlayerCommands.Attach>();
+        _players.Reply(new PlayerReplies.Attached(Sheet() with { Ignored = ["smith"], Org = "zion" }));
+        Assert.Equal("zion", NextFrame().Data.GetProperty("org").GetString());
+
+        // chat on org needs no district; org_history carries its cursor and limit.
+        Feed(session, """{"type":"chat","v":1,"id":"o1","data":{"channel":"org","text":" Zion stands "}}""");
+        var say = _players.ExpectMsg<Mxo.Protocol.Orgs.OrgCommands.FromPlayer>();
+        Assert.Equal((Neo, "say", "Zion stands", "o1"), (say.PlayerId, say.Kind, say.Arg, say.CommandId));
+        Feed(session, """{"type":"org_history","v":1,"id":"o2","data":{"cursor":"abc","limit":5}}""");
+        var history = _players.ExpectMsg<Mxo.Protocol.Orgs.OrgCommands.FromPlayer>();
+        Assert.Equal(("history", "abc", 5), (history.Kind, history.Arg, history.Limit));
+
+        // An ignored speaker's org line never reaches the client; anyone else's does.
+        session.Tell(new Mxo.Protocol.Orgs.OrgPushes.Line("zion", new PlayerId("smith"), "Smith", "Mr. Anderson", 1, 1));
+        session.Tell(new Mxo.Protocol.Orgs.OrgPushes.Line("zion", Trinity, "Trinity", "Hi", 2, 2));
+        var line = NextFrame();
+        Assert.Equal(("chat", "trinity", "org", "zion", 2L), (line.Type, line.Data.GetProperty("from").GetString(),
+            line.Data.GetProperty("channel").GetString(), line.Data.GetProperty("org").GetString(), line.Data.GetProperty("seq").GetInt64()));
+
+        // A --dev hello has no gm permission: announce is refused. Announcements themselves are written, from system.
+        AssertError(Request(session, """{"type":"announce","v":1,"id":"a1","data":{"text":"hello"}}"""), "forbidden", "a1");
+        session.Tell(new Mxo.Protocol.Chat.SystemChannel.Announcement("Restart at noon", 3, null));
+        var announcement = NextFrame();
+        Assert.Equal(("chat", "system", "system", "Restart at noon"), (announcement.Type, announcement.Data.GetProperty("channel").GetString(),
+            announcement.Data.GetProperty("from").GetString(), announcement.Data.GetProperty("text").GetString()));
+        _players.ExpectNoMsg(Quiet);
+    }
 }

@@ -261,7 +261,7 @@ public sealed class OperatorTests
 
         var (exit, output, error) = await PbmAsync(operatorPort, "cluster-sharding", "regions");
         Assert.Equal(0, exit);
-        Assert.Equal(["account", "charactername", "combat", "crew", "district", "inbox", "player", "team"],
+        Assert.Equal(["account", "charactername", "combat", "crew", "district", "inbox", "org", "player", "team"],
             output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
         (exit, output, _) = await PbmAsync(operatorPort, "cluster-sharding", "region-stats", "-r", "player");
@@ -317,15 +317,20 @@ public sealed class OperatorTests
         await using var richland = await TestClient.ConnectAsync(node.Ws);
         await richland.HelloAsync("Mouse" + Guid.NewGuid().ToString("N")[..6]);
         await richland.EnterAsync("richland");
+        // Online but in no district: announcements reach every session of every edge node, not a district's.
+        await using var loading = await TestClient.ConnectAsync(node.Ws);
+        await loading.HelloAsync("Link" + Guid.NewGuid().ToString("N")[..6]);
 
         var (exit, output, _) = await PbmAsync(operatorPort, "world", "announce", "-m", "the Construct restarts at noon");
         Assert.Equal(0, exit);
-        Assert.Equal("Count: 2 players", output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1]);
-        foreach (var client in new[] { downtown, richland })
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal([$"{node.Address} | heard by: 3", "Count: 3 players"], lines);
+        foreach (var client in new[] { downtown, richland, loading })
         {
             var chat = Frames.Data(await client.ExpectTypeAsync("chat"));
-            Assert.Equal(("system", "System", "the Construct restarts at noon"),
-                (chat.GetProperty("from").GetString(), chat.GetProperty("name").GetString(), chat.GetProperty("text").GetString()));
+            Assert.Equal(("system", "system", "System", "the Construct restarts at noon"),
+                (chat.GetProperty("channel").GetString(), chat.GetProperty("from").GetString(), chat.GetProperty("name").GetString(),
+                    chat.GetProperty("text").GetString()));
         }
         Assert.Equal(2, (await PbmAsync(operatorPort, "world", "announce", "-m", "\u202eevil")).Exit);
 

@@ -121,6 +121,11 @@ public static class Samples
         new Moderation.ModerationEntry(3, ModAction),
         new Moderation.ModerationEvents.Recorded(new Moderation.ModerationEntry(3, ModAction)),
         new Moderation.ModerationLogState(3, [new Moderation.ModerationEntry(3, ModAction)]),
+        new Orgs.OrgEvents.LineRecorded(12, Neo, "Neo", "Zion stands", 1_795_000_040_000, "cmd-40"),
+        new Orgs.OrgEvents.LineDeleted(12, "operator", 1_795_000_050_000),
+        new Orgs.OrgEvents.PlayerPurged(new PlayerId("cypher"), "operator", 1_795_000_060_000),
+        new Orgs.OrgState("zion", 13) { Lines = [OrgLine] },
+        new Orgs.OrgLine(12, "neo", "Neo", "Zion stands", 1_795_000_040_000),
     ];
 
     private static readonly Teams.TeamId TeamA = new("t0123456789abcdef0123456789abcdef");
@@ -131,6 +136,8 @@ public static class Samples
 
     private static readonly Moderation.ModerationAction ModAction = new(Moderation.ModerationKinds.Delete, "Zion Crew", Moderation.ModerationChannels.Crew,
         "7", 600, "spamming", "agent", 1_795_000_000_000);
+
+    private static readonly Orgs.OrgLine OrgLine = new(12, "neo", "Neo", "Zion stands", 1_795_000_040_000);
 
     private static readonly Notification Welcome = new(7, -2, "Welcome back", "{\"text\":\"The server restarts at 03:00\"}", "", 1_795_000_000_000,
         1_795_600_000_000, true, false);
@@ -234,6 +241,24 @@ public static class Samples
         new Teams.TeamPushes.Invited(TeamA, Neo, "Neo", 1_795_000_060_000),
         new Teams.TeamPushes.Updated(TeamA, Teams.TeamUpdateKinds.Leader, new PlayerId("trinity"), "Trinity", new PlayerId("trinity")),
         new Teams.TeamPushes.Line(TeamA, Neo, "Neo", "Meet at the hardline", 1_795_000_020_000),
+        // organisations and the system channel (issue 12), and the fields they added to older types
+        new PlayerState(Neo, "Neo", true, 500, 200, 1000, Downtown, Here, []) { Org = "zion" },
+        new PlayerReplies.CharacterSheet(Neo, "Neo", Downtown, Here, 500, 200, 1000) { Org = "zion" },
+        new PlayerEvents.CharacterCreated(Neo, "Neo", 500, 200, 1000) { Org = "zion" },
+        new PlayerCommands.Attach(Neo, "Neo", someActor) { Org = "zion" },
+        new AccountEvents.CharacterAdded(Neo, "Neo") { Org = "zion" },
+        new AccountCommands.CreateCharacter(Thomas, "Neo") { Org = "zion" },
+        new AccountReplies.CharacterSelected(Thomas, Neo, "Neo") { Org = "zion" },
+        new AccountReplies.CharacterCreated(Thomas, NeoCharacter with { Org = "zion" }),
+        new Orgs.OrgCommands.FromPlayer(Neo, Orgs.OrgRequestKinds.History, "cursor", 50, "cmd-41"),
+        new Orgs.OrgCommands.Request("zion", Orgs.OrgRequestKinds.Say, Neo, "Neo", "Zion stands", 0, "cmd-42", someActor),
+        new Orgs.OrgCommands.DeleteLine("zion", 12, "operator"),
+        new Orgs.OrgCommands.PurgePlayer("zion", new PlayerId("cypher"), "operator"),
+        new Orgs.OrgReplies.History("cmd-43", "zion", "next-cursor") { Lines = [OrgLine] },
+        new Orgs.OrgReplies.Moderated("zion", 3),
+        new Orgs.OrgPushes.Line("zion", Neo, "Neo", "Zion stands", 1_795_000_040_000, 12),
+        new Chat.SystemChannel.Announcement("The Construct restarts at noon", 1_795_000_070_000, someActor),
+        new Chat.SystemChannel.Told("akka.tcp://mxo@127.0.0.1:4053", 12),
         new Chat.ChatCommands.Whisper(Neo, "Trinity", "Follow the white rabbit", "cmd-20"),
         new Chat.ChatCommands.DeliverWhisper(new PlayerId("trinity"), Neo, "Neo", "Wake up", 1_795_000_000_000, "cmd-25", someActor) { WhisperId = "neo.0123456789ab" },
         new Chat.ChatPushes.Whispered(new PlayerId("trinity"), "Trinity", "Wake up", 1_795_000_000_000) { Id = "trinity.0123456789ab" },
@@ -311,7 +336,6 @@ public static class Samples
         new DistrictCommands.UpdatePosition(Downtown, Neo, Here),
         new DistrictCommands.Say(Downtown, Neo, "hi", "cmd-4"),
         new DistrictCommands.GetOccupancy(Downtown),
-        new DistrictCommands.Announce(Downtown, "the server restarts in 5 minutes"),
         new DistrictReplies.Joined(Downtown, Neo, "cmd-1", [Trinity]),
         new DistrictReplies.Occupancy(Downtown, 3, [Trinity]),
         new SessionPushes.ChatLine(Downtown, Neo, "Neo", "Whoa.", 1_795_000_000_000),

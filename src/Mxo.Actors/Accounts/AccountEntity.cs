@@ -35,7 +35,7 @@ public sealed class AccountEntity : MxoEntity<AccountState>, IWithTimers
     private sealed record HashingFailed(Exception Cause, IActorRef ReplyTo);
     private sealed record RegisterExpired(IActorRef ReplyTo);
     private sealed record ClaimTimedOut(PlayerId Character);
-    private sealed record PendingClaim(PlayerId Character, IActorRef ReplyTo);
+    private sealed record PendingClaim(PlayerId Character, IActorRef ReplyTo, string? Org = null);
     private sealed record Successor(byte[] ReplacedHash, string Token);
 
     private readonly AccountSettings _settings;
@@ -329,7 +329,7 @@ public sealed class AccountEntity : MxoEntity<AccountState>, IWithTimers
 
     private void HandleCreateCharacter(AccountCommands.CreateCharacter cmd)
     {
-        switch (AccountLogic.DecideCreateCharacter(State, cmd.CharacterName, _settings))
+        switch (AccountLogic.DecideCreateCharacter(State, cmd.CharacterName, _settings, cmd.Org))
         {
             case CharacterDecision.Refuse refuse:
                 Sender.Tell(new AccountReplies.CharacterFailed(Id, cmd.CharacterName ?? "", refuse.Code, refuse.Message));
@@ -338,7 +338,7 @@ public sealed class AccountEntity : MxoEntity<AccountState>, IWithTimers
                 Sender.Tell(new AccountReplies.CharacterCreated(Id, owned.Character));
                 return;
             case CharacterDecision.Claim claim:
-                _pendingClaim = new PendingClaim(claim.Character, Sender);
+                _pendingClaim = new PendingClaim(claim.Character, Sender, claim.Org);
                 BecomeBusy();
                 _characterNames.Tell(new CharacterNameCommands.Claim(claim.Character, claim.Name, Id));
                 Timers.StartSingleTimer("claim", new ClaimTimedOut(claim.Character), _settings.ClaimTimeout);
@@ -351,9 +351,9 @@ public sealed class AccountEntity : MxoEntity<AccountState>, IWithTimers
         if (_pendingClaim is not { } pending || pending.Character != claimed.Character || claimed.Owner != Id) return;
         Timers.Cancel("claim");
         _pendingClaim = null;
-        PersistThen([new AccountEvents.CharacterAdded(claimed.Character, claimed.Name)], () =>
+        PersistThen([new AccountEvents.CharacterAdded(claimed.Character, claimed.Name) { Org = pending.Org }], () =>
         {
-            pending.ReplyTo.Tell(new AccountReplies.CharacterCreated(Id, new AccountCharacter(claimed.Character, claimed.Name)));
+            pending.ReplyTo.Tell(new AccountReplies.CharacterCreated(Id, new AccountCharacter(claimed.Character, claimed.Name) { Org = pending.Org }));
             BecomeReady();
         });
     }
@@ -381,7 +381,7 @@ public sealed class AccountEntity : MxoEntity<AccountState>, IWithTimers
     private void HandleSelectCharacter(AccountCommands.SelectCharacter cmd)
     {
         if (AccountLogic.FindCharacter(State, cmd.CharacterName) is { } character)
-            Sender.Tell(new AccountReplies.CharacterSelected(Id, character.PlayerId, character.Name));
+            Sender.Tell(new AccountReplies.CharacterSelected(Id, character.PlayerId, character.Name) { Org = character.Org });
         else
             Sender.Tell(new AccountReplies.CharacterFailed(Id, cmd.CharacterName ?? "", AccountErrorCodes.UnknownCharacter,
                 "this account has no character of that name"));

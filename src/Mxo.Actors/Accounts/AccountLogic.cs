@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using Mxo.Protocol;
+using Mxo.Protocol.Orgs;
 using Mxo.Protocol.Accounts;
 
 namespace Mxo.Actors.Accounts;
@@ -44,7 +45,7 @@ public abstract record CharacterDecision
     public sealed record AlreadyOwned(AccountCharacter Character) : CharacterDecision;
 
     /// <summary>Ask the name registry for <paramref name="Character"/>; persist only once it is granted.</summary>
-    public sealed record Claim(PlayerId Character, string Name) : CharacterDecision;
+    public sealed record Claim(PlayerId Character, string Name, string? Org = null) : CharacterDecision;
 }
 
 /// <summary>
@@ -67,7 +68,7 @@ public static class AccountLogic
         AccountEvents.AccountLocked e => state with { LockedUntilUnixMs = e.UntilUnixMs },
         AccountEvents.CharacterAdded e => state.Characters.Any(c => c.PlayerId == e.PlayerId)
             ? state
-            : state with { Characters = state.Characters.Add(new AccountCharacter(e.PlayerId, e.Name)) },
+            : state with { Characters = state.Characters.Add(new AccountCharacter(e.PlayerId, e.Name) { Org = e.Org }) },
         // Issuing also drops families that had expired by then: the state stays bounded without timers.
         AccountEvents.RefreshTokenIssued e => state with
         {
@@ -239,16 +240,20 @@ public static class AccountLogic
 
     // ---------------------------------------------------------------- characters
 
-    public static CharacterDecision DecideCreateCharacter(AccountState state, string? name, AccountSettings settings)
+    /// <param name="org">The organisation the character joins (any case), null for none; one that does not exist is refused (<c>invalid_field</c>).</param>
+    public static CharacterDecision DecideCreateCharacter(AccountState state, string? name, AccountSettings settings, string? org = null)
     {
         if (!state.Registered) return new CharacterDecision.Refuse(AccountErrorCodes.NotRegistered, "no such account");
         if (CharacterRules.ValidateName(name) is { } error) return new CharacterDecision.Refuse(AccountErrorCodes.InvalidName, error);
+        var knownOrg = Organisations.Find(org);
+        if (org is not null && knownOrg is null)
+            return new CharacterDecision.Refuse(ErrorCodes.InvalidField, $"org must be one of: {string.Join(", ", Organisations.All)}");
         var id = PlayerId.FromName(name!);
         if (state.Characters.Find(c => c.PlayerId == id) is { } owned) return new CharacterDecision.AlreadyOwned(owned);
         if (state.Characters.Count >= settings.MaxCharactersPerAccount)
             return new CharacterDecision.Refuse(AccountErrorCodes.TooManyCharacters,
                 $"an account may have at most {settings.MaxCharactersPerAccount} characters");
-        return new CharacterDecision.Claim(id, name!.Trim());
+        return new CharacterDecision.Claim(id, name!.Trim(), knownOrg);
     }
 
     /// <summary>The account's character with that name (any case, surrounding space ignored), if it has one.</summary>

@@ -25,9 +25,6 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
     private sealed record Presence(string Name, IActorRef Session);
     private sealed class Tick { public static readonly Tick Instance = new(); }
 
-    /// <summary>Who operator announcements come from; no character may take this name (CharacterRules.ReservedNames).</summary>
-    public static readonly PlayerId SystemSpeaker = new("system");
-
     private readonly WorldSettings _settings;
     private readonly DistrictData _data;
     private readonly (IActorRef Proxy, TimeSpan ResubscribeEvery)? _clock;
@@ -91,7 +88,6 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
         Command<DistrictCommands.Interact>(cmd => Route(cmd, Sender));
         Command<DistrictCommands.GetOccupancy>(cmd => Route(cmd, Sender));
         Command<DistrictCommands.GetStatus>(cmd => Route(cmd, Sender));
-        Command<DistrictCommands.Announce>(cmd => Route(cmd, Sender));
         Command<DistrictCommands.Engage>(cmd => Route(cmd, Sender));
         Command<DistrictCommands.AnswerDuel>(cmd => Route(cmd, Sender));
         Command<DistrictCommands.FightRound>(cmd => Route(cmd, Sender));
@@ -233,13 +229,6 @@ public sealed class DistrictEntity : MxoEntity<DistrictState>, IWithTimers
                 sender.Tell(new DistrictReplies.Occupancy(State.District, State.Residents.Count, Occupants(near: null, except: null)));
                 break;
             case DistrictCommands.GetStatus: sender.Tell(Status()); break;
-            case DistrictCommands.Announce cmd:
-                Broadcast(new SessionPushes.ChatLine(State.District, SystemSpeaker, "System", cmd.Text, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())
-                {
-                    Channel = ChatChannels.System,
-                });
-                sender.Tell(new Replies.Acknowledged(_present.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-                break;
             case Tick: HandleTick(); break;
             case WorldClockEvents.EnvironmentChanged e:
             {

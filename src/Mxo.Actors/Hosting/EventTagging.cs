@@ -10,6 +10,7 @@ using Mxo.Protocol.Crews;
 using Mxo.Protocol.Districts;
 using Mxo.Protocol.Moderation;
 using Mxo.Protocol.Notifications;
+using Mxo.Protocol.Orgs;
 using Mxo.Protocol.Players;
 using Mxo.Protocol.Teams;
 using Mxo.Protocol.World;
@@ -33,6 +34,7 @@ public static class EventTags
     public const string Crew = "crew";
     public const string Team = "team";
     public const string Moderation = "moderation";
+    public const string Org = "org";
 
     // by kind
     /// <summary>A player's <see cref="PlayerEvents.EnteredDistrict"/> (entering, teleporting, walking over an edge).</summary>
@@ -48,7 +50,7 @@ public static class EventTags
     public const string Login = "login";
 
     /// <summary>The entity tags: each persisted event carries exactly one of these.</summary>
-    public static readonly ImmutableHashSet<string> Entities = [Player, District, Account, CharacterName, WorldClock, Combat, Inbox, Crew, Team, Moderation];
+    public static readonly ImmutableHashSet<string> Entities = [Player, District, Account, CharacterName, WorldClock, Combat, Inbox, Crew, Team, Moderation, Org];
 }
 
 /// <summary>
@@ -105,6 +107,10 @@ public static class EventTagging
         [typeof(TeamEvents.Left)] = [EventTags.Team],
         [typeof(TeamEvents.LeaderChanged)] = [EventTags.Team],
         [typeof(TeamEvents.Disbanded)] = [EventTags.Team],
+
+        [typeof(OrgEvents.LineRecorded)] = [EventTags.Org],
+        [typeof(OrgEvents.LineDeleted)] = [EventTags.Org],
+        [typeof(OrgEvents.PlayerPurged)] = [EventTags.Org],
 
         [typeof(DistrictEvents.PlayerEntered)] = [EventTags.District],
         [typeof(DistrictEvents.PlayerLeft)] = [EventTags.District],

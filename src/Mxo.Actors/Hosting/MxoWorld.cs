@@ -5,6 +5,7 @@ using Mxo.Actors.Crews;
 using Mxo.Actors.Districts;
 using Mxo.Actors.Moderation;
 using Mxo.Actors.Notifications;
+using Mxo.Actors.Orgs;
 using Mxo.Actors.Players;
 using Mxo.Actors.Teams;
 using Mxo.Actors.World;
@@ -31,6 +32,7 @@ public static class MxoWorld
             .AddPlayerEntity(world, map, hostsWorld, combat?.Players)
             .AddCrewEntity(world, hostsWorld)
             .AddTeamEntity(world, hostsWorld)
+            .AddOrgEntity(world, hostsWorld)
             .AddAccountEntity(accounts, hostsWorld)
             .AddInboxEntity(notifications ?? new NotificationSettings(), hostsWorld)
             .AddModerationLogEntity(world, hostsWorld);

@@ -10,6 +10,7 @@ using Mxo.Protocol.Chat;
 using Mxo.Protocol.Combat;
 using Mxo.Protocol.Crews;
 using Mxo.Protocol.Districts;
+using Mxo.Protocol.Orgs;
 using Mxo.Protocol.Players;
 using Mxo.Protocol.Wire;
 using Mxo.Protocol.World;
@@ -74,6 +75,8 @@ public sealed partial class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
     private readonly ChatGuard _chat = new();
     /// <summary>The crew shard region (null on a test without one).</summary>
     private readonly IActorRef? _crews;
+    /// <summary>The organisation shard region (null on a test without one).</summary>
+    private readonly IActorRef? _orgs;
     /// <summary>Who whispered to this character last (for <c>reply</c>); in memory, gone with a passivation.</summary>
     private PlayerId? _lastWhisperer;
     /// <summary>The inbox shard region: offline whispers become notifications there (null on a test without one).</summary>
@@ -89,14 +92,16 @@ public sealed partial class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
     /// <param name="players">The player shard region (whispers go through it to the recipient's entity).</param>
     /// <param name="crews">The crew shard region (crew requests go there; null on a test without one).</param>
     /// <param name="teams">The team shard region (team requests go there; null on a test without one).</param>
+    /// <param name="orgs">The organisation shard region (org chat and history go there; null on a test without one).</param>
     public PlayerEntity(string entityId, WorldSettings settings, WorldMap map, IActorRef districts, PlayerFighting fighting, IActorRef? combat,
-        IActorRef? players = null, IActorRef? crews = null, IActorRef? teams = null, IActorRef? inboxes = null)
+        IActorRef? players = null, IActorRef? crews = null, IActorRef? teams = null, IActorRef? inboxes = null, IActorRef? orgs = null)
         : base("player-" + entityId, PlayerState.Empty(new PlayerId(entityId)), settings.SnapshotEvery)
     {
         _players = players;
         _crews = crews;
         _teams = teams;
         _inboxes = inboxes;
+        _orgs = orgs;
         _fighting = fighting;
         _combat = combat;
         _deathEffect = fighting.DeathEffect;
@@ -144,6 +149,7 @@ public sealed partial class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
         Command<Mxo.Protocol.Notifications.InboxReplies.Notified>(n => OfflineWhisperStored(n.CommandId, null));
         Command<Replies.Rejected>(r => OfflineWhisperStored(r.CommandId, r));
         Command<Mxo.Protocol.Moderation.ModerationCommands.ToPlayer>(HandleModeration);
+        Command<OrgCommands.FromPlayer>(HandleOrgRequest);
         Command<ChatCommands.GetIgnores>(cmd => Sender.Tell(new ChatReplies.Ignores(cmd.CommandId, [.. State.Ignored])));
         TracedCommand<PlayerCommands.Interact>(HandleInteract);
         TracedCommand<PlayerCommands.JackOut>(HandleJackOut);
@@ -160,10 +166,10 @@ public sealed partial class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props PropsFor(string entityId, WorldSettings settings, WorldMap map, IActorRef districts, PlayerFighting? fighting = null,
-        IActorRef? combat = null, IActorRef? players = null, IActorRef? crews = null, IActorRef? teams = null, IActorRef? inboxes = null)
+        IActorRef? combat = null, IActorRef? players = null, IActorRef? crews = null, IActorRef? teams = null, IActorRef? inboxes = null, IActorRef? orgs = null)
     {
         var numbers = fighting ?? PlayerFighting.Default;
-        return Props.Create(() => new PlayerEntity(entityId, settings, map, districts, numbers, combat, players, crews, teams, inboxes));
+        return Props.Create(() => new PlayerEntity(entityId, settings, map, districts, numbers, combat, players, crews, teams, inboxes, orgs));
     }
 
     private sealed class ForfeitDue
@@ -232,7 +238,7 @@ public sealed partial class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
         Context.Watch(_session);
         Context.SetReceiveTimeout(null);
         var replyTo = Sender;
-        var events = PlayerRules.DecideAttach(State, cmd.Name);
+        var events = PlayerRules.DecideAttach(State, cmd.Name, cmd.Org);
         if (events.Count == 0)
         {
             replyTo.Tell(new PlayerReplies.Attached(PlayerRules.Sheet(State, _livePosition, VitalsNow())));
@@ -1055,6 +1061,29 @@ public sealed partial class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
         {
             From = State.PlayerId, FromName = State.Name,
         });
+    }
+
+    /// <summary>
+    /// An org request from the session: the character's entity vouches for who asks and knows its organisation (none:
+    /// <c>no_org</c>). A line is limited like crew lines, on the org class (1 per 10 s by default); history only reads
+    /// and is left to the edge's frame limits. The organisation answers the session itself.
+    /// </summary>
+    private void HandleOrgRequest(OrgCommands.FromPlayer cmd)
+    {
+        if (_orgs is null)
+        {
+            Sender.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.Unavailable, "organisations are not served here"));
+            return;
+        }
+        var say = cmd.Kind == OrgRequestKinds.Say;
+        if (say && (RefuseWhileMuted(cmd.CommandId) || RefuseOverRate(cmd.CommandId, "say", _settings.SayRate))) return;
+        if (State.Org is not { } org)
+        {
+            Sender.Tell(new Replies.Rejected(cmd.CommandId, OrgErrorCodes.NoOrg, "your character is in no organisation"));
+            return;
+        }
+        if (say && RefuseOverChatLimit(cmd.CommandId, ChatChannels.Org, _settings.ChatOrgRate)) return;
+        _orgs.Tell(new OrgCommands.Request(org, cmd.Kind, State.PlayerId, State.Name, cmd.Arg, cmd.Limit, cmd.CommandId, Sender));
     }
 
     private CrewCommands.Request ToCrew(CrewId crew, CrewCommands.FromPlayer cmd) =>

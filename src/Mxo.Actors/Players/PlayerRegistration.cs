@@ -20,5 +20,6 @@ public static class PlayerRegistration
                 registry.TryGet<Combat.CombatRegion>(out var combat) ? combat : null,
                 registry.Get<PlayerRegion>(), registry.TryGet<Crews.CrewRegion>(out var crews) ? crews : null,
                 registry.TryGet<Teams.TeamRegion>(out var teams) ? teams : null,
-                registry.TryGet<Notifications.InboxRegion>(out var inboxes) ? inboxes : null));
+                registry.TryGet<Notifications.InboxRegion>(out var inboxes) ? inboxes : null,
+                registry.TryGet<Orgs.OrgRegion>(out var orgs) ? orgs : null));
 }

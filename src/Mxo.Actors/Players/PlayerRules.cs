@@ -25,7 +25,7 @@ public static class PlayerRules
     {
         PlayerEvents.CharacterCreated e => state with
         {
-            Name = e.Name, Created = true, Health = e.Health, InnerStrength = e.InnerStrength, Info = e.Info,
+            Name = e.Name, Created = true, Health = e.Health, InnerStrength = e.InnerStrength, Info = e.Info, Org = e.Org,
         },
         PlayerEvents.EnteredDistrict e => state with
         {
@@ -73,12 +73,12 @@ public static class PlayerRules
         _ => throw new ArgumentException($"PlayerEntity cannot apply {@event.GetType().Name}", nameof(@event)),
     };
 
-    /// <summary>Attaching creates the character the first time its name is played.</summary>
-    public static IReadOnlyList<IMxoEvent> DecideAttach(PlayerState state, string name) =>
+    /// <summary>Attaching creates the character the first time its name is played, in the organisation its account gave it.</summary>
+    public static IReadOnlyList<IMxoEvent> DecideAttach(PlayerState state, string name, string? org = null) =>
         state.Created
             ? []
             : [new PlayerEvents.CharacterCreated(state.PlayerId, name.Trim(), CharacterRules.StartingHealth,
-                CharacterRules.StartingInnerStrength, CharacterRules.StartingInfo)];
+                CharacterRules.StartingInnerStrength, CharacterRules.StartingInfo) { Org = org }];
 
     public static EnterDecision DecideEnter(PlayerState state, WorldMap map, DistrictId target, string commandId)
     {
@@ -207,6 +207,7 @@ public static class PlayerRules
             CrewName = state.CrewName,
             Team = state.Team,
             OfflineWhispers = state.OfflineWhispers,
+            Org = state.Org,
         };
 
     /// <summary>The event that keeps <paramref name="whisper"/> (numbered next) on this character's side.</summary>
@@ -221,10 +222,10 @@ public static class PlayerRules
         var owner = WhisperRules.CursorOwner(state.PlayerId);
         if (cursor.Length > 0)
         {
-            if (KeptPages.ReadCursor(owner, cursor) is not { } seq) return null;
+            if (KeptLines.ReadCursor(owner, cursor) is not { } seq) return null;
             before = seq;
         }
-        return KeptPages.Page(state.Whispers, w => w.Seq, owner, before, limit <= 0 ? KeptPages.MaxPage : limit);
+        return KeptLines.Page(state.Whispers, w => w.Seq, owner, before, limit <= 0 ? KeptLines.MaxPage : limit, KeptLines.MaxPage);
     }
 
     /// <summary>

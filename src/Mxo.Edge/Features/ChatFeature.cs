@@ -20,12 +20,18 @@ namespace Mxo.Edge.Features;
 public sealed class ChatFeature(IActorRef players) : ISessionFeature
 {
     private HashSet<string> _ignored = new(StringComparer.Ordinal);
+    /// <summary>Announcements reach sessions welcomed into a character only (the node's sessions parent tells every session).</summary>
+    private bool _welcomed;
 
     public void OnAttached(SessionContext session)
     {
     }
 
-    public void OnWelcome(PlayerReplies.CharacterSheet character) => _ignored = new HashSet<string>(character.Ignored, StringComparer.Ordinal);
+    public void OnWelcome(PlayerReplies.CharacterSheet character)
+    {
+        _welcomed = true;
+        _ignored = new HashSet<string>(character.Ignored, StringComparer.Ordinal);
+    }
 
     public bool TryHandle(ClientRequest request, SessionContext session)
     {
@@ -60,6 +66,13 @@ public sealed class ChatFeature(IActorRef players) : ISessionFeature
                 return true;
             case Mxo.Protocol.Teams.TeamPushes.Line teamLine:
                 if (!_ignored.Contains(teamLine.From.Value)) session.Send(ServerFrames.TeamChat(teamLine));
+                return true;
+            case Mxo.Protocol.Orgs.OrgPushes.Line orgLine:
+                if (!_ignored.Contains(orgLine.From.Value)) session.Send(ServerFrames.OrgChat(orgLine));
+                return true;
+            case SystemChannel.Announcement announcement:
+                // Operators' announcements cannot be ignored.
+                if (_welcomed) session.Send(ServerFrames.SystemChat(announcement));
                 return true;
             case ChatPushes.Emoted emote:
                 if (!_ignored.Contains(emote.From.Value)) session.Send(ServerFrames.Emote(emote));

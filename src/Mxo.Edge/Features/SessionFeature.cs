@@ -54,8 +54,8 @@ public abstract class SessionContext
     /// <summary>The session is re-attaching to a new incarnation of its character (its world node failed).</summary>
     public abstract bool Resyncing { get; }
 
-    /// <summary>The permissions of the token the socket was opened with (none for a --dev <c>hello</c>).</summary>
-    public virtual IReadOnlyList<string> Permissions => [];
+    /// <summary>The permissions of the session's access token (<see cref="Auth.Permissions"/>); none for a --dev <c>hello</c>.</summary>
+    public abstract IReadOnlyList<string> Permissions { get; }
 
     /// <summary>The session actor: the sender for entity commands, so replies come back to it.</summary>
     public abstract IActorRef Self { get; }
@@ -112,13 +112,16 @@ public sealed record SessionFeatureSet(ClientFrameParser Parser, IReadOnlyList<F
     /// <param name="encounters">The combat encounter region (or proxy); fights' actions go there.</param>
     /// <param name="inboxes">The inbox region (or proxy); without one (tests of other features) welcome waits for no inbox.</param>
     /// <param name="moderation">The moderation log region (or proxy); without one moderation frames are refused <c>unavailable</c>.</param>
+    /// <param name="mediator">The node's distributed pub-sub mediator (org lines, announcements); without one (tests) neither is served.</param>
     public static SessionFeatureSet For(IActorRef players, IReadOnlyCollection<DistrictId> districts, IActorRef encounters, IActorRef? inboxes = null,
-        IActorRef? moderation = null) => new(
+        IActorRef? moderation = null, IActorRef? mediator = null) => new(
         new ClientFrameParser([.. SessionFrames.All, .. WorldFrames.For(districts), .. ChatFrames.All, .. CombatFrames.All, .. NotificationFrames.All,
-            .. CrewFrames.All, .. TeamFrames.All, .. WhisperFrames.All]),
-        // Crews and teams first: they take chat on channels crew and team, which the world feature would refuse outside a district.
+            .. CrewFrames.All, .. TeamFrames.All, .. WhisperFrames.All, .. OrgFrames.All]),
+        // Crews, teams and organisations first: they take chat on channels crew, team and org, which the world feature would refuse
+        // outside a district.
         [
-            () => new CrewFeature(players), () => new TeamFeature(players), () => new WorldFeature(players), () => new ChatFeature(players),
+            () => new CrewFeature(players), () => new TeamFeature(players), () => new OrgFeature(players, mediator ?? ActorRefs.Nobody),
+            () => new WorldFeature(players), () => new ChatFeature(players),
             () => new CombatFeature(players, encounters), () => new NotificationsFeature(inboxes ?? ActorRefs.Nobody),
             () => new ModerationFeature(players, moderation ?? ActorRefs.Nobody),
         ]);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Mxo.Edge.Auth;
 using Mxo.Protocol;
 using Mxo.Protocol.Accounts;
+using Mxo.Protocol.Orgs;
 using EdgePermissions = Mxo.Edge.Auth.Permissions;
 
 namespace Mxo.Edge.Http;
@@ -267,13 +268,17 @@ public sealed class AuthApi
         return await _accounts.AskAsync(new AccountCommands.ListCharacters(id)) switch
         {
             AccountReplies.CharacterList list => new ApiJson<CharacterListResponse>(StatusCodes.Status200OK,
-                new CharacterListResponse(list.Characters.Select(c => new CharacterResponse(c.PlayerId.Value, c.Name)).ToArray()),
+                new CharacterListResponse(list.Characters.Select(c => new CharacterResponse(c.PlayerId.Value, c.Name, c.Org)).ToArray()),
                 AuthJson.Default.CharacterListResponse),
             var other => Unexpected(other),
         };
     }
 
-    /// <summary><c>POST /characters</c> <c>{"name"}</c> → 201 <c>{"id","name"}</c>.</summary>
+    /// <summary>
+    /// <c>POST /characters</c> <c>{"name", "org"?}</c> → 201 <c>{"id","name","org"}</c>. <c>org</c> (issue 12) is one of
+    /// <see cref="Organisations.All"/> in any case, or absent or null for none; another value is 400 <c>invalid_field</c>
+    /// and creates nothing.
+    /// </summary>
     public async Task<IResult> CreateCharacterAsync(HttpContext context)
     {
         var claims = RequirePlayer(context);
@@ -281,12 +286,16 @@ public sealed class AuthApi
         var name = body.RequiredString("name");
         if (CharacterRules.ValidateName(name) is { } problem)
             return Bad(AccountErrorCodes.InvalidName, problem);
+        var givenOrg = body.OptionalString("org");
+        var org = Organisations.Find(givenOrg);
+        if (givenOrg is not null && org is null)
+            return Bad(HttpErrors.InvalidField, $"'org' must be one of: {string.Join(", ", Organisations.All)}");
 
         var id = new AccountId(claims.AccountId);
-        return await _accounts.AskAsync(new AccountCommands.CreateCharacter(id, name.Trim())) switch
+        return await _accounts.AskAsync(new AccountCommands.CreateCharacter(id, name.Trim()) { Org = org }) switch
         {
             AccountReplies.CharacterCreated created => new ApiJson<CharacterResponse>(StatusCodes.Status201Created,
-                new CharacterResponse(created.Character.PlayerId.Value, created.Character.Name), AuthJson.Default.CharacterResponse),
+                new CharacterResponse(created.Character.PlayerId.Value, created.Character.Name, created.Character.Org), AuthJson.Default.CharacterResponse),
             var other => CharacterRefusal(other),
         };
     }
@@ -415,7 +424,7 @@ public sealed class AuthApi
     {
         AccountReplies.CharacterFailed { Code: AccountErrorCodes.UnknownCharacter } f =>
             Error(StatusCodes.Status404NotFound, f.Code, f.Message),
-        AccountReplies.CharacterFailed { Code: AccountErrorCodes.InvalidName } f => Bad(f.Code, f.Message),
+        AccountReplies.CharacterFailed { Code: AccountErrorCodes.InvalidName or ErrorCodes.InvalidField } f => Bad(f.Code, f.Message),
         AccountReplies.CharacterFailed { Code: AccountErrorCodes.NameTaken } f => Error(StatusCodes.Status409Conflict, f.Code, f.Message),
         AccountReplies.CharacterFailed { Code: AccountErrorCodes.TooManyCharacters } f =>
             Error(StatusCodes.Status422UnprocessableEntity, f.Code, f.Message),

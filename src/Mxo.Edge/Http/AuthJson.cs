@@ -24,7 +24,8 @@ public sealed record ValidateResponse(string AccountId, string? PlayerId, string
 public sealed record LogoutResponse(bool Revoked);
 
 /// <summary>One character: its player id and its name as created.</summary>
-public sealed record CharacterResponse(string Id, string Name);
+/// <param name="Org">The character's organisation (issue 12), null when none.</param>
+public sealed record CharacterResponse(string Id, string Name, string? Org = null);
 
 /// <summary>200 of <c>GET /characters</c>.</summary>
 public sealed record CharacterListResponse(CharacterResponse[] Characters);

@@ -109,6 +109,7 @@ public static class MxoNode
             [Mxo.Actors.Crews.CrewRegistration.TypeName] = world.MaxShards,
             [Mxo.Actors.Teams.TeamRegistration.TypeName] = world.MaxShards,
             [Mxo.Actors.Moderation.ModerationLogRegistration.TypeName] = world.MaxShards,
+            [Mxo.Actors.Orgs.OrgRegistration.TypeName] = world.MaxShards,
         }));
         if (node.HostsEdge) builder.Services.AddEdgeHttp(builder.Configuration, node.Dev);
         // Resolved right after Build so a missing or short key stops the node at start-up (unless --dev).
@@ -134,6 +135,9 @@ public static class MxoNode
                 .AddHocon($"akka.cluster.app-version = \"{NodeVersion}\"", HoconAddMode.Prepend)
                 .WithCustomSerializer("mxo", [typeof(IMxoMessage)], system => new MxoSerializer(system))
                 .WithActorSystemLivenessCheck()
+                // On every node, whatever its roles: organisations publish their lines (world nodes) and operators their
+                // announcements (any node) to topics the edge nodes' sessions subscribe to (docs/architecture.md).
+                .WithDistributedPubSub("")
                 .WithClusterFormation(node)
                 // Every node answers and asks for contact; world nodes' journals write only while in contact with a
                 // majority (src/Mxo.Node/Fencing).

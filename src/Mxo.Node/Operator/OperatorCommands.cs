@@ -87,7 +87,7 @@ public static class OperatorCommands
         new("world", "districts", "world districts", "Each district: players present, capacity, tick p50/p99.", WorldDistricts, []),
         new("world", "players", "world players [-d district] [-v]", "Players present per district; -v names them.", WorldPlayers, ["-d"], ["-v"]),
         new("world", "kick", "world kick -p player [-m reason]", "Closes the player's socket with 4003 and the reason.", WorldKick, ["-p", "-m"]),
-        new("world", "announce", "world announce -m text", "A system chat line to everyone online, in every district.", WorldAnnounce, ["-m"]),
+        new("world", "announce", "world announce -m text", "A system chat line to everyone online, on every edge node.", WorldAnnounce, ["-m"]),
         new("world", "notify", "world notify -p player -s subject [-m text | -j json] [-k code] [-e seconds] [-t]",
             "A notification to one character, from the system: stored (unless -t: only pushed, and only if online) and pushed at once if online.",
             WorldNotify, ["-p", "-s", "-m", "-j", "-k", "-e"], ["-t"]),
@@ -403,18 +403,12 @@ public static class OperatorCommands
         if (args.Value("-m") is not { } text || text.Length == 0) return CommandAnswer.Usage("-m text is required");
         if (text.Length > Mxo.Protocol.CharacterRules.MaxChatLength || Mxo.Protocol.CharacterRules.ValidateChatText(text) is not null)
             return CommandAnswer.Usage($"-m must be chat text: at most {Mxo.Protocol.CharacterRules.MaxChatLength} characters, something visible, no control characters");
-        var (map, region, refusal) = World(context);
-        if (refusal is not null) return refusal;
-        var heard = 0;
-        var lines = await AskEachAsync<Mxo.Protocol.Replies.Acknowledged>(context, region!, map!.All.Select(d => d.Id),
-            id => new DistrictCommands.Announce(id, text),
-            (id, ack) =>
-            {
-                var count = int.Parse(ack.CommandId, CultureInfo.InvariantCulture);
-                heard += count;
-                return $"{id} | heard by: {count}";
-            });
-        lines.Add($"Count: {heard} players");
+        if (await Announcements.PublishAsync(context.System, text, context.Timeout) is not { } told)
+            return CommandAnswer.Failed("this node has no distributed pub-sub mediator");
+        var lines = told.OrderBy(t => t.Node, StringComparer.Ordinal).Select(t => $"{t.Node} | heard by: {t.Sessions}").ToList();
+        var edges = Cluster.Get(context.System).State.Members.Count(m => m.Status == MemberStatus.Up && m.HasRole("edge"));
+        if (told.Count < edges) lines.Add($"{edges - told.Count} edge node(s) did not answer within {context.Timeout.TotalSeconds:0} s");
+        lines.Add($"Count: {told.Sum(t => t.Sessions)} players");
         return CommandAnswer.Done([.. lines]);
     }
 

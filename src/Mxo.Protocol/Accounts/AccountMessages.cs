@@ -81,7 +81,11 @@ public static class AccountCommands
     [ProtoContract(SkipConstructor = true)]
     public sealed record CreateCharacter(
         [property: ProtoMember(1)] AccountId AccountId,
-        [property: ProtoMember(2)] string CharacterName) : IAccountCommand;
+        [property: ProtoMember(2)] string CharacterName) : IAccountCommand
+    {
+        /// <summary>The organisation the character joins (<see cref="Orgs.Organisations"/>), null for none (issue 12).</summary>
+        [ProtoMember(3)] public string? Org { get; init; }
+    }
 
     /// <summary>Reply: <see cref="AccountReplies.CharacterList"/> (empty for an unregistered account).</summary>
     [ProtoContract(SkipConstructor = true)]
@@ -181,7 +185,11 @@ public static class AccountEvents
     [ProtoContract(SkipConstructor = true)]
     public sealed record CharacterAdded(
         [property: ProtoMember(1)] PlayerId PlayerId,
-        [property: ProtoMember(2)] string Name) : IMxoEvent;
+        [property: ProtoMember(2)] string Name) : IMxoEvent
+    {
+        /// <summary>The character's organisation, null for none (and in journals from before organisations).</summary>
+        [ProtoMember(3)] public string? Org { get; init; }
+    }
 
     /// <summary>A login opened a new family. Only the SHA-256 of the token is stored; the token itself is never persisted.</summary>
     [ProtoContract(SkipConstructor = true)]
@@ -336,7 +344,11 @@ public static class AccountReplies
     public sealed record CharacterSelected(
         [property: ProtoMember(1)] AccountId AccountId,
         [property: ProtoMember(2)] PlayerId PlayerId,
-        [property: ProtoMember(3)] string Name) : IMxoMessage;
+        [property: ProtoMember(3)] string Name) : IMxoMessage
+    {
+        /// <summary>The character's organisation (null for none): the session's attach carries it to the character's entity.</summary>
+        [ProtoMember(4)] public string? Org { get; init; }
+    }
 
     /// <summary>The successor token (plain text, returned once — or again to a racing refresh inside the grace window).</summary>
     [ProtoContract(SkipConstructor = true)]
@@ -419,7 +431,11 @@ public static class AccountReplies
 [ProtoContract(SkipConstructor = true)]
 public sealed record AccountCharacter(
     [property: ProtoMember(1)] PlayerId PlayerId,
-    [property: ProtoMember(2)] string Name);
+    [property: ProtoMember(2)] string Name)
+{
+    /// <summary>The organisation chosen at creation (<see cref="Orgs.Organisations"/>), null for none.</summary>
+    [ProtoMember(3)] public string? Org { get; init; }
+}
 
 /// <summary>
 /// A password hash with the parameters that made it, so parameters can be raised later: a login that verifies against

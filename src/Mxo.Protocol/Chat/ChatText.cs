@@ -112,11 +112,14 @@ public static class ChatChannels
     /// <summary>The speaker's team, wherever its members are (docs/protocol.md, "Teams"); lines are not kept.</summary>
     public const string Team = "team";
 
-    /// <summary>An operator's announcement (never sent by a client).</summary>
+    /// <summary>The speaker's organisation (Zion, Machines, Merovingian), every member online (docs/architecture.md, "Organisations").</summary>
+    public const string Org = "org";
+
+    /// <summary>An operator's announcement (never sent by a client in <c>chat</c>: <c>announce</c> is the frame).</summary>
     public const string System = "system";
 
     /// <summary>The channels a client may name in <c>chat</c>.</summary>
-    public static readonly IReadOnlyList<string> Spoken = [Say, District, Crew, Team];
+    public static readonly IReadOnlyList<string> Spoken = [Say, District, Crew, Team, Org];
 }
 
 /// <summary>The fixed list of emotes (<c>emote {"name"}</c>); anything else is <see cref="ChatErrorCodes.UnknownEmote"/>.</summary>

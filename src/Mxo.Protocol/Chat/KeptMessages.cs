@@ -7,56 +7,6 @@ using ProtoBuf;
 namespace Mxo.Protocol.Chat;
 
 /// <summary>
-/// Paging of kept lines (crew lines, whispers): newest first, at most <see cref="MaxPage"/> per page, with an opaque
-/// cursor naming its owner and the sequence number the next page starts below. One scheme for every kept channel, so a
-/// cursor of one owner (a crew, a character's whispers) is refused by every other.
-/// </summary>
-public static class KeptPages
-{
-    public const int MaxPage = 100;
-
-    /// <summary>base64url of "owner\nseq": opaque to clients.</summary>
-    public static string Cursor(string owner, long beforeSeq) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{owner}\n{beforeSeq.ToString(CultureInfo.InvariantCulture)}"))
-            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    /// <summary>The sequence number a cursor of <paramref name="owner"/> starts below; null for another owner's cursor or garbage.</summary>
-    public static long? ReadCursor(string owner, string cursor)
-    {
-        try
-        {
-            var b64 = cursor.Replace('-', '+').Replace('_', '/');
-            b64 += new string('=', (4 - b64.Length % 4) % 4);
-            var text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(Convert.FromBase64String(b64));
-            var cut = text.LastIndexOf('\n');
-            if (cut < 0 || text[..cut] != owner) return null;
-            return long.TryParse(text[(cut + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var seq) ? seq : null;
-        }
-        catch (Exception e) when (e is FormatException or ArgumentException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>
-    /// A page of <paramref name="items"/> (oldest first, by rising <paramref name="seqOf"/>): newest first below
-    /// <paramref name="beforeSeq"/> (null: from the newest), at most <paramref name="limit"/> (1 to <see cref="MaxPage"/>),
-    /// and the cursor of the next page (null on the last).
-    /// </summary>
-    public static (T[] Items, string? Next) Page<T>(IReadOnlyList<T> items, Func<T, long> seqOf, string owner, long? beforeSeq, int limit)
-    {
-        limit = Math.Clamp(limit, 1, MaxPage);
-        var start = items.Count - 1;
-        if (beforeSeq is { } before)
-            while (start >= 0 && seqOf(items[start]) >= before) start--;
-        var page = new List<T>(Math.Min(limit, start + 1));
-        for (var i = start; i >= 0 && page.Count < limit; i--) page.Add(items[i]);
-        var more = start - page.Count >= 0;
-        return ([.. page], more && page.Count > 0 ? Cursor(owner, seqOf(page[^1])) : null);
-    }
-}
-
-/// <summary>
 /// One whisper as a character keeps it (issue 12): its side of it, sent (<see cref="Outgoing"/>) or received.
 /// <see cref="Seq"/> numbers the character's history (for cursors); <see cref="Id"/> is the whisper's id, the same on
 /// both sides (moderators name it in <c>mod_delete</c>).

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text;
 using Akka.Actor;
 using Mxo.Protocol.Players;
 using ProtoBuf;
@@ -307,7 +306,7 @@ public static class CrewRules
 {
     public const int MaxMembers = 12;
     public const int KeptLines = 200;
-    public const int MaxPage = Chat.KeptPages.MaxPage;
+    public const int MaxPage = Chat.KeptLines.MaxPage;
     public const int MinNameLength = 3;
     public const int MaxNameLength = 24;
 
@@ -331,11 +330,11 @@ public static class CrewRules
         return null;
     }
 
-    /// <summary>An opaque cursor: the crew and the sequence number the next page starts below (<see cref="Chat.KeptPages"/>).</summary>
-    public static string Cursor(CrewId crew, long beforeSeq) => Chat.KeptPages.Cursor(crew.Value, beforeSeq);
+    /// <summary>An opaque cursor: the crew and the sequence number the next page starts below (<see cref="Chat.KeptLines"/>).</summary>
+    public static string Cursor(CrewId crew, long beforeSeq) => Chat.KeptLines.Cursor(crew.Value, beforeSeq);
 
     /// <summary>The sequence number a cursor of <paramref name="crew"/> starts below; null for another crew's cursor or garbage.</summary>
-    public static long? ReadCursor(CrewId crew, string cursor) => Chat.KeptPages.ReadCursor(crew.Value, cursor);
+    public static long? ReadCursor(CrewId crew, string cursor) => Chat.KeptLines.ReadCursor(crew.Value, cursor);
 
     public static CrewState Apply(CrewState state, IMxoEvent @event) => @event switch
     {
@@ -362,8 +361,7 @@ public static class CrewRules
         CrewEvents.LineRecorded e => state with
         {
             NextSeq = e.Seq + 1,
-            Lines = (state.Lines.Count >= KeptLines ? state.Lines.RemoveRange(0, state.Lines.Count - KeptLines + 1) : state.Lines)
-                .Add(new CrewLine(e.Seq, e.Player.Value, e.Name, e.Text, e.AtMs)),
+            Lines = Chat.KeptLines.Append(state.Lines, new CrewLine(e.Seq, e.Player.Value, e.Name, e.Text, e.AtMs), KeptLines),
         },
         _ => throw new ArgumentException($"CrewEntity cannot apply {@event.GetType().Name}", nameof(@event)),
     };
@@ -378,5 +376,5 @@ public static class CrewRules
 
     /// <summary>A page of history: newest first below <paramref name="beforeSeq"/> (null: from the newest), at most <paramref name="limit"/>.</summary>
     public static (CrewLine[] Lines, string? Next) Page(CrewState state, long? beforeSeq, int limit) =>
-        Chat.KeptPages.Page(state.Lines, l => l.Seq, state.CrewId.Value, beforeSeq, limit);
+        Chat.KeptLines.Page(state.Lines, l => l.Seq, state.CrewId.Value, beforeSeq, limit, MaxPage);
 }

@@ -92,15 +92,6 @@ public static class DistrictCommands
     public sealed record GetOccupancy([property: ProtoMember(1)] DistrictId District) : IDistrictCommand;
 
     /// <summary>
-    /// An operator's system line: every player present hears it as <c>chat</c> from <c>system</c>. Not journaled (it
-    /// changes no state). Reply: <see cref="Replies.Acknowledged"/> with how many heard it in <c>CommandId</c>.
-    /// </summary>
-    [ProtoContract(SkipConstructor = true)]
-    public sealed record Announce(
-        [property: ProtoMember(1)] DistrictId District,
-        [property: ProtoMember(2)] string Text) : IDistrictCommand;
-
-    /// <summary>
     /// A present player attacks <see cref="Target"/> (an NPC id or a player id) with <see cref="Stats"/> (its entity's
     /// numbers now). An NPC: the fight starts and <see cref="Session"/> hears <c>CombatPushes.Started</c> (completing
     /// <see cref="CommandId"/>). A player: the target's session gets a duel challenge and <see cref="Session"/> an

@@ -17,7 +17,14 @@ public static class PlayerCommands
     public sealed record Attach(
         [property: ProtoMember(1)] PlayerId PlayerId,
         [property: ProtoMember(2)] string Name,
-        [property: ProtoMember(3)] IActorRef Session) : IPlayerCommand;
+        [property: ProtoMember(3)] IActorRef Session) : IPlayerCommand
+    {
+        /// <summary>
+        /// The organisation the account created the character with (null for none, and for a --dev <c>hello</c>): the
+        /// attach that creates the character's entity records it, as it records the name; later attaches change nothing.
+        /// </summary>
+        [ProtoMember(4)] public string? Org { get; init; }
+    }
 
     /// <summary>The session ended: checkpoint the position and go offline. Ignored unless sent by the attached session.</summary>
     [ProtoContract(SkipConstructor = true)]
@@ -195,7 +202,11 @@ public static class PlayerEvents
         [property: ProtoMember(2)] string Name,
         [property: ProtoMember(3)] int Health,
         [property: ProtoMember(4)] int InnerStrength,
-        [property: ProtoMember(5)] long Info) : IMxoEvent;
+        [property: ProtoMember(5)] long Info) : IMxoEvent
+    {
+        /// <summary>The character's organisation (issue 12), null for none and in journals from before organisations.</summary>
+        [ProtoMember(6)] public string? Org { get; init; }
+    }
 
     [ProtoContract(SkipConstructor = true)]
     public sealed record EnteredDistrict(
@@ -289,6 +300,8 @@ public static class PlayerReplies
         [ProtoMember(11)] public string? Team { get; init; }
         /// <summary>Whispers reach the character while offline, as notifications (<c>chat_settings</c>); for <c>welcome</c>.</summary>
         [ProtoMember(41)] public bool OfflineWhispers { get; init; }
+        /// <summary>The character's organisation, null when none; for <c>welcome</c> and the session's org channel.</summary>
+        [ProtoMember(12)] public string? Org { get; init; }
     }
 
     [ProtoContract(SkipConstructor = true)]

@@ -106,5 +106,12 @@ public sealed record PlayerState(
     [ProtoMember(46)]
     public string? MuteReason { get; init; }
 
+    /// <summary>
+    /// The organisation the character was created in (<c>Orgs.Organisations</c>), null when none; set once, by the
+    /// attach that created the character (docs/architecture.md, "Organisations"). Null in journals from before it.
+    /// </summary>
+    [ProtoMember(20)]
+    public string? Org { get; init; }
+
     public static PlayerState Empty(PlayerId id) => new(id, "", false, 0, 0, 0, null, default, []);
 }

@@ -64,7 +64,6 @@ public sealed class MxoSerializer : SerializerWithStringManifest
         ["dc.pos"] = typeof(DistrictCommands.UpdatePosition),
         ["dc.say"] = typeof(DistrictCommands.Say),
         ["dc.occupancy"] = typeof(DistrictCommands.GetOccupancy),
-        ["dc.announce"] = typeof(DistrictCommands.Announce),
         // district events (persisted)
         ["de.entered"] = typeof(DistrictEvents.PlayerEntered),
         ["de.left"] = typeof(DistrictEvents.PlayerLeft),
@@ -270,6 +269,21 @@ public sealed class MxoSerializer : SerializerWithStringManifest
         ["mode.recorded"] = typeof(Moderation.ModerationEvents.Recorded),
         ["modr.entries"] = typeof(Moderation.ModerationReplies.Entries),
         ["mods"] = typeof(Moderation.ModerationLogState),
+        // organisations and the system channel (issue 12): commands, events (persisted), state, replies and pushes
+        ["pc.org"] = typeof(Orgs.OrgCommands.FromPlayer),
+        ["oc.request"] = typeof(Orgs.OrgCommands.Request),
+        ["oc.delete"] = typeof(Orgs.OrgCommands.DeleteLine),
+        ["oc.purge"] = typeof(Orgs.OrgCommands.PurgePlayer),
+        ["oe.line"] = typeof(Orgs.OrgEvents.LineRecorded),
+        ["oe.deleted"] = typeof(Orgs.OrgEvents.LineDeleted),
+        ["oe.purged"] = typeof(Orgs.OrgEvents.PlayerPurged),
+        ["os"] = typeof(Orgs.OrgState),
+        ["org.line"] = typeof(Orgs.OrgLine),
+        ["or.history"] = typeof(Orgs.OrgReplies.History),
+        ["or.moderated"] = typeof(Orgs.OrgReplies.Moderated),
+        ["push.orgline"] = typeof(Orgs.OrgPushes.Line),
+        ["sys.announce"] = typeof(Chat.SystemChannel.Announcement),
+        ["sys.told"] = typeof(Chat.SystemChannel.Told),
     };
 
     private static readonly Dictionary<Type, string> ManifestByType = Manifests.ToDictionary(kv => kv.Value, kv => kv.Key);

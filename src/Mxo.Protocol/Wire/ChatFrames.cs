@@ -51,7 +51,7 @@ public static class ChatFrames
     ];
 
     /// <summary>The <c>text</c> of a chat frame, normalised; or why it is refused (<see cref="ChatText.Normalise"/>).</summary>
-    private static WireError? ReadText(JsonElement data, string? id, out string? text)
+    internal static WireError? ReadText(JsonElement data, string? id, out string? text)
     {
         text = null;
         if (RequiredString(data, "text", id, MaxRawTextLength, out var raw) is { } e) return e;

@@ -68,3 +68,9 @@ public sealed record DuelAnswerRequest(string? Id, string From, bool Accept) : C
 /// history cursor ("" when none); <see cref="Limit"/> the history page size.
 /// </summary>
 public sealed record CrewRequest(string? Id, string Kind, string Arg = "", int Limit = 0) : ClientRequest(Id);
+
+/// <summary>An org request (<see cref="Orgs.OrgRequestKinds"/>): <see cref="Arg"/> is the text (say) or the history cursor ("" when none).</summary>
+public sealed record OrgRequest(string? Id, string Kind, string Arg = "", int Limit = 0) : ClientRequest(Id);
+
+/// <summary>An announcement on the system channel to everyone online (tokens with <c>gm</c> or <c>admin</c> only).</summary>
+public sealed record AnnounceRequest(string? Id, string Text) : ClientRequest(Id);

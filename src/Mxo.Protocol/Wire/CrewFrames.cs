@@ -26,12 +26,30 @@ public static class CrewFrames
         new("crew_decline", (frame, id) => CrewFrame(frame, id, CrewRequestKinds.Decline)),
         new("crew_leave", (_, id) => Ok(new CrewRequest(id, CrewRequestKinds.Leave))),
         new("crew_info", (_, id) => Ok(new CrewRequest(id, CrewRequestKinds.Info))),
-        new("crew_history", (frame, id) =>
-        {
-            var (cursor, limit, error) = WhisperFrames.ReadPage(frame, id);
-            return error is not null ? Fail(error) : Ok(new CrewRequest(id, CrewRequestKinds.History, cursor, limit));
-        }),
+        new("crew_history", (frame, id) => HistoryFrame(frame, id, CrewRules.MaxPage,
+            (cursor, limit) => new CrewRequest(id, CrewRequestKinds.History, cursor, limit))),
     ];
+
+    /// <summary>A history frame (<c>crew_history</c>, <c>org_history</c>): optional <c>cursor</c> and <c>limit</c> (1..<paramref name="maxPage"/>).</summary>
+    internal static (ClientRequest?, WireError?) HistoryFrame(JsonElement frame, string? id, int maxPage, Func<string, int, ClientRequest> make)
+    {
+        if (!frame.TryGetProperty("data", out var data) || data.ValueKind == JsonValueKind.Null)
+            return Ok(make("", maxPage));
+        if (data.ValueKind != JsonValueKind.Object) return Fail(ErrorCodes.InvalidField, "'data' must be an object", id);
+        var cursor = "";
+        if (data.TryGetProperty("cursor", out var c) && c.ValueKind != JsonValueKind.Null)
+        {
+            if (RequiredString(data, "cursor", id, MaxCursorLength, out var given) is { } e) return Fail(e);
+            cursor = given!;
+        }
+        var limit = maxPage;
+        if (data.TryGetProperty("limit", out var l) && l.ValueKind != JsonValueKind.Null)
+        {
+            if (l.ValueKind != JsonValueKind.Number || !l.TryGetInt32(out limit) || limit < 1 || limit > maxPage)
+                return Fail(ErrorCodes.InvalidField, $"'data.limit' must be a whole number from 1 to {maxPage}", id);
+        }
+        return Ok(make(cursor, limit));
+    }
 
     private static (ClientRequest?, WireError?) CharacterFrame(JsonElement frame, string? id, string kind) =>
         CharacterNameFrame(frame, id, name => new CrewRequest(id, kind, name));

@@ -40,6 +40,7 @@ public static class ServerFrameTypes
     public const string Ignores = "ignores";
     public const string Crew = "crew";
     public const string CrewHistory = "crew_history";
+    public const string OrgHistory = "org_history";
     public const string CrewInvite = "crew_invite";
     public const string CrewUpdate = "crew_update";
     public const string Team = "team";
@@ -74,6 +75,7 @@ public static partial class ServerFrames
         else w.WriteNull("crew");
         WriteTeam(w, c.Team);
         w.WriteBoolean("offlineWhispers", c.OfflineWhispers);
+        if (c.Org is { } org) w.WriteString("org", org); else w.WriteNull("org");
         extra?.Invoke(w);
     });
 
@@ -102,6 +104,18 @@ public static partial class ServerFrames
         w.WriteEndArray();
         if (h.Next is { } next) w.WriteString("next", next); else w.WriteNull("next");
     });
+
+    /// <summary>One line of a history page (<c>crew_history</c>, <c>org_history</c>, which also gives its id <c>seq</c>).</summary>
+    private static void WriteKeptLine(Utf8JsonWriter w, long? seq, string from, string name, string text, long at)
+    {
+        w.WriteStartObject();
+        if (seq is { } id) w.WriteNumber("seq", id);
+        w.WriteString("from", from);
+        w.WriteString("name", name);
+        w.WriteString("text", text);
+        w.WriteNumber("at", at);
+        w.WriteEndObject();
+    }
 
     public static byte[] CrewInvite(Crews.CrewPushes.Invited i) => Frame(ServerFrameTypes.CrewInvite, null, w =>
     {
@@ -150,9 +164,39 @@ public static partial class ServerFrames
         if (h.Next is { } next) w.WriteString("next", next); else w.WriteNull("next");
     });
 
+    public static byte[] OrgHistory(string? id, Orgs.OrgReplies.History h) => Frame(ServerFrameTypes.OrgHistory, id, w =>
+    {
+        w.WriteString("org", h.Org);
+        w.WriteStartArray("lines");
+        foreach (var l in h.Lines) WriteKeptLine(w, l.Seq, l.PlayerId, l.Name, l.Text, l.UnixTimeMs);
+        w.WriteEndArray();
+        if (h.Next is { } next) w.WriteString("next", next); else w.WriteNull("next");
+    });
+
     /// <summary>The character's chat settings: reply to <c>chat_settings</c>.</summary>
     public static byte[] ChatSettings(string? id, Mxo.Protocol.Chat.WhisperReplies.Settings s) =>
         Frame(ServerFrameTypes.ChatSettings, id, w => w.WriteBoolean("offlineWhispers", s.OfflineWhispers));
+
+    public static byte[] OrgChat(Orgs.OrgPushes.Line p) => Frame(ServerFrameTypes.Chat, null, w =>
+    {
+        w.WriteString("org", p.Org);
+        w.WriteString("from", p.From.Value);
+        w.WriteString("name", p.Name);
+        w.WriteString("text", p.Text);
+        w.WriteNumber("at", p.UnixTimeMs);
+        w.WriteNumber("seq", p.Seq);
+        w.WriteString("channel", Mxo.Protocol.Chat.ChatChannels.Org);
+    });
+
+    /// <summary>An operator's announcement: <c>chat</c> on channel <c>system</c>, from <c>system</c>.</summary>
+    public static byte[] SystemChat(Mxo.Protocol.Chat.SystemChannel.Announcement a) => Frame(ServerFrameTypes.Chat, null, w =>
+    {
+        w.WriteString("from", Mxo.Protocol.Chat.SystemChannel.Speaker);
+        w.WriteString("name", Mxo.Protocol.Chat.SystemChannel.SpeakerName);
+        w.WriteString("text", a.Text);
+        w.WriteNumber("at", a.UnixTimeMs);
+        w.WriteString("channel", Mxo.Protocol.Chat.ChatChannels.System);
+    });
 
     /// <summary>The ignore list: reply to <c>ignore</c>, <c>unignore</c> and <c>ignores</c>.</summary>
     public static byte[] Ignores(string? id, IReadOnlyList<string> players) => Frame(ServerFrameTypes.Ignores, id, w => WriteIgnores(w, players));

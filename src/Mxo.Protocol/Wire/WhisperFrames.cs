@@ -22,11 +22,8 @@ public static class WhisperFrames
 {
     public static IReadOnlyList<FrameType> All { get; } =
     [
-        new("whisper_history", (frame, id) =>
-        {
-            var (cursor, limit, error) = ReadPage(frame, id);
-            return error is not null ? Fail(error) : Ok(new WhisperHistoryRequest(id, cursor, limit));
-        }),
+        new("whisper_history", (frame, id) => CrewFrames.HistoryFrame(frame, id, KeptLines.MaxPage,
+            (cursor, limit) => new WhisperHistoryRequest(id, cursor, limit))),
         new("chat_settings", (frame, id) => WithData(frame, id, data =>
         {
             if (!data.TryGetProperty("offlineWhispers", out var o)) return Fail(ErrorCodes.MissingField, "'data.offlineWhispers' is required", id);
@@ -70,24 +67,6 @@ public static class WhisperFrames
 
     private static ModerationRequest Request(string? id, string kind, string target, string channel = "", string messageId = "", long seconds = 0,
         string reason = "") => new(id, new ModerationAction(kind, target, channel, messageId, seconds, reason, "", 0));
-
-    /// <summary>A history page's optional <c>cursor</c> and <c>limit</c> (1 to 100, 100 by default), as every kept channel's history frame reads them.</summary>
-    internal static (string Cursor, int Limit, WireError? Error) ReadPage(JsonElement frame, string? id)
-    {
-        if (!frame.TryGetProperty("data", out var data) || data.ValueKind == JsonValueKind.Null) return ("", KeptPages.MaxPage, null);
-        if (data.ValueKind != JsonValueKind.Object) return ("", 0, new WireError(ErrorCodes.InvalidField, "'data' must be an object", id));
-        var cursor = "";
-        if (data.TryGetProperty("cursor", out var c) && c.ValueKind != JsonValueKind.Null)
-        {
-            if (RequiredString(data, "cursor", id, CrewFrames.MaxCursorLength, out var given) is { } e) return ("", 0, e);
-            cursor = given!;
-        }
-        var limit = KeptPages.MaxPage;
-        if (data.TryGetProperty("limit", out var l) && l.ValueKind != JsonValueKind.Null
-            && (l.ValueKind != JsonValueKind.Number || !l.TryGetInt32(out limit) || limit is < 1 or > KeptPages.MaxPage))
-            return ("", 0, new WireError(ErrorCodes.InvalidField, $"'data.limit' must be a whole number from 1 to {KeptPages.MaxPage}", id));
-        return (cursor, limit, null);
-    }
 
     /// <summary>An optional reason: at most <see cref="ModerationRules.MaxReasonLength"/> characters of chat text.</summary>
     private static WireError? ReadReason(JsonElement data, string? id, out string? reason)
