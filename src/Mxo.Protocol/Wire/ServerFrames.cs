@@ -85,6 +85,7 @@ public static partial class ServerFrames
             w.WriteString("id", m.PlayerId);
             w.WriteString("name", m.Name);
             w.WriteNumber("joined", m.JoinedAtMs);
+            w.WriteBoolean("online", c.Online.Contains(m.PlayerId));
             w.WriteEndObject();
         }
         w.WriteEndArray();
