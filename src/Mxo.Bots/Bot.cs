@@ -38,7 +38,7 @@ internal sealed partial class Bot
         "welcome", "entered", "view", "position_corrected", "environment", "chat", "ack", "pong", "error", "resynced",
         "combat_started", "round", "combat_ended", "fight", "duel_challenge", "duel_declined", "derezzed", "reconstructed",
         "whisper", "crew", "crew_invite", "crew_update", "team", "team_invite", "team_update",
-        "notification", "notifications",
+        "notification", "notifications", "chat_settings",
     ];
 
     private static readonly int ViewIndex = Array.IndexOf(KnownTypes, "view");
@@ -615,6 +615,11 @@ internal sealed partial class Bot
                 if (_fighter?.Decide(now, _x, _z, _random) is { } step) await FightAsync(socket, writer, step).ConfigureAwait(false);
 
                 if (_options.Notifications) await InboxAsync(socket, writer).ConfigureAwait(false);
+                if (_offlineWhispersDue)
+                {
+                    _offlineWhispersDue = false;
+                    await SendAsync(socket, writer.ChatSettings(NextId(), offlineWhispers: true)).ConfigureAwait(false);
+                }
                 while (_crewTodo.TryDequeue(out var crew))
                     await SendAsync(socket, writer.Crew(crew.Type, NextId(), crew.Field, crew.Value)).ConfigureAwait(false);
                 await TeamSendAsync(socket, writer).ConfigureAwait(false);
@@ -753,6 +758,9 @@ internal sealed partial class Bot
         // A little over the default limit (Mxo:World:ChatOrgRate, 1 per 10 s), so a bot on time is never refused.
         _nextOrgLine = Stopwatch.GetTimestamp() + (long)(10.5 * Stopwatch.Frequency);
     }
+
+    /// <summary>With <see cref="BotOptions.OfflineWhispers"/>: the welcome said the character has not opted in yet.</summary>
+    private volatile bool _offlineWhispersDue;
 
     /// <summary>Asks the act loop to send a crew request and wakes it.</summary>
     private void CrewTodo(string type, string field, string value)
@@ -962,6 +970,12 @@ internal sealed partial class Bot
                         // Defeated before this socket (a reconnect): derezzed until it reconstructs, without a derezzed frame.
                         if (Property(Property(data, "player"), "health") is { ValueKind: JsonValueKind.Number } health && health.GetDouble() <= 0)
                             fighter.Derezz(Stopwatch.GetTimestamp(), counted: false);
+                    }
+                    // --offline-whispers: a character that has not opted in yet does, once (the setting is persisted).
+                    if (_options.OfflineWhispers && Property(data, "offlineWhispers") is { ValueKind: JsonValueKind.False })
+                    {
+                        _offlineWhispersDue = true;
+                        Wake();
                     }
                     if (Property(data, "unreadNotifications") is { ValueKind: JsonValueKind.Number } unread)
                     {

@@ -47,6 +47,14 @@ internal sealed class BotFrameWriter : IDisposable
         return End();
     }
 
+    /// <summary><c>chat_settings {offlineWhispers}</c>.</summary>
+    public ReadOnlyMemory<byte> ChatSettings(string id, bool offlineWhispers)
+    {
+        Begin("chat_settings", id);
+        _writer.WriteBoolean("offlineWhispers", offlineWhispers);
+        return End();
+    }
+
     /// <summary>A crew request with one string field (<c>crew_create {name}</c>, <c>crew_invite {name}</c>, <c>crew_accept {crew}</c>).</summary>
     public ReadOnlyMemory<byte> Crew(string type, string id, string field, string value) => WithString(type, id, field, value);
 

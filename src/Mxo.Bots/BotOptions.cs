@@ -168,6 +168,9 @@ public sealed record BotOptions
     /// </summary>
     public bool Notifications { get; init; }
 
+    /// <summary>Bots opt in to offline whispers (<c>--offline-whispers</c>): whispers to a bot that is offline become notifications.</summary>
+    public bool OfflineWhispers { get; init; }
+
     /// <summary>With <see cref="Fight"/>: how often (±20 %) a bot out of a fight looks for someone to engage.</summary>
     public TimeSpan FightEvery { get; init; } = TimeSpan.FromSeconds(3);
 

@@ -90,6 +90,7 @@ public static class BotsCommand
             Watchers = result.GetRequiredValue(d.Watchers),
             Fight = result.GetValue(d.Fight),
             Notifications = result.GetValue(d.Notifications),
+            OfflineWhispers = result.GetValue(d.OfflineWhispers),
             Crews = result.GetValue(d.Crews),
             Teams = result.GetValue(d.Teams),
             OrgChat = result.GetValue(d.OrgChat),
@@ -137,6 +138,7 @@ public static class BotsCommand
         public readonly Option<int> Watchers;
         public readonly Option<bool> Fight;
         public readonly Option<bool> Notifications;
+        public readonly Option<bool> OfflineWhispers;
         public readonly Option<bool> Crews;
         public readonly Option<bool> Teams;
         public readonly Option<bool> OrgChat;
@@ -228,6 +230,13 @@ public static class BotsCommand
                 DefaultValueFactory = _ => Defaults.Notifications,
             };
             Command.Options.Add(Notifications);
+            OfflineWhispers = new Option<bool>("--offline-whispers")
+            {
+                Description = "Bots opt in to offline whispers (chat_settings) at their first welcome: whispers to a bot that is offline " +
+                              "become notifications in its inbox instead of not_online. [default: off]",
+                DefaultValueFactory = _ => Defaults.OfflineWhispers,
+            };
+            Command.Options.Add(OfflineWhispers);
 
             Crews = new Option<bool>("--crews")
             {

@@ -294,6 +294,34 @@ public sealed class KeptWhisperTests : Akka.TestKit.Xunit2.TestKit
         gm.ExpectMsg<Replies.Acknowledged>();
         Ask(CrewRequestKinds.History, "Neo", "");
         Assert.Empty(session.ExpectMsg<CrewReplies.History>().Lines);
+
+        // Who is online: the creator asked from its session; its entity reports a detach; a restarted crew asks again.
+        Ask(CrewRequestKinds.Info, "Neo", "");
+        Assert.Equal(["neo"], session.ExpectMsg<CrewReplies.Info>().Online);
+        Ask(CrewRequestKinds.Presence, "Neo", "0");
+        Ask(CrewRequestKinds.Info, "Neo", "");
+        Assert.Empty(session.ExpectMsg<CrewReplies.Info>().Online);
+        Stop(crew);
+        crew = Sys.ActorOf(CrewEntity.PropsFor(zion.Value, ActorTestConfig.Settings, _players.Ref, _inboxes.Ref));
+        Assert.Equal(Neo, _players.FishForMessage<CrewCommands.Deliver>(d => d.Kind == CrewDeliveryKinds.PresenceQuery).PlayerId);
+        Ask(CrewRequestKinds.Presence, "Neo", "1");
+        Ask(CrewRequestKinds.Info, "Neo", "");
+        Assert.Equal(["neo"], session.ExpectMsg<CrewReplies.Info>().Online);
+    }
+
+    [Fact]
+    public void A_characters_entity_tells_its_crew_when_its_session_attaches_and_detaches_and_answers_the_crews_query()
+    {
+        var session = CreateTestProbe();
+        var neo = Start("neo");
+        Attach(neo, Neo, "Neo", session);
+        neo.Tell(new CrewCommands.Deliver(Neo, CrewDeliveryKinds.Joined, CrewId.FromName("Zion"), "Zion", "", null));
+        neo.Tell(new CrewCommands.Deliver(Neo, CrewDeliveryKinds.PresenceQuery, CrewId.FromName("Zion"), "Zion", "", null));
+        Assert.Equal((CrewRequestKinds.Presence, "1"), _crews.ExpectMsg<CrewCommands.Request>() is var r ? (r.Kind, r.Arg) : default);
+        neo.Tell(new PlayerCommands.Detach(Neo, session.Ref));
+        Assert.Equal((CrewRequestKinds.Presence, "0"), _crews.ExpectMsg<CrewCommands.Request>() is var d ? (d.Kind, d.Arg) : default);
+        neo.Tell(new CrewCommands.Deliver(Neo, CrewDeliveryKinds.PresenceQuery, CrewId.FromName("Zion"), "Zion", "", null));
+        _crews.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
     }
 
     [Fact]

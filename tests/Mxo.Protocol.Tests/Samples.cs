@@ -223,6 +223,7 @@ public static class Samples
             From = Neo, FromName = "Neo", Text = "Meet at the hardline", UnixTimeMs = 1_795_000_020_000, Captain = Neo, Seq = 7,
         },
         new Crews.CrewReplies.Info("cmd-34", new Crews.CrewId("zion crew"), "Zion Crew", "neo") { Members = [CrewNeo] },
+        new Crews.CrewReplies.Info("cmd-36", new Crews.CrewId("zion crew"), "Zion Crew", "neo") { Members = [CrewNeo], Online = ["neo"] },
         new Crews.CrewReplies.History("cmd-35", new Crews.CrewId("zion crew"), "next-cursor") { Lines = [CrewLine] },
         new Crews.CrewPushes.Invited(new Crews.CrewId("zion crew"), "Zion Crew", Neo, "Neo", 1_795_000_300_000),
         new Crews.CrewPushes.Updated(new Crews.CrewId("zion crew"), Crews.CrewUpdateKinds.Kicked, new PlayerId("trinity"), "Trinity", Neo),

@@ -22,6 +22,13 @@ public sealed class CrewEntity : MxoEntity<CrewState>
     private readonly IActorRef _players;
     /// <summary>The inbox shard region: an invite is also a notification there (null on a test without one).</summary>
     private readonly IActorRef? _inboxes;
+    /// <summary>
+    /// Members with a session attached, for <c>crew_info</c>: their entities report each attach and detach
+    /// (<see cref="CrewRequestKinds.Presence"/>), and a crew entity that starts asks every member's entity once
+    /// (<see cref="CrewDeliveryKinds.PresenceQuery"/>), so a crew started after its members logged in (or moved with its
+    /// shard) learns who is online. In memory: at most <see cref="CrewRules.MaxMembers"/>.
+    /// </summary>
+    private readonly HashSet<string> _online = [];
 
     public CrewEntity(string entityId, WorldSettings settings, IActorRef players, IActorRef? inboxes = null)
         : base("crew-" + entityId, CrewState.Empty(new CrewId(entityId)), settings.SnapshotEvery)
@@ -43,7 +50,13 @@ public sealed class CrewEntity : MxoEntity<CrewState>
 
     protected override CrewState Apply(CrewState state, IMxoEvent @event) => CrewRules.Apply(state, @event);
 
-    protected override void OnRecovered() => Context.SetReceiveTimeout(_settings.CrewIdleTimeout);
+    protected override void OnRecovered()
+    {
+        Context.SetReceiveTimeout(_settings.CrewIdleTimeout);
+        if (!State.Created || State.Disbanded) return;
+        foreach (var member in State.Members)
+            _players.Tell(new CrewCommands.Deliver(new PlayerId(member.PlayerId), CrewDeliveryKinds.PresenceQuery, State.CrewId, State.Name, "", null));
+    }
 
     private static long NowMs => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
@@ -70,6 +83,9 @@ public sealed class CrewEntity : MxoEntity<CrewState>
             case CrewRequestKinds.Kick: Kick(cmd); return;
             case CrewRequestKinds.Captain: HandOver(cmd); return;
             case CrewRequestKinds.Info: cmd.ReplyTo?.Tell(Info(cmd.CommandId)); return;
+            case CrewRequestKinds.Presence:
+                if (cmd.Arg == "1") _online.Add(cmd.By.Value); else _online.Remove(cmd.By.Value);
+                return;
             case CrewRequestKinds.Say: Say(cmd); return;
             case CrewRequestKinds.History: History(cmd); return;
             default: Refuse(cmd, ErrorCodes.InvalidField, $"unknown crew request '{cmd.Kind}'"); return;
@@ -79,7 +95,10 @@ public sealed class CrewEntity : MxoEntity<CrewState>
     private static void Refuse(CrewCommands.Request cmd, string code, string message) =>
         cmd.ReplyTo?.Tell(new Replies.Rejected(cmd.CommandId, code, message));
 
-    private CrewReplies.Info Info(string commandId) => new(commandId, State.CrewId, State.Name, State.Captain) { Members = [.. State.Members] };
+    private CrewReplies.Info Info(string commandId) => new(commandId, State.CrewId, State.Name, State.Captain)
+    {
+        Members = [.. State.Members], Online = [.. State.Members.Where(m => _online.Contains(m.PlayerId)).Select(m => m.PlayerId)],
+    };
 
     private void Persist(CrewCommands.Request cmd, IMxoEvent e, Action then) =>
         PersistThen([e], then, _ => Refuse(cmd, ErrorCodes.Unavailable, Districts.DistrictEntity.JournalDown));
@@ -101,11 +120,14 @@ public sealed class CrewEntity : MxoEntity<CrewState>
     }
 
     /// <summary>The crew recorded <paramref name="cmd"/>'s requester as a member: its entity records it too, then answers.</summary>
-    private void Joined(CrewCommands.Request cmd) =>
+    private void Joined(CrewCommands.Request cmd)
+    {
+        _online.Add(cmd.By.Value); // it asked from its session
         _players.Tell(new CrewCommands.Deliver(cmd.By, CrewDeliveryKinds.Joined, State.CrewId, State.Name, cmd.CommandId, cmd.ReplyTo)
         {
             Info = Info(cmd.CommandId),
         });
+    }
 
     private void Invite(CrewCommands.Request cmd)
     {

@@ -237,6 +237,7 @@ public sealed partial class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
         // A session that dies without detaching (its edge node crashed) must not keep the character online.
         Context.Watch(_session);
         Context.SetReceiveTimeout(null);
+        ReportPresence(true);
         var replyTo = Sender;
         var events = PlayerRules.DecideAttach(State, cmd.Name, cmd.Org);
         if (events.Count == 0)
@@ -258,6 +259,7 @@ public sealed partial class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
         CancelJackOut(null);
         LeaveDistrictPresence();
         _session = null;
+        ReportPresence(false);
         if (State.Encounter is not null) Timers.StartSingleTimer(ForfeitTimer, ForfeitDue.Instance, _fighting.DisconnectGrace);
         CheckpointThen(() => Context.SetReceiveTimeout(_settings.PlayerIdleTimeout));
     }
@@ -1086,6 +1088,13 @@ public sealed partial class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
         _orgs.Tell(new OrgCommands.Request(org, cmd.Kind, State.PlayerId, State.Name, cmd.Arg, cmd.Limit, cmd.CommandId, Sender));
     }
 
+    /// <summary>Tells the character's crew that its session attached or detached (for <c>crew_info</c>'s <c>online</c>).</summary>
+    private void ReportPresence(bool online)
+    {
+        if (State.Crew is { } crew)
+            _crews?.Tell(new CrewCommands.Request(new CrewId(crew), CrewRequestKinds.Presence, State.PlayerId, State.Name, online ? "1" : "0", 0, "", null));
+    }
+
     private CrewCommands.Request ToCrew(CrewId crew, CrewCommands.FromPlayer cmd) =>
         new(crew, cmd.Kind, State.PlayerId, State.Name, cmd.Arg, cmd.Limit, cmd.CommandId, Sender);
 
@@ -1138,6 +1147,9 @@ public sealed partial class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
             case CrewDeliveryKinds.Line:
                 // A line of a crew this character is no longer in (it left while the line was on its way) is dropped.
                 if (State.Crew == d.CrewId.Value) _session?.Tell(new CrewPushes.Line(d.CrewId, d.From, d.FromName, d.Text, d.UnixTimeMs));
+                return;
+            case CrewDeliveryKinds.PresenceQuery:
+                if (_session is not null && State.Crew == d.CrewId.Value) ReportPresence(true);
                 return;
             case CrewDeliveryKinds.Update:
                 _session?.Tell(new CrewPushes.Updated(d.CrewId, d.Text, d.From, d.FromName, d.Captain));

@@ -32,6 +32,8 @@ public static class CrewRequestKinds
     public const string Info = "info";
     public const string Say = "say";
     public const string History = "history";
+    /// <summary>From a member's entity: its session attached (<c>Arg</c> "1") or detached ("0"), for <c>crew_info</c>'s <c>online</c>.</summary>
+    public const string Presence = "presence";
 }
 
 /// <summary>What a <see cref="CrewCommands.Deliver"/> brings to a character's entity.</summary>
@@ -49,6 +51,8 @@ public static class CrewDeliveryKinds
     public const string Line = "line";
     /// <summary>A membership change: pushed to the session as <c>crew_update</c>.</summary>
     public const string Update = "update";
+    /// <summary>The crew (re)started and asks whether the member is online: its entity answers with a presence request if so.</summary>
+    public const string PresenceQuery = "presence_query";
 }
 
 /// <summary>The kinds of <c>crew_update</c>.</summary>
@@ -239,6 +243,11 @@ public static class CrewReplies
         [ProtoMember(5)]
         public CrewMember[] Members { get => _members ?? []; init => _members = value; }
         private CrewMember[]? _members;
+
+        /// <summary>The members (player ids) with a session attached, as the crew last heard from their entities.</summary>
+        [ProtoMember(6)]
+        public string[] Online { get => _online ?? []; init => _online = value; }
+        private string[]? _online;
 
         public string? CompletesCommand => CommandId;
 

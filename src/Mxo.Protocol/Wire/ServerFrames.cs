@@ -84,7 +84,7 @@ public static partial class ServerFrames
         w.WriteString("crew", c.CrewId.Value);
         w.WriteString("name", c.Name);
         w.WriteString("captain", c.Captain);
-        WriteMembers(w, c.Members.Select(m => (m.PlayerId, m.Name, m.JoinedAtMs)));
+        WriteMembers(w, c.Members.Select(m => (m.PlayerId, m.Name, m.JoinedAtMs)), c.Online.Contains);
     });
 
     public static byte[] CrewHistory(string? id, Crews.CrewReplies.History h) => Frame(ServerFrameTypes.CrewHistory, id, w =>

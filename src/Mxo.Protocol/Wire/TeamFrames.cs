@@ -81,7 +81,8 @@ public static partial class ServerFrames
     });
 
     /// <summary>A group's <c>members</c> (crew or team): id, name and when each joined, in the order given.</summary>
-    private static void WriteMembers(Utf8JsonWriter w, IEnumerable<(string Id, string Name, long JoinedAtMs)> members)
+    /// <param name="online">Given (crews): each member gets an <c>online</c> flag from it.</param>
+    private static void WriteMembers(Utf8JsonWriter w, IEnumerable<(string Id, string Name, long JoinedAtMs)> members, Func<string, bool>? online = null)
     {
         w.WriteStartArray("members");
         foreach (var (memberId, name, joined) in members)
@@ -90,6 +91,7 @@ public static partial class ServerFrames
             w.WriteString("id", memberId);
             w.WriteString("name", name);
             w.WriteNumber("joined", joined);
+            if (online is not null) w.WriteBoolean("online", online(memberId));
             w.WriteEndObject();
         }
         w.WriteEndArray();
