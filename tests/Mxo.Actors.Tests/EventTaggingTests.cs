@@ -48,6 +48,7 @@ public sealed class EventTaggingTests
             [typeof(Protocol.Combat.CombatEvents)] = EventTags.Combat,
             [typeof(Protocol.Notifications.InboxEvents)] = EventTags.Inbox,
             [typeof(Protocol.Crews.CrewEvents)] = EventTags.Crew,
+            [typeof(Protocol.Missions.MissionSchedulerEvents)] = EventTags.MissionScheduler,
         };
         Assert.All(PersistedEvents, type =>
             Assert.Equal(expected[type.DeclaringType!], Assert.Single(EventTagging.TagsOf(type).Intersect(EventTags.Entities))));

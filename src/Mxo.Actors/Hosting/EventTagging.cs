@@ -7,6 +7,7 @@ using Mxo.Protocol.Accounts;
 using Mxo.Protocol.Combat;
 using Mxo.Protocol.Crews;
 using Mxo.Protocol.Districts;
+using Mxo.Protocol.Missions;
 using Mxo.Protocol.Notifications;
 using Mxo.Protocol.Players;
 using Mxo.Protocol.World;
@@ -28,6 +29,7 @@ public static class EventTags
     public const string Combat = "combat";
     public const string Inbox = "inbox";
     public const string Crew = "crew";
+    public const string MissionScheduler = "missionscheduler";
 
     // by kind
     /// <summary>A player's <see cref="PlayerEvents.EnteredDistrict"/> (entering, teleporting, walking over an edge).</summary>
@@ -43,7 +45,7 @@ public static class EventTags
     public const string Login = "login";
 
     /// <summary>The entity tags: each persisted event carries exactly one of these.</summary>
-    public static readonly ImmutableHashSet<string> Entities = [Player, District, Account, CharacterName, WorldClock, Combat, Inbox, Crew];
+    public static readonly ImmutableHashSet<string> Entities = [Player, District, Account, CharacterName, WorldClock, Combat, Inbox, Crew, MissionScheduler];
 }
 
 /// <summary>
@@ -103,6 +105,12 @@ public static class EventTagging
 
         [typeof(WorldClockEvents.ClockStarted)] = [EventTags.WorldClock],
         [typeof(WorldClockEvents.WeatherChanged)] = [EventTags.WorldClock],
+
+        [typeof(MissionSchedulerEvents.TimerScheduled)] = [EventTags.MissionScheduler],
+        [typeof(MissionSchedulerEvents.TimerCancelled)] = [EventTags.MissionScheduler],
+        [typeof(MissionSchedulerEvents.ScheduleSet)] = [EventTags.MissionScheduler],
+        [typeof(MissionSchedulerEvents.ScheduleRemoved)] = [EventTags.MissionScheduler],
+        [typeof(MissionSchedulerEvents.Fired)] = [EventTags.MissionScheduler],
 
         [typeof(CombatEvents.EncounterBegan)] = [EventTags.Combat],
         [typeof(CombatEvents.ActionTaken)] = [EventTags.Combat],

@@ -249,7 +249,8 @@ public static class OperatorCommands
 
     private static Task<CommandAnswer> ClusterSingletons(OperatorContext context, CommandArgs args) =>
         Task.FromResult(OldestWorldMember(context) is { } oldest
-            ? CommandAnswer.Done($"{Mxo.Actors.World.WorldClockRegistration.SingletonName} | {oldest.Address}")
+            ? CommandAnswer.Done([.. new[] { Mxo.Actors.World.WorldClockRegistration.SingletonName, Mxo.Actors.Missions.MissionSchedulerRegistration.SingletonName }
+                .Order(StringComparer.Ordinal).Select(name => $"{name} | {oldest.Address}")])
             : CommandAnswer.Failed("no Up member has the world role: no singleton runs"));
 
     private static Task<CommandAnswer> ShardingRegions(OperatorContext context, CommandArgs args) =>
