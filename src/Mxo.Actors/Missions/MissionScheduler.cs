@@ -1,6 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
-using Akka.Pattern;
+using Mxo.Actors.Hosting;
 using Mxo.Protocol;
 using Mxo.Protocol.Missions;
 
@@ -83,9 +83,7 @@ public sealed class MissionScheduler : MxoEntity<MissionSchedulerState>, IWithTi
     /// a while. <see cref="EntityStop"/> (the hand-over termination message) stops both.
     /// </summary>
     public static Props SupervisedPropsFor(MissionSchedulerSettings settings, Func<ActorSystem, ITimerTargets> targets, TimeProvider? time = null) =>
-        BackoffSupervisor.Props(
-            Backoff.OnStop(PropsFor(settings, targets, time), "scheduler", settings.MinRestartBackoff, settings.MaxRestartBackoff, 0.2, -1)
-                .WithFinalStopMessage(message => message is EntityStop));
+        WorldSingleton.Supervised(PropsFor(settings, targets, time), "scheduler", settings.MinRestartBackoff, settings.MaxRestartBackoff);
 
     private long NowUnixMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 

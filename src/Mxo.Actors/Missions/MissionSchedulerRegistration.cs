@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Mxo.Actors.Hosting;
 using Mxo.Actors.Players;
@@ -30,17 +29,8 @@ public static class MissionSchedulerRegistration
     {
         if (settings.Problems() is { Count: > 0 } problems)
             throw new InvalidOperationException(string.Join("; ", problems));
-        var options = new ClusterSingletonOptions
-        {
-            Role = ShardedEntity.WorldRole,
-            // On hand-over the scheduler finishes its writes in flight (and delivers their fires), then stops; only then
-            // does the next node start it, so two incarnations never write at once.
-            TerminationMessage = EntityStop.Instance,
-        };
-        if (!hostsWorld)
-            return builder.WithSingletonProxy<MissionSchedulerKey>(SingletonName, options);
-        return builder.WithSingleton<MissionSchedulerKey>(SingletonName,
-            MissionScheduler.SupervisedPropsFor(settings, targets ?? NodeTargets, time ?? TimeProvider.System), options, createProxyToo: true);
+        return builder.AddWorldSingleton<MissionSchedulerKey>(SingletonName, hostsWorld,
+            () => MissionScheduler.SupervisedPropsFor(settings, targets ?? NodeTargets, time ?? TimeProvider.System));
     }
 
     /// <summary>
