@@ -96,6 +96,8 @@ public static class OperatorCommands
             WorldNotifyAll, ["-s", "-m", "-j", "-k", "-e"]),
         new("world", "notify-status", "world notify-status [-i id]", "Each notify-all broadcast of this node (or -i one): sent/total, stored, failed, running or done.",
             WorldNotifyStatus, ["-i"]),
+        new("world", "timers", "world timers [-n count]", "The mission scheduler: pending timers and the next due, the -n earliest (default 10), every schedule.",
+            WorldTimers, ["-n"]),
     ];
 
     public static OperatorCommand? Find(string palette, string name) =>
@@ -395,6 +397,35 @@ public static class OperatorCommands
         {
             return CommandAnswer.Failed($"{id} did not answer in time");
         }
+    }
+
+    private static async Task<CommandAnswer> WorldTimers(OperatorContext context, CommandArgs args)
+    {
+        var limit = 10;
+        if (args.Value("-n") is { } n && (!int.TryParse(n, NumberStyles.Integer, CultureInfo.InvariantCulture, out limit) || limit is < 0 or > 100))
+            return CommandAnswer.Usage("-n: a count from 0 to 100");
+        if (!ActorRegistry.For(context.System).TryGet<Mxo.Actors.Missions.MissionSchedulerKey>(out var scheduler))
+            return CommandAnswer.Failed("this node knows no mission scheduler");
+        Mxo.Protocol.Missions.MissionSchedulerReplies.Status status;
+        try
+        {
+            status = await scheduler.Ask<Mxo.Protocol.Missions.MissionSchedulerReplies.Status>(
+                new Mxo.Protocol.Missions.MissionSchedulerCommands.GetStatus(limit), context.Timeout);
+        }
+        catch (AskTimeoutException)
+        {
+            return CommandAnswer.Failed("the mission scheduler did not answer in time");
+        }
+        static string At(long unixMs) => unixMs == 0 ? "none" : DateTimeOffset.FromUnixTimeMilliseconds(unixMs).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+        var lines = new List<string>
+        {
+            string.Create(CultureInfo.InvariantCulture, $"pending: {status.PendingTimers}/{status.MaxPendingTimers} | next due: {At(status.NextDueUnixMs)}"),
+        };
+        lines.AddRange(status.Earliest.Select(t => $"timer {t.Id} | due {At(t.DueUnixMs)} | {t.TargetKind} {t.TargetId}"));
+        lines.AddRange(status.Schedules.Select(e =>
+            (e.IsWindow ? $"window {e.Id} | {At(e.WindowStartUnixMs)} .. {At(e.WindowEndUnixMs)}" : $"schedule {e.Id} | cron '{e.Cron}' {(e.TimeZone is { Length: > 0 } zone ? zone : "(configured zone)")}")
+            + $" | last fired {(e.LastFiredUnixMs == 0 ? "never" : At(e.LastFiredUnixMs))} | {e.TargetKind} {e.TargetId}"));
+        return CommandAnswer.Done([.. lines]);
     }
 
     private static async Task<CommandAnswer> WorldAnnounce(OperatorContext context, CommandArgs args)
