@@ -99,6 +99,18 @@ public sealed record WorldSettings : ICheckedSettings
     /// <summary>How long a crew entity without commands stays in memory before it passivates.</summary>
     public TimeSpan CrewIdleTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>Per character, on top of <see cref="SayRate"/>: team chat. Default 5 lines per 10 s.</summary>
+    public RateLimit ChatTeamRate { get; init; } = new(0.5, 5);
+
+    /// <summary>A team's members at most (<c>team_full</c> beyond): 2 to <see cref="Protocol.Teams.TeamRules.MaxMembers"/>.</summary>
+    public int TeamMaxMembers { get; init; } = Protocol.Teams.TeamRules.MaxMembers;
+
+    /// <summary>How long a team invite may be accepted.</summary>
+    public TimeSpan TeamInviteTtl { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a team entity without commands stays in memory before it passivates.</summary>
+    public TimeSpan TeamIdleTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Per character, on top of <see cref="SayRate"/>: district-wide chat. Default 1 line per 10 s.</summary>
     public RateLimit ChatDistrictRate { get; init; } = new(0.1, 1);
 
@@ -152,6 +164,10 @@ public sealed record WorldSettings : ICheckedSettings
         .Require(CrewMaxInvites >= 1, "CrewMaxInvites must be at least 1")
         .Require(CrewInviteTtl > TimeSpan.Zero, "CrewInviteTtl must be positive")
         .Require(CrewIdleTimeout > TimeSpan.Zero, "CrewIdleTimeout must be positive")
+        .AddRange(ChatTeamRate.Problems("Mxo:World:ChatTeamRate"))
+        .Require(TeamMaxMembers is >= 2 and <= Protocol.Teams.TeamRules.MaxMembers, $"TeamMaxMembers must be 2-{Protocol.Teams.TeamRules.MaxMembers}")
+        .Require(TeamInviteTtl > TimeSpan.Zero, "TeamInviteTtl must be positive")
+        .Require(TeamIdleTimeout > TimeSpan.Zero, "TeamIdleTimeout must be positive")
         .Require(ChatMuteStrikes >= 1, "ChatMuteStrikes must be at least 1")
         .Require(ChatMuteWindow > TimeSpan.Zero, "ChatMuteWindow must be positive")
         .Require(ChatMuteFirst > TimeSpan.Zero, "ChatMuteFirst must be positive")

@@ -20,7 +20,7 @@ namespace Mxo.Bots;
 /// throws: every outcome is recorded. Counters are written by one loop each (receive loop or act loop) and read by the
 /// swarm after <see cref="RunAsync"/>.
 /// </summary>
-internal sealed class Bot
+internal sealed partial class Bot
 {
     public enum Outcome { NotStarted, FailedToConnect, Connected }
 
@@ -37,7 +37,7 @@ internal sealed class Bot
     [
         "welcome", "entered", "view", "position_corrected", "environment", "chat", "ack", "pong", "error", "resynced",
         "combat_started", "round", "combat_ended", "fight", "duel_challenge", "duel_declined", "derezzed", "reconstructed",
-        "whisper", "crew", "crew_invite", "crew_update",
+        "whisper", "crew", "crew_invite", "crew_update", "team", "team_invite", "team_update",
         "notification", "notifications",
     ];
 
@@ -609,6 +609,7 @@ internal sealed class Bot
                 if (_options.Notifications) await InboxAsync(socket, writer).ConfigureAwait(false);
                 while (_crewTodo.TryDequeue(out var crew))
                     await SendAsync(socket, writer.Crew(crew.Type, NextId(), crew.Field, crew.Value)).ConfigureAwait(false);
+                await TeamSendAsync(socket, writer).ConfigureAwait(false);
 
                 if (now >= nextMove)
                 {
@@ -627,6 +628,7 @@ internal sealed class Bot
                 {
                     await SayAsync(socket, writer).ConfigureAwait(false);
                     if (InCrew) await CrewSayAsync(socket, writer).ConfigureAwait(false);
+                    await TeamTickAsync(socket, writer).ConfigureAwait(false);
                     // Mates that were not playing yet when invited (unknown_recipient) are invited again, one chat tick on.
                     if (InCrew && CaptainOf is not null)
                         foreach (var mate in CrewMates())
@@ -956,6 +958,7 @@ internal sealed class Bot
                         if (InCrew && CaptainOf is not null)
                             foreach (var mate in CrewMates()) _joinedMates[mate.ToLowerInvariant()] = 0;
                     }
+                    OnTeamWelcome(data);
                     _welcomed.TrySetResult();
                     Complete(id, "welcome", "");
                     break;
@@ -981,6 +984,9 @@ internal sealed class Bot
                     if (Property(data, "kind") is { ValueKind: JsonValueKind.String } updateKind && updateKind.ValueEquals("joined")
                         && Property(data, "player") is { ValueKind: JsonValueKind.String } joiner)
                         _joinedMates[joiner.GetString()!] = 0;
+                    break;
+                case "team" or "team_invite" or "team_update":
+                    OnTeamFrame(KnownTypes[kind], data);
                     break;
                 case "crew_invite":
                     if (_options.Crews && !InCrew && Property(data, "name") is { ValueKind: JsonValueKind.String } invitedTo)
@@ -1105,6 +1111,7 @@ internal sealed class Bot
     {
         var channel = Property(data, "channel") is { ValueKind: JsonValueKind.String } channelEl ? channelEl.GetString()! : "say";
         if (channel == "crew") CrewLinesHeard++;
+        OnTeamChat(data);
         var self = _playerId ?? Name.ToLowerInvariant();
         if (Property(data, "from") is not { ValueKind: JsonValueKind.String } from) return;
         if (Property(data, "text") is not { ValueKind: JsonValueKind.String } textEl) return;

@@ -112,6 +112,12 @@ public sealed record BotOptions
     /// </summary>
     public bool Crews { get; init; }
 
+    /// <summary>
+    /// Bots form teams of three (the first of each three by index leads: its invites form the team, the other two
+    /// accept) and each member says a team line (<c>chat</c> on <c>team</c>) with every chat line.
+    /// </summary>
+    public bool Teams { get; init; }
+
     /// <summary>Mean interval (±20 %) between a bot's whispers to a random other bot of the run, by name; <see cref="TimeSpan.Zero"/> (the default) disables them.</summary>
     public TimeSpan WhisperEvery { get; init; } = TimeSpan.Zero;
 

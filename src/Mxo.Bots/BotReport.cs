@@ -77,6 +77,11 @@ public sealed record BotReport
     public long CrewLinesSaid { get; init; }
     public long CrewLinesHeard { get; init; }
 
+    /// <summary>With <c>--teams</c>: bots in a team at the end, team lines said, and team lines heard (each member hears each line).</summary>
+    public long TeamsJoined { get; init; }
+    public long TeamLinesSaid { get; init; }
+    public long TeamLinesHeard { get; init; }
+
     /// <summary><c>ack</c> frames received (not counting whispers').</summary>
     public required long Acked { get; init; }
 
@@ -218,6 +223,8 @@ public sealed record BotReport
                 string.Create(c, $"{d.Channel} p50 {d.P50Ms:0.0} ms, p99 {d.P99Ms:0.0} ms, max {d.MaxMs:0.0} ms ({d.Samples} heard)"))).AppendLine();
         if (CrewLinesSaid > 0 || CrewLinesHeard > 0 || CrewsJoined > 0)
             sb.Append(c, $"crews: {CrewsJoined} bots in a crew, {CrewLinesSaid} crew lines said, {CrewLinesHeard} heard").AppendLine();
+        if (TeamLinesSaid > 0 || TeamLinesHeard > 0 || TeamsJoined > 0)
+            sb.Append(c, $"teams: {TeamsJoined} bots in a team, {TeamLinesSaid} team lines said, {TeamLinesHeard} heard").AppendLine();
         if (Whispered > 0 || WhispersHeard > 0)
             sb.Append(c, $"whispers: {Whispered} sent, {WhispersAcked} delivered, {WhispersHeard} heard").AppendLine();
         if (NeighbourLatencyP50Ms is { } n50 && NeighbourLatencyP99Ms is { } n99)

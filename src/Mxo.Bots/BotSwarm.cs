@@ -70,7 +70,7 @@ public sealed class BotSwarm
         using var accounts = Options.Hello ? null : new BotAccounts(Options, http);
         var bots = Names.Select((name, i) =>
                 new Bot(Options, i, name, District, new Random(unchecked(_seed + (i + 1) * 1_000_003)), latency, accounts, Password, witness,
-                    Options.WhisperEvery > TimeSpan.Zero || Options.Crews ? Names : null, delivery))
+                    Options.WhisperEvery > TimeSpan.Zero || Options.Crews || Options.Teams ? Names : null, delivery))
             .ToArray();
         var running = new List<Task>(bots.Length);
 
@@ -206,6 +206,9 @@ public sealed class BotSwarm
             CrewsJoined = bots.Count(b => b.InCrew),
             CrewLinesSaid = bots.Sum(b => b.CrewLinesSaid),
             CrewLinesHeard = bots.Sum(b => b.CrewLinesHeard),
+            TeamsJoined = bots.Count(b => b.InTeam),
+            TeamLinesSaid = bots.Sum(b => b.TeamLinesSaid),
+            TeamLinesHeard = bots.Sum(b => b.TeamLinesHeard),
             Acked = bots.Sum(b => b.Acked),
             Echoed = bots.Sum(b => b.Echoed),
             EchoLatencyP50Ms = latency.Percentile(0.50),

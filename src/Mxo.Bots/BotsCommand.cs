@@ -91,6 +91,7 @@ public static class BotsCommand
             Fight = result.GetValue(d.Fight),
             Notifications = result.GetValue(d.Notifications),
             Crews = result.GetValue(d.Crews),
+            Teams = result.GetValue(d.Teams),
             FightEvery = result.GetRequiredValue(d.FightEvery),
         };
         var problems = options.Validate();
@@ -136,6 +137,7 @@ public static class BotsCommand
         public readonly Option<bool> Fight;
         public readonly Option<bool> Notifications;
         public readonly Option<bool> Crews;
+        public readonly Option<bool> Teams;
         public readonly Option<TimeSpan> FightEvery;
 
         public Definition()
@@ -231,6 +233,12 @@ public static class BotsCommand
                 DefaultValueFactory = _ => Defaults.Crews,
             };
             Command.Options.Add(Crews);
+            Teams = new Option<bool>("--teams")
+            {
+                Description = "Bots form teams of three (one leader invites two) and say a team line with every chat line. [default: off]",
+                DefaultValueFactory = _ => Defaults.Teams,
+            };
+            Command.Options.Add(Teams);
             FightEvery = Add("--fight-every", "With --fight: how often (+-20 %) a bot out of a fight looks for someone to engage.",
                 Defaults.FightEvery, (string t, out TimeSpan v) => TryParseDuration(t, out v) && v > TimeSpan.Zero, "a positive time like 3s");
             Command.Options.Add(new System.CommandLine.Help.HelpOption());

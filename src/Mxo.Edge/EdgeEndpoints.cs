@@ -58,7 +58,9 @@ public static class EdgeEndpoints
             // Without a combat region (a node built without the combat table) fights' actions go nowhere and time out.
             var encounters = registry.TryGet<CombatRegion>(out var combat) ? combat : ActorRefs.Nobody;
             var inboxes = registry.TryGet<Mxo.Actors.Notifications.InboxRegion>(out var inbox) ? inbox : null;
-            var features = SessionFeatureSet.For(players, resolver.GetService<WorldMap>().All.Select(d => d.Id).ToArray(), encounters, inboxes);
+            var moderation = registry.TryGet<Mxo.Actors.Moderation.ModerationLogRegion>(out var log) ? log : null;
+            var features = SessionFeatureSet.For(players, resolver.GetService<WorldMap>().All.Select(d => d.Id).ToArray(), encounters, inboxes,
+                moderation);
             registry.Register<SessionsActor>(system.ActorOf(SessionsActor.PropsFor(players, options, features, validate), "sessions"));
         });
 
@@ -140,7 +142,7 @@ public static class EdgeEndpoints
                         "the token does not name one of this account's characters; log in with a character");
                     return;
                 }
-                identity = new SessionIdentity(claims.AccountId, selected.PlayerId, selected.Name, claims.ExpiresAt);
+                identity = new SessionIdentity(claims.AccountId, selected.PlayerId, selected.Name, claims.ExpiresAt, claims.Permissions);
             }
 
             // --dev: a bot swarm on this machine is not one client (as for the HTTP per-address limits).

@@ -570,6 +570,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
         public override bool Closing => session._closing;
         public override bool Resyncing => session._resyncing;
         public override IActorRef Self => session.Self;
+        public override IReadOnlyList<string> Permissions => session._identity?.Permissions ?? [];
         public override string? Begin(string? requestId, TimeSpan? timeout = null) => session.Begin(requestId, timeout);
         public override string? Complete(string commandId) => session.Complete(commandId);
         public override void Send(byte[] frame) => session.Send(frame);

@@ -127,6 +127,10 @@ public sealed class ChatTests : Akka.TestKit.Xunit2.TestKit
         trinity.Tell(deliver);
         var heard = trinitySession.ExpectMsg<ChatPushes.Whispered>();
         Assert.Equal((Neo, "Neo", "Follow the white rabbit"), (heard.From, heard.Name, heard.Text));
+        // Kept on Trinity's side, then back to Neo's entity, which keeps its side before the acknowledgement.
+        var delivered = _players.ExpectMsg<WhisperCommands.Delivered>();
+        Assert.Equal((Neo, Trinity, heard.Id, "w1"), (delivered.PlayerId, delivered.To, delivered.Id, delivered.CommandId));
+        neo.Tell(delivered);
         Assert.Equal("w1", neoSession.ExpectMsg<Replies.Acknowledged>().CommandId);
 
         // Trinity replies to the last one who whispered to her.
@@ -180,10 +184,10 @@ public sealed class ChatTests : Akka.TestKit.Xunit2.TestKit
         trinity.Tell(new ChatCommands.Ignore(Trinity, "Trinity", true, "i5"), session.Ref);
         Assert.Equal(("i5", ChatErrorCodes.SelfTarget), Code(session.ExpectMsg<Replies.Rejected>()));
 
-        // An ignored whisperer is acknowledged, and nothing reaches the session (nor becomes the reply target).
+        // An ignored whisperer is acknowledged (through its own entity), and nothing reaches the session (nor becomes the reply target).
         var smith = CreateTestProbe();
         trinity.Tell(new ChatCommands.DeliverWhisper(Trinity, new PlayerId("smith"), "Smith", "Mr. Anderson", 1, "w1", smith.Ref));
-        Assert.Equal("w1", smith.ExpectMsg<Replies.Acknowledged>().CommandId);
+        Assert.Equal(("w1", smith.Ref), (_players.ExpectMsg<WhisperCommands.Delivered>() is var d ? (d.CommandId, d.ReplyTo) : default));
         session.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
 
         // Persisted with the character: a restart (snapshot or replay) keeps it, and welcome carries it.

@@ -48,6 +48,9 @@ public sealed class EventTaggingTests
             [typeof(Protocol.Combat.CombatEvents)] = EventTags.Combat,
             [typeof(Protocol.Notifications.InboxEvents)] = EventTags.Inbox,
             [typeof(Protocol.Crews.CrewEvents)] = EventTags.Crew,
+            [typeof(Protocol.Teams.TeamEvents)] = EventTags.Team,
+            [typeof(Protocol.Chat.ChatEvents)] = EventTags.Player,
+            [typeof(Protocol.Moderation.ModerationEvents)] = EventTags.Moderation,
             [typeof(Protocol.Missions.MissionSchedulerEvents)] = EventTags.MissionScheduler,
         };
         Assert.All(PersistedEvents, type =>

@@ -102,7 +102,7 @@ public partial class BotsTests
         [
             "--count", "7", "--url", "ws://10.0.0.5:6000/ws", "--duration", "2m", "--district", "Richland",
             "--move-hz", "2.5", "--chat-every", "1500ms", "--name-prefix", "load_t", "--ramp=3s", "--watchers", "3", "--warmup", "30s",
-            "--connect-batch", "250", "--retry-connect", "--district-chat", "0.25", "--whisper-every", "20s", "--crews",
+            "--connect-batch", "250", "--retry-connect", "--district-chat", "0.25", "--whisper-every", "20s", "--crews", "--teams",
         ];
         Assert.True(BotsCommand.TryParse(args, out var options, out var error), error);
         Assert.Equal(7, options.Count);
@@ -120,6 +120,7 @@ public partial class BotsTests
         Assert.Equal(0.25, options.DistrictChatShare);
         Assert.Equal(TimeSpan.FromSeconds(20), options.WhisperEvery);
         Assert.True(options.Crews);
+        Assert.True(options.Teams);
     }
 
     [Theory]
@@ -268,7 +269,7 @@ public partial class BotsTests
         var help = output.ToString();
 
         var options = BotsCommand.Create().Options.Where(o => o is not System.CommandLine.Help.HelpOption).ToList();
-        Assert.Equal(24, options.Count);
+        Assert.Equal(25, options.Count);
         foreach (var option in options)
             Assert.Contains(option.Name + " ", help);
         // One row per option, each with its default (and the help option's row).

@@ -71,6 +71,8 @@ public sealed partial class ProtocolDocsTests
         codes.UnionWith(Constants(typeof(Mxo.Protocol.Chat.ChatErrorCodes)));
         codes.UnionWith(Constants(typeof(Mxo.Protocol.Notifications.NotificationErrorCodes)));
         codes.UnionWith(Constants(typeof(Mxo.Protocol.Crews.CrewErrorCodes)));
+        codes.UnionWith(Constants(typeof(Mxo.Protocol.Teams.TeamErrorCodes)));
+        codes.UnionWith(Constants(typeof(Mxo.Protocol.Moderation.ModerationErrorCodes)));
         AssertSame(codes, Documented("Errors"));
     }
 

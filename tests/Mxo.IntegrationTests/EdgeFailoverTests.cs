@@ -88,4 +88,55 @@ public sealed class EdgeFailoverTests(ITestOutputHelper output)
             }
         }
     }
+
+    [Fact]
+    public async Task Crew_lines_acknowledged_through_an_edge_killed_with_9_are_all_kept_and_read_through_the_other_edge()
+    {
+        using var data = new TempData();
+        await using var world = await TestNode.StartAsync([.. data.SqliteArgs, "--roles", "world"]);
+        await using var edge = await TestNode.StartAsync("--dev", "--roles", "edge", "--seeds", world.Address);
+        using var workDir = new TempData();
+        await using var doomed = NodeProcess.Start(workDir.Directory, FreePorts.Tcp(), FreePorts.Tcp(), ["--dev", "--roles", "edge", "--seeds", world.Address]);
+        await doomed.WaitReadyAsync();
+
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var (captainName, memberName, crewName) = ("cap" + suffix, "mem" + suffix, "Kept " + suffix);
+        await using var captain = await TestClient.ConnectAsync(edge.Ws);
+        await captain.HelloAsync(captainName);
+        var member = await TestClient.ConnectAsync(doomed.Ws);
+        string[] said = ["one", "two", "three"];
+        try
+        {
+            await member.HelloAsync(memberName);
+            await captain.ExpectTypeAsync("crew", await captain.SendAsync("crew_create", $$"""{"name":"{{crewName}}"}"""));
+            await captain.ExpectTypeAsync("ack", await captain.SendAsync("crew_invite", $$"""{"name":"{{memberName}}"}"""));
+            await member.ExpectTypeAsync("crew", await member.SendAsync("crew_accept", $$"""{"crew":"{{crewName}}"}"""));
+            // Acknowledged means kept: the edge that carried them dies right after the last ack.
+            foreach (var text in said)
+                await member.ExpectTypeAsync("ack", await member.SendAsync("chat", $$"""{"channel":"crew","text":"{{text}}"}"""));
+            await doomed.KillAsync();
+        }
+        finally
+        {
+            try
+            {
+                await member.DisposeAsync();
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
+            {
+                // its edge is dead; the test's outcome is decided below
+            }
+        }
+
+        static async Task<string?[]> Kept(TestClient client)
+        {
+            var history = Frames.Data(await client.ExpectTypeAsync("crew_history", await client.SendAsync("crew_history", """{"limit":100}""")));
+            return history.GetProperty("lines").EnumerateArray().Select(l => l.GetProperty("text").GetString()).Reverse().ToArray();
+        }
+        Assert.Equal(said, await Kept(captain));
+        // The member comes back through the surviving edge: still in the crew, every line there.
+        await using var again = await TestClient.ConnectAsync(edge.Ws);
+        Assert.Equal(crewName, Frames.Data(await again.HelloAsync(memberName)).GetProperty("crew").GetProperty("name").GetString());
+        Assert.Equal(said, await Kept(again));
+    }
 }

@@ -261,7 +261,7 @@ public sealed class OperatorTests
 
         var (exit, output, error) = await PbmAsync(operatorPort, "cluster-sharding", "regions");
         Assert.Equal(0, exit);
-        Assert.Equal(["account", "charactername", "combat", "crew", "district", "inbox", "player"],
+        Assert.Equal(["account", "charactername", "combat", "crew", "district", "inbox", "player", "team"],
             output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
         (exit, output, _) = await PbmAsync(operatorPort, "cluster-sharding", "region-stats", "-r", "player");

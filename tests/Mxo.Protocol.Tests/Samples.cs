@@ -98,7 +98,46 @@ public static class Samples
         new Crews.CrewMember("neo", "Neo", 1_795_000_000_000),
         new Crews.CrewInvite("morpheus", "Morpheus", 1_795_000_300_000),
         new Crews.CrewLine(7, "neo", "Neo", "Meet at the hardline", 1_795_000_020_000),
+        new PlayerEvents.TeamJoined(TeamA.Value),
+        new PlayerEvents.TeamLeft(TeamA.Value),
+        new Teams.TeamEvents.Created(Neo, "Neo", 1_795_000_000_000),
+        new Teams.TeamEvents.Invited(new PlayerId("trinity"), "Trinity", 1_795_000_060_000, 1_795_000_000_000),
+        new Teams.TeamEvents.InviteDeclined(new PlayerId("trinity")),
+        new Teams.TeamEvents.Joined(new PlayerId("trinity"), "Trinity", 1_795_000_010_000),
+        new Teams.TeamEvents.Left(new PlayerId("trinity"), true),
+        new Teams.TeamEvents.LeaderChanged(new PlayerId("trinity")),
+        new Teams.TeamEvents.Disbanded(1_795_000_070_000),
+        new Teams.TeamState(TeamA, true, false, "neo")
+        {
+            Members = [TeamNeo, new Teams.TeamMember("trinity", "Trinity", 1_795_000_010_000)],
+            Invites = [new Teams.TeamInvite("morpheus", "Morpheus", 1_795_000_060_000)],
+        },
+        new Teams.TeamMember("neo", "Neo", 1_795_000_000_000),
+        new Teams.TeamInvite("morpheus", "Morpheus", 1_795_000_060_000),
+        // kept whispers, offline whispers, persisted mutes, moderation (issue 12)
+        KeptWhisper,
+        new Chat.ChatEvents.WhisperKept(KeptWhisper),
+        new Chat.ChatEvents.WhisperDeleted("neo.0123456789ab"),
+        new Chat.ChatEvents.WhispersPurged(Neo),
+        new Chat.ChatEvents.OfflineWhispersSet(true),
+        new Chat.ChatEvents.Muted(1_795_000_600_000, 2, "spamming", "agent"),
+        new Chat.ChatEvents.Unmuted("agent"),
+        new Crews.CrewEvents.LineDeleted(7),
+        new Crews.CrewEvents.LinesPurged(Neo),
+        ModAction,
+        new Moderation.ModerationEntry(3, ModAction),
+        new Moderation.ModerationEvents.Recorded(new Moderation.ModerationEntry(3, ModAction)),
+        new Moderation.ModerationLogState(3, [new Moderation.ModerationEntry(3, ModAction)]),
     ];
+
+    private static readonly Teams.TeamId TeamA = new("t0123456789abcdef0123456789abcdef");
+    private static readonly Teams.TeamMember TeamNeo = new("neo", "Neo", 1_795_000_000_000);
+
+    private static readonly Chat.KeptWhisper KeptWhisper = new(4, "neo.0123456789ab", "trinity", "Trinity", true, "Follow the white rabbit",
+        1_795_000_000_000);
+
+    private static readonly Moderation.ModerationAction ModAction = new(Moderation.ModerationKinds.Delete, "Zion Crew", Moderation.ModerationChannels.Crew,
+        "7", 600, "spamming", "agent", 1_795_000_000_000);
 
     private static readonly Notification Welcome = new(7, -2, "Welcome back", "{\"text\":\"The server restarts at 03:00\"}", "", 1_795_000_000_000,
         1_795_600_000_000, true, false);
@@ -194,7 +233,39 @@ public static class Samples
         new Crews.CrewPushes.Invited(new Crews.CrewId("zion crew"), "Zion Crew", Neo, "Neo", 1_795_000_300_000),
         new Crews.CrewPushes.Updated(new Crews.CrewId("zion crew"), Crews.CrewUpdateKinds.Kicked, new PlayerId("trinity"), "Trinity", Neo),
         new Crews.CrewPushes.Line(new Crews.CrewId("zion crew"), Neo, "Neo", "Meet at the hardline", 1_795_000_020_000),
+        // teams (issue 12), and the fields they added to older types
+        new PlayerState(Neo, "Neo", true, 500, 200, 1000, Downtown, Here, []) { Team = TeamA.Value },
+        new PlayerReplies.CharacterSheet(Neo, "Neo", Downtown, Here, 500, 200, 1000) { Team = TeamA.Value },
+        new Teams.TeamCommands.FromPlayer(Neo, Teams.TeamRequestKinds.Invite, "Trinity", "cmd-41"),
+        new Teams.TeamCommands.Request(TeamA, Teams.TeamRequestKinds.Invite, Neo, "Neo", "trinity", "cmd-42", someActor, "Trinity"),
+        new Teams.TeamCommands.Deliver(new PlayerId("trinity"), Teams.TeamDeliveryKinds.Joined, TeamA, "cmd-43", someActor)
+        {
+            Info = new Teams.TeamReplies.Info("cmd-43", TeamA, "neo") { Members = [TeamNeo] },
+            From = Neo, FromName = "Neo", Text = "Meet at the hardline", UnixTimeMs = 1_795_000_020_000, Leader = Neo,
+        },
+        new Teams.TeamReplies.Info("cmd-44", TeamA, "neo") { Members = [TeamNeo] },
+        new Teams.TeamPushes.Invited(TeamA, Neo, "Neo", 1_795_000_060_000),
+        new Teams.TeamPushes.Updated(TeamA, Teams.TeamUpdateKinds.Leader, new PlayerId("trinity"), "Trinity", new PlayerId("trinity")),
+        new Teams.TeamPushes.Line(TeamA, Neo, "Neo", "Meet at the hardline", 1_795_000_020_000),
         new Chat.ChatCommands.Whisper(Neo, "Trinity", "Follow the white rabbit", "cmd-20"),
+        new Chat.ChatCommands.DeliverWhisper(new PlayerId("trinity"), Neo, "Neo", "Wake up", 1_795_000_000_000, "cmd-25", someActor) { WhisperId = "neo.0123456789ab" },
+        new Chat.ChatPushes.Whispered(new PlayerId("trinity"), "Trinity", "Wake up", 1_795_000_000_000) { Id = "trinity.0123456789ab" },
+        new PlayerState(Neo, "Neo", true, 500, 200, 1000, Downtown, Here, [])
+        {
+            Whispers = [KeptWhisper], LastWhisperSeq = 4, OfflineWhispers = true, MutedUntilMs = 1_795_000_600_000, MuteLevel = 2,
+            MuteReason = "spamming",
+        },
+        new Chat.WhisperCommands.History(Neo, "cursor", 50, "cmd-40"),
+        new Chat.WhisperCommands.SetOfflineWhispers(Neo, true, "cmd-41"),
+        new Chat.WhisperCommands.Delivered(Neo, new PlayerId("trinity"), "Trinity", "neo.0123456789ab", "Wake up", 1_795_000_000_000, "cmd-42", someActor),
+        new Chat.WhisperReplies.History("cmd-40", "next-cursor") { Whispers = [KeptWhisper] },
+        new Chat.WhisperReplies.Settings("cmd-41", true),
+        new PlayerReplies.CharacterSheet(Neo, "Neo", Downtown, Here, 500, 200, 1000) { OfflineWhispers = true },
+        new Moderation.ModerationCommands.Act(Moderation.ModerationRules.LogId, ModAction, "cmd-43", someActor),
+        new Moderation.ModerationCommands.Read(Moderation.ModerationRules.LogId, 50),
+        new Moderation.ModerationCommands.ToPlayer(Neo, ModAction, "cmd-44", someActor),
+        new Moderation.ModerationCommands.ToCrew(new Crews.CrewId("zion crew"), ModAction, "cmd-45", someActor),
+        new Moderation.ModerationReplies.Entries([new Moderation.ModerationEntry(3, ModAction)]),
         new Chat.ChatCommands.Reply(Neo, "Knock, knock", "cmd-21"),
         new Chat.ChatCommands.DeliverWhisper(new PlayerId("trinity"), Neo, "Neo", "Follow the white rabbit", 1_795_000_000_000, "cmd-20", someActor),
         new Chat.ChatCommands.Emote(Neo, "wave", "cmd-22"),

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Mxo.Protocol;
 using Mxo.Protocol.Chat;
 using Mxo.Protocol.Crews;
+using Mxo.Protocol.Moderation;
 using Mxo.Protocol.Players;
 
 namespace Mxo.Actors.Crews;
@@ -19,19 +20,26 @@ public sealed class CrewEntity : MxoEntity<CrewState>
 {
     private readonly WorldSettings _settings;
     private readonly IActorRef _players;
+    /// <summary>The inbox shard region: an invite is also a notification there (null on a test without one).</summary>
+    private readonly IActorRef? _inboxes;
 
-    public CrewEntity(string entityId, WorldSettings settings, IActorRef players)
+    public CrewEntity(string entityId, WorldSettings settings, IActorRef players, IActorRef? inboxes = null)
         : base("crew-" + entityId, CrewState.Empty(new CrewId(entityId)), settings.SnapshotEvery)
     {
         _settings = settings;
         _players = players;
+        _inboxes = inboxes;
         Command<CrewCommands.Request>(Handle);
+        Command<ModerationCommands.ToCrew>(Moderate);
+        // The invite's notification was stored (or refused: the invite stands, and its push was sent anyway).
+        Command<Mxo.Protocol.Notifications.InboxReplies.Notified>(_ => { });
+        Command<Replies.Rejected>(_ => { });
         Command<ReceiveTimeout>(_ => RequestPassivation());
         CommandStop();
     }
 
-    public static Props PropsFor(string entityId, WorldSettings settings, IActorRef players) =>
-        Props.Create(() => new CrewEntity(entityId, settings, players));
+    public static Props PropsFor(string entityId, WorldSettings settings, IActorRef players, IActorRef? inboxes = null) =>
+        Props.Create(() => new CrewEntity(entityId, settings, players, inboxes));
 
     protected override CrewState Apply(CrewState state, IMxoEvent @event) => CrewRules.Apply(state, @event);
 
@@ -122,6 +130,8 @@ public sealed class CrewEntity : MxoEntity<CrewState>
                 {
                     From = cmd.By, FromName = cmd.ByName, UnixTimeMs = expires,
                 });
+                // Also a persistent notification, so an offline invitee sees it at its next login (it expires with the invite).
+                _inboxes?.Tell(Notifications.CrewInviteNotification.For(invitee, State.CrewId, State.Name, cmd.By, cmd.ByName, expires));
             });
         }
     }
@@ -244,6 +254,34 @@ public sealed class CrewEntity : MxoEntity<CrewState>
         }
         var (lines, next) = CrewRules.Page(State, before, cmd.Limit <= 0 ? CrewRules.MaxPage : cmd.Limit);
         cmd.ReplyTo?.Tell(new CrewReplies.History(cmd.CommandId, State.CrewId, next) { Lines = lines });
+    }
+
+    /// <summary>
+    /// A moderator's action, recorded by the moderation log first: delete one kept line (its id is its sequence number),
+    /// or purge an author's lines (a character's purge fans out here from its entity, with no reply-to).
+    /// </summary>
+    private void Moderate(ModerationCommands.ToCrew cmd)
+    {
+        var action = cmd.Action;
+        IMxoEvent? e = null;
+        if (action.Kind == ModerationKinds.Purge)
+        {
+            var author = PlayerId.FromName(action.Target);
+            if (State.Lines.Any(l => l.PlayerId == author.Value)) e = new CrewEvents.LinesPurged(author);
+        }
+        else if (action.Kind == ModerationKinds.Delete)
+        {
+            if (!long.TryParse(action.MessageId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seq)
+                || !State.Lines.Any(l => l.Seq == seq))
+            {
+                cmd.ReplyTo?.Tell(new Replies.Rejected(cmd.CommandId, ModerationErrorCodes.UnknownMessage,
+                    $"the crew '{action.Target}' keeps no line '{action.MessageId}'"));
+                return;
+            }
+            e = new CrewEvents.LineDeleted(seq);
+        }
+        PersistThen(e is null ? [] : [e], () => cmd.ReplyTo?.Tell(new Replies.Acknowledged(cmd.CommandId)),
+            _ => cmd.ReplyTo?.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.Unavailable, Districts.DistrictEntity.JournalDown)));
     }
 
     /// <summary>A <c>crew_update</c> to every member's entity (and <paramref name="also"/>'s: a kicked member hears it), but <paramref name="except"/>.</summary>

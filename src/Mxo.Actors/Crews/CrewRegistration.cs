@@ -14,5 +14,6 @@ public static class CrewRegistration
 
     public static AkkaConfigurationBuilder AddCrewEntity(this AkkaConfigurationBuilder builder, WorldSettings settings, bool hostsWorld) =>
         builder.AddShardedEntity<CrewRegion>(TypeName, new CommandExtractor<ICrewCommand>(settings.MaxShards, c => c.CrewId.Value), hostsWorld,
-            registry => entityId => CrewEntity.PropsFor(entityId, settings, registry.Get<PlayerRegion>()));
+            registry => entityId => CrewEntity.PropsFor(entityId, settings, registry.Get<PlayerRegion>(),
+                registry.TryGet<Notifications.InboxRegion>(out var inboxes) ? inboxes : null));
 }

@@ -4,12 +4,15 @@ using Akka.Persistence.Hosting;
 using Akka.Persistence.Journal;
 using Mxo.Protocol;
 using Mxo.Protocol.Accounts;
+using Mxo.Protocol.Chat;
 using Mxo.Protocol.Combat;
 using Mxo.Protocol.Crews;
 using Mxo.Protocol.Districts;
 using Mxo.Protocol.Missions;
+using Mxo.Protocol.Moderation;
 using Mxo.Protocol.Notifications;
 using Mxo.Protocol.Players;
+using Mxo.Protocol.Teams;
 using Mxo.Protocol.World;
 
 namespace Mxo.Actors.Hosting;
@@ -29,6 +32,8 @@ public static class EventTags
     public const string Combat = "combat";
     public const string Inbox = "inbox";
     public const string Crew = "crew";
+    public const string Team = "team";
+    public const string Moderation = "moderation";
     public const string MissionScheduler = "missionscheduler";
 
     // by kind
@@ -45,7 +50,7 @@ public static class EventTags
     public const string Login = "login";
 
     /// <summary>The entity tags: each persisted event carries exactly one of these.</summary>
-    public static readonly ImmutableHashSet<string> Entities = [Player, District, Account, CharacterName, WorldClock, Combat, Inbox, Crew, MissionScheduler];
+    public static readonly ImmutableHashSet<string> Entities = [Player, District, Account, CharacterName, WorldClock, Combat, Inbox, Crew, Team, Moderation, MissionScheduler];
 }
 
 /// <summary>
@@ -74,6 +79,14 @@ public static class EventTagging
         [typeof(PlayerEvents.Unignored)] = [EventTags.Player],
         [typeof(PlayerEvents.CrewJoined)] = [EventTags.Player],
         [typeof(PlayerEvents.CrewLeft)] = [EventTags.Player],
+        [typeof(PlayerEvents.TeamJoined)] = [EventTags.Player],
+        [typeof(PlayerEvents.TeamLeft)] = [EventTags.Player],
+        [typeof(ChatEvents.WhisperKept)] = [EventTags.Player],
+        [typeof(ChatEvents.WhisperDeleted)] = [EventTags.Player],
+        [typeof(ChatEvents.WhispersPurged)] = [EventTags.Player],
+        [typeof(ChatEvents.OfflineWhispersSet)] = [EventTags.Player],
+        [typeof(ChatEvents.Muted)] = [EventTags.Player],
+        [typeof(ChatEvents.Unmuted)] = [EventTags.Player],
 
         [typeof(CrewEvents.Created)] = [EventTags.Crew],
         [typeof(CrewEvents.Invited)] = [EventTags.Crew],
@@ -82,6 +95,18 @@ public static class EventTagging
         [typeof(CrewEvents.Left)] = [EventTags.Crew],
         [typeof(CrewEvents.CaptainChanged)] = [EventTags.Crew],
         [typeof(CrewEvents.LineRecorded)] = [EventTags.Crew],
+        [typeof(CrewEvents.LineDeleted)] = [EventTags.Crew],
+        [typeof(CrewEvents.LinesPurged)] = [EventTags.Crew],
+
+        [typeof(ModerationEvents.Recorded)] = [EventTags.Moderation],
+
+        [typeof(TeamEvents.Created)] = [EventTags.Team],
+        [typeof(TeamEvents.Invited)] = [EventTags.Team],
+        [typeof(TeamEvents.InviteDeclined)] = [EventTags.Team],
+        [typeof(TeamEvents.Joined)] = [EventTags.Team],
+        [typeof(TeamEvents.Left)] = [EventTags.Team],
+        [typeof(TeamEvents.LeaderChanged)] = [EventTags.Team],
+        [typeof(TeamEvents.Disbanded)] = [EventTags.Team],
 
         [typeof(DistrictEvents.PlayerEntered)] = [EventTags.District],
         [typeof(DistrictEvents.PlayerLeft)] = [EventTags.District],

@@ -4,8 +4,10 @@ using Mxo.Actors.Combat;
 using Mxo.Actors.Crews;
 using Mxo.Actors.Districts;
 using Mxo.Actors.Missions;
+using Mxo.Actors.Moderation;
 using Mxo.Actors.Notifications;
 using Mxo.Actors.Players;
+using Mxo.Actors.Teams;
 using Mxo.Actors.World;
 using Mxo.Protocol.Combat;
 using Mxo.Protocol.Npcs;
@@ -32,8 +34,10 @@ public static class MxoWorld
             .AddDistrictEntity(world, map, hostsWorld, clock, combat is { } c ? (c.Table, c.Npcs) : null)
             .AddPlayerEntity(world, map, hostsWorld, combat?.Players)
             .AddCrewEntity(world, hostsWorld)
+            .AddTeamEntity(world, hostsWorld)
             .AddAccountEntity(accounts, hostsWorld)
-            .AddInboxEntity(notifications ?? new NotificationSettings(), hostsWorld);
+            .AddInboxEntity(notifications ?? new NotificationSettings(), hostsWorld)
+            .AddModerationLogEntity(world, hostsWorld);
         if (combat is not null) builder.AddCombatEncounterEntity(world, combat.Table, hostsWorld);
         return builder;
     }

@@ -31,7 +31,9 @@ public sealed record MuteRule(int Strikes, TimeSpan Window, TimeSpan First, doub
 /// that waits as told is never muted however often its lines meet the limit (a retry loop pacing itself by
 /// <c>retryAfterMs</c>), one that ignores it is muted for escalating times (<see cref="MuteRule"/>). While muted every
 /// chat request is refused with <c>muted</c> and the time left. Kept in memory by the player entity, so a reconnect does
-/// not lift a mute or refill a bucket; a passivated or moved entity starts afresh (docs/protocol.md, "Chat limits").
+/// not lift a mute or refill a bucket. A mute is also persisted by the entity when it starts (<c>ChatEvents.Muted</c>), and
+/// <see cref="Restore"/> puts it back when the entity starts again elsewhere; the buckets and strikes start afresh
+/// (docs/protocol.md, "Chat").
 /// Times are milliseconds of any monotonic clock, passed in: tests drive it with explicit times.
 /// </summary>
 public sealed class ChatGuard
@@ -51,6 +53,24 @@ public sealed class ChatGuard
 
     /// <summary>How long the sender stays muted from <paramref name="nowMs"/>; 0 when it is not muted.</summary>
     public long MutedForMs(long nowMs) => Math.Max(0, _mutedUntilMs - nowMs);
+
+    /// <summary>
+    /// A mute from the journal (or a moderator's): muted until <paramref name="mutedUntilMs"/> (this guard's clock), the
+    /// next mute of the chat limits ranked after <paramref name="level"/>.
+    /// </summary>
+    public void Restore(long mutedUntilMs, int level)
+    {
+        _mutedUntilMs = Math.Max(_mutedUntilMs, mutedUntilMs);
+        _lastMuteEndMs = Math.Max(_lastMuteEndMs, mutedUntilMs);
+        _level = Math.Max(_level, level);
+    }
+
+    /// <summary>A moderator lifted the mute: chat is allowed at once (the escalation level stays).</summary>
+    public void Lift(long nowMs)
+    {
+        _mutedUntilMs = 0;
+        _lastMuteEndMs = Math.Min(_lastMuteEndMs, nowMs);
+    }
 
     public ChatVerdict Check(string channelClass, RateLimit limit, MuteRule mute, long nowMs)
     {

@@ -156,3 +156,31 @@ public static class DuelNotification
         System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object> { ["from"] = challenger.Value, ["name"] = name, ["expiresAt"] = expiresAtMs }),
         "", expiresAtMs, Persistent: false, CommandId: $"duel-{challenger.Value}-{expiresAtMs}");
 }
+
+/// <summary>
+/// The notification an offline whisper becomes (its recipient opted in): persistent, so it waits for the next login;
+/// its command id is the whisper's id, so a retried send is stored once.
+/// </summary>
+public static class OfflineWhisperNotification
+{
+    public static InboxCommands.Notify For(PlayerId recipient, Protocol.Chat.ChatCommands.DeliverWhisper whisper) => new(recipient,
+        NotificationRules.WhisperCode, "Whisper from " + whisper.FromName,
+        System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["id"] = whisper.WhisperId, ["from"] = whisper.From.Value, ["name"] = whisper.FromName, ["text"] = whisper.Text, ["at"] = whisper.UnixTimeMs,
+        }),
+        "", 0, Persistent: true, CommandId: "whisper-" + whisper.WhisperId);
+}
+
+/// <summary>The notification a crew invite also is: persistent until the invite expires, so an offline invitee sees it at its next login.</summary>
+public static class CrewInviteNotification
+{
+    public static InboxCommands.Notify For(PlayerId invitee, Protocol.Crews.CrewId crew, string crewName, PlayerId from, string fromName,
+        long expiresAtMs) => new(invitee,
+        NotificationRules.CrewInviteCode, $"{fromName} invites you to the crew {crewName}",
+        System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["crew"] = crew.Value, ["name"] = crewName, ["from"] = from.Value, ["fromName"] = fromName, ["expires"] = expiresAtMs,
+        }),
+        "", expiresAtMs, Persistent: true, CommandId: $"crew-invite-{crew.Value}-{invitee.Value}-{expiresAtMs}");
+}

@@ -23,7 +23,7 @@ namespace Mxo.Actors.Players;
 /// edge, entering and teleporting are hand-overs that end with one persisted <see cref="PlayerEvents.EnteredDistrict"/>,
 /// so the character's district is always exactly one.
 /// </summary>
-public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
+public sealed partial class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
 {
     private enum Admission { Enter, Handover, Teleport, Resync, Reconstruct }
 
@@ -76,16 +76,27 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
     private readonly IActorRef? _crews;
     /// <summary>Who whispered to this character last (for <c>reply</c>); in memory, gone with a passivation.</summary>
     private PlayerId? _lastWhisperer;
+    /// <summary>The inbox shard region: offline whispers become notifications there (null on a test without one).</summary>
+    private readonly IActorRef? _inboxes;
+    /// <summary>
+    /// Offline whispers kept here and sent to the inbox, by the notification's command id, until the inbox has stored
+    /// them: only then is the sender told. Bounded (<see cref="MaxPendingOfflineWhispers"/>); a full table answers <c>busy</c>.
+    /// </summary>
+    private readonly Dictionary<string, ChatCommands.DeliverWhisper> _offlineWhispers = new();
+    private const int MaxPendingOfflineWhispers = 32;
 
     /// <param name="fighting">The character's combat numbers, death effect, regeneration and disconnect grace.</param>
     /// <param name="players">The player shard region (whispers go through it to the recipient's entity).</param>
     /// <param name="crews">The crew shard region (crew requests go there; null on a test without one).</param>
+    /// <param name="teams">The team shard region (team requests go there; null on a test without one).</param>
     public PlayerEntity(string entityId, WorldSettings settings, WorldMap map, IActorRef districts, PlayerFighting fighting, IActorRef? combat,
-        IActorRef? players = null, IActorRef? crews = null)
+        IActorRef? players = null, IActorRef? crews = null, IActorRef? teams = null, IActorRef? inboxes = null)
         : base("player-" + entityId, PlayerState.Empty(new PlayerId(entityId)), settings.SnapshotEvery)
     {
         _players = players;
         _crews = crews;
+        _teams = teams;
+        _inboxes = inboxes;
         _fighting = fighting;
         _combat = combat;
         _deathEffect = fighting.DeathEffect;
@@ -125,6 +136,14 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
         Command<ChatCommands.Ignore>(HandleIgnore);
         Command<CrewCommands.FromPlayer>(HandleCrewRequest);
         Command<CrewCommands.Deliver>(HandleCrewDelivery);
+        Command<Protocol.Teams.TeamCommands.FromPlayer>(HandleTeamRequest);
+        Command<Protocol.Teams.TeamCommands.Deliver>(HandleTeamDelivery);
+        Command<WhisperCommands.Delivered>(HandleWhisperDelivered);
+        Command<WhisperCommands.History>(HandleWhisperHistory);
+        Command<WhisperCommands.SetOfflineWhispers>(HandleSetOfflineWhispers);
+        Command<Mxo.Protocol.Notifications.InboxReplies.Notified>(n => OfflineWhisperStored(n.CommandId, null));
+        Command<Replies.Rejected>(r => OfflineWhisperStored(r.CommandId, r));
+        Command<Mxo.Protocol.Moderation.ModerationCommands.ToPlayer>(HandleModeration);
         Command<ChatCommands.GetIgnores>(cmd => Sender.Tell(new ChatReplies.Ignores(cmd.CommandId, [.. State.Ignored])));
         TracedCommand<PlayerCommands.Interact>(HandleInteract);
         TracedCommand<PlayerCommands.JackOut>(HandleJackOut);
@@ -134,17 +153,17 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
         CommandStop();
         Command<ReceiveTimeout>(_ =>
         {
-            if (_session is null) RequestPassivation();
+            if (_session is null && _offlineWhispers.Count == 0) RequestPassivation();
         });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props PropsFor(string entityId, WorldSettings settings, WorldMap map, IActorRef districts, PlayerFighting? fighting = null,
-        IActorRef? combat = null, IActorRef? players = null, IActorRef? crews = null)
+        IActorRef? combat = null, IActorRef? players = null, IActorRef? crews = null, IActorRef? teams = null, IActorRef? inboxes = null)
     {
         var numbers = fighting ?? PlayerFighting.Default;
-        return Props.Create(() => new PlayerEntity(entityId, settings, map, districts, numbers, combat, players, crews));
+        return Props.Create(() => new PlayerEntity(entityId, settings, map, districts, numbers, combat, players, crews, teams, inboxes));
     }
 
     private sealed class ForfeitDue
@@ -161,6 +180,9 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
     protected override void OnRecovered()
     {
         _livePosition = State.Position;
+        // A mute outlives the entity: what is left of it (wall clock) goes on on this incarnation's monotonic clock.
+        if (State.MutedUntilMs > 0)
+            _chat.Restore(Environment.TickCount64 + (State.MutedUntilMs - DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()), State.MuteLevel);
         Context.SetReceiveTimeout(_settings.PlayerIdleTimeout);
     }
 
@@ -713,12 +735,19 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
     private bool RefuseChat(string commandId, string channelClass, RateLimit limit, ChatVerdict verdict, long now)
     {
         if (verdict.Allowed) return false;
-        var message = verdict.Code == ChatErrorCodes.Muted
-            ? $"you are muted for {verdict.RetryAfterMs / 1000.0:0.#} s more for going on after rate_limited"
-            : $"too many {channelClass} lines (at most {limit.Burst} per {limit.Burst / limit.PerSecond:0.#} s); retry in {verdict.RetryAfterMs} ms";
+        var message = verdict.Code != ChatErrorCodes.Muted
+            ? $"too many {channelClass} lines (at most {limit.Burst} per {limit.Burst / limit.PerSecond:0.#} s); retry in {verdict.RetryAfterMs} ms"
+            : State.MuteReason is { Length: > 0 } reason && !verdict.MutedNow
+                ? $"a moderator muted you for {verdict.RetryAfterMs / 1000.0:0.#} s more: {reason}"
+                : $"you are muted for {verdict.RetryAfterMs / 1000.0:0.#} s more for going on after rate_limited";
         Sender.Tell(new Replies.Rejected(commandId, verdict.Code!, message, verdict.RetryAfterMs));
+        // The mute outlives this incarnation: it is written in the background (the refusal does not wait for it; the
+        // guard holds the mute meanwhile), and a restarted entity restores it (OnRecovered).
         if (verdict.MutedNow)
+        {
+            PersistInBackground(new ChatEvents.Muted(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + verdict.RetryAfterMs, _chat.Level, "", ""));
             Log.Info("{0} muted on chat for {1:0.#} s (mute {2} in a row)", State.PlayerId, verdict.RetryAfterMs / 1000.0, _chat.Level);
+        }
         Strike(now);
         return true;
     }
@@ -742,7 +771,7 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
             return;
         }
         _players.Tell(new ChatCommands.DeliverWhisper(to, State.PlayerId, State.Name, text, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
-            commandId, Sender));
+            commandId, Sender) { WhisperId = WhisperRules.NewId(State.PlayerId) });
     }
 
     private void HandleReply(ChatCommands.Reply cmd)
@@ -757,8 +786,17 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
 
     /// <summary>
     /// A whisper for this character. A name never played is <c>unknown_recipient</c> (this entity was started just to
-    /// answer: it has no journal); a character without a session is <c>not_online</c>. A sender on the ignore list is
-    /// acknowledged but not delivered: whether one is ignored is not told.
+    /// answer: it has no journal); a character without a session is <c>not_online</c>, unless it opted in to offline
+    /// whispers. A sender on the ignore list is acknowledged but not kept, delivered or notified: whether one is ignored
+    /// is not told.
+    /// <para>
+    /// Where whispers are kept: each character's entity keeps its own side (<see cref="PlayerState.Whispers"/>), the
+    /// recipient's here before it is delivered, the sender's when this entity answers it
+    /// (<see cref="WhisperCommands.Delivered"/>) before the sender is acknowledged. Both entities are on the whisper's
+    /// way anyway (no extra hop, no other entity to keep alive), each history is its owner's to page, purge and snapshot,
+    /// and it is bounded (200) so the player snapshot stays bounded too. The inbox is not used: it holds what is waiting
+    /// to be read, with other rules (expiry, read marks), and a whisper sent is not a notification of its sender's.
+    /// </para>
     /// </summary>
     private void HandleDeliverWhisper(ChatCommands.DeliverWhisper cmd)
     {
@@ -769,17 +807,165 @@ public sealed class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
         }
         if (State.Ignored.Contains(cmd.From.Value))
         {
-            cmd.ReplyTo.Tell(new Replies.Acknowledged(cmd.CommandId));
+            WhisperHandedOver(cmd);
             return;
         }
-        if (_session is null)
+        var offline = _session is null;
+        if (offline && (!State.OfflineWhispers || _inboxes is null))
         {
             cmd.ReplyTo.Tell(new Replies.Rejected(cmd.CommandId, ChatErrorCodes.NotOnline, $"{State.Name} is not online"));
             return;
         }
-        _lastWhisperer = cmd.From;
-        _session.Tell(new ChatPushes.Whispered(cmd.From, cmd.FromName, cmd.Text, cmd.UnixTimeMs));
-        cmd.ReplyTo.Tell(new Replies.Acknowledged(cmd.CommandId));
+        if (offline && _offlineWhispers.Count >= MaxPendingOfflineWhispers)
+        {
+            cmd.ReplyTo.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.Busy, $"{State.Name} has too many whispers on their way to its inbox; retry"));
+            return;
+        }
+        var id = cmd.WhisperId.Length > 0 ? cmd.WhisperId : WhisperRules.NewId(cmd.From);
+        PersistThen(PlayerRules.KeepWhisper(State, id, cmd.From, cmd.FromName, outgoing: false, cmd.Text, cmd.UnixTimeMs), _ =>
+        {
+            if (_session is not null)
+            {
+                _lastWhisperer = cmd.From;
+                _session.Tell(new ChatPushes.Whispered(cmd.From, cmd.FromName, cmd.Text, cmd.UnixTimeMs) { Id = id });
+                WhisperHandedOver(cmd with { WhisperId = id });
+                return;
+            }
+            if (!State.OfflineWhispers || _inboxes is null)
+            {
+                cmd.ReplyTo.Tell(new Replies.Rejected(cmd.CommandId, ChatErrorCodes.NotOnline, $"{State.Name} is not online"));
+                return;
+            }
+            // Offline, opted in: a persistent notification; the sender is told once the inbox has stored it.
+            var notify = Notifications.OfflineWhisperNotification.For(State.PlayerId, cmd with { WhisperId = id });
+            _offlineWhispers[notify.CommandId] = cmd with { WhisperId = id };
+            _inboxes.Tell(notify);
+        }, _ => cmd.ReplyTo.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.Unavailable, JournalDown)));
+    }
+
+    /// <summary>The inbox answered an offline whisper's notification: stored (the sender is told it was delivered) or refused.</summary>
+    private void OfflineWhisperStored(string commandId, Replies.Rejected? refused)
+    {
+        if (!_offlineWhispers.Remove(commandId, out var cmd)) return;
+        if (refused is null) WhisperHandedOver(cmd);
+        else cmd.ReplyTo.Tell(new Replies.Rejected(cmd.CommandId, refused.Code, refused.Message));
+    }
+
+    /// <summary>The whisper is kept here and handed over: the sender's entity keeps its side, then acknowledges the sender.</summary>
+    private void WhisperHandedOver(ChatCommands.DeliverWhisper cmd)
+    {
+        var answer = new WhisperCommands.Delivered(cmd.From, State.PlayerId, State.Name, cmd.WhisperId, cmd.Text, cmd.UnixTimeMs, cmd.CommandId, cmd.ReplyTo);
+        if (_players is null) cmd.ReplyTo.Tell(new Replies.Acknowledged(cmd.CommandId));
+        else _players.Tell(answer);
+    }
+
+    /// <summary>The recipient kept and handed over a whisper of this character's: its side is kept, then the sender is acknowledged.</summary>
+    private void HandleWhisperDelivered(WhisperCommands.Delivered d)
+    {
+        var id = d.Id.Length > 0 ? d.Id : WhisperRules.NewId(State.PlayerId);
+        PersistThen(PlayerRules.KeepWhisper(State, id, d.To, d.ToName, outgoing: true, d.Text, d.UnixTimeMs),
+            _ => d.ReplyTo.Tell(new Replies.Acknowledged(d.CommandId)),
+            _ => d.ReplyTo.Tell(new Replies.Rejected(d.CommandId, ErrorCodes.Unavailable,
+                "the whisper was delivered, but your copy of it could not be stored")));
+    }
+
+    private void HandleWhisperHistory(WhisperCommands.History cmd)
+    {
+        if (PlayerRules.WhisperPage(State, cmd.Cursor, cmd.Limit) is not { } page)
+        {
+            Sender.Tell(new Replies.Rejected(cmd.CommandId, Mxo.Protocol.Crews.CrewErrorCodes.BadCursor, "the cursor is not one your whisper history gave"));
+            return;
+        }
+        Sender.Tell(new WhisperReplies.History(cmd.CommandId, page.Next) { Whispers = page.Whispers });
+    }
+
+    private void HandleSetOfflineWhispers(WhisperCommands.SetOfflineWhispers cmd)
+    {
+        if (RefuseOverRate(cmd.CommandId, "settings", _settings.InteractRate)) return;
+        var replyTo = Sender;
+        if (State.OfflineWhispers == cmd.Enabled)
+        {
+            replyTo.Tell(new WhisperReplies.Settings(cmd.CommandId, State.OfflineWhispers));
+            return;
+        }
+        PersistThen(new ChatEvents.OfflineWhispersSet(cmd.Enabled), _ => replyTo.Tell(new WhisperReplies.Settings(cmd.CommandId, State.OfflineWhispers)),
+            _ => replyTo.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.Unavailable, JournalDown)));
+    }
+
+    /// <summary>
+    /// A moderator's action, recorded by the moderation log first (<c>src/Mxo.Actors/Moderation/ModerationLogEntity.cs</c>):
+    /// mute, unmute, delete one kept whisper (here and, told once, on the other side), purge this character's whispers
+    /// (here, from the histories of those it whispered to, and its crew's lines). The fan-out to other entities carries
+    /// no reply-to and is not acknowledged: the moderator is told once this character's part is durable.
+    /// </summary>
+    private void HandleModeration(Mxo.Protocol.Moderation.ModerationCommands.ToPlayer cmd)
+    {
+        var (action, replyTo) = (cmd.Action, cmd.ReplyTo);
+        void Done(IMxoEvent _) => replyTo?.Tell(new Replies.Acknowledged(cmd.CommandId));
+        void Refused(Exception _) => replyTo?.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.Unavailable, JournalDown));
+        if (!State.Created)
+        {
+            replyTo?.Tell(new Replies.Rejected(cmd.CommandId, ChatErrorCodes.UnknownRecipient, $"there is no character called '{action.Target}'"));
+            return;
+        }
+        var nowMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        switch (action.Kind)
+        {
+            case Mxo.Protocol.Moderation.ModerationKinds.Mute:
+                var lengthMs = action.Seconds * 1000;
+                PersistThen<IMxoEvent>(new ChatEvents.Muted(nowMs + lengthMs, State.MuteLevel, action.Reason, action.By), e =>
+                {
+                    // The moderator's word is the mute: it replaces whatever the chat limits gave.
+                    _chat.Lift(Environment.TickCount64);
+                    _chat.Restore(Environment.TickCount64 + lengthMs, State.MuteLevel);
+                    Log.Info("{0} muted for {1} s by {2}: {3}", State.PlayerId, action.Seconds, action.By, action.Reason);
+                    Done(e);
+                }, Refused);
+                return;
+            case Mxo.Protocol.Moderation.ModerationKinds.Unmute:
+                PersistThen<IMxoEvent>(new ChatEvents.Unmuted(action.By), e =>
+                {
+                    _chat.Lift(Environment.TickCount64);
+                    Done(e);
+                }, Refused);
+                return;
+            case Mxo.Protocol.Moderation.ModerationKinds.Delete:
+                if (State.Whispers.FirstOrDefault(w => w.Id == action.MessageId) is not { } whisper)
+                {
+                    replyTo?.Tell(new Replies.Rejected(cmd.CommandId, Mxo.Protocol.Moderation.ModerationErrorCodes.UnknownMessage,
+                        $"{State.Name} keeps no whisper '{action.MessageId}'"));
+                    return;
+                }
+                PersistThen<IMxoEvent>(new ChatEvents.WhisperDeleted(whisper.Id), e =>
+                {
+                    // The other side's copy goes too; only the first entity tells the other (it has a reply-to).
+                    if (replyTo is not null) _players?.Tell(cmd with { PlayerId = new PlayerId(whisper.Other), ReplyTo = null, CommandId = "" });
+                    Done(e);
+                }, Refused);
+                return;
+            case Mxo.Protocol.Moderation.ModerationKinds.Purge:
+                var author = PlayerId.FromName(action.Target);
+                if (author != State.PlayerId)
+                {
+                    // Fan-out of another character's purge: its whispers go from this history.
+                    if (State.Whispers.Any(w => !w.Outgoing && w.Other == author.Value))
+                        PersistThen<IMxoEvent>(new ChatEvents.WhispersPurged(author), Done, Refused);
+                    else replyTo?.Tell(new Replies.Acknowledged(cmd.CommandId));
+                    return;
+                }
+                var others = State.Whispers.Where(w => w.Outgoing).Select(w => w.Other).Distinct().ToArray();
+                PersistThen<IMxoEvent>(new ChatEvents.WhispersPurged(author), e =>
+                {
+                    foreach (var other in others) _players?.Tell(cmd with { PlayerId = new PlayerId(other), ReplyTo = null, CommandId = "" });
+                    if (State.Crew is { } crew)
+                        _crews?.Tell(new Mxo.Protocol.Moderation.ModerationCommands.ToCrew(new Mxo.Protocol.Crews.CrewId(crew), action, "", null));
+                    Done(e);
+                }, Refused);
+                return;
+            default:
+                replyTo?.Tell(new Replies.Rejected(cmd.CommandId, ErrorCodes.InvalidField, $"unknown moderation action '{action.Kind}'"));
+                return;
+        }
     }
 
     private void HandleEmote(ChatCommands.Emote cmd)

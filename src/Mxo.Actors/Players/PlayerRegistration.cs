@@ -18,5 +18,7 @@ public static class PlayerRegistration
         builder.AddShardedEntity<PlayerRegion>(TypeName, new CommandExtractor<IPlayerCommand>(settings.MaxShards, c => c.PlayerId.Value), hostsWorld,
             registry => entityId => PlayerEntity.PropsFor(entityId, settings, map, registry.Get<DistrictRegion>(), fighting,
                 registry.TryGet<Combat.CombatRegion>(out var combat) ? combat : null,
-                registry.Get<PlayerRegion>(), registry.TryGet<Crews.CrewRegion>(out var crews) ? crews : null));
+                registry.Get<PlayerRegion>(), registry.TryGet<Crews.CrewRegion>(out var crews) ? crews : null,
+                registry.TryGet<Teams.TeamRegion>(out var teams) ? teams : null,
+                registry.TryGet<Notifications.InboxRegion>(out var inboxes) ? inboxes : null));
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Mxo.Protocol;
+using Mxo.Protocol.Chat;
 using Mxo.Protocol.Players;
 using Mxo.Protocol.World;
 
@@ -50,6 +51,25 @@ public static class PlayerRules
         PlayerEvents.Unignored e => state with { Ignored = state.Ignored.Remove(e.Other.Value) },
         PlayerEvents.CrewJoined e => state with { Crew = e.Crew, CrewName = e.CrewName },
         PlayerEvents.CrewLeft e => state.Crew == e.Crew ? state with { Crew = null, CrewName = null } : state,
+        PlayerEvents.TeamJoined e => state with { Team = e.Team },
+        PlayerEvents.TeamLeft e => state.Team == e.Team ? state with { Team = null } : state,
+        ChatEvents.WhisperKept e => state with
+        {
+            LastWhisperSeq = Math.Max(state.LastWhisperSeq, e.Whisper.Seq),
+            Whispers = (state.Whispers.Count >= WhisperRules.Kept ? state.Whispers.RemoveRange(0, state.Whispers.Count - WhisperRules.Kept + 1) : state.Whispers)
+                .Add(e.Whisper),
+        },
+        ChatEvents.WhisperDeleted e => state with { Whispers = state.Whispers.RemoveAll(w => w.Id == e.Id) },
+        ChatEvents.WhispersPurged e => state with
+        {
+            Whispers = state.Whispers.RemoveAll(w => e.Author == state.PlayerId ? w.Outgoing : !w.Outgoing && w.Other == e.Author.Value),
+        },
+        ChatEvents.OfflineWhispersSet e => state with { OfflineWhispers = e.Enabled },
+        ChatEvents.Muted e => state with
+        {
+            MutedUntilMs = e.UntilUnixMs, MuteLevel = e.By.Length == 0 ? e.Level : state.MuteLevel, MuteReason = e.Reason,
+        },
+        ChatEvents.Unmuted => state with { MutedUntilMs = 0, MuteReason = null },
         _ => throw new ArgumentException($"PlayerEntity cannot apply {@event.GetType().Name}", nameof(@event)),
     };
 
@@ -185,7 +205,27 @@ public static class PlayerRules
             Ignored = [.. state.Ignored],
             Crew = state.Crew,
             CrewName = state.CrewName,
+            Team = state.Team,
+            OfflineWhispers = state.OfflineWhispers,
         };
+
+    /// <summary>The event that keeps <paramref name="whisper"/> (numbered next) on this character's side.</summary>
+    public static ChatEvents.WhisperKept KeepWhisper(PlayerState state, string id, PlayerId other, string otherName, bool outgoing, string text,
+        long unixTimeMs) =>
+        new(new KeptWhisper(state.LastWhisperSeq + 1, id, other.Value, otherName, outgoing, text, unixTimeMs));
+
+    /// <summary>A page of kept whispers newest first, or null for a cursor this character's history did not give.</summary>
+    public static (KeptWhisper[] Whispers, string? Next)? WhisperPage(PlayerState state, string cursor, int limit)
+    {
+        long? before = null;
+        var owner = WhisperRules.CursorOwner(state.PlayerId);
+        if (cursor.Length > 0)
+        {
+            if (KeptPages.ReadCursor(owner, cursor) is not { } seq) return null;
+            before = seq;
+        }
+        return KeptPages.Page(state.Whispers, w => w.Seq, owner, before, limit <= 0 ? KeptPages.MaxPage : limit);
+    }
 
     /// <summary>
     /// Putting <paramref name="other"/> on the ignore list (<paramref name="add"/>) or taking it off: the event to persist,

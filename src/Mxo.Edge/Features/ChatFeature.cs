@@ -58,6 +58,9 @@ public sealed class ChatFeature(IActorRef players) : ISessionFeature
             case Mxo.Protocol.Crews.CrewPushes.Line crewLine:
                 if (!_ignored.Contains(crewLine.From.Value)) session.Send(ServerFrames.CrewChat(crewLine));
                 return true;
+            case Mxo.Protocol.Teams.TeamPushes.Line teamLine:
+                if (!_ignored.Contains(teamLine.From.Value)) session.Send(ServerFrames.TeamChat(teamLine));
+                return true;
             case ChatPushes.Emoted emote:
                 if (!_ignored.Contains(emote.From.Value)) session.Send(ServerFrames.Emote(emote));
                 return true;

@@ -54,6 +54,9 @@ public abstract class SessionContext
     /// <summary>The session is re-attaching to a new incarnation of its character (its world node failed).</summary>
     public abstract bool Resyncing { get; }
 
+    /// <summary>The permissions of the token the socket was opened with (none for a --dev <c>hello</c>).</summary>
+    public virtual IReadOnlyList<string> Permissions => [];
+
     /// <summary>The session actor: the sender for entity commands, so replies come back to it.</summary>
     public abstract IActorRef Self { get; }
 
@@ -103,16 +106,20 @@ public abstract class SessionContext
 /// <param name="Features">Makes each session's feature instances.</param>
 public sealed record SessionFeatureSet(ClientFrameParser Parser, IReadOnlyList<Func<ISessionFeature>> Features)
 {
-    /// <summary>The features this node serves: crews, the world (players and districts), chat, combat and notifications.</summary>
+    /// <summary>The features this node serves: crews, teams, the world (players and districts), chat, combat and notifications.</summary>
     /// <param name="players">The player shard region (or proxy).</param>
     /// <param name="districts">The world map's districts (<c>enter</c> names one).</param>
     /// <param name="encounters">The combat encounter region (or proxy); fights' actions go there.</param>
     /// <param name="inboxes">The inbox region (or proxy); without one (tests of other features) welcome waits for no inbox.</param>
-    public static SessionFeatureSet For(IActorRef players, IReadOnlyCollection<DistrictId> districts, IActorRef encounters, IActorRef? inboxes = null) => new(
-        new ClientFrameParser([.. SessionFrames.All, .. WorldFrames.For(districts), .. ChatFrames.All, .. CombatFrames.All, .. NotificationFrames.All, .. CrewFrames.All]),
-        // Crews first: it takes chat on channel crew, which the world feature would refuse outside a district.
+    /// <param name="moderation">The moderation log region (or proxy); without one moderation frames are refused <c>unavailable</c>.</param>
+    public static SessionFeatureSet For(IActorRef players, IReadOnlyCollection<DistrictId> districts, IActorRef encounters, IActorRef? inboxes = null,
+        IActorRef? moderation = null) => new(
+        new ClientFrameParser([.. SessionFrames.All, .. WorldFrames.For(districts), .. ChatFrames.All, .. CombatFrames.All, .. NotificationFrames.All,
+            .. CrewFrames.All, .. TeamFrames.All, .. WhisperFrames.All]),
+        // Crews and teams first: they take chat on channels crew and team, which the world feature would refuse outside a district.
         [
-            () => new CrewFeature(players), () => new WorldFeature(players), () => new ChatFeature(players),
+            () => new CrewFeature(players), () => new TeamFeature(players), () => new WorldFeature(players), () => new ChatFeature(players),
             () => new CombatFeature(players, encounters), () => new NotificationsFeature(inboxes ?? ActorRefs.Nobody),
+            () => new ModerationFeature(players, moderation ?? ActorRefs.Nobody),
         ]);
 }

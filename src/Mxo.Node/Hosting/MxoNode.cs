@@ -109,6 +109,8 @@ public static class MxoNode
             [InboxRegistration.TypeName] = notifications.MaxShards,
             [Mxo.Actors.Combat.CombatRegistration.TypeName] = world.MaxShards,
             [Mxo.Actors.Crews.CrewRegistration.TypeName] = world.MaxShards,
+            [Mxo.Actors.Teams.TeamRegistration.TypeName] = world.MaxShards,
+            [Mxo.Actors.Moderation.ModerationLogRegistration.TypeName] = world.MaxShards,
         }));
         if (node.HostsEdge) builder.Services.AddEdgeHttp(builder.Configuration, node.Dev);
         // Resolved right after Build so a missing or short key stops the node at start-up (unless --dev).

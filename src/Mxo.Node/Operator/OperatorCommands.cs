@@ -96,6 +96,8 @@ public static class OperatorCommands
             WorldNotifyAll, ["-s", "-m", "-j", "-k", "-e"]),
         new("world", "notify-status", "world notify-status [-i id]", "Each notify-all broadcast of this node (or -i one): sent/total, stored, failed, running or done.",
             WorldNotifyStatus, ["-i"]),
+        new("world", "modlog", "world modlog [-n count]", "The newest moderation actions (default 50, at most 1000), newest first: seq | time | by | action | target | channel/id | seconds | reason.",
+            WorldModlog, ["-n"]),
         new("world", "timers", "world timers [-n count]", "The mission scheduler: pending timers and the next due, the -n earliest (default 10), every schedule.",
             WorldTimers, ["-n"]),
     ];
@@ -517,6 +519,34 @@ public static class OperatorCommands
         var broadcast = broadcasts.Start(inboxes, draft! with { Persistent = true }, characters, context.Timeout);
         return CommandAnswer.Done($"{broadcast.Id} | {broadcast.Subject} | started for {broadcast.Total} characters",
             $"world notify-status -i {broadcast.Id} shows its progress");
+    }
+
+    /// <summary>Reads the moderation log entity (src/Mxo.Actors/Moderation/ModerationLogEntity.cs): every GM action, newest first.</summary>
+    private static async Task<CommandAnswer> WorldModlog(OperatorContext context, CommandArgs args)
+    {
+        var count = 50;
+        if (args.Value("-n") is { } n && (!int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out count)
+                                          || count is < 1 or > Mxo.Protocol.Moderation.ModerationRules.KeptEntries))
+            return CommandAnswer.Usage($"-n must be a whole number from 1 to {Mxo.Protocol.Moderation.ModerationRules.KeptEntries}");
+        if (!ActorRegistry.For(context.System).TryGet<Mxo.Actors.Moderation.ModerationLogRegion>(out var log))
+            return CommandAnswer.Failed("this node knows no moderation log");
+        try
+        {
+            var answer = await log.Ask<Mxo.Protocol.IMxoMessage>(
+                new Mxo.Protocol.Moderation.ModerationCommands.Read(Mxo.Protocol.Moderation.ModerationRules.LogId, count), context.Timeout);
+            if (answer is not Mxo.Protocol.Moderation.ModerationReplies.Entries entries) return CommandAnswer.Failed($"unexpected answer {answer.GetType().Name}");
+            return CommandAnswer.Done([.. entries.Items.Select(e =>
+            {
+                var a = e.Action;
+                var at = DateTimeOffset.FromUnixTimeMilliseconds(a.AtMs).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+                var where = a.Channel.Length > 0 ? $"{a.Channel}/{a.MessageId}" : "-";
+                return $"{e.Seq} | {at} | {a.By} | {a.Kind} | {a.Target} | {where} | {a.Seconds} | {a.Reason}";
+            }), $"Count: {entries.Items.Length} actions"]);
+        }
+        catch (AskTimeoutException)
+        {
+            return CommandAnswer.Failed("the moderation log did not answer in time");
+        }
     }
 
     private static Task<CommandAnswer> WorldNotifyStatus(OperatorContext context, CommandArgs args)

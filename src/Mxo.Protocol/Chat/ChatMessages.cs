@@ -42,7 +42,11 @@ public static class ChatCommands
         [property: ProtoMember(4)] string Text,
         [property: ProtoMember(5)] long UnixTimeMs,
         [property: ProtoMember(6)] string CommandId,
-        [property: ProtoMember(7)] IActorRef ReplyTo) : IPlayerCommand;
+        [property: ProtoMember(7)] IActorRef ReplyTo) : IPlayerCommand
+    {
+        /// <summary>The whisper's id (<see cref="WhisperRules.NewId"/>), kept on both sides.</summary>
+        [ProtoMember(8)] public string WhisperId { get; init; } = "";
+    }
 
     /// <summary>To the sender's entity: an emote of the fixed list, sent on to its district (<see cref="DistrictEmote"/>).</summary>
     [ProtoContract(SkipConstructor = true)]
@@ -104,6 +108,9 @@ public static class ChatPushes
         [property: ProtoMember(3)] string Text,
         [property: ProtoMember(4)] long UnixTimeMs) : IClientBound
     {
+        /// <summary>The whisper's id, as <c>whisper_history</c> shows it.</summary>
+        [ProtoMember(5)] public string Id { get; init; } = "";
+
         public byte[] ToFrame(string? requestId) => Wire.ServerFrames.Whisper(this);
     }
 

@@ -109,11 +109,14 @@ public static class ChatChannels
     /// <summary>The speaker's crew, wherever its members are (docs/architecture.md, "Crews").</summary>
     public const string Crew = "crew";
 
+    /// <summary>The speaker's team, wherever its members are (docs/protocol.md, "Teams"); lines are not kept.</summary>
+    public const string Team = "team";
+
     /// <summary>An operator's announcement (never sent by a client).</summary>
     public const string System = "system";
 
     /// <summary>The channels a client may name in <c>chat</c>.</summary>
-    public static readonly IReadOnlyList<string> Spoken = [Say, District, Crew];
+    public static readonly IReadOnlyList<string> Spoken = [Say, District, Crew, Team];
 }
 
 /// <summary>The fixed list of emotes (<c>emote {"name"}</c>); anything else is <see cref="ChatErrorCodes.UnknownEmote"/>.</summary>

@@ -209,6 +209,14 @@ public static class CrewEvents
     [ProtoContract(SkipConstructor = true)]
     public sealed record CaptainChanged([property: ProtoMember(1)] PlayerId Captain) : IMxoEvent;
 
+    /// <summary>A moderator deleted the kept line <see cref="Seq"/>.</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record LineDeleted([property: ProtoMember(1)] long Seq) : IMxoEvent;
+
+    /// <summary>A moderator purged <see cref="Author"/>'s kept lines.</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record LinesPurged([property: ProtoMember(1)] PlayerId Author) : IMxoEvent;
+
     [ProtoContract(SkipConstructor = true)]
     public sealed record LineRecorded(
         [property: ProtoMember(1)] long Seq,
@@ -299,7 +307,7 @@ public static class CrewRules
 {
     public const int MaxMembers = 12;
     public const int KeptLines = 200;
-    public const int MaxPage = 100;
+    public const int MaxPage = Chat.KeptPages.MaxPage;
     public const int MinNameLength = 3;
     public const int MaxNameLength = 24;
 
@@ -323,28 +331,11 @@ public static class CrewRules
         return null;
     }
 
-    /// <summary>An opaque cursor: the crew and the sequence number the next page starts below.</summary>
-    public static string Cursor(CrewId crew, long beforeSeq) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{crew.Value}\n{beforeSeq}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    /// <summary>An opaque cursor: the crew and the sequence number the next page starts below (<see cref="Chat.KeptPages"/>).</summary>
+    public static string Cursor(CrewId crew, long beforeSeq) => Chat.KeptPages.Cursor(crew.Value, beforeSeq);
 
     /// <summary>The sequence number a cursor of <paramref name="crew"/> starts below; null for another crew's cursor or garbage.</summary>
-    public static long? ReadCursor(CrewId crew, string cursor)
-    {
-        try
-        {
-            var b64 = cursor.Replace('-', '+').Replace('_', '/');
-            b64 += new string('=', (4 - b64.Length % 4) % 4);
-            var text = Encoding.UTF8.GetString(Convert.FromBase64String(b64));
-            var cut = text.LastIndexOf('\n');
-            if (cut < 0 || text[..cut] != crew.Value) return null;
-            return long.TryParse(text[(cut + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seq)
-                ? seq : null;
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-    }
+    public static long? ReadCursor(CrewId crew, string cursor) => Chat.KeptPages.ReadCursor(crew.Value, cursor);
 
     public static CrewState Apply(CrewState state, IMxoEvent @event) => @event switch
     {
@@ -366,6 +357,8 @@ public static class CrewRules
         },
         CrewEvents.Left e => ApplyLeft(state, e.Player),
         CrewEvents.CaptainChanged e => state with { Captain = e.Captain.Value },
+        CrewEvents.LineDeleted e => state with { Lines = state.Lines.RemoveAll(l => l.Seq == e.Seq) },
+        CrewEvents.LinesPurged e => state with { Lines = state.Lines.RemoveAll(l => l.PlayerId == e.Author.Value) },
         CrewEvents.LineRecorded e => state with
         {
             NextSeq = e.Seq + 1,
@@ -384,16 +377,6 @@ public static class CrewRules
     }
 
     /// <summary>A page of history: newest first below <paramref name="beforeSeq"/> (null: from the newest), at most <paramref name="limit"/>.</summary>
-    public static (CrewLine[] Lines, string? Next) Page(CrewState state, long? beforeSeq, int limit)
-    {
-        limit = Math.Clamp(limit, 1, MaxPage);
-        var lines = state.Lines;
-        var start = lines.Count - 1;
-        if (beforeSeq is { } before)
-            while (start >= 0 && lines[start].Seq >= before) start--;
-        var page = new List<CrewLine>(Math.Min(limit, start + 1));
-        for (var i = start; i >= 0 && page.Count < limit; i--) page.Add(lines[i]);
-        var more = start - page.Count >= 0;
-        return ([.. page], more && page.Count > 0 ? Cursor(state.CrewId, page[^1].Seq) : null);
-    }
+    public static (CrewLine[] Lines, string? Next) Page(CrewState state, long? beforeSeq, int limit) =>
+        Chat.KeptPages.Page(state.Lines, l => l.Seq, state.CrewId.Value, beforeSeq, limit);
 }

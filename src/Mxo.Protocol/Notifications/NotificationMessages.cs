@@ -225,6 +225,12 @@ public static class NotificationRules
     /// <summary>An operator's message (<c>world notify</c>, <c>world notify-all</c>) when the operator names no code.</summary>
     public const int OperatorMessageCode = -2;
 
+    /// <summary>A whisper that reached a character while it was offline (it opted in with <c>chat_settings</c>).</summary>
+    public const int WhisperCode = -3;
+
+    /// <summary>An invite to a crew (persistent until the invite expires, so an offline invitee sees it at its next login).</summary>
+    public const int CrewInviteCode = -4;
+
     /// <summary>Why a notification is refused, or null: a subject, a JSON object as content, within the limits.</summary>
     public static string? Validate(string subject, string content)
     {

@@ -239,6 +239,14 @@ public static class PlayerEvents
     [ProtoContract(SkipConstructor = true)]
     public sealed record CrewLeft([property: ProtoMember(1)] string Crew) : IMxoEvent;
 
+    /// <summary>The character joined (or, inviting, formed) a team; the team entity recorded it first.</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record TeamJoined([property: ProtoMember(1)] string Team) : IMxoEvent;
+
+    /// <summary>The character is no longer in <see cref="Team"/> (left, kicked, disbanded); the team entity recorded it first.</summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record TeamLeft([property: ProtoMember(1)] string Team) : IMxoEvent;
+
     /// <summary>The character took <see cref="Other"/> off its ignore list.</summary>
     [ProtoContract(SkipConstructor = true)]
     public sealed record Unignored([property: ProtoMember(1)] PlayerId Other) : IMxoEvent;
@@ -276,6 +284,11 @@ public static class PlayerReplies
         [ProtoMember(9)] public string? Crew { get; init; }
 
         [ProtoMember(10)] public string? CrewName { get; init; }
+
+        /// <summary>The character's team (id), null when none; for <c>welcome</c>.</summary>
+        [ProtoMember(11)] public string? Team { get; init; }
+        /// <summary>Whispers reach the character while offline, as notifications (<c>chat_settings</c>); for <c>welcome</c>.</summary>
+        [ProtoMember(41)] public bool OfflineWhispers { get; init; }
     }
 
     [ProtoContract(SkipConstructor = true)]

@@ -71,5 +71,40 @@ public sealed record PlayerState(
     [ProtoMember(18)]
     public string? CrewName { get; init; }
 
+    /// <summary>The team the character is in (its id), null when none. A copy of the team entity's membership, which is
+    /// the authority (docs/protocol.md, "Teams"). Null in journals from before teams.</summary>
+    [ProtoMember(19)]
+    public string? Team { get; init; }
+
+    // Issue 12's kept whispers, offline whispers and mutes take field numbers from 41 on, clear of other additions.
+
+    /// <summary>
+    /// The character's side of its last whispers (<c>WhisperRules.Kept</c>, sent and received), oldest first. Bounded,
+    /// so the snapshot is: at most 200 texts of at most 500 characters.
+    /// </summary>
+    [ProtoMember(41)]
+    public ImmutableList<Chat.KeptWhisper> Whispers { get => _whispers ?? []; init => _whispers = value; }
+    private ImmutableList<Chat.KeptWhisper>? _whispers;
+
+    /// <summary>The last whisper sequence number given (numbers are never reused, deleted ones included).</summary>
+    [ProtoMember(42)]
+    public long LastWhisperSeq { get; init; }
+
+    /// <summary>Whispers reach the character while it is offline, as notifications in its inbox (opt-in).</summary>
+    [ProtoMember(43)]
+    public bool OfflineWhispers { get; init; }
+
+    /// <summary>Until when (Unix ms) the character may not chat (its chat limits' mute, or a moderator's); 0 when never muted.</summary>
+    [ProtoMember(44)]
+    public long MutedUntilMs { get; init; }
+
+    /// <summary>The rank of the last mute its chat limits gave (the next one in a row is longer).</summary>
+    [ProtoMember(45)]
+    public int MuteLevel { get; init; }
+
+    /// <summary>Why the character is muted: a moderator's reason, or empty for its chat limits.</summary>
+    [ProtoMember(46)]
+    public string? MuteReason { get; init; }
+
     public static PlayerState Empty(PlayerId id) => new(id, "", false, 0, 0, 0, null, default, []);
 }

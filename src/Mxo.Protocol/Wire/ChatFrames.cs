@@ -62,7 +62,7 @@ public static class ChatFrames
     }
 
     /// <summary>A character name: one that no character can have is <see cref="ChatErrorCodes.UnknownRecipient"/> at once.</summary>
-    private static WireError? ReadName(JsonElement data, string field, string? id, out string? name)
+    internal static WireError? ReadName(JsonElement data, string field, string? id, out string? name)
     {
         name = null;
         if (RequiredString(data, field, id, 64, out var given) is { } e) return e;

@@ -125,6 +125,19 @@ public sealed class ClientFrameParser
         return null;
     }
 
+    /// <summary>
+    /// A frame naming a character in <c>data.name</c> (crew and team invites, kicks, hand-overs): a name no character can
+    /// have is <c>unknown_recipient</c>; otherwise <paramref name="make"/> builds the request from the trimmed name.
+    /// </summary>
+    public static (ClientRequest?, WireError?) CharacterNameFrame(JsonElement frame, string? id, Func<string, ClientRequest> make) =>
+        WithData(frame, id, data =>
+        {
+            if (RequiredString(data, "name", id, 64, out var name) is { } e) return Fail(e);
+            if (CharacterRules.ValidateName(name) is not null)
+                return Fail(Chat.ChatErrorCodes.UnknownRecipient, $"there is no character called '{name}'", id);
+            return Ok(make(name!.Trim()));
+        });
+
     public static (ClientRequest?, WireError?) Ok(ClientRequest request) => (request, null);
 
     public static (ClientRequest?, WireError?) Fail(WireError error) => (null, error);

@@ -28,32 +28,13 @@ public static class CrewFrames
         new("crew_info", (_, id) => Ok(new CrewRequest(id, CrewRequestKinds.Info))),
         new("crew_history", (frame, id) =>
         {
-            if (!frame.TryGetProperty("data", out var data) || data.ValueKind == JsonValueKind.Null)
-                return Ok(new CrewRequest(id, CrewRequestKinds.History, "", CrewRules.MaxPage));
-            if (data.ValueKind != JsonValueKind.Object) return Fail(ErrorCodes.InvalidField, "'data' must be an object", id);
-            var cursor = "";
-            if (data.TryGetProperty("cursor", out var c) && c.ValueKind != JsonValueKind.Null)
-            {
-                if (RequiredString(data, "cursor", id, MaxCursorLength, out var given) is { } e) return Fail(e);
-                cursor = given!;
-            }
-            var limit = CrewRules.MaxPage;
-            if (data.TryGetProperty("limit", out var l) && l.ValueKind != JsonValueKind.Null)
-            {
-                if (l.ValueKind != JsonValueKind.Number || !l.TryGetInt32(out limit) || limit is < 1 or > CrewRules.MaxPage)
-                    return Fail(ErrorCodes.InvalidField, $"'data.limit' must be a whole number from 1 to {CrewRules.MaxPage}", id);
-            }
-            return Ok(new CrewRequest(id, CrewRequestKinds.History, cursor, limit));
+            var (cursor, limit, error) = WhisperFrames.ReadPage(frame, id);
+            return error is not null ? Fail(error) : Ok(new CrewRequest(id, CrewRequestKinds.History, cursor, limit));
         }),
     ];
 
-    private static (ClientRequest?, WireError?) CharacterFrame(JsonElement frame, string? id, string kind) => WithData(frame, id, data =>
-    {
-        if (RequiredString(data, "name", id, 64, out var name) is { } e) return Fail(e);
-        if (CharacterRules.ValidateName(name) is not null)
-            return Fail(ChatErrorCodes.UnknownRecipient, $"there is no character called '{name}'", id);
-        return Ok(new CrewRequest(id, kind, name!.Trim()));
-    });
+    private static (ClientRequest?, WireError?) CharacterFrame(JsonElement frame, string? id, string kind) =>
+        CharacterNameFrame(frame, id, name => new CrewRequest(id, kind, name));
 
     private static (ClientRequest?, WireError?) CrewFrame(JsonElement frame, string? id, string kind) => WithData(frame, id, data =>
         ReadCrewName(data, id, out var name, "crew") is { } e ? Fail(e) : Ok(new CrewRequest(id, kind, name!)));

@@ -42,6 +42,11 @@ public static class ServerFrameTypes
     public const string CrewHistory = "crew_history";
     public const string CrewInvite = "crew_invite";
     public const string CrewUpdate = "crew_update";
+    public const string Team = "team";
+    public const string TeamInvite = "team_invite";
+    public const string TeamUpdate = "team_update";
+    public const string WhisperHistory = "whisper_history";
+    public const string ChatSettings = "chat_settings";
 }
 
 public static partial class ServerFrames
@@ -67,6 +72,8 @@ public static partial class ServerFrames
             w.WriteEndObject();
         }
         else w.WriteNull("crew");
+        WriteTeam(w, c.Team);
+        w.WriteBoolean("offlineWhispers", c.OfflineWhispers);
         extra?.Invoke(w);
     });
 
@@ -75,16 +82,7 @@ public static partial class ServerFrames
         w.WriteString("crew", c.CrewId.Value);
         w.WriteString("name", c.Name);
         w.WriteString("captain", c.Captain);
-        w.WriteStartArray("members");
-        foreach (var m in c.Members)
-        {
-            w.WriteStartObject();
-            w.WriteString("id", m.PlayerId);
-            w.WriteString("name", m.Name);
-            w.WriteNumber("joined", m.JoinedAtMs);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        WriteMembers(w, c.Members.Select(m => (m.PlayerId, m.Name, m.JoinedAtMs)));
     });
 
     public static byte[] CrewHistory(string? id, Crews.CrewReplies.History h) => Frame(ServerFrameTypes.CrewHistory, id, w =>
@@ -94,6 +92,7 @@ public static partial class ServerFrames
         foreach (var l in h.Lines)
         {
             w.WriteStartObject();
+            w.WriteString("id", l.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture));
             w.WriteString("from", l.PlayerId);
             w.WriteString("name", l.Name);
             w.WriteString("text", l.Text);
@@ -132,6 +131,29 @@ public static partial class ServerFrames
         w.WriteString("channel", Mxo.Protocol.Chat.ChatChannels.Crew);
     });
 
+    /// <summary>A page of kept whispers, newest first: reply to <c>whisper_history</c>.</summary>
+    public static byte[] WhisperHistory(string? id, Mxo.Protocol.Chat.WhisperReplies.History h) => Frame(ServerFrameTypes.WhisperHistory, id, w =>
+    {
+        w.WriteStartArray("whispers");
+        foreach (var k in h.Whispers)
+        {
+            w.WriteStartObject();
+            w.WriteString("id", k.Id);
+            w.WriteString("direction", k.Outgoing ? "sent" : "received");
+            w.WriteString("with", k.Other);
+            w.WriteString("name", k.OtherName);
+            w.WriteString("text", k.Text);
+            w.WriteNumber("at", k.UnixTimeMs);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        if (h.Next is { } next) w.WriteString("next", next); else w.WriteNull("next");
+    });
+
+    /// <summary>The character's chat settings: reply to <c>chat_settings</c>.</summary>
+    public static byte[] ChatSettings(string? id, Mxo.Protocol.Chat.WhisperReplies.Settings s) =>
+        Frame(ServerFrameTypes.ChatSettings, id, w => w.WriteBoolean("offlineWhispers", s.OfflineWhispers));
+
     /// <summary>The ignore list: reply to <c>ignore</c>, <c>unignore</c> and <c>ignores</c>.</summary>
     public static byte[] Ignores(string? id, IReadOnlyList<string> players) => Frame(ServerFrameTypes.Ignores, id, w => WriteIgnores(w, players));
 
@@ -144,6 +166,7 @@ public static partial class ServerFrames
 
     public static byte[] Whisper(Mxo.Protocol.Chat.ChatPushes.Whispered p) => Frame(ServerFrameTypes.Whisper, null, w =>
     {
+        w.WriteString("id", p.Id);
         w.WriteString("from", p.From.Value);
         w.WriteString("name", p.Name);
         w.WriteString("text", p.Text);
