@@ -115,7 +115,7 @@ internal static class EncountersBenchmark
         try
         {
             var system = host.Services.GetRequiredService<ActorSystem>();
-            await UpAsync(system, ct).ConfigureAwait(false);
+            await BenchNode.UpAsync(system, ct).ConfigureAwait(false);
             var region = await host.Services.GetRequiredService<ActorRegistry>().GetAsync<CombatRegion>(ct).ConfigureAwait(false);
             var tally = new Tally(o.Encounters);
             var collector = system.ActorOf(Props.Create(() => new Collector(tally)), "collector");
@@ -153,37 +153,10 @@ internal static class EncountersBenchmark
         }
     }
 
-    /// <summary>A world node as <c>MxoNode</c> builds one, with only what an encounter touches: one member, loopback only.</summary>
-    private static IHost BuildNode(Options o, CombatTable table, string cs)
-    {
-        var setup = PersistenceSetup.From(new PersistenceOptions { Provider = "postgresql", ConnectionString = cs, Journal = o.Journal },
-            Environment.CurrentDirectory);
-        var port = FreePorts.Tcp();
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddAkka("bench", akka =>
-        {
-            akka.AddHoconFile(Path.Combine(AppContext.BaseDirectory, "hocon", "akka.conf"), HoconAddMode.Prepend)
-                .ConfigureLoggers(loggers => loggers.LogLevel = Akka.Event.LogLevel.WarningLevel)
-                .WithRemoting("127.0.0.1", port)
-                .WithClustering(new ClusterOptions
-                {
-                    Roles = [ShardedEntity.WorldRole],
-                    SeedNodes = [$"akka.tcp://bench@127.0.0.1:{port.ToString(Inv)}"],
-                })
-                .WithCustomSerializer("mxo", [typeof(IMxoMessage)], system => new MxoSerializer(system))
-                .AddWriteFence();
-            setup.AddJournal(akka);
-            akka.AddCombatEncounterEntity(new WorldSettings(), table, hostsWorld: true);
-        });
-        return builder.Build();
-    }
-
-    private static async Task UpAsync(ActorSystem system, CancellationToken ct)
-    {
-        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Cluster.Get(system).RegisterOnMemberUp(() => up.TrySetResult());
-        await up.Task.WaitAsync(TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
-    }
+    /// <summary>A world node as <c>MxoNode</c> builds one, with only what an encounter touches (<see cref="BenchNode.Build"/>).</summary>
+    private static IHost BuildNode(Options o, CombatTable table, string cs) =>
+        BenchNode.Build(PersistenceSetup.From(new PersistenceOptions { Provider = "postgresql", ConnectionString = cs, Journal = o.Journal },
+            Environment.CurrentDirectory), akka => akka.AddCombatEncounterEntity(new WorldSettings(), table, hostsWorld: true));
 
     private static string EncounterId(int i) => IdPrefix + i.ToString(Inv);
 

@@ -52,6 +52,7 @@ public sealed class EventTaggingTests
             [typeof(Protocol.Chat.ChatEvents)] = EventTags.Player,
             [typeof(Protocol.Moderation.ModerationEvents)] = EventTags.Moderation,
             [typeof(Protocol.Orgs.OrgEvents)] = EventTags.Org,
+            [typeof(Protocol.Missions.MissionSchedulerEvents)] = EventTags.MissionScheduler,
         };
         Assert.All(PersistedEvents, type =>
             Assert.Equal(expected[type.DeclaringType!], Assert.Single(EventTagging.TagsOf(type).Intersect(EventTags.Entities))));

@@ -283,7 +283,11 @@ public sealed class OperatorTests
         (exit, output, _) = await PbmAsync(operatorPort, "world", "players", "-d", "downtown", "-v");
         Assert.Equal((0, $"downtown | present: 1 | {name}"), (exit, output.Split('\n', StringSplitOptions.TrimEntries)[0]));
         (exit, output, _) = await PbmAsync(operatorPort, "cluster", "singletons");
-        Assert.Equal((0, $"world-clock | {node.Address}"), (exit, output.Trim()));
+        Assert.Equal(0, exit);
+        Assert.Equal([$"mission-scheduler | {node.Address}", $"world-clock | {node.Address}"], output.Trim().Split('\n', StringSplitOptions.TrimEntries));
+        (exit, output, _) = await PbmAsync(operatorPort, "world", "timers");
+        Assert.Equal((0, "pending: 0/200000 | next due: none"), (exit, output.Trim()));
+        Assert.Equal(2, (await PbmAsync(operatorPort, "world", "timers", "-n", "101")).Exit);
     }
 
     [Fact]

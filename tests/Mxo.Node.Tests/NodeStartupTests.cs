@@ -19,6 +19,8 @@ public sealed class NodeStartupTests
     [InlineData(new[] { "--Mxo:Edge:FrameRate:PerSecond=-5" }, "Mxo:Edge:FrameRate:PerSecond must be a positive number")]
     [InlineData(new[] { "--Mxo:Edge:MaxSocketsPerAddress=0" }, "MaxSocketsPerAddress must be at least 1")]
     [InlineData(new[] { "--Mxo:WorldClock:TickInterval=00:00:00" }, "Mxo:WorldClock")]
+    [InlineData(new[] { "--Mxo:Missions:TimeZone=Mars/Olympus_Mons" }, "Mxo:Missions:TimeZone 'Mars/Olympus_Mons' is not a known time zone")]
+    [InlineData(new[] { "--Mxo:Missions:MaxPendingTimers=0" }, "Mxo:Missions:MaxPendingTimers must be at least 1")]
     [InlineData(new[] { "--Mxo:Accounts:SnapshotEvery=0" }, "Mxo:Accounts:SnapshotEvery must be at least 1")]
     [InlineData(new[] { "--Mxo:Security:LoginFailureWindow=00:00:00" }, "Mxo:Security:LoginFailureWindow must be positive")]
     [InlineData(new[] { "--Mxo:Jwt:ClockSkew=01:00:00" }, "Mxo:Jwt:ClockSkew must be between 0 and")]

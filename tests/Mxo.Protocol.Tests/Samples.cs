@@ -57,6 +57,13 @@ public static class Samples
         new World.WorldClockEvents.ClockStarted(1_795_000_000_000, 0x0123_4567_89AB_CDEF),
         new World.WorldClockEvents.WeatherChanged(1_620, World.Weather.Storm, 0xFEDC_BA98_7654_3210),
         new World.WorldClockState(true, 1_795_000_000_000, 0x0123_4567_89AB_CDEF, 0xFEDC_BA98_7654_3210, World.Weather.Fog, true, 1_620),
+        new Missions.MissionSchedulerEvents.TimerScheduled(OfferExpiry),
+        new Missions.MissionSchedulerEvents.TimerCancelled("offer-expiry/neo/7"),
+        new Missions.MissionSchedulerEvents.ScheduleSet(DailyReset),
+        new Missions.MissionSchedulerEvents.ScheduleRemoved("daily-reset"),
+        new Missions.MissionSchedulerEvents.Fired(["offer-expiry/neo/7", "time-limit/neo/3"], [new Missions.ScheduleOccurrence("daily-reset", 1_795_060_800_000)]),
+        new Missions.MissionSchedulerState([OfferExpiry, OfferExpiry with { Id = "time-limit/neo/3", DueUnixMs = 1_795_000_900_000, Payload = "" }],
+            [DailyReset, LiveEvent]),
         new PlayerEvents.CombatRoundTaken("enc-7", 3, 0, 40),
         new PlayerEvents.Reconstructed(500, 200, 1_795_000_060_000),
         new CombatEvents.EncounterBegan("duel-1", 638_000_000_000_000_000, 12.5, 0xFEDC_BA98_7654_3210, Morpheus, Agent, []),
@@ -141,6 +148,12 @@ public static class Samples
 
     private static readonly Notification Welcome = new(7, -2, "Welcome back", "{\"text\":\"The server restarts at 03:00\"}", "", 1_795_000_000_000,
         1_795_600_000_000, true, false);
+
+    private static readonly Missions.PendingTimer OfferExpiry = new("offer-expiry/neo/7", 1_795_000_300_000, "player", "neo", "{\"offer\":7}");
+    private static readonly Missions.ScheduleEntry DailyReset = new("daily-reset", "0 4 * * *", "Europe/Paris", 0, 0, "world", "", "reset",
+        1_795_000_000_000, 1_794_974_400_000);
+    private static readonly Missions.ScheduleEntry LiveEvent = new("event/blue-pill", "", "", 1_795_003_600_000, 1_795_010_800_000, "world",
+        "downtown", "{\"contact\":\"seraph\"}", 1_795_000_000_000, 1_795_003_600_000);
 
     private static readonly Crews.CrewMember CrewNeo = new("neo", "Neo", 1_795_000_000_000);
     private static readonly Crews.CrewInvite CrewInvite = new("morpheus", "Morpheus", 1_795_000_300_000);
@@ -377,6 +390,19 @@ public static class Samples
         World.WorldClockCommands.GetEnvironment.Instance,
         new World.WorldClockEvents.EnvironmentChanged(new World.WorldEnvironment(new World.GameTime(113_400), World.DayPhase.Sunrise, World.Weather.Rain, 1_795_000_123_456)),
         new World.WorldEnvironment(new World.GameTime(151_200), World.DayPhase.Daylight, World.Weather.Overcast, 1_795_000_123_456),
+        new Missions.MissionSchedulerCommands.Schedule("offer-expiry/neo/7", 1_795_000_300_000, "player", "neo", "{\"offer\":7}"),
+        new Missions.MissionSchedulerCommands.Cancel("offer-expiry/neo/7"),
+        new Missions.MissionSchedulerCommands.SetRecurring("daily-reset", "0 4 * * *", "Europe/Paris", "world", "", "reset"),
+        new Missions.MissionSchedulerCommands.SetWindow("event/blue-pill", 1_795_003_600_000, 1_795_010_800_000, "world", "downtown", "{}"),
+        new Missions.MissionSchedulerCommands.RemoveSchedule("event/blue-pill"),
+        new Missions.MissionSchedulerCommands.GetStatus(20),
+        new Missions.MissionSchedulerReplies.Accepted("offer-expiry/neo/7", 1_795_000_300_000),
+        new Missions.MissionSchedulerReplies.Refused("offer-expiry/neo/8", Missions.SchedulerErrorCodes.SchedulerFull, "200000 timers are pending already"),
+        new Missions.MissionSchedulerReplies.Cancelled("offer-expiry/neo/7", true),
+        new Missions.MissionSchedulerReplies.ScheduleSet("daily-reset", 1_795_060_800_000),
+        new Missions.MissionSchedulerReplies.Status(2, 200_000, 1_795_000_300_000, [OfferExpiry], [DailyReset, LiveEvent]),
+        new Missions.TimerFired("offer-expiry/neo/7", "player", "neo", "{\"offer\":7}", 1_795_000_300_000, Missions.TimerFireKind.Once),
+        new Missions.PlayerTimerFired(Neo, new Missions.TimerFired("event/blue-pill", "player", "neo", "", 1_795_003_600_000, Missions.TimerFireKind.WindowOpened)),
         new Fencing.ContactPing(123_456_789),
         new Fencing.ContactPong(123_456_789),
         Welcome,

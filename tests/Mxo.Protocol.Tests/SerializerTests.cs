@@ -110,7 +110,7 @@ public sealed class SerializerTests : Akka.TestKit.Xunit2.TestKit
         // every event type, plus the snapshot state records, is pinned
         Assert.Subset(samples.Select(s => s.GetType()).ToHashSet(), persistedTypes.Append(typeof(Players.PlayerState)).Append(typeof(Districts.DistrictState)).Append(typeof(Combat.EncounterState))
             .Append(typeof(Notifications.InboxState)).Append(typeof(Crews.CrewState))
-            .Append(typeof(Teams.TeamState)).ToHashSet());
+            .Append(typeof(Teams.TeamState)).Append(typeof(Missions.MissionSchedulerState)).ToHashSet());
 
         foreach (var sample in samples)
         {

@@ -8,6 +8,7 @@ using Mxo.Protocol.Chat;
 using Mxo.Protocol.Combat;
 using Mxo.Protocol.Crews;
 using Mxo.Protocol.Districts;
+using Mxo.Protocol.Missions;
 using Mxo.Protocol.Moderation;
 using Mxo.Protocol.Notifications;
 using Mxo.Protocol.Orgs;
@@ -35,6 +36,7 @@ public static class EventTags
     public const string Team = "team";
     public const string Moderation = "moderation";
     public const string Org = "org";
+    public const string MissionScheduler = "missionscheduler";
 
     // by kind
     /// <summary>A player's <see cref="PlayerEvents.EnteredDistrict"/> (entering, teleporting, walking over an edge).</summary>
@@ -50,7 +52,7 @@ public static class EventTags
     public const string Login = "login";
 
     /// <summary>The entity tags: each persisted event carries exactly one of these.</summary>
-    public static readonly ImmutableHashSet<string> Entities = [Player, District, Account, CharacterName, WorldClock, Combat, Inbox, Crew, Team, Moderation, Org];
+    public static readonly ImmutableHashSet<string> Entities = [Player, District, Account, CharacterName, WorldClock, Combat, Inbox, Crew, Team, Moderation, Org, MissionScheduler];
 }
 
 /// <summary>
@@ -134,6 +136,12 @@ public static class EventTagging
 
         [typeof(WorldClockEvents.ClockStarted)] = [EventTags.WorldClock],
         [typeof(WorldClockEvents.WeatherChanged)] = [EventTags.WorldClock],
+
+        [typeof(MissionSchedulerEvents.TimerScheduled)] = [EventTags.MissionScheduler],
+        [typeof(MissionSchedulerEvents.TimerCancelled)] = [EventTags.MissionScheduler],
+        [typeof(MissionSchedulerEvents.ScheduleSet)] = [EventTags.MissionScheduler],
+        [typeof(MissionSchedulerEvents.ScheduleRemoved)] = [EventTags.MissionScheduler],
+        [typeof(MissionSchedulerEvents.Fired)] = [EventTags.MissionScheduler],
 
         [typeof(CombatEvents.EncounterBegan)] = [EventTags.Combat],
         [typeof(CombatEvents.ActionTaken)] = [EventTags.Combat],

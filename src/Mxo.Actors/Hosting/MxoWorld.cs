@@ -3,6 +3,7 @@ using Mxo.Actors.Accounts;
 using Mxo.Actors.Combat;
 using Mxo.Actors.Crews;
 using Mxo.Actors.Districts;
+using Mxo.Actors.Missions;
 using Mxo.Actors.Moderation;
 using Mxo.Actors.Notifications;
 using Mxo.Actors.Orgs;
@@ -19,15 +20,18 @@ namespace Mxo.Actors.Hosting;
 public static class MxoWorld
 {
     /// <summary>
-    /// The world clock singleton, then every sharded entity, each through the registration file beside it. A new entity
+    /// The world clock and mission scheduler singletons, then every sharded entity, each through the registration file beside it. A new entity
     /// adds one line here.
     /// </summary>
     /// <param name="combat">The combat table, the characters' fighting numbers and each district's NPCs: fights are served
     /// (the combat encounter region is registered) only with them.</param>
+    /// <param name="missions">The mission scheduler's settings (defaults when null); its fired timers go to the node's routes.</param>
     public static AkkaConfigurationBuilder AddMxoWorld(this AkkaConfigurationBuilder builder, WorldSettings world, WorldMap map,
-        WorldClockSettings clock, AccountSettings accounts, bool hostsWorld, WorldCombat? combat = null, NotificationSettings? notifications = null)
+        WorldClockSettings clock, AccountSettings accounts, bool hostsWorld, WorldCombat? combat = null, NotificationSettings? notifications = null,
+        MissionSchedulerSettings? missions = null)
     {
         builder.AddWorldClock(clock, hostsWorld)
+            .AddMissionScheduler(missions ?? new MissionSchedulerSettings(), hostsWorld)
             .AddDistrictEntity(world, map, hostsWorld, clock, combat is { } c ? (c.Table, c.Npcs) : null)
             .AddPlayerEntity(world, map, hostsWorld, combat?.Players)
             .AddCrewEntity(world, hostsWorld)

@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
-using Akka.Pattern;
 using Akka.Persistence;
+using Mxo.Actors.Hosting;
 using Mxo.Protocol;
 using Mxo.Protocol.World;
 
@@ -74,9 +74,7 @@ public sealed class WorldClock : MxoEntity<WorldClockState>, IWithTimers
     /// while. <see cref="Stop"/> (the hand-over termination message) stops both.
     /// </summary>
     public static Props SupervisedPropsFor(WorldClockSettings settings, TimeProvider? time = null) =>
-        BackoffSupervisor.Props(
-            Backoff.OnStop(PropsFor(settings, time), "clock", settings.MinRestartBackoff, settings.MaxRestartBackoff, 0.2, -1)
-                .WithFinalStopMessage(message => message is EntityStop));
+        WorldSingleton.Supervised(PropsFor(settings, time), "clock", settings.MinRestartBackoff, settings.MaxRestartBackoff);
 
     private long NowUnixMs => _time.GetUtcNow().ToUnixTimeMilliseconds();
 

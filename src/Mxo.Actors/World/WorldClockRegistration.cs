@@ -1,4 +1,3 @@
-using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Mxo.Actors.Hosting;
 
@@ -22,15 +21,7 @@ public static class WorldClockRegistration
     {
         if (settings.Problems() is { Count: > 0 } problems)
             throw new InvalidOperationException(string.Join("; ", problems));
-        var options = new ClusterSingletonOptions
-        {
-            Role = ShardedEntity.WorldRole,
-            // On hand-over the clock finishes a pending persist, then stops; only then does the next node start it.
-            TerminationMessage = EntityStop.Instance,
-        };
-        if (!hostsWorld)
-            return builder.WithSingletonProxy<WorldClockKey>(SingletonName, options);
-        return builder.WithSingleton<WorldClockKey>(SingletonName,
-            WorldClock.SupervisedPropsFor(settings, time ?? TimeProvider.System), options, createProxyToo: true);
+        return builder.AddWorldSingleton<WorldClockKey>(SingletonName, hostsWorld,
+            () => WorldClock.SupervisedPropsFor(settings, time ?? TimeProvider.System));
     }
 }

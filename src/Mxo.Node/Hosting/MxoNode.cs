@@ -5,6 +5,7 @@ using Akka.Remote.Hosting;
 using Mxo.Actors;
 using Mxo.Actors.Accounts;
 using Mxo.Actors.Hosting;
+using Mxo.Actors.Missions;
 using Mxo.Actors.Notifications;
 using Mxo.Actors.World;
 using Mxo.Edge;
@@ -54,8 +55,9 @@ public static class MxoNode
         var operatorOptions = builder.Configuration.GetSection(OperatorOptions.SectionName).Get<OperatorOptions>() ?? new OperatorOptions();
         var telemetry = builder.Configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
         var notifications = builder.Configuration.GetSection("Mxo:Notifications").Get<NotificationSettings>() ?? new NotificationSettings();
+        var scheduler = builder.Configuration.GetSection("Mxo:Missions").Get<MissionSchedulerSettings>() ?? new MissionSchedulerSettings();
         // Every options record at once: one message per problem, then exit code 2 (Program.cs).
-        SettingsCheck.ThrowIfAny(node, world, clock, edge, accounts, security, jwt, operatorOptions, telemetry, notifications);
+        SettingsCheck.ThrowIfAny(node, world, clock, edge, accounts, security, jwt, operatorOptions, telemetry, notifications, scheduler);
         NodeLogging.Configure(builder.Logging, node.LogFormat);
         // The world data file: a map that breaks a rule (overlaps, a hardline outside its district) stops the node.
         var mapPath = DataFilePath(builder.Configuration, "Mxo:World:MapFile", WorldMap.DefaultPath);
@@ -145,7 +147,8 @@ public static class MxoNode
 
             persistence?.AddJournal(akka);
 
-            akka.AddMxoWorld(world, map, clock, accounts, node.HostsWorld, Mxo.Actors.Hosting.WorldCombat.From(combat, npcs), notifications);
+            akka.AddMxoWorld(world, map, clock, accounts, node.HostsWorld, Mxo.Actors.Hosting.WorldCombat.From(combat, npcs), notifications,
+                scheduler);
 
             if (node.HostsEdge) akka.AddMxoEdge(edge);
             configureAkka?.Invoke(akka);

@@ -98,6 +98,8 @@ public static class OperatorCommands
             WorldNotifyStatus, ["-i"]),
         new("world", "modlog", "world modlog [-n count]", "The newest moderation actions (default 50, at most 1000), newest first: seq | time | by | action | target | channel/id | seconds | reason.",
             WorldModlog, ["-n"]),
+        new("world", "timers", "world timers [-n count]", "The mission scheduler: pending timers and the next due, the -n earliest (default 10), every schedule.",
+            WorldTimers, ["-n"]),
     ];
 
     public static OperatorCommand? Find(string palette, string name) =>
@@ -251,7 +253,8 @@ public static class OperatorCommands
 
     private static Task<CommandAnswer> ClusterSingletons(OperatorContext context, CommandArgs args) =>
         Task.FromResult(OldestWorldMember(context) is { } oldest
-            ? CommandAnswer.Done($"{Mxo.Actors.World.WorldClockRegistration.SingletonName} | {oldest.Address}")
+            ? CommandAnswer.Done([.. new[] { Mxo.Actors.World.WorldClockRegistration.SingletonName, Mxo.Actors.Missions.MissionSchedulerRegistration.SingletonName }
+                .Order(StringComparer.Ordinal).Select(name => $"{name} | {oldest.Address}")])
             : CommandAnswer.Failed("no Up member has the world role: no singleton runs"));
 
     private static Task<CommandAnswer> ShardingRegions(OperatorContext context, CommandArgs args) =>
@@ -396,6 +399,35 @@ public static class OperatorCommands
         {
             return CommandAnswer.Failed($"{id} did not answer in time");
         }
+    }
+
+    private static async Task<CommandAnswer> WorldTimers(OperatorContext context, CommandArgs args)
+    {
+        var limit = 10;
+        if (args.Value("-n") is { } n && (!int.TryParse(n, NumberStyles.Integer, CultureInfo.InvariantCulture, out limit) || limit is < 0 or > 100))
+            return CommandAnswer.Usage("-n: a count from 0 to 100");
+        if (!ActorRegistry.For(context.System).TryGet<Mxo.Actors.Missions.MissionSchedulerKey>(out var scheduler))
+            return CommandAnswer.Failed("this node knows no mission scheduler");
+        Mxo.Protocol.Missions.MissionSchedulerReplies.Status status;
+        try
+        {
+            status = await scheduler.Ask<Mxo.Protocol.Missions.MissionSchedulerReplies.Status>(
+                new Mxo.Protocol.Missions.MissionSchedulerCommands.GetStatus(limit), context.Timeout);
+        }
+        catch (AskTimeoutException)
+        {
+            return CommandAnswer.Failed("the mission scheduler did not answer in time");
+        }
+        static string At(long unixMs) => unixMs == 0 ? "none" : DateTimeOffset.FromUnixTimeMilliseconds(unixMs).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+        var lines = new List<string>
+        {
+            string.Create(CultureInfo.InvariantCulture, $"pending: {status.PendingTimers}/{status.MaxPendingTimers} | next due: {At(status.NextDueUnixMs)}"),
+        };
+        lines.AddRange(status.Earliest.Select(t => $"timer {t.Id} | due {At(t.DueUnixMs)} | {t.TargetKind} {t.TargetId}"));
+        lines.AddRange(status.Schedules.Select(e =>
+            (e.IsWindow ? $"window {e.Id} | {At(e.WindowStartUnixMs)} .. {At(e.WindowEndUnixMs)}" : $"schedule {e.Id} | cron '{e.Cron}' {(e.TimeZone is { Length: > 0 } zone ? zone : "(configured zone)")}")
+            + $" | last fired {(e.LastFiredUnixMs == 0 ? "never" : At(e.LastFiredUnixMs))} | {e.TargetKind} {e.TargetId}"));
+        return CommandAnswer.Done([.. lines]);
     }
 
     private static async Task<CommandAnswer> WorldAnnounce(OperatorContext context, CommandArgs args)

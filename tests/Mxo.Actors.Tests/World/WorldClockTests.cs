@@ -3,6 +3,7 @@ using Akka.TestKit;
 using Mxo.Actors.World;
 using Mxo.Protocol;
 using Mxo.Protocol.World;
+using Mxo.TestSupport;
 using Xunit;
 using static Mxo.Actors.Tests.World.WorldClockTestConfig;
 
