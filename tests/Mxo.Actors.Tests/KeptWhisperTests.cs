@@ -345,4 +345,30 @@ public sealed class KeptWhisperTests : Akka.TestKit.Xunit2.TestKit
             entries.Select(e => (e.Seq, e.Action.Kind, e.Action.Target)));
         Assert.All(entries, e => Assert.True(e.Action.AtMs > 1));
     }
+
+    [Fact]
+    public void An_organisation_line_deleted_by_a_moderator_is_recorded_then_deleted_by_its_seq_and_a_missing_one_is_unknown()
+    {
+        var gm = CreateTestProbe();
+        var orgs = CreateTestProbe();
+        var log = Sys.ActorOf(ModerationLogEntity.PropsFor(ModerationRules.LogId, ActorTestConfig.Settings, _players.Ref, _crews.Ref, orgs.Ref));
+
+        log.Tell(new ModerationCommands.Act(ModerationRules.LogId, Action(ModerationKinds.Delete, "zion", channel: "org", messageId: "12"), "o1", gm.Ref));
+        var delete = orgs.ExpectMsg<Protocol.Orgs.OrgCommands.DeleteLine>();
+        Assert.Equal(("zion", 12L, "agent"), (delete.Org, delete.Seq, delete.By));
+        orgs.Reply(new Protocol.Orgs.OrgReplies.Moderated("zion", 1));
+        Assert.Equal("o1", gm.ExpectMsg<Replies.Acknowledged>().CommandId);
+
+        log.Tell(new ModerationCommands.Act(ModerationRules.LogId, Action(ModerationKinds.Delete, "zion", channel: "org", messageId: "99"), "o2", gm.Ref));
+        orgs.ExpectMsg<Protocol.Orgs.OrgCommands.DeleteLine>();
+        orgs.Reply(new Protocol.Orgs.OrgReplies.Moderated("zion", 0));
+        Assert.Equal(("o2", ModerationErrorCodes.UnknownMessage), gm.ExpectMsg<Replies.Rejected>() is var r ? (r.CommandId, r.Code) : default);
+
+        // Not a seq: refused without asking the organisation (the action is still recorded, as every request is).
+        log.Tell(new ModerationCommands.Act(ModerationRules.LogId, Action(ModerationKinds.Delete, "zion", channel: "org", messageId: "abc"), "o3", gm.Ref));
+        Assert.Equal(ModerationErrorCodes.UnknownMessage, gm.ExpectMsg<Replies.Rejected>().Code);
+        orgs.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        log.Tell(new ModerationCommands.Read(ModerationRules.LogId, 10));
+        Assert.Equal(3, ExpectMsg<ModerationReplies.Entries>().Items.Length);
+    }
 }

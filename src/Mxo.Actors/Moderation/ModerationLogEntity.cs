@@ -2,6 +2,7 @@ using Akka.Actor;
 using Mxo.Protocol;
 using Mxo.Protocol.Crews;
 using Mxo.Protocol.Moderation;
+using Mxo.Protocol.Orgs;
 
 namespace Mxo.Actors.Moderation;
 
@@ -22,13 +23,18 @@ public sealed class ModerationLogEntity : MxoEntity<ModerationLogState>
     private readonly WorldSettings _settings;
     private readonly IActorRef _players;
     private readonly IActorRef? _crews;
+    private readonly IActorRef? _orgs;
 
-    public ModerationLogEntity(string entityId, WorldSettings settings, IActorRef players, IActorRef? crews)
+    /// <summary>How long an organisation has to answer a deletion before the moderator is told it timed out.</summary>
+    private static readonly TimeSpan OrgAnswerTimeout = TimeSpan.FromSeconds(10);
+
+    public ModerationLogEntity(string entityId, WorldSettings settings, IActorRef players, IActorRef? crews, IActorRef? orgs = null)
         : base("moderation-" + entityId, ModerationLogState.Empty, settings.SnapshotEvery)
     {
         _settings = settings;
         _players = players;
         _crews = crews;
+        _orgs = orgs;
         Command<ModerationCommands.Act>(HandleAct);
         Command<ModerationCommands.Read>(r => Sender.Tell(new ModerationReplies.Entries(
             [.. State.Recent.Reverse().Take(Math.Clamp(r.Limit, 1, ModerationRules.KeptEntries))])));
@@ -36,8 +42,8 @@ public sealed class ModerationLogEntity : MxoEntity<ModerationLogState>
         CommandStop();
     }
 
-    public static Props PropsFor(string entityId, WorldSettings settings, IActorRef players, IActorRef? crews) =>
-        Props.Create(() => new ModerationLogEntity(entityId, settings, players, crews));
+    public static Props PropsFor(string entityId, WorldSettings settings, IActorRef players, IActorRef? crews, IActorRef? orgs = null) =>
+        Props.Create(() => new ModerationLogEntity(entityId, settings, players, crews, orgs));
 
     protected override ModerationLogState Apply(ModerationLogState state, IMxoEvent @event) => state.Apply(@event);
 
@@ -59,7 +65,36 @@ public sealed class ModerationLogEntity : MxoEntity<ModerationLogState>
             else _crews.Tell(new ModerationCommands.ToCrew(CrewId.FromName(action.Target), action, cmd.CommandId, cmd.ReplyTo));
             return;
         }
+        if (action.Kind == ModerationKinds.Delete && action.Channel == ModerationChannels.Org)
+        {
+            DeleteOrgLine(cmd);
+            return;
+        }
         // Mute, unmute, purge, and delete on the whisper channel: the character's entity does it (a purge fans out from there).
         _players.Tell(new ModerationCommands.ToPlayer(PlayerId.FromName(action.Target), action, cmd.CommandId, cmd.ReplyTo));
+    }
+
+    /// <summary>
+    /// An organisation's line, by its <c>seq</c>: the organisation answers how many lines it removed (it answers its
+    /// sender, with no command id), so the answer is piped to the moderator as an ack, or <c>unknown_message</c> for none.
+    /// </summary>
+    private void DeleteOrgLine(ModerationCommands.Act cmd)
+    {
+        var (action, commandId, replyTo) = (cmd.Action, cmd.CommandId, cmd.ReplyTo);
+        if (_orgs is null)
+        {
+            replyTo.Tell(new Replies.Rejected(commandId, ErrorCodes.Unavailable, "organisations are not served here"));
+            return;
+        }
+        if (!long.TryParse(action.MessageId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seq))
+        {
+            replyTo.Tell(new Replies.Rejected(commandId, ModerationErrorCodes.UnknownMessage, $"organisation lines are named by their seq, not '{action.MessageId}'"));
+            return;
+        }
+        _orgs.Ask<OrgReplies.Moderated>(new OrgCommands.DeleteLine(action.Target, seq, action.By), OrgAnswerTimeout)
+            .PipeTo(replyTo, success: m => m.Removed > 0
+                    ? new Replies.Acknowledged(commandId)
+                    : new Replies.Rejected(commandId, ModerationErrorCodes.UnknownMessage, $"the organisation keeps no line {seq}"),
+                failure: _ => new Replies.Rejected(commandId, ErrorCodes.Timeout, "the organisation did not answer in time"));
     }
 }

@@ -15,5 +15,5 @@ public static class ModerationLogRegistration
     public static AkkaConfigurationBuilder AddModerationLogEntity(this AkkaConfigurationBuilder builder, WorldSettings settings, bool hostsWorld) =>
         builder.AddShardedEntity<ModerationLogRegion>(TypeName, new CommandExtractor<IModerationLogCommand>(settings.MaxShards, c => c.LogId), hostsWorld,
             registry => entityId => ModerationLogEntity.PropsFor(entityId, settings, registry.Get<PlayerRegion>(),
-                registry.TryGet<Crews.CrewRegion>(out var crews) ? crews : null));
+                registry.TryGet<Crews.CrewRegion>(out var crews) ? crews : null, registry.TryGet<Orgs.OrgRegion>(out var orgs) ? orgs : null));
 }

@@ -967,6 +967,8 @@ public sealed partial class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
                     foreach (var other in others) _players?.Tell(cmd with { PlayerId = new PlayerId(other), ReplyTo = null, CommandId = "" });
                     if (State.Crew is { } crew)
                         _crews?.Tell(new Mxo.Protocol.Moderation.ModerationCommands.ToCrew(new Mxo.Protocol.Crews.CrewId(crew), action, "", null));
+                    // Its organisation's kept lines too (the organisation's answer, a count, is not awaited: the purge is recorded).
+                    if (State.Org is { } org) _orgs?.Tell(new OrgCommands.PurgePlayer(org, author, action.By), ActorRefs.NoSender);
                     Done(e);
                 }, Refused);
                 return;

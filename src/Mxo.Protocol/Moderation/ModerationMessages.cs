@@ -24,8 +24,9 @@ public static class ModerationChannels
 {
     public const string Crew = "crew";
     public const string Whisper = "whisper";
+    public const string Org = "org";
 
-    public static readonly IReadOnlyList<string> All = [Crew, Whisper];
+    public static readonly IReadOnlyList<string> All = [Crew, Whisper, Org];
 }
 
 /// <summary>Why a moderation request is refused: the error frame's <c>code</c>. Documented in docs/protocol.md (checked by <c>ProtocolDocsTests</c>).</summary>

@@ -58,6 +58,13 @@ public static class WhisperFrames
                 if (RequiredString(data, "crew", id, 64, out owner) is { } e2) return Fail(e2);
                 if (Crews.CrewRules.ValidateName(owner) is { } problem) return Fail(Crews.CrewErrorCodes.InvalidCrewName, problem, id);
             }
+            else if (channel == ModerationChannels.Org)
+            {
+                if (RequiredString(data, "org", id, 32, out owner) is { } e2) return Fail(e2);
+                owner = Orgs.Organisations.Find(owner);
+                if (owner is null)
+                    return Fail(ErrorCodes.InvalidField, $"'data.org' must be one of {string.Join(", ", Orgs.Organisations.All)}", id);
+            }
             else if (ChatFrames.ReadName(data, "name", id, out owner) is { } e3) return Fail(e3);
             if (RequiredString(data, "id", id, 64, out var messageId) is { } e4) return Fail(e4);
             if (ReadReason(data, id, out var reason) is { } e5) return Fail(e5);
