@@ -7,6 +7,7 @@
 # The others walk and listen. The node runs on core 0, the bots on core 1. After WARMUP (default 30s) it counts, over
 # the rest of DURATION (default 90s): chat delivery per channel (send → each listener's frame, from the bots' reports),
 # the lines persisted per second (journal rows of chat events), the node's CPU and each bots process's CPU.
+# TALKERS=0 is the baseline (the same crowd, nobody talking); LISTEN_ARGS adds options for the listeners only.
 # Everything listens on and connects to 127.0.0.1 only; the node and bots are always stopped (trap).
 set -euo pipefail
 
@@ -33,15 +34,20 @@ start_dev_node "$node_dir" "$url" --Mxo:Operator:Url= --Mxo:World:DistrictCapaci
 
 bots_dir=$repo/src/Mxo.Node/bin/Release/net10.0
 common=(--hello --url "ws://127.0.0.1:$http_port/ws" --wander 200 --duration "$duration" --warmup "$warmup")
+# LISTEN_ARGS: more options for the listeners only, e.g. "--move-hz 0" for a crowd that stands still (chat's own cost).
+read -r -a listen_args <<<"${LISTEN_ARGS:-}"
 i=0
 for district in downtown richland westview international; do
   listeners=$(( (bots - talkers) / 4 )); speakers=$(( talkers / 4 ))
   taskset -c 1 "$bots_dir/mxo-node" bots --count "$listeners" --district "$district" --chat-every 0 --name-prefix "l$i" \
-    "${common[@]}" >"$work/bots-listen-$district.log" 2>&1 &
+    "${common[@]}" "${listen_args[@]}" >"$work/bots-listen-$district.log" 2>&1 &
   bot_pids+=($!)
-  taskset -c 1 "$bots_dir/mxo-node" bots --count "$speakers" --district "$district" --chat-every "$chat_every" --crews --teams \
-    --name-prefix "t$i" "${common[@]}" "$@" >"$work/bots-talk-$district.log" 2>&1 &
-  bot_pids+=($!)
+  # TALKERS=0 is the baseline: the same crowd, nobody talking.
+  if [ "$speakers" -gt 0 ]; then
+    taskset -c 1 "$bots_dir/mxo-node" bots --count "$speakers" --district "$district" --chat-every "$chat_every" --crews --teams \
+      --name-prefix "t$i" "${common[@]}" "$@" >"$work/bots-talk-$district.log" 2>&1 &
+    bot_pids+=($!)
+  fi
   i=$((i + 1))
 done
 
