@@ -325,7 +325,7 @@ public sealed class SessionActor : ReceiveActor, IWithTimers
     private void Reattach()
     {
         _resumeSent = false;
-        _players.Tell(AttachCommand(_player!.Value));
+        _players.Tell(AttachCommand(_player!.Value) with { Resync = true });
         var wait = _reattachRetry.Delay;
         Timers.StartSingleTimer("attach", new RequestTimedOut("attach"), wait < _options.RequestTimeout ? wait : _options.RequestTimeout);
         _reattachRetry = _reattachRetry.Next();

@@ -233,6 +233,27 @@ public sealed class PlayerEntityTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public void A_resyncing_session_does_not_take_the_character_from_a_login_attached_before_it()
+    {
+        var player = StartPlayer();
+        var login = CreateTestProbe();
+        player.Tell(new PlayerCommands.Attach(Neo, "Neo", login.Ref), login.Ref);
+        login.ExpectMsg<PlayerReplies.Attached>();
+
+        // The session that held the character before its entity was lost asks to take it back: it is told it was replaced.
+        var resyncing = CreateTestProbe();
+        player.Tell(new PlayerCommands.Attach(Neo, "Neo", resyncing.Ref) { Resync = true }, resyncing.Ref);
+        Assert.Equal(Neo, resyncing.ExpectMsg<SessionPushes.Replaced>().PlayerId);
+        login.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        // With nobody attached (a new incarnation), a resync takes the character back.
+        StopGracefully(player);
+        var alone = StartPlayer();
+        alone.Tell(new PlayerCommands.Attach(Neo, "Neo", resyncing.Ref) { Resync = true }, resyncing.Ref);
+        resyncing.ExpectMsg<PlayerReplies.Attached>();
+    }
+
+    [Fact]
     public void A_session_that_dies_without_detaching_takes_the_character_offline()
     {
         var player = StartPlayer();

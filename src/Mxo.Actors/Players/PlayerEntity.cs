@@ -214,7 +214,9 @@ public sealed partial class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
 
     private void HandleAttach(PlayerCommands.Attach cmd)
     {
-        if (_replacedSessions.Contains(cmd.Session))
+        // A replaced session's late attach, or a resync's while a login holds the character (the login is newer: the
+        // resyncing session was cut off by its entity's loss before it), must not take the character from that login.
+        if (_replacedSessions.Contains(cmd.Session) || (cmd.Resync && _session is not null && !_session.Equals(cmd.Session)))
         {
             cmd.Session.Tell(new SessionPushes.Replaced(State.PlayerId));
             return;

@@ -24,6 +24,12 @@ public static class PlayerCommands
         /// attach that creates the character's entity records it, as it records the name; later attaches change nothing.
         /// </summary>
         [ProtoMember(4)] public string? Org { get; init; }
+
+        /// <summary>
+        /// A session taking the character back after its entity was lost (a resync), not a new login: it yields to a
+        /// session already attached, which can only be a newer login, instead of replacing it.
+        /// </summary>
+        [ProtoMember(5)] public bool Resync { get; init; }
     }
 
     /// <summary>The session ended: checkpoint the position and go offline. Ignored unless sent by the attached session.</summary>
