@@ -133,6 +133,7 @@ public static class Samples
         new Orgs.OrgEvents.PlayerPurged(new PlayerId("cypher"), "operator", 1_795_000_060_000),
         new Orgs.OrgState("zion", 13) { Lines = [OrgLine] },
         new Orgs.OrgLine(12, "neo", "Neo", "Zion stands", 1_795_000_040_000),
+        new PlayerEvents.MissionsChanged("cmd-60", MissionSheetSample, 80),
     ];
 
     private static readonly Teams.TeamId TeamA = new("t0123456789abcdef0123456789abcdef");
@@ -172,9 +173,27 @@ public static class Samples
         new AbilityOutcomeData("focus", AbilityEffectKind.Debuff, null, 0, new EffectData("focus", CombatStats.Evasion, -15, 120_000_000)),
         new WithdrawData(40, 62, 70, 75, false), 0, 0);
 
+    /// <summary>A character's missions with something in every list (pinned by the golden file of <c>pe.missions</c>).</summary>
+    private static readonly Missions.MissionSheet MissionSheetSample = new(
+        [new Missions.ActiveMissionData("zion-exile-code", 0, [2, 0], 1_795_000_000_000, 1_795_005_400_000)],
+        ["zion-wake-up"],
+        [new Missions.HeldItemData("code-fragment", "zion-exile-code")],
+        420, 3, 170,
+        [new Missions.ReputationData("zion", 25), new Missions.ReputationData("machines", -12)],
+        [new Missions.MissionOfferData("zion-dock-manifest", "zion-sparks", 1_795_000_100_000)],
+        1_794_974_400_000, 2);
+
     public static IReadOnlyList<IMxoMessage> All(IActorRef someActor) =>
     [
         .. Persisted(),
+        MissionSheetSample,
+        MissionSheetSample.Active[0],
+        MissionSheetSample.Inventory[0],
+        MissionSheetSample.Reputation[0],
+        MissionSheetSample.Offers[0],
+        new PlayerState(Neo, "Neo", true, 500, 200, 1000, Downtown, Here, []) { Missions = MissionSheetSample },
+        new Missions.MissionCommands.FromPlayer(Neo, Missions.MissionRequestKinds.Give, "payphone-log", "zion-tyndall", "cmd-61"),
+        new Missions.MissionReplies.Frame("mission_progress", "cmd-62", [(byte)'{', (byte)'}']),
         new CombatCommands.StartEncounter("duel-1", "morpheus", Morpheus.Stats, "agent-smith", Agent.Stats, 12.5, 42, [someActor]),
         new CombatCommands.ChooseTactic("duel-1", "morpheus", "power", "cmd-8"),
         new CombatCommands.UseAbility("duel-1", "morpheus", "hyper-strike", "cmd-9"),

@@ -82,6 +82,7 @@ public static class EventTagging
         [typeof(PlayerEvents.CrewJoined)] = [EventTags.Player],
         [typeof(PlayerEvents.CrewLeft)] = [EventTags.Player],
         [typeof(PlayerEvents.TeamJoined)] = [EventTags.Player],
+        [typeof(PlayerEvents.MissionsChanged)] = [EventTags.Player],
         [typeof(PlayerEvents.TeamLeft)] = [EventTags.Player],
         [typeof(ChatEvents.WhisperKept)] = [EventTags.Player],
         [typeof(ChatEvents.WhisperDeleted)] = [EventTags.Player],

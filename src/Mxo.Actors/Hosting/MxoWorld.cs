@@ -26,14 +26,15 @@ public static class MxoWorld
     /// <param name="combat">The combat table, the characters' fighting numbers and each district's NPCs: fights are served
     /// (the combat encounter region is registered) only with them.</param>
     /// <param name="missions">The mission scheduler's settings (defaults when null); its fired timers go to the node's routes.</param>
+    /// <param name="play">The missions characters play (content and settings); without it mission requests are refused <c>unavailable</c>.</param>
     public static AkkaConfigurationBuilder AddMxoWorld(this AkkaConfigurationBuilder builder, WorldSettings world, WorldMap map,
         WorldClockSettings clock, AccountSettings accounts, bool hostsWorld, WorldCombat? combat = null, NotificationSettings? notifications = null,
-        MissionSchedulerSettings? missions = null)
+        MissionSchedulerSettings? missions = null, PlayerMissions? play = null)
     {
         builder.AddWorldClock(clock, hostsWorld)
             .AddMissionScheduler(missions ?? new MissionSchedulerSettings(), hostsWorld)
             .AddDistrictEntity(world, map, hostsWorld, clock, combat is { } c ? (c.Table, c.Npcs) : null)
-            .AddPlayerEntity(world, map, hostsWorld, combat?.Players)
+            .AddPlayerEntity(world, map, hostsWorld, combat?.Players, play)
             .AddCrewEntity(world, hostsWorld)
             .AddTeamEntity(world, hostsWorld)
             .AddOrgEntity(world, hostsWorld)

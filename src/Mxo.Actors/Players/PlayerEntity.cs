@@ -4,6 +4,7 @@ using Akka.Event;
 using Akka.Persistence;
 using Mxo.Actors.Combat;
 using Mxo.Actors.Limits;
+using Mxo.Actors.Missions;
 using Mxo.Actors.World;
 using Mxo.Protocol;
 using Mxo.Protocol.Chat;
@@ -94,7 +95,8 @@ public sealed partial class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
     /// <param name="teams">The team shard region (team requests go there; null on a test without one).</param>
     /// <param name="orgs">The organisation shard region (org chat and history go there; null on a test without one).</param>
     public PlayerEntity(string entityId, WorldSettings settings, WorldMap map, IActorRef districts, PlayerFighting fighting, IActorRef? combat,
-        IActorRef? players = null, IActorRef? crews = null, IActorRef? teams = null, IActorRef? inboxes = null, IActorRef? orgs = null)
+        IActorRef? players = null, IActorRef? crews = null, IActorRef? teams = null, IActorRef? inboxes = null, IActorRef? orgs = null,
+        PlayerMissions? missions = null, IActorRef? scheduler = null)
         : base("player-" + entityId, PlayerState.Empty(new PlayerId(entityId)), settings.SnapshotEvery)
     {
         _players = players;
@@ -102,6 +104,8 @@ public sealed partial class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
         _teams = teams;
         _inboxes = inboxes;
         _orgs = orgs;
+        _missionPlay = missions;
+        _scheduler = scheduler;
         _fighting = fighting;
         _combat = combat;
         _deathEffect = fighting.DeathEffect;
@@ -156,6 +160,7 @@ public sealed partial class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
         TracedCommand<JackOutDue>(HandleJackOutDue);
         Command<PlayerCommands.GetState>(_ => Sender.Tell(State with { Position = _livePosition }));
         Command<CheckpointDue>(_ => Checkpoint());
+        RegisterMissionCommands();
         CommandStop();
         Command<ReceiveTimeout>(_ =>
         {
@@ -166,10 +171,11 @@ public sealed partial class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props PropsFor(string entityId, WorldSettings settings, WorldMap map, IActorRef districts, PlayerFighting? fighting = null,
-        IActorRef? combat = null, IActorRef? players = null, IActorRef? crews = null, IActorRef? teams = null, IActorRef? inboxes = null, IActorRef? orgs = null)
+        IActorRef? combat = null, IActorRef? players = null, IActorRef? crews = null, IActorRef? teams = null, IActorRef? inboxes = null, IActorRef? orgs = null,
+        PlayerMissions? missions = null, IActorRef? scheduler = null)
     {
         var numbers = fighting ?? PlayerFighting.Default;
-        return Props.Create(() => new PlayerEntity(entityId, settings, map, districts, numbers, combat, players, crews, teams, inboxes, orgs));
+        return Props.Create(() => new PlayerEntity(entityId, settings, map, districts, numbers, combat, players, crews, teams, inboxes, orgs, missions, scheduler));
     }
 
     private sealed class ForfeitDue
@@ -186,6 +192,7 @@ public sealed partial class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
     protected override void OnRecovered()
     {
         _livePosition = State.Position;
+        RefreshReachWatch();
         // A mute outlives the entity: what is left of it (wall clock) goes on on this incarnation's monotonic clock.
         if (State.MutedUntilMs > 0)
             _chat.Restore(Environment.TickCount64 + (State.MutedUntilMs - DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()), State.MuteLevel);
@@ -331,6 +338,7 @@ public sealed partial class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
             {
                 Timers.Cancel(ForfeitTimer);
                 _session?.Tell(new CombatPushes.Ended(cmd.EncounterId, cmd.Winner, cmd.Reason, cmd.Round));
+                CountFightWon(cmd);
             }
             // A round of a fight whose fighter is away (it disconnected, or this entity restarted without a session).
             else if (_session is null && !Timers.IsTimerActive(ForfeitTimer))
@@ -641,6 +649,7 @@ public sealed partial class PlayerEntity : MxoEntity<PlayerState>, IWithTimers
         }
         _livePosition = cmd.Position;
         _districts.Tell(new DistrictCommands.UpdatePosition(district, State.PlayerId, cmd.Position));
+        if (_reachWatch.Length > 0) CheckReach(district, cmd.Position);
         if (!Timers.IsTimerActive("checkpoint"))
             Timers.StartSingleTimer("checkpoint", new CheckpointDue(), _settings.CheckpointInterval);
         UnlockNearbyHardlines(cmd.Position);

@@ -70,6 +70,12 @@ public static class PlayerRules
             MutedUntilMs = e.UntilUnixMs, MuteLevel = e.By.Length == 0 ? e.Level : state.MuteLevel, MuteReason = e.Reason,
         },
         ChatEvents.Unmuted => state with { MutedUntilMs = 0, MuteReason = null },
+        PlayerEvents.MissionsChanged e => state with
+        {
+            Missions = e.Sheet,
+            Info = Math.Min(Protocol.Missions.MissionRules.MaxInfo, state.Info + e.InfoPaid),
+            RecentCommandIds = e.CommandId is null ? state.RecentCommandIds : RecentIds.Remember(state.RecentCommandIds, e.CommandId, RememberedCommands),
+        },
         _ => throw new ArgumentException($"PlayerEntity cannot apply {@event.GetType().Name}", nameof(@event)),
     };
 

@@ -116,11 +116,11 @@ public sealed record SessionFeatureSet(ClientFrameParser Parser, IReadOnlyList<F
     public static SessionFeatureSet For(IActorRef players, IReadOnlyCollection<DistrictId> districts, IActorRef encounters, IActorRef? inboxes = null,
         IActorRef? moderation = null, IActorRef? mediator = null) => new(
         new ClientFrameParser([.. SessionFrames.All, .. WorldFrames.For(districts), .. ChatFrames.All, .. CombatFrames.All, .. NotificationFrames.All,
-            .. CrewFrames.All, .. TeamFrames.All, .. WhisperFrames.All, .. OrgFrames.All]),
+            .. CrewFrames.All, .. TeamFrames.All, .. WhisperFrames.All, .. OrgFrames.All, .. MissionFrames.All]),
         // Crews, teams and organisations first: they take chat on channels crew, team and org, which the world feature would refuse
         // outside a district.
         [
-            () => new CrewFeature(players), () => new TeamFeature(players), () => new OrgFeature(players, mediator ?? ActorRefs.Nobody),
+            () => new CrewFeature(players), () => new TeamFeature(players), () => new MissionFeature(players), () => new OrgFeature(players, mediator ?? ActorRefs.Nobody),
             () => new WorldFeature(players), () => new ChatFeature(players),
             () => new CombatFeature(players, encounters), () => new NotificationsFeature(inboxes ?? ActorRefs.Nobody),
             () => new ModerationFeature(players, moderation ?? ActorRefs.Nobody),

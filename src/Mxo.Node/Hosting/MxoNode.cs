@@ -56,8 +56,9 @@ public static class MxoNode
         var telemetry = builder.Configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>() ?? new TelemetryOptions();
         var notifications = builder.Configuration.GetSection("Mxo:Notifications").Get<NotificationSettings>() ?? new NotificationSettings();
         var scheduler = builder.Configuration.GetSection("Mxo:Missions").Get<MissionSchedulerSettings>() ?? new MissionSchedulerSettings();
+        var missionPlay = builder.Configuration.GetSection("Mxo:Missions").Get<MissionPlaySettings>() ?? new MissionPlaySettings();
         // Every options record at once: one message per problem, then exit code 2 (Program.cs).
-        SettingsCheck.ThrowIfAny(node, world, clock, edge, accounts, security, jwt, operatorOptions, telemetry, notifications, scheduler);
+        SettingsCheck.ThrowIfAny(node, world, clock, edge, accounts, security, jwt, operatorOptions, telemetry, notifications, scheduler, missionPlay);
         NodeLogging.Configure(builder.Logging, node.LogFormat);
         // The world data file: a map that breaks a rule (overlaps, a hardline outside its district) stops the node.
         var mapPath = DataFilePath(builder.Configuration, "Mxo:World:MapFile", WorldMap.DefaultPath);
@@ -148,7 +149,8 @@ public static class MxoNode
             persistence?.AddJournal(akka);
 
             akka.AddMxoWorld(world, map, clock, accounts, node.HostsWorld, Mxo.Actors.Hosting.WorldCombat.From(combat, npcs), notifications,
-                scheduler);
+                scheduler, new PlayerMissions(new Mxo.Protocol.Missions.MissionWorld(missions, npcs, map), missionPlay,
+                    Mxo.Protocol.Missions.MissionSchedulerRules.ParseCron(PlayerMissions.DefaultDailyReset)!, scheduler.Zone));
 
             if (node.HostsEdge) akka.AddMxoEdge(edge);
             configureAkka?.Invoke(akka);

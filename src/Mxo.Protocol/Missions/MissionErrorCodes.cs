@@ -1,9 +1,9 @@
 namespace Mxo.Protocol.Missions;
 
 /// <summary>
-/// Why <see cref="MissionRules"/> refuses a request. Stable: the mission frames (issue 13, not yet on the wire) will
-/// carry them as the error frame's <c>code</c>, as <see cref="Combat.CombatErrorCodes"/> are, and be documented in
-/// docs/protocol.md then.
+/// Why a mission request is refused (<see cref="MissionRules"/>, and the character's entity): the error frame's
+/// <c>code</c>, documented in docs/protocol.md ("Missions"). Stable. A target or object that does not exist is
+/// <c>unknown_target</c> / <c>unknown_object</c>, one too far away <c>out_of_reach</c>, as for fights and objects.
 /// </summary>
 public static class MissionErrorCodes
 {
@@ -48,4 +48,10 @@ public static class MissionErrorCodes
 
     /// <summary>A give that no current objective of an active mission asks for (that item to that NPC or contact).</summary>
     public const string NotNeeded = "not_needed";
+
+    /// <summary>Accept names a mission no contact offered the character (talk to the contact first).</summary>
+    public const string NoOffer = "no_offer";
+
+    /// <summary>The character accepted its daily limit of missions since the last daily reset.</summary>
+    public const string DailyLimit = "daily_limit";
 }

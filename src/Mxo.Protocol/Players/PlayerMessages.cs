@@ -274,6 +274,18 @@ public static class PlayerEvents
         [property: ProtoMember(1)] int Health,
         [property: ProtoMember(2)] int InnerStrength,
         [property: ProtoMember(3)] long DeathEffectUntilMs) : IMxoEvent;
+
+    /// <summary>
+    /// The character's missions changed (a talk's offers, an accept, progress, a completion, an abandon or an expiry):
+    /// <see cref="Sheet"/> is the whole new mission state, so a replay does not depend on the mission table of the day.
+    /// <see cref="InfoPaid"/> is added to the character's info (a completion's reward). <see cref="CommandId"/> (the
+    /// request's, or null for a world event or a timer) is remembered, so a retried request changes nothing again.
+    /// </summary>
+    [ProtoContract(SkipConstructor = true)]
+    public sealed record MissionsChanged(
+        [property: ProtoMember(1)] string? CommandId,
+        [property: ProtoMember(2)] Missions.MissionSheet Sheet,
+        [property: ProtoMember(3)] long InfoPaid) : IMxoEvent;
 }
 
 /// <summary>What a <c>PlayerEntity</c> answers.</summary>

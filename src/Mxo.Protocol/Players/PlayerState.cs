@@ -113,5 +113,9 @@ public sealed record PlayerState(
     [ProtoMember(20)]
     public string? Org { get; init; }
 
+    /// <summary>The character's missions (issue 13), null until it first talks to a contact: <see cref="Missions.MissionSheet.Empty"/>.</summary>
+    [ProtoMember(21)]
+    public Missions.MissionSheet? Missions { get; init; }
+
     public static PlayerState Empty(PlayerId id) => new(id, "", false, 0, 0, 0, null, default, []);
 }

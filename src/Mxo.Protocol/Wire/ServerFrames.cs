@@ -48,6 +48,16 @@ public static class ServerFrameTypes
     public const string TeamUpdate = "team_update";
     public const string WhisperHistory = "whisper_history";
     public const string ChatSettings = "chat_settings";
+    public const string MissionOffers = "mission_offers";
+    public const string MissionAccepted = "mission_accepted";
+    public const string Missions = "missions";
+    public const string Inventory = "inventory";
+    public const string MissionProgress = "mission_progress";
+    public const string MissionPhase = "mission_phase";
+    public const string MissionCompleted = "mission_completed";
+    public const string MissionFailed = "mission_failed";
+    public const string ItemAdded = "item_added";
+    public const string ItemRemoved = "item_removed";
 }
 
 public static partial class ServerFrames
