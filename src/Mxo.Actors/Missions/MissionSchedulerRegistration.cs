@@ -38,8 +38,12 @@ public static class MissionSchedulerRegistration
     /// </summary>
     /// <param name="targets">Where fired timers go; the node's routes (<see cref="NodeTargets"/>) unless a test gives its own.</param>
     /// <param name="time">Real time; <see cref="TimeProvider.System"/> unless a test injects one.</param>
+    /// <param name="setDailyReset">
+    /// Whether a world node sets the daily reset's schedule at start (the node always does; a test whose own schedules
+    /// are counted turns it off).
+    /// </param>
     public static AkkaConfigurationBuilder AddMissionScheduler(this AkkaConfigurationBuilder builder, MissionSchedulerSettings settings,
-        bool hostsWorld, Func<ActorSystem, ITimerTargets>? targets = null, TimeProvider? time = null)
+        bool hostsWorld, Func<ActorSystem, ITimerTargets>? targets = null, TimeProvider? time = null, bool setDailyReset = true)
     {
         if (settings.Problems() is { Count: > 0 } problems)
             throw new InvalidOperationException(string.Join("; ", problems));
@@ -48,7 +52,7 @@ public static class MissionSchedulerRegistration
         // Each world node sets the daily reset's schedule when it starts: SetRecurring with the same definition changes
         // nothing, so the nodes agree without coordinating, and a changed Mxo:Missions:DailyReset takes effect with the
         // first node started with it.
-        return hostsWorld
+        return hostsWorld && setDailyReset
             ? builder.WithActors((system, registry) => system.ActorOf(
                 ScheduleSetter.PropsFor(registry.Get<MissionSchedulerKey>(), DailyReset(settings)), "mission-daily-reset"))
             : builder;
