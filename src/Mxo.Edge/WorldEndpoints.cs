@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Mxo.Actors.Hosting;
 using Mxo.Protocol;
 using Mxo.Protocol.Districts;
+using Mxo.Protocol.Missions;
 using Mxo.Protocol.Wire;
 using Mxo.Protocol.World;
 using Mxo.Actors.Districts;
@@ -17,6 +18,7 @@ namespace Mxo.Edge;
 /// <summary>
 /// <c>GET /world/districts</c> and <c>GET /world/districts/{id}</c>: the seed's GetDistrictState — how many are present,
 /// the world objects, the environment — and never who is there or where (another player's private data).
+/// <c>GET /world/contacts</c>: the mission contacts of world/missions.json, where they stand and what they offer.
 /// </summary>
 public static class WorldEndpoints
 {
@@ -49,6 +51,11 @@ public static class WorldEndpoints
                 w.WriteEndArray();
             });
         });
+
+        // The mission table is immutable and loaded before the app is built (src/Mxo.Node/Hosting/MxoNode.cs), so the
+        // answer is written once here and the same bytes serve every request.
+        var contacts = ContactsJson(app.Services.GetRequiredService<MissionTable>());
+        app.MapGet("/world/contacts", () => Results.Bytes(contacts, "application/json"));
 
         app.MapGet("/world/districts/{id}", async (string id, WorldMap map, IRequiredActor<DistrictRegion> regionRef, CancellationToken ct) =>
         {
@@ -104,6 +111,31 @@ public static class WorldEndpoints
         return app;
     }
 
+    /// <summary>
+    /// Every contact in file order: id, name, organisation, district, position, the reputation its missions need, and
+    /// its missions' ids in file order (live events' included: whether one is open is a question for the game, not the map).
+    /// </summary>
+    private static byte[] ContactsJson(MissionTable table) => JsonBytes(w =>
+    {
+        w.WriteStartArray("contacts");
+        foreach (var c in table.Contacts)
+        {
+            w.WriteStartObject();
+            w.WriteString("id", c.Id);
+            w.WriteString("name", c.Name);
+            w.WriteString("organisation", c.Organisation);
+            w.WriteString("district", c.District.Value);
+            ServerFrames.WritePosition(w, "position", c.Position);
+            w.WriteNumber("reputation", c.ReputationNeeded);
+            w.WriteStartArray("missions");
+            foreach (var m in table.Missions)
+                if (m.Contact.Id == c.Id) w.WriteStringValue(m.Id);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    });
+
     private static void WriteSummary(Utf8JsonWriter w, DistrictData data, DistrictReplies.Status status)
     {
         w.WriteString("id", data.Id.Value);
@@ -117,7 +149,10 @@ public static class WorldEndpoints
         Results.Json(new ErrorBody("unavailable", "the world did not answer in time"), EdgeJson.Default.ErrorBody,
             statusCode: StatusCodes.Status503ServiceUnavailable);
 
-    private static IResult Json(Action<Utf8JsonWriter> body)
+    private static IResult Json(Action<Utf8JsonWriter> body) => Results.Bytes(JsonBytes(body), "application/json");
+
+    /// <summary>One JSON object whose members <paramref name="body"/> writes.</summary>
+    private static byte[] JsonBytes(Action<Utf8JsonWriter> body)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var w = new Utf8JsonWriter(buffer))
@@ -126,6 +161,6 @@ public static class WorldEndpoints
             body(w);
             w.WriteEndObject();
         }
-        return Results.Bytes(buffer.WrittenSpan.ToArray(), "application/json");
+        return buffer.WrittenSpan.ToArray();
     }
 }

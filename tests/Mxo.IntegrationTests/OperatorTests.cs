@@ -285,8 +285,10 @@ public sealed class OperatorTests
         (exit, output, _) = await PbmAsync(operatorPort, "cluster", "singletons");
         Assert.Equal(0, exit);
         Assert.Equal([$"mission-scheduler | {node.Address}", $"world-clock | {node.Address}"], output.Trim().Split('\n', StringSplitOptions.TrimEntries));
-        (exit, output, _) = await PbmAsync(operatorPort, "world", "timers");
-        Assert.Equal((0, "pending: 0/200000 | next due: none"), (exit, output.Trim()));
+        // The daily reset: set by the node at start, through the proxy (src/Mxo.Actors/Missions/ScheduleSetter.cs).
+        var timers = await PbmUntilAsync(operatorPort, l => l.Length == 2, "the daily reset was never set", "world", "timers");
+        Assert.StartsWith("pending: 0/200000 | next due: 20", timers[0]);
+        Assert.Equal("schedule daily-reset | cron '0 4 * * *' UTC | last fired never | world daily-reset", timers[1]);
         Assert.Equal(2, (await PbmAsync(operatorPort, "world", "timers", "-n", "101")).Exit);
     }
 
@@ -307,6 +309,73 @@ public sealed class OperatorTests
 
         Assert.Equal(1, (await PbmAsync(operatorPort, "world", "kick", "-p", "Nobody" + Guid.NewGuid().ToString("N")[..6])).Exit);
         Assert.Equal(2, (await PbmAsync(operatorPort, "world", "kick")).Exit);
+    }
+
+    /// <summary>The system chat lines <paramref name="client"/> hears until (and with) the one <paramref name="until"/>.</summary>
+    private static async Task<List<string>> SystemLinesAsync(TestClient client, string until)
+    {
+        var lines = new List<string>();
+        await client.ExpectAsync(f =>
+        {
+            if (Frames.Type(f) != "chat" || Frames.Data(f).GetProperty("channel").GetString() != "system") return false;
+            lines.Add(Frames.Data(f).GetProperty("text").GetString()!);
+            return lines[^1] == until;
+        }, what: $"the system line '{until}'");
+        return lines;
+    }
+
+    [Fact]
+    public async Task Live_events_are_started_and_stopped_by_operators_and_everyone_hears_the_beginning_and_the_end_once()
+    {
+        using var data = new TempData();
+        var (node, operatorPort) = await StartWithOperatorAsync(data);
+        await using var running = node;
+        await using var client = await TestClient.ConnectAsync(node.Ws);
+        await client.HelloAsync("Niobe" + Guid.NewGuid().ToString("N")[..6]);
+
+        var (exit, output, error) = await PbmAsync(operatorPort, "world", "events");
+        Assert.Equal((0, "blue-moon | Blue Moon | closed | - | -\nCount: 1 events"), (exit, output.Trim().ReplaceLineEndings("\n")));
+        // Bad input: a clear message, and nothing set.
+        (exit, _, error) = await PbmAsync(operatorPort, "world", "event-start", "-e", "red-moon");
+        Assert.Equal((1, "unknown event 'red-moon'; the events of the mission table are: blue-moon"), (exit, error.Trim()));
+        Assert.Equal(2, (await PbmAsync(operatorPort, "world", "event-start")).Exit);
+        Assert.Equal(2, (await PbmAsync(operatorPort, "world", "event-start", "-e", "blue-moon", "-m", "0")).Exit);
+        Assert.Equal(2, (await PbmAsync(operatorPort, "world", "event-start", "-e", "blue-moon", "-s", "-5")).Exit);
+        (exit, _, error) = await PbmAsync(operatorPort, "world", "event-stop", "-e", "blue-moon");
+        Assert.Equal((1, "blue-moon is neither open nor scheduled"), (exit, error.Trim()));
+        Assert.DoesNotContain(await PbmUntilAsync(operatorPort, l => l.Length == 2, "the daily reset was never set", "world", "timers"),
+            l => l.Contains("event:"));
+
+        (exit, output, _) = await PbmAsync(operatorPort, "world", "event-start", "-e", "blue-moon", "-m", "30");
+        Assert.Equal(0, exit);
+        Assert.Matches(@"^blue-moon \| Blue Moon \| open \| \S+Z \| \S+Z$", output.Trim());
+        Assert.Equal(["Live event Blue Moon has begun"], await SystemLinesAsync(client, "Live event Blue Moon has begun"));
+        (exit, output, _) = await PbmAsync(operatorPort, "world", "events");
+        Assert.StartsWith("blue-moon | Blue Moon | open | ", output.Trim());
+        (exit, _, error) = await PbmAsync(operatorPort, "world", "event-start", "-e", "blue-moon");
+        Assert.Equal(1, exit);
+        Assert.StartsWith("blue-moon is open until ", error.Trim());
+
+        (exit, output, _) = await PbmAsync(operatorPort, "world", "event-stop", "-e", "blue-moon");
+        Assert.Equal(0, exit);
+        Assert.StartsWith("blue-moon | Blue Moon | closed | ", output.Trim());
+        // Its end, and not its beginning again: the window was closed, not replaced.
+        Assert.Equal(["Live event Blue Moon has ended"], await SystemLinesAsync(client, "Live event Blue Moon has ended"));
+        await PbmUntilAsync(operatorPort, l => l.Contains("blue-moon | Blue Moon | closed | - | -"), "the closed window stayed", "world", "events");
+
+        // Scheduled for later, then called off before it began: nothing to announce.
+        (exit, output, _) = await PbmAsync(operatorPort, "world", "event-start", "-e", "blue-moon", "-s", "3600");
+        Assert.Equal(0, exit);
+        Assert.StartsWith("blue-moon | Blue Moon | scheduled | ", output.Trim());
+        (_, output, _) = await PbmAsync(operatorPort, "world", "events");
+        Assert.StartsWith("blue-moon | Blue Moon | scheduled | ", output.Trim());
+        (exit, output, _) = await PbmAsync(operatorPort, "world", "event-stop", "-e", "blue-moon");
+        Assert.Equal((0, "blue-moon | Blue Moon | cancelled before it began"), (exit, output.Trim()));
+        (_, output, _) = await PbmAsync(operatorPort, "world", "events");
+        Assert.StartsWith("blue-moon | Blue Moon | closed | - | -", output.Trim());
+        // An announcement of ours is the explicit signal that everything the scheduler published before it has arrived.
+        await PbmAsync(operatorPort, "world", "announce", "-m", "that is all");
+        Assert.Equal(["that is all"], await SystemLinesAsync(client, "that is all"));
     }
 
     [Fact]

@@ -203,6 +203,41 @@ public sealed class WorldTests(FastWorldFixture fixture) : IClassFixture<FastWor
             Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/world/districts/zion")).StatusCode);
         }
     }
+
+    [Fact]
+    public async Task Contacts_over_http_are_the_mission_tables_in_file_order_with_their_missions()
+    {
+        using var http = new HttpClient { BaseAddress = fixture.Node.Http }; // no token: the endpoint is public
+        using var response = await http.GetAsync("/world/contacts");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var contacts = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("contacts");
+
+        // What the node loaded: the shipped file, beside the binary.
+        var map = Mxo.Protocol.World.WorldMap.Load(Mxo.Protocol.World.WorldMap.DefaultPath);
+        var table = Mxo.Protocol.Missions.MissionTable.Load(Mxo.Protocol.Missions.MissionTable.DefaultPath, map,
+            Mxo.Protocol.Npcs.NpcTable.Load(Mxo.Protocol.Npcs.NpcTable.DefaultPath,
+                Mxo.Protocol.Combat.CombatTable.Load(Mxo.Protocol.Combat.CombatTable.DefaultPath), map));
+        Assert.Equal(table.Contacts.Select(c => c.Id), contacts.EnumerateArray().Select(c => c.GetProperty("id").GetString()));
+        foreach (var (json, contact) in contacts.EnumerateArray().Zip(table.Contacts))
+        {
+            Assert.Equal(["id", "name", "organisation", "district", "position", "reputation", "missions"],
+                json.EnumerateObject().Select(p => p.Name));
+            Assert.Equal((contact.Name, contact.Organisation, contact.District.Value, contact.ReputationNeeded),
+                (json.GetProperty("name").GetString(), json.GetProperty("organisation").GetString(), json.GetProperty("district").GetString(),
+                    json.GetProperty("reputation").GetInt32()));
+            Assert.Equal((contact.Position.X, contact.Position.Y, contact.Position.Z), Frames.Position(json.GetProperty("position")));
+            Assert.Equal(table.Missions.Where(m => m.Contact.Id == contact.Id).Select(m => m.Id),
+                json.GetProperty("missions").EnumerateArray().Select(m => m.GetString()));
+        }
+
+        // Spelled out once, so that a change of the table's reading cannot pass unseen.
+        var ballard = contacts.EnumerateArray().Single(c => c.GetProperty("id").GetString() == "zion-ballard");
+        Assert.Equal("""{"id":"zion-ballard","name":"Ballard","organisation":"zion","district":"downtown","position":{"x":1555,"y":0,"z":60},"reputation":25,"missions":["zion-bank-job"]}""",
+            ballard.GetRawText());
+        var sparks = contacts.EnumerateArray().Single(c => c.GetProperty("id").GetString() == "zion-sparks");
+        Assert.Equal(["zion-dock-manifest", "zion-exile-code", "blue-moon-exiles"], sparks.GetProperty("missions").EnumerateArray().Select(m => m.GetString()));
+    }
 }
 
 public sealed class WorldLimitsTests

@@ -18,8 +18,9 @@ public sealed class MissionRulesTests
     private static readonly DateTimeOffset T0 = new(2026, 12, 3, 12, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Lifetime = MissionRules.DefaultOfferLifetime;
 
-    private static MissionOutcome Accept(MissionState state, string id, DateTimeOffset? now = null, int maxActive = 5) =>
-        MissionRules.Accept(state, Table, id, now ?? T0, now ?? T0, maxActive, Lifetime);
+    private static MissionOutcome Accept(MissionState state, string id, DateTimeOffset? now = null, int maxActive = 5,
+        IReadOnlySet<string>? open = null) =>
+        MissionRules.Accept(state, Table, id, now ?? T0, now ?? T0, maxActive, Lifetime, open);
 
     private static MissionState Accepted(MissionState state, string id)
     {
@@ -33,6 +34,9 @@ public sealed class MissionRulesTests
 
     private static MissionState AtLevel(int level) =>
         MissionState.New() with { Experience = Table.Levels[level - 1], Level = level };
+
+    /// <summary>Every live event of the shipped table, open.</summary>
+    private static readonly IReadOnlySet<string> AllEvents = Table.Events.Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Every event in order, each required to be accepted; the last outcome.</summary>
     private static MissionOutcome Play(ref MissionState state, params MissionEvent[] events)
@@ -73,6 +77,81 @@ public sealed class MissionRulesTests
         Assert.Empty(MissionRules.Offers(Table, With(level5, "zion", 24), "zion-ballard"));
         Assert.Equal(["zion-bank-job"], MissionRules.Offers(Table, With(level5, "zion", 25), "zion-ballard").Select(m => m.Id));
         Assert.Empty(MissionRules.Offers(Table, With(level5, "machines", 500), "zion-ballard")); // another organisation's does not count
+    }
+
+    [Fact]
+    public void A_live_events_mission_is_offered_only_while_its_event_is_open()
+    {
+        var fresh = MissionState.New();
+        Assert.Equal(["zion-dock-manifest"], MissionRules.Offers(Table, fresh, "zion-sparks").Select(m => m.Id));
+        Assert.Equal(["zion-dock-manifest"], MissionRules.Offers(Table, fresh, "zion-sparks", new HashSet<string>()).Select(m => m.Id));
+        Assert.Equal(["zion-dock-manifest"], MissionRules.Offers(Table, fresh, "zion-sparks", new HashSet<string> { "red-moon" }).Select(m => m.Id));
+        Assert.Equal(["zion-dock-manifest", "blue-moon-exiles"],
+            MissionRules.Offers(Table, fresh, "zion-sparks", new HashSet<string> { "blue-moon" }).Select(m => m.Id));
+        // The other rules still hold while it is open: not offered once active, nor below Sparks' reputation need.
+        var active = Accept(fresh, "blue-moon-exiles", open: AllEvents).State;
+        Assert.Equal(["zion-dock-manifest"], MissionRules.Offers(Table, active, "zion-sparks", AllEvents).Select(m => m.Id));
+        Assert.Empty(MissionRules.Offers(Table, With(fresh, "zion", -1), "zion-sparks", AllEvents));
+        Assert.True(MissionRules.IsOpen(Table.Mission("zion-wake-up")!, null));
+        Assert.False(MissionRules.IsOpen(Table.Mission("blue-moon-exiles")!, null));
+    }
+
+    [Fact]
+    public void Accepting_a_live_events_mission_needs_the_event_open_and_checks_it_after_already_active()
+    {
+        var fresh = MissionState.New();
+        foreach (var closed in new IReadOnlySet<string>?[] { null, new HashSet<string>(), new HashSet<string> { "red-moon" } })
+        {
+            var outcome = Accept(fresh, "blue-moon-exiles", open: closed);
+            Assert.Equal(MissionErrorCodes.EventClosed, outcome.Error);
+            Assert.Same(fresh, outcome.State);
+            Assert.Empty(outcome.Changes);
+        }
+        var accepted = Accept(fresh, "blue-moon-exiles", open: AllEvents);
+        Assert.Null(accepted.Error);
+        Assert.Equal([new MissionAccepted("blue-moon-exiles", T0.AddMinutes(45))], accepted.Changes.ToArray());
+        // The order: unknown, already completed, already active, then a closed event, before an expired offer and the level.
+        var done = fresh with { Completed = fresh.Completed.Add("blue-moon-exiles") };
+        Assert.Equal(MissionErrorCodes.AlreadyCompleted, Accept(done, "blue-moon-exiles").Error);
+        Assert.Equal(MissionErrorCodes.AlreadyActive, Accept(accepted.State, "blue-moon-exiles").Error);
+        Assert.Equal(MissionErrorCodes.EventClosed,
+            MissionRules.Accept(fresh, Table, "blue-moon-exiles", T0 - Lifetime, T0, 5, Lifetime).Error);
+        Assert.Equal(MissionErrorCodes.OfferExpired,
+            MissionRules.Accept(fresh, Table, "blue-moon-exiles", T0 - Lifetime, T0, 5, Lifetime, AllEvents).Error);
+        // Missions of no event do not care which events are open.
+        Assert.Null(Accept(fresh, "zion-wake-up", open: AllEvents).Error);
+        Assert.Null(Accept(fresh, "zion-wake-up").Error);
+        // Accepted while open, it goes on after the event closed: progress and payment take no event set.
+        var state = accepted.State;
+        Play(ref state, new Defeated("exile"), new Defeated("exile"), new Talked("zion-sparks"));
+        Assert.Null(MissionRules.Complete(state, Table, "blue-moon-exiles").Error);
+    }
+
+    [Fact]
+    public void Whatever_the_open_events_no_offer_is_of_a_closed_event_and_no_closed_events_mission_is_accepted()
+    {
+        var eventIds = Table.Events.Select(e => e.Id).Append("red-moon").ToArray();
+        for (var seed = 0; seed < 300; seed++)
+        {
+            var rng = new Random(seed);
+            IReadOnlySet<string>? open = rng.Next(4) == 0 ? null : eventIds.Where(_ => rng.Next(2) == 0).ToHashSet(StringComparer.Ordinal);
+            var state = With(AtLevel(rng.Next(1, Table.TopLevel + 1)), "zion", rng.Next(-50, 100));
+            foreach (var contact in Table.Contacts)
+            {
+                var offers = MissionRules.Offers(Table, state, contact.Id, open);
+                Assert.All(offers, m => Assert.True(m.Event is null || open!.Contains(m.Event), $"seed {seed}: {m.Id} offered while {m.Event} is closed"));
+                // An event's opening adds only its own missions to what a contact offers.
+                var without = MissionRules.Offers(Table, state, contact.Id);
+                Assert.Equal(without.Select(m => m.Id), offers.Where(m => m.Event is null).Select(m => m.Id));
+            }
+            foreach (var mission in Table.Missions.Where(m => m.Event is not null))
+            {
+                var outcome = MissionRules.Accept(state, Table, mission.Id, T0, T0, 5, Lifetime, open);
+                var isOpen = open?.Contains(mission.Event!) ?? false;
+                Assert.True(isOpen || outcome.Error == MissionErrorCodes.EventClosed, $"seed {seed}: {mission.Id}: {outcome.Error ?? "accepted"} while closed");
+                Assert.True(!isOpen || outcome.Error != MissionErrorCodes.EventClosed, $"seed {seed}: {mission.Id} refused as closed while open");
+            }
+        }
     }
 
     // ---- accept -------------------------------------------------------------------------------------------------
@@ -326,7 +405,7 @@ public sealed class MissionRulesTests
         string[] expected =
         [
             nameof(RewardsPaid), nameof(PhaseAdvanced), nameof(ItemAdded), nameof(ItemRemoved), nameof(ItemNotTaken), nameof(MissionEnd.Abandoned),
-            nameof(MissionEnd.Expired), MissionErrorCodes.AlreadyPaid, MissionErrorCodes.OfferExpired, MissionErrorCodes.TooManyMissions,
+            nameof(MissionEnd.Expired), MissionErrorCodes.EventClosed, MissionErrorCodes.AlreadyPaid, MissionErrorCodes.OfferExpired, MissionErrorCodes.TooManyMissions,
             MissionErrorCodes.InventoryFull, MissionErrorCodes.NotNeeded, MissionErrorCodes.NotFinished,
         ];
         // Not item_not_held: no shipped mission gives an item in the phase that obtains it, so a give is only ever
@@ -369,7 +448,7 @@ public sealed class MissionRulesTests
             played.Add(mission.Id);
             var state = With(With(With(MissionState.New() with { Experience = Table.Levels[mission.MinLevel - 1], Level = mission.MinLevel },
                 "zion", 100), "machines", 100), "merovingian", 100);
-            state = MissionRules.Accept(state, Table, mission.Id, T0, T0, 5, Lifetime).State;
+            state = MissionRules.Accept(state, Table, mission.Id, T0, T0, 5, Lifetime, AllEvents).State;
             var payments = 0;
             var experience = state.Experience;
             foreach (var phase in mission.Phases)
@@ -428,9 +507,13 @@ public sealed class MissionRulesTests
         {
             case 0 or 1:
                 var offeredAt = now - TimeSpan.FromSeconds(rng.Next(-60, 600));
-                outcome = MissionRules.Accept(state, Table, AnyMission(rng), offeredAt, now, maxActive, Lifetime);
+                var open = rng.Next(3) == 0 ? null : AllEvents; // live events open now and then
+                var missionId = AnyMission(rng);
+                outcome = MissionRules.Accept(state, Table, missionId, offeredAt, now, maxActive, Lifetime, open);
                 if (now < offeredAt || now - offeredAt >= Lifetime)
                     Assert.True(outcome.Refused, $"{context}: an expired offer was accepted");
+                if (Table.Mission(missionId)?.Event is { } eventId && open is null)
+                    Assert.True(outcome.Refused, $"{context}: {missionId} of event {eventId} was accepted while it was closed");
                 break;
             case 2:
                 outcome = MissionRules.Abandon(state, AnyMission(rng));

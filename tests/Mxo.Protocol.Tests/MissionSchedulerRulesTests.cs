@@ -137,6 +137,36 @@ public sealed class MissionSchedulerRulesTests
         }
     }
 
+    [Fact]
+    public void An_open_window_given_a_new_end_is_not_opened_again_and_an_end_now_closes_it_at_once()
+    {
+        var open = new SchedulerCommands.SetWindow("event:blue-moon", Ms(T0), Ms(T0.AddHours(1)), "event", "blue-moon", "Blue Moon");
+        var state = Applied(MissionSchedulerState.Empty, MissionSchedulerRules.DecideSetWindow(MissionSchedulerState.Empty, open, Ms(T0) - 1000, 10, Utc));
+        // Its opening not fired yet (due, the wake not come): an end now is refused like any window that is over.
+        Assert.IsType<SchedulerReplies.Refused>(MissionSchedulerRules.DecideSetWindow(state, open with { EndUnixMs = Ms(T0) + 5 }, Ms(T0) + 5, 10, Utc).Reply);
+        state = MissionSchedulerRules.Apply(state, new SchedulerEvents.Fired([], [new ScheduleOccurrence(open.Id, Ms(T0))])); // opened
+
+        var now = Ms(T0.AddMinutes(10));
+        var later = MissionSchedulerRules.DecideSetWindow(state, open with { EndUnixMs = Ms(T0.AddHours(2)) }, now, 10, Utc);
+        var moved = Assert.IsType<SchedulerEvents.ScheduleSet>(later.Event).Entry;
+        Assert.Equal(Ms(T0), moved.LastFiredUnixMs);
+        Assert.Equal(new Occurrence(Ms(T0.AddHours(2)), TimerFireKind.WindowClosed), MissionSchedulerRules.NextOccurrence(moved, Utc));
+
+        var stop = MissionSchedulerRules.DecideSetWindow(state, open with { EndUnixMs = now }, now, 10, Utc);
+        Assert.Equal(new SchedulerReplies.ScheduleSet(open.Id, now), stop.Reply);
+        state = Applied(state, stop);
+        var index = new DueIndex();
+        index.Rebuild(state, Utc);
+        var fire = MissionSchedulerRules.DecideFire(state, index.TakeDue(now, 10), now, Utc);
+        Assert.Equal([new TimerFired(open.Id, "event", "blue-moon", "Blue Moon", now, TimerFireKind.WindowClosed)], fire!.Value.Deliveries);
+        Assert.Empty(MissionSchedulerRules.Apply(state, fire.Value.Event).Schedules);
+
+        // Another start is a new window: it opens again (and an end in the past is refused for it).
+        var other = MissionSchedulerRules.DecideSetWindow(state, open with { StartUnixMs = now, EndUnixMs = now + 60_000 }, now, 10, Utc);
+        Assert.Equal(0, Assert.IsType<SchedulerEvents.ScheduleSet>(other.Event).Entry.LastFiredUnixMs);
+        Assert.IsType<SchedulerReplies.Refused>(MissionSchedulerRules.DecideSetWindow(state, open with { StartUnixMs = now - 2, EndUnixMs = now - 1 }, now, 10, Utc).Reply);
+    }
+
     /// <summary>
     /// Random schedules, cancels and wakes at increasing times, many seeds: every timer not cancelled fires exactly once,
     /// at or after its due time, in due order; the index kept up to date event by event equals one rebuilt from the state.

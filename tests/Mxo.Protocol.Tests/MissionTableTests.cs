@@ -77,6 +77,39 @@ public sealed class MissionTableTests
         Assert.Null(Table.Contact(null));
     }
 
+    [Fact]
+    public void Live_events_are_read_and_a_mission_may_belong_to_one()
+    {
+        Assert.Equal([new LiveEventData("blue-moon", "Blue Moon")], Table.Events);
+        Assert.Same(Table.Events[0], Table.Event("blue-moon"));
+        Assert.Null(Table.Event("red-moon"));
+        Assert.Null(Table.Event(null));
+        var eventMissions = Table.Missions.Where(m => m.Event is not null).ToArray();
+        Assert.Equal(["blue-moon-exiles"], eventMissions.Select(m => m.Id));
+        Assert.All(eventMissions, m => Assert.NotNull(Table.Event(m.Event)));
+        Assert.Null(Table.Mission("zion-wake-up")!.Event);
+        Assert.Throws<NotSupportedException>(() => ((IList<LiveEventData>)Table.Events).Clear());
+    }
+
+    [Fact]
+    public void A_file_without_events_loads_with_none()
+    {
+        var table = MissionTable.Parse(Edit(j =>
+        {
+            j.AsObject().Remove("events");
+            var missions = j["missions"]!.AsArray();
+            foreach (var m in missions.Where(m => m!["event"] is not null).ToArray()) missions.Remove(m);
+        }), Map, ShippedNpcs);
+        Assert.Empty(table.Events);
+        Assert.All(table.Missions, m => Assert.Null(m.Event));
+        Assert.Empty(MissionTable.Parse(Edit(j =>
+        {
+            j["events"] = new JsonArray();
+            var missions = j["missions"]!.AsArray();
+            foreach (var m in missions.Where(m => m!["event"] is not null).ToArray()) missions.Remove(m);
+        }), Map, ShippedNpcs).Events);
+    }
+
     [Theory]
     [InlineData(0, 1)]
     [InlineData(99, 1)]
@@ -238,6 +271,12 @@ public sealed class MissionTableTests
         { "give to no one", """{"op":"set","path":"missions.1.phases.1.0.target","value":"morpheus"}""", "$.missions[1].phases[1][0].target: unknown NPC spawn or contact 'morpheus'" },
         { "give of an item never obtained", """{"op":"set","path":"missions.1.phases.1.0.item","value":"bank-ledger"}""", "$.missions[1].phases[1][0].item: no loot or get objective of this mission, in this phase or an earlier one, obtains 'bank-ledger'" },
         { "give before the get", """{"op":"set","path":"missions.1.phases","value":[[{"kind":"give","item":"payphone-log","target":"zion-tyndall"}],[{"kind":"get","item":"payphone-log"}]]}""", "$.missions[1].phases[0][0].item: no loot or get objective of this mission, in this phase or an earlier one, obtains 'payphone-log'" },
+        { "null event", """{"op":"add","path":"events","value":null}""", "$.events[1]: is null" },
+        { "duplicate event id", """{"op":"add","path":"events","value":{"id":"blue-moon","name":"Blue Moon Again"}}""", "$.events[1].id: duplicate event id 'blue-moon'" },
+        { "invalid event id", """{"op":"add","path":"events","value":{"id":"Red Moon","name":"Red Moon"}}""", "$.events[1].id: 'Red Moon' is invalid" },
+        { "event without a name", """{"op":"set","path":"events.0.name","value":""}""", "$.events[0].name: is empty" },
+        { "mission of an unknown event", """{"op":"set","path":"missions.15.event","value":"red-moon"}""", "$.missions[15].event: unknown event 'red-moon'; known: blue-moon" },
+        { "mission of an event when none is listed", """{"op":"set","path":"events","value":[]}""", "$.missions[15].event: unknown event 'blue-moon'; known: none" },
         { "give without an item", """{"op":"remove","path":"missions.1.phases.1.0.item"}""", "$.missions[1].phases[1][0].item: is missing (a 'give' objective needs it)" },
     };
 
@@ -261,6 +300,8 @@ public sealed class MissionTableTests
         { "missing member of a mission", Edit(j => j["missions"]![1]!.AsObject().Remove("rewards")), ["is not valid", "type 'mission' was missing required properties", "rewards"] },
         { "missing reward", Edit(j => j["missions"]![1]!["rewards"]!.AsObject().Remove("info")), ["is not valid", "type 'rewards' was missing required properties", "info"] },
         { "objective without a kind", Edit(j => j["missions"]![0]!["phases"]![0]![0]!.AsObject().Remove("kind")), ["is not valid", "type 'objective' was missing required properties", "kind"] },
+        { "missing event name", Edit(j => j["events"]![0]!.AsObject().Remove("name")), ["is not valid", "type 'event' was missing required properties", "name"] },
+        { "unknown member in an event", Edit(j => j["events"]![0]!["start"] = "now"), ["is not valid", "'start' could not be mapped", "Path: $.events[0].start"] },
         { "missing item source", Edit(j => j["items"]![0]!.AsObject().Remove("from")), ["is not valid", "type 'item' was missing required properties", "from"] },
         { "missing levels", Edit(j => j.AsObject().Remove("levels")), ["is not valid", "levels"] },
         { "null level", Edit(j => j["levels"]![2] = null), ["is not valid", "$.levels[2]"] },

@@ -18,6 +18,13 @@ public sealed record MissionSchedulerSettings : ICheckedSettings
     public string TimeZone { get; init; } = "UTC";
 
     /// <summary>
+    /// When daily mission limits reset: a five-field cron expression in <see cref="TimeZone"/> (04:00 every day by
+    /// default). Each world node sets it as the recurring schedule <c>daily-reset</c> when it starts
+    /// (<see cref="MissionSchedulerRegistration.DailyReset"/>); its fire is announced to everyone online.
+    /// </summary>
+    public string DailyReset { get; init; } = "0 4 * * *";
+
+    /// <summary>
     /// The scheduler snapshots its pending set every this many persisted events, so a start replays at most this many
     /// events after the snapshot, however many timers are pending.
     /// </summary>
@@ -46,6 +53,10 @@ public sealed record MissionSchedulerSettings : ICheckedSettings
         if (MaxPendingTimers < 1) problems.Add("Mxo:Missions:MaxPendingTimers must be at least 1");
         if (MaxSchedules < 1) problems.Add("Mxo:Missions:MaxSchedules must be at least 1");
         if (!MissionSchedulerRules.TryZone(TimeZone, TimeZoneInfo.Utc, out _)) problems.Add($"Mxo:Missions:TimeZone '{TimeZone}' is not a known time zone");
+        if (MissionSchedulerRules.ParseCron(DailyReset) is not { } reset)
+            problems.Add($"Mxo:Missions:DailyReset '{DailyReset}' is not a five-field cron expression (minute hour day-of-month month day-of-week)");
+        else if (reset.GetNextOccurrence(DateTime.UtcNow, Zone) is null)
+            problems.Add($"Mxo:Missions:DailyReset '{DailyReset}' never occurs"); // the scheduler would refuse it
         if (SnapshotEvery < 1) problems.Add("Mxo:Missions:SnapshotEvery must be at least 1");
         if (MaxFireBatch < 1) problems.Add("Mxo:Missions:MaxFireBatch must be at least 1");
         if (RecheckInterval <= TimeSpan.Zero) problems.Add("Mxo:Missions:RecheckInterval must be positive");

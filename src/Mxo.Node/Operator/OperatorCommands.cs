@@ -4,8 +4,10 @@ using Akka.Cluster;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Mxo.Actors.Districts;
+using Mxo.Actors.Missions;
 using Mxo.Protocol;
 using Mxo.Protocol.Districts;
+using Mxo.Protocol.Missions;
 using Mxo.Protocol.World;
 
 namespace Mxo.Node.Operator;
@@ -100,6 +102,12 @@ public static class OperatorCommands
             WorldModlog, ["-n"]),
         new("world", "timers", "world timers [-n count]", "The mission scheduler: pending timers and the next due, the -n earliest (default 10), every schedule.",
             WorldTimers, ["-n"]),
+        new("world", "events", "world events", "Each live event of the mission table: id | name | open, scheduled or closed | start | end.", WorldEvents, []),
+        new("world", "event-start", "world event-start -e event [-m minutes] [-s seconds]",
+            "Opens the live event -s seconds from now (default 0) for -m minutes (default 60): its missions are offered, its start and end announced.",
+            WorldEventStart, ["-e", "-m", "-s"]),
+        new("world", "event-stop", "world event-stop -e event", "Closes the open live event now (its end announced), or cancels it if it has not begun.",
+            WorldEventStop, ["-e"]),
     ];
 
     public static OperatorCommand? Find(string palette, string name) =>
@@ -406,19 +414,8 @@ public static class OperatorCommands
         var limit = 10;
         if (args.Value("-n") is { } n && (!int.TryParse(n, NumberStyles.Integer, CultureInfo.InvariantCulture, out limit) || limit is < 0 or > 100))
             return CommandAnswer.Usage("-n: a count from 0 to 100");
-        if (!ActorRegistry.For(context.System).TryGet<Mxo.Actors.Missions.MissionSchedulerKey>(out var scheduler))
-            return CommandAnswer.Failed("this node knows no mission scheduler");
-        Mxo.Protocol.Missions.MissionSchedulerReplies.Status status;
-        try
-        {
-            status = await scheduler.Ask<Mxo.Protocol.Missions.MissionSchedulerReplies.Status>(
-                new Mxo.Protocol.Missions.MissionSchedulerCommands.GetStatus(limit), context.Timeout);
-        }
-        catch (AskTimeoutException)
-        {
-            return CommandAnswer.Failed("the mission scheduler did not answer in time");
-        }
-        static string At(long unixMs) => unixMs == 0 ? "none" : DateTimeOffset.FromUnixTimeMilliseconds(unixMs).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+        var (status, failure) = await SchedulerStatusAsync(context, limit);
+        if (status is null) return failure!;
         var lines = new List<string>
         {
             string.Create(CultureInfo.InvariantCulture, $"pending: {status.PendingTimers}/{status.MaxPendingTimers} | next due: {At(status.NextDueUnixMs)}"),
@@ -429,6 +426,134 @@ public static class OperatorCommands
             + $" | last fired {(e.LastFiredUnixMs == 0 ? "never" : At(e.LastFiredUnixMs))} | {e.TargetKind} {e.TargetId}"));
         return CommandAnswer.Done([.. lines]);
     }
+
+    private static string At(long unixMs) =>
+        unixMs == 0 ? "none" : DateTimeOffset.FromUnixTimeMilliseconds(unixMs).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+
+    /// <summary>Asks the mission scheduler through this node's proxy: its answer, or the failure to print.</summary>
+    private static async Task<(IMxoMessage? Answer, CommandAnswer? Failure)> AskSchedulerAsync(OperatorContext context, IMxoMessage command)
+    {
+        if (!ActorRegistry.For(context.System).TryGet<MissionSchedulerKey>(out var scheduler))
+            return (null, CommandAnswer.Failed("this node knows no mission scheduler"));
+        try
+        {
+            return (await scheduler.Ask<IMxoMessage>(command, context.Timeout), null);
+        }
+        catch (AskTimeoutException)
+        {
+            return (null, CommandAnswer.Failed("the mission scheduler did not answer in time"));
+        }
+    }
+
+    /// <summary>Asks the mission scheduler; <paramref name="done"/> prints its answer of type <typeparamref name="T"/>, anything else is a failure.</summary>
+    private static async Task<CommandAnswer> AskSchedulerAsync<T>(OperatorContext context, IMxoMessage command, Func<T, CommandAnswer> done)
+        where T : class, IMxoMessage =>
+        await AskSchedulerAsync(context, command) switch
+        {
+            (T answer, _) => done(answer),
+            (MissionSchedulerReplies.Refused r, _) => CommandAnswer.Failed($"the mission scheduler refused: {r.Code}: {r.Message}"),
+            (null, var failure) => failure!,
+            (var other, _) => CommandAnswer.Failed($"unexpected answer {other.GetType().Name}"),
+        };
+
+    private static async Task<(MissionSchedulerReplies.Status? Status, CommandAnswer? Failure)> SchedulerStatusAsync(OperatorContext context, int limit) =>
+        await AskSchedulerAsync(context, new MissionSchedulerCommands.GetStatus(limit)) switch
+        {
+            (MissionSchedulerReplies.Status status, _) => (status, null),
+            (null, var failure) => (null, failure),
+            (var other, _) => (null, CommandAnswer.Failed($"unexpected answer {other.GetType().Name}")),
+        };
+
+    // ---------------------------------------------------------------- live events
+
+    /// <summary>
+    /// The live event <c>-e</c> names, from the mission table this node loaded (world/missions.json), with its window in
+    /// the scheduler (null when none is set) and the scheduler's status; or the usage or failure to print.
+    /// </summary>
+    private static async Task<(LiveEventData? Event, ScheduleEntry? Window, CommandAnswer? Refusal)> EventArgAsync(OperatorContext context, CommandArgs args)
+    {
+        if (args.Value("-e") is not { } id) return (null, null, CommandAnswer.Usage("-e event is required"));
+        if (context.Services.GetService(typeof(MissionTable)) is not MissionTable table) return (null, null, CommandAnswer.Failed("this node has no mission table"));
+        if (table.Event(id) is not { } liveEvent)
+            return (null, null, CommandAnswer.Failed($"unknown event '{id}'; the events of the mission table are: "
+                + (table.Events.Count == 0 ? "none" : string.Join(", ", table.Events.Select(e => e.Id)))));
+        var (status, failure) = await SchedulerStatusAsync(context, 0);
+        if (status is null) return (null, null, failure);
+        return (liveEvent, status.Schedules.FirstOrDefault(e => e.IsWindow && e.Id == LiveEvents.ScheduleId(id)), null);
+    }
+
+    /// <summary>A window's state for operators: open (as <see cref="LiveEvents.OpenAt"/> says), scheduled (not begun) or closed.</summary>
+    private static string WindowState(ScheduleEntry? window, DateTimeOffset now) =>
+        window is null ? "closed"
+        : LiveEvents.OpenAt([window], now).Count > 0 ? "open"
+        : window.WindowStartUnixMs > now.ToUnixTimeMilliseconds() ? "scheduled"
+        : "closed";
+
+    private static string EventLine(LiveEventData liveEvent, ScheduleEntry? window, DateTimeOffset now) =>
+        $"{liveEvent.Id} | {liveEvent.Name} | {WindowState(window, now)} | {(window is null ? "-" : At(window.WindowStartUnixMs))} | {(window is null ? "-" : At(window.WindowEndUnixMs))}";
+
+    private static async Task<CommandAnswer> WorldEvents(OperatorContext context, CommandArgs args)
+    {
+        if (context.Services.GetService(typeof(MissionTable)) is not MissionTable table) return CommandAnswer.Failed("this node has no mission table");
+        var (status, failure) = await SchedulerStatusAsync(context, 0);
+        if (status is null) return failure!;
+        var now = DateTimeOffset.UtcNow;
+        var windows = status.Schedules.Where(e => e.IsWindow).ToDictionary(e => e.Id, StringComparer.Ordinal);
+        return CommandAnswer.Done([
+            .. table.Events.Select(e => EventLine(e, windows.GetValueOrDefault(LiveEvents.ScheduleId(e.Id)), now)),
+            $"Count: {table.Events.Count} events",
+        ]);
+    }
+
+    /// <summary>
+    /// Sets the event's window <c>event:&lt;id&gt;</c> (target kind <c>event</c>, its name as the payload, which the fires
+    /// announce: src/Mxo.Actors/Missions/MissionSchedulerRegistration.cs). An open event is refused rather than
+    /// replaced: a new window would announce its beginning a second time.
+    /// </summary>
+    private static async Task<CommandAnswer> WorldEventStart(OperatorContext context, CommandArgs args)
+    {
+        var minutes = 60;
+        if (args.Value("-m") is { } m && (!int.TryParse(m, NumberStyles.None, CultureInfo.InvariantCulture, out minutes) || minutes is < 1 or > MaxEventMinutes))
+            return CommandAnswer.Usage($"-m must be a whole number of minutes from 1 to {MaxEventMinutes} (a week)");
+        var seconds = 0;
+        if (args.Value("-s") is { } sv && (!int.TryParse(sv, NumberStyles.None, CultureInfo.InvariantCulture, out seconds) || seconds > MaxEventDelaySeconds))
+            return CommandAnswer.Usage($"-s must be a whole number of seconds from 0 to {MaxEventDelaySeconds} (30 days)");
+        var (liveEvent, window, refusal) = await EventArgAsync(context, args);
+        if (liveEvent is null) return refusal!;
+        var now = DateTimeOffset.UtcNow;
+        if (window is not null && (WindowState(window, now) == "open" || window.LastFiredUnixMs >= window.WindowStartUnixMs))
+            return CommandAnswer.Failed($"{liveEvent.Id} is open until {At(window.WindowEndUnixMs)}; world event-stop -e {liveEvent.Id} closes it first");
+        var start = now.AddSeconds(seconds);
+        var command = new MissionSchedulerCommands.SetWindow(LiveEvents.ScheduleId(liveEvent.Id), start.ToUnixTimeMilliseconds(),
+            start.AddMinutes(minutes).ToUnixTimeMilliseconds(), LiveEvents.TargetKind, liveEvent.Id, liveEvent.Name);
+        return await AskSchedulerAsync<MissionSchedulerReplies.ScheduleSet>(context, command, _ => CommandAnswer.Done(
+            $"{liveEvent.Id} | {liveEvent.Name} | {(seconds == 0 ? "open" : "scheduled")} | {At(command.StartUnixMs)} | {At(command.EndUnixMs)}"
+            + (window is null ? "" : $" (replaces the one scheduled at {At(window.WindowStartUnixMs)})")));
+    }
+
+    /// <summary>
+    /// Closes an open event now: the same window with its end moved to now, which the scheduler closes at once, firing
+    /// WindowClosed, so the end is announced like any other and by the scheduler alone, exactly once
+    /// (MissionSchedulerRules.DecideSetWindow keeps an open window's fired opening). RemoveSchedule would drop the
+    /// window silently: nobody would hear the end. An event that has not begun is simply removed: there is nothing to
+    /// announce.
+    /// </summary>
+    private static async Task<CommandAnswer> WorldEventStop(OperatorContext context, CommandArgs args)
+    {
+        var (liveEvent, window, refusal) = await EventArgAsync(context, args);
+        if (liveEvent is null) return refusal!;
+        if (window is null) return CommandAnswer.Failed($"{liveEvent.Id} is neither open nor scheduled");
+        if (window.LastFiredUnixMs < window.WindowStartUnixMs)
+            return await AskSchedulerAsync<MissionSchedulerReplies.Cancelled>(context, new MissionSchedulerCommands.RemoveSchedule(window.Id),
+                _ => CommandAnswer.Done($"{liveEvent.Id} | {liveEvent.Name} | cancelled before it began"));
+        var end = Math.Max(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), window.WindowStartUnixMs + 1);
+        var command = new MissionSchedulerCommands.SetWindow(window.Id, window.WindowStartUnixMs, end, window.TargetKind, window.TargetId, window.Payload);
+        return await AskSchedulerAsync<MissionSchedulerReplies.ScheduleSet>(context, command,
+            _ => CommandAnswer.Done($"{liveEvent.Id} | {liveEvent.Name} | closed | {At(window.WindowStartUnixMs)} | {At(end)}"));
+    }
+
+    private const int MaxEventMinutes = 7 * 24 * 60;
+    private const int MaxEventDelaySeconds = 30 * 86_400;
 
     private static async Task<CommandAnswer> WorldAnnounce(OperatorContext context, CommandArgs args)
     {

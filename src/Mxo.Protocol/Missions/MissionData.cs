@@ -24,6 +24,12 @@ public sealed record Organisation(string Id, string Name);
 /// <param name="ReputationNeeded">The reputation with <paramref name="Organisation"/> a character needs for this contact's missions.</param>
 public sealed record Contact(string Id, string Name, string Organisation, DistrictId District, Vec3 Position, int ReputationNeeded);
 
+/// <summary>
+/// A live event (world/missions.json's "events"): a named period operators open and close (<c>world event-start</c>,
+/// docs/operations.md) during which the missions that name it are offered.
+/// </summary>
+public sealed record LiveEventData(string Id, string Name);
+
 /// <summary>Where a quest item comes from.</summary>
 public enum ItemSource
 {
@@ -100,6 +106,10 @@ public sealed record MissionRewards(long Experience, long Info, int Reputation);
 /// <param name="Length">One of <see cref="MissionTable.Lengths"/>, likewise.</param>
 /// <param name="Phases">At least one; each at least one objective. Only the current phase's objectives count.</param>
 /// <param name="TimeLimit">From acceptance; a mission not finished by then fails.</param>
+/// <param name="Event">
+/// The live event (an id of <see cref="MissionTable.Events"/>) it belongs to, or null: such a mission is offered and
+/// accepted only while that event is open (<see cref="MissionRules.Offers"/>, <see cref="MissionRules.Accept"/>).
+/// </param>
 public sealed record MissionData(
     string Id,
     Contact Contact,
@@ -110,4 +120,5 @@ public sealed record MissionData(
     string Length,
     IReadOnlyList<IReadOnlyList<Objective>> Phases,
     TimeSpan TimeLimit,
-    MissionRewards Rewards);
+    MissionRewards Rewards,
+    string? Event = null);

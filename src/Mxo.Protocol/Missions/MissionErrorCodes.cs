@@ -22,6 +22,9 @@ public static class MissionErrorCodes
     /// <summary>The character has completed the mission: missions are not repeatable (docs/architecture.md, "Missions (data)").</summary>
     public const string AlreadyCompleted = "already_completed";
 
+    /// <summary>The mission belongs to a live event that is not open now (world/missions.json's "events").</summary>
+    public const string EventClosed = "event_closed";
+
     /// <summary>The character's level is below the mission's minimum.</summary>
     public const string LevelTooLow = "level_too_low";
 

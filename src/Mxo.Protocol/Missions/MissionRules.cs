@@ -47,36 +47,48 @@ public static class MissionRules
 
     /// <summary>
     /// What the contact offers this character now: its missions whose level range holds the character's level, that are
-    /// neither active nor completed, in file order; none when the character's reputation with the contact's organisation
-    /// is below what the contact needs, or for an unknown contact.
+    /// neither active nor completed, and that belong to no live event or to one in <paramref name="openEvents"/> (null:
+    /// none is open; <see cref="LiveEvents.OpenAt"/> gives the open ones), in file order; none when the character's
+    /// reputation with the contact's organisation is below what the contact needs, or for an unknown contact.
     /// </summary>
-    public static IReadOnlyList<MissionData> Offers(MissionTable table, MissionState state, string contactId)
+    public static IReadOnlyList<MissionData> Offers(MissionTable table, MissionState state, string contactId,
+        IReadOnlySet<string>? openEvents = null)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(state);
         if (table.Contact(contactId) is not { } contact || state.ReputationWith(contact.Organisation) < contact.ReputationNeeded)
             return [];
         return table.Missions
-            .Where(m => m.Contact.Id == contact.Id && RefusalOf(state, m) is null)
+            .Where(m => m.Contact.Id == contact.Id && RefusalOf(state, m) is null && IsOpen(m, openEvents))
             .ToArray();
+    }
+
+    /// <summary>Whether <paramref name="mission"/> can be had now as far as live events go: it belongs to none, or to an open one.</summary>
+    public static bool IsOpen(MissionData mission, IReadOnlySet<string>? openEvents)
+    {
+        ArgumentNullException.ThrowIfNull(mission);
+        return mission.Event is not { } eventId || (openEvents?.Contains(eventId) ?? false);
     }
 
     /// <summary>
     /// Accepts an offered mission: refused with <see cref="MissionErrorCodes.UnknownMission"/>, <c>already_completed</c>,
-    /// <c>already_active</c>, <c>offer_expired</c> (<paramref name="now"/> is <paramref name="offerLifetime"/> or more
-    /// after <paramref name="offeredAt"/>, or before it), <c>level_too_low</c>/<c>level_too_high</c>,
-    /// <c>reputation_too_low</c> or <c>too_many_missions</c> (<paramref name="maxActive"/> active already, finished ones
-    /// awaiting payment included), checked in that order. Accepted: active at phase 0 with a deadline of now plus its
-    /// time limit.
+    /// <c>already_active</c>, <c>event_closed</c> (it belongs to a live event not in <paramref name="openEvents"/>; null:
+    /// none is open), <c>offer_expired</c> (<paramref name="now"/> is <paramref name="offerLifetime"/> or more after
+    /// <paramref name="offeredAt"/>, or before it), <c>level_too_low</c>/<c>level_too_high</c>, <c>reputation_too_low</c>
+    /// or <c>too_many_missions</c> (<paramref name="maxActive"/> active already, finished ones awaiting payment included),
+    /// checked in that order. A closed event comes before an expired offer: an offer made while the event was open is
+    /// worth nothing once it closed, and that is the reason to tell. Accepted: active at phase 0 with a deadline of now
+    /// plus its time limit; a mission accepted while its event was open goes on after the event closes.
     /// </summary>
     public static MissionOutcome Accept(MissionState state, MissionTable table, string missionId, DateTimeOffset offeredAt,
-        DateTimeOffset now, int maxActive, TimeSpan offerLifetime)
+        DateTimeOffset now, int maxActive, TimeSpan offerLifetime, IReadOnlySet<string>? openEvents = null)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(table);
         if (table.Mission(missionId) is not { } mission) return MissionOutcome.Refuse(state, MissionErrorCodes.UnknownMission);
         if (state.Completed.Contains(mission.Id)) return MissionOutcome.Refuse(state, MissionErrorCodes.AlreadyCompleted);
         if (state.Active.ContainsKey(mission.Id)) return MissionOutcome.Refuse(state, MissionErrorCodes.AlreadyActive);
+        if (!IsOpen(mission, openEvents)) return MissionOutcome.Refuse(state, MissionErrorCodes.EventClosed);
         if (now < offeredAt || now - offeredAt >= offerLifetime) return MissionOutcome.Refuse(state, MissionErrorCodes.OfferExpired);
         if (RefusalOf(state, mission) is { } refusal) return MissionOutcome.Refuse(state, refusal);
         if (state.ReputationWith(mission.Contact.Organisation) < mission.Contact.ReputationNeeded)

@@ -13,7 +13,7 @@ public static class SchedulerErrorCodes
     /// <summary>An id, target or payload is empty or too long.</summary>
     public const string InvalidTimer = "invalid_timer";
 
-    /// <summary>A cron expression or time zone that does not parse, or a live-event window that ends before it starts or is over.</summary>
+    /// <summary>A cron expression or time zone that does not parse, or a live-event window that ends before it starts or is over (unless it closes an open one).</summary>
     public const string InvalidSchedule = "invalid_schedule";
 
     /// <summary>The journal refused the write: nothing changed, retry later.</summary>
@@ -132,7 +132,11 @@ public static class MissionSchedulerCommands
         [property: ProtoMember(5)] string TargetId,
         [property: ProtoMember(6)] string Payload) : IMxoMessage;
 
-    /// <summary>Sets (or replaces) a live event's window: fires opened at the start, closed at the end. Answered like <see cref="SetRecurring"/>.</summary>
+    /// <summary>
+    /// Sets (or replaces) a live event's window: fires opened at the start, closed at the end. Answered like
+    /// <see cref="SetRecurring"/>. A window that has opened, given the same start and a new end, is not opened again; an
+    /// end at or before now closes it at once (otherwise an end in the past is refused).
+    /// </summary>
     [ProtoContract(SkipConstructor = true)]
     public sealed record SetWindow(
         [property: ProtoMember(1)] string Id,

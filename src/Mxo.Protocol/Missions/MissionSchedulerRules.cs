@@ -215,7 +215,13 @@ public static class MissionSchedulerRules
             return (null, new MissionSchedulerReplies.Refused(cmd.Id ?? "", SchedulerErrorCodes.InvalidTimer, problem));
         var entry = new ScheduleEntry(cmd.Id, "", "", cmd.StartUnixMs, cmd.EndUnixMs, cmd.TargetKind, cmd.TargetId ?? "", cmd.Payload ?? "", nowUnixMs, 0);
         if (state.Schedules.TryGetValue(cmd.Id, out var existing) && existing.SameDefinition(entry)) return (null, SetReply(existing, fallbackZone));
-        if (cmd.StartUnixMs <= 0 || cmd.EndUnixMs <= cmd.StartUnixMs || cmd.EndUnixMs <= nowUnixMs)
+        // An open window given a new end (same start, its opening fired) keeps what it has fired, so it is not opened
+        // again; an end at or before now then closes it at once: its closing fires at the next wake (world event-stop,
+        // src/Mxo.Node/Operator/OperatorCommands.cs). Any other replacement starts afresh.
+        var opened = existing is { IsWindow: true } && existing.WindowStartUnixMs == cmd.StartUnixMs
+            && existing.LastFiredUnixMs >= existing.WindowStartUnixMs;
+        if (opened) entry = entry with { LastFiredUnixMs = existing!.LastFiredUnixMs };
+        if (cmd.StartUnixMs <= 0 || cmd.EndUnixMs <= cmd.StartUnixMs || (cmd.EndUnixMs <= nowUnixMs && !opened))
             return (null, new MissionSchedulerReplies.Refused(cmd.Id, SchedulerErrorCodes.InvalidSchedule, "a window must end after it starts, and in the future"));
         return DecideSet(state, entry, maxSchedules, fallbackZone);
     }

@@ -33,9 +33,11 @@ public sealed class MissionTable
     private readonly Dictionary<string, Contact> _contacts;
     private readonly Dictionary<string, QuestItemData> _items;
     private readonly Dictionary<string, MissionData> _missions;
+    private readonly Dictionary<string, LiveEventData> _events;
 
     private MissionTable(string description, IReadOnlyList<Organisation> organisations, IReadOnlyList<long> levels,
-        IReadOnlyList<Contact> contacts, IReadOnlyList<QuestItemData> items, IReadOnlyList<MissionData> missions)
+        IReadOnlyList<Contact> contacts, IReadOnlyList<QuestItemData> items, IReadOnlyList<MissionData> missions,
+        IReadOnlyList<LiveEventData> events)
     {
         Description = description;
         Organisations = organisations;
@@ -43,9 +45,11 @@ public sealed class MissionTable
         Contacts = contacts;
         Items = items;
         Missions = missions;
+        Events = events;
         _contacts = contacts.ToDictionary(c => c.Id, StringComparer.Ordinal);
         _items = items.ToDictionary(i => i.Id, StringComparer.Ordinal);
         _missions = missions.ToDictionary(m => m.Id, StringComparer.Ordinal);
+        _events = events.ToDictionary(e => e.Id, StringComparer.Ordinal);
     }
 
     /// <summary>The file's "description": the members in words.</summary>
@@ -66,9 +70,13 @@ public sealed class MissionTable
     /// <summary>Every mission, in file order.</summary>
     public IReadOnlyList<MissionData> Missions { get; }
 
+    /// <summary>The live events missions may belong to, in file order (none when the file lists none).</summary>
+    public IReadOnlyList<LiveEventData> Events { get; }
+
     public Contact? Contact(string? id) => id is not null && _contacts.TryGetValue(id, out var c) ? c : null;
     public QuestItemData? Item(string? id) => id is not null && _items.TryGetValue(id, out var i) ? i : null;
     public MissionData? Mission(string? id) => id is not null && _missions.TryGetValue(id, out var m) ? m : null;
+    public LiveEventData? Event(string? id) => id is not null && _events.TryGetValue(id, out var e) ? e : null;
 
     /// <summary>The level <paramref name="experience"/> reaches: the highest whose need it meets (at least 1).</summary>
     public int LevelFor(long experience)
@@ -110,7 +118,8 @@ public sealed class MissionTable
             Array.AsReadOnly(file.Levels.ToArray()),
             Array.AsReadOnly(contacts),
             Array.AsReadOnly(items),
-            Array.AsReadOnly(file.Missions.Select(m => ToMission(m!, byContact[m!.Contact], byItem)).ToArray()));
+            Array.AsReadOnly(file.Missions.Select(m => ToMission(m!, byContact[m!.Contact], byItem)).ToArray()),
+            Array.AsReadOnly((file.Events ?? []).Select(e => new LiveEventData(e!.Id, e.Name)).ToArray()));
     }
 
     private static MissionData ToMission(MissionJson m, Contact contact, Dictionary<string, QuestItemData> items) => new(
@@ -124,7 +133,8 @@ public sealed class MissionTable
         new ReadOnlyCollection<IReadOnlyList<Objective>>(m.Phases.Select(p =>
             (IReadOnlyList<Objective>)Array.AsReadOnly(p!.Select(o => ToObjective(o!, items)).ToArray())).ToArray()),
         TimeSpan.FromMinutes(m.TimeLimitMinutes),
-        new MissionRewards(m.Rewards.Experience, m.Rewards.Info, m.Rewards.Reputation));
+        new MissionRewards(m.Rewards.Experience, m.Rewards.Info, m.Rewards.Reputation),
+        m.Event);
 
     private static Objective ToObjective(ObjectiveJson o, Dictionary<string, QuestItemData> items) => o.Kind switch
     {
@@ -142,6 +152,7 @@ public sealed class MissionTable
     [
         (typeof(MissionFileJson), "mission file"),
         (typeof(OrganisationJson), "organisation"),
+        (typeof(LiveEventJson), "event"),
         (typeof(ContactJson), "contact"),
         (typeof(ItemJson), "item"),
         (typeof(MissionJson), "mission"),

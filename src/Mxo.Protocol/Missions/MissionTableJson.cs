@@ -2,9 +2,9 @@ using Mxo.Protocol.World;
 
 namespace Mxo.Protocol.Missions;
 
-// The shape of world/missions.json. Every member is required except "description" and an objective's members, which
-// depend on its "kind" and are checked by MissionTableValidation (a member the kind does not use is refused there, by
-// path). Unknown members are refused by the serializer, so a misspelt field ("timeLimit") is an error rather than
+// The shape of world/missions.json. Every member is required except "description", "events", a mission's "event" and
+// an objective's members, which depend on its "kind" and are checked by MissionTableValidation (a member the kind does
+// not use is refused there, by path). Unknown members are refused by the serializer, so a misspelt field ("timeLimit") is an error rather than
 // silently zero. Positions have the map's shape (PointJson, src/Mxo.Protocol/World/WorldMapJson.cs). The options are
 // every data file's: DataFileJson in src/Mxo.Protocol/DataFile.cs.
 
@@ -17,6 +17,15 @@ internal sealed record MissionFileJson
     public required List<ContactJson?> Contacts { get; init; }
     public required List<ItemJson?> Items { get; init; }
     public required List<MissionJson?> Missions { get; init; }
+
+    /// <summary>Optional: a file without live events needs no empty list.</summary>
+    public List<LiveEventJson?>? Events { get; init; }
+}
+
+internal sealed record LiveEventJson
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
 }
 
 internal sealed record OrganisationJson
@@ -54,6 +63,9 @@ internal sealed record MissionJson
     public required int TimeLimitMinutes { get; init; }
     public required RewardsJson Rewards { get; init; }
     public required List<List<ObjectiveJson?>?> Phases { get; init; }
+
+    /// <summary>A live event's id, or absent: the mission is offered only while that event is open.</summary>
+    public string? Event { get; init; }
 }
 
 internal sealed record RewardsJson

@@ -39,9 +39,14 @@ internal static class MissionTableValidation
         CheckLevels(file.Levels, problems);
         var contacts = CheckContacts(file.Contacts, map, npcs, problems);
         var items = CheckItems(file.Items, map, npcs, problems);
+        var events = CheckEvents(file.Events ?? [], problems);
         var levels = file.Levels.Count;
-        CheckUnique(file.Missions, "$.missions", m => m.Id, "mission",
-            (m, path) => CheckMission(m, path, levels, contacts, items, map, npcs, problems), problems);
+        CheckUnique(file.Missions, "$.missions", m => m.Id, "mission", (m, path) =>
+        {
+            CheckMission(m, path, levels, contacts, items, map, npcs, problems);
+            if (m.Event is { } eventId && !events.Contains(eventId))
+                problems.Add($"{path}.event: unknown event '{eventId}'; known: {(events.Count == 0 ? "none" : string.Join(", ", events))}");
+        }, problems);
         return problems;
     }
 
@@ -91,6 +96,18 @@ internal static class MissionTableValidation
             Range(c.Reputation, MissionRules.MinReputation, MissionRules.MaxReputation, $"{path}.reputation", problems);
         }, problems);
         return byId;
+    }
+
+    /// <summary>The live events' ids (charset and uniqueness like contacts'), in file order.</summary>
+    private static List<string> CheckEvents(List<LiveEventJson?> events, List<string> problems)
+    {
+        var ids = new List<string>();
+        CheckUnique(events, "$.events", e => e.Id, "event", (e, path) =>
+        {
+            if (!ids.Contains(e.Id, StringComparer.Ordinal)) ids.Add(e.Id);
+            CheckText(e.Name, $"{path}.name", problems);
+        }, problems);
+        return ids;
     }
 
     private static Dictionary<string, ItemJson> CheckItems(List<ItemJson?> items, WorldMap map, NpcTable npcs, List<string> problems)
