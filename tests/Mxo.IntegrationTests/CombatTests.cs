@@ -5,7 +5,7 @@ using Xunit;
 namespace Mxo.IntegrationTests;
 
 /// <summary>A node whose combat rounds last 200 ms instead of 3 s (the shipped table otherwise), so a fight ends in seconds.</summary>
-public sealed class FastCombatFixture : IAsyncLifetime
+public class FastCombatFixture : IAsyncLifetime
 {
     public static readonly TimeSpan DuelAnswerTimeout = TimeSpan.FromSeconds(2);
     private readonly TempData _data = new();
@@ -38,8 +38,12 @@ public sealed class FastCombatFixture : IAsyncLifetime
         await File.WriteAllTextAsync(npcsFile, npcs.ToJsonString());
         Node = await TestNode.StartAsync([
             .. _data.SqliteArgs, "--dev", "--Mxo:World:MaxSpeed=2000", $"--Mxo:World:CombatFile={combatFile}", $"--Mxo:World:NpcsFile={npcsFile}",
+            .. await MoreArgsAsync(_data.Directory),
         ]);
     }
+
+    /// <summary>Further node arguments of a fixture built on this one; files it writes go in <paramref name="directory"/>.</summary>
+    protected virtual Task<string[]> MoreArgsAsync(string directory) => Task.FromResult(Array.Empty<string>());
 
     public async Task DisposeAsync()
     {

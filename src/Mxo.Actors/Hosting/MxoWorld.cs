@@ -42,6 +42,9 @@ public static class MxoWorld
             .AddInboxEntity(notifications ?? new NotificationSettings(), hostsWorld)
             .AddModerationLogEntity(world, hostsWorld);
         if (combat is not null) builder.AddCombatEncounterEntity(world, combat.Table, hostsWorld);
+        if (play is not null && hostsWorld)
+            builder.WithActors((system, registry) => system.ActorOf(
+                LiveEventWatcher.PropsFor(registry.Get<MissionSchedulerKey>(), play.Windows, play.WindowsInterval), "live-event-watcher"));
         return builder;
     }
 }

@@ -33,8 +33,16 @@ public sealed record MissionPlaySettings : ICheckedSettings
 /// <param name="DailyReset">The daily reset (cron), evaluated in <paramref name="Zone"/>: a mission day starts at each occurrence.</param>
 public sealed record PlayerMissions(MissionWorld World, MissionPlaySettings Settings, CronExpression DailyReset, TimeZoneInfo Zone)
 {
-    /// <summary>The daily reset when none is configured: 04:00 in the scheduler's zone.</summary>
-    public const string DefaultDailyReset = "0 4 * * *";
+    /// <summary>The live events' windows (kept current by a <see cref="LiveEventWatcher"/> on each world node).</summary>
+    public LiveEventWindows Windows { get; init; } = new();
+
+    /// <summary>How often a world node re-reads the live events' windows from the scheduler.</summary>
+    public TimeSpan WindowsInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Missions as the node plays them: the daily reset and its zone are the scheduler's (<c>Mxo:Missions:DailyReset</c>, <c>TimeZone</c>).</summary>
+    public static PlayerMissions From(MissionWorld world, MissionPlaySettings settings, MissionSchedulerSettings scheduler) =>
+        new(world, settings, MissionSchedulerRules.ParseCron(scheduler.DailyReset)
+            ?? throw new InvalidOperationException($"Mxo:Missions:DailyReset '{scheduler.DailyReset}' does not parse"), scheduler.Zone);
 
     public long DayStartMs(DateTimeOffset now) => MissionDay.StartMs(DailyReset, Zone, now);
 }

@@ -106,7 +106,7 @@ public sealed partial class PlayerEntity
             {
                 if (RefuseUnlessThere(cmd.CommandId, world.TargetAt(cmd.Arg), CombatErrorCodes.UnknownTarget, $"there is no one called '{cmd.Arg}'")) return;
                 step.Run(s => MissionRules.Progress(s, world.Table, new Talked(cmd.Arg)));
-                var offers = world.Table.Contact(cmd.Arg) is null ? [] : MissionRules.Offers(world.Table, step.State, cmd.Arg);
+                var offers = world.Table.Contact(cmd.Arg) is null ? [] : MissionRules.Offers(world.Table, step.State, cmd.Arg, play.Windows.OpenAt(now));
                 var nowMs = now.ToUnixTimeMilliseconds();
                 if (offers.Count > 0)
                 {
@@ -141,7 +141,7 @@ public sealed partial class PlayerEntity
                     return;
                 }
                 if (step.Run(s => MissionRules.Accept(s, world.Table, cmd.Arg, DateTimeOffset.FromUnixTimeMilliseconds(offer.OfferedAtMs), now,
-                        play.Settings.MaxActiveMissions, play.Settings.OfferLifetime)) is { } refused)
+                        play.Settings.MaxActiveMissions, play.Settings.OfferLifetime, play.Windows.OpenAt(now))) is { } refused)
                 {
                     Refuse(refused, RefusalText(refused));
                     return;
@@ -345,6 +345,7 @@ public sealed partial class PlayerEntity
         MissionErrorCodes.InventoryFull => "your inventory is full",
         MissionErrorCodes.ItemNotHeld => "you do not hold that item for the mission that asks for it",
         MissionErrorCodes.NotNeeded => "none of your missions asks for that now",
+        MissionErrorCodes.EventClosed => "that mission belongs to a live event that is not running now",
         _ => code,
     };
 

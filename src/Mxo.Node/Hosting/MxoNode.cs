@@ -149,8 +149,7 @@ public static class MxoNode
             persistence?.AddJournal(akka);
 
             akka.AddMxoWorld(world, map, clock, accounts, node.HostsWorld, Mxo.Actors.Hosting.WorldCombat.From(combat, npcs), notifications,
-                scheduler, new PlayerMissions(new Mxo.Protocol.Missions.MissionWorld(missions, npcs, map), missionPlay,
-                    Mxo.Protocol.Missions.MissionSchedulerRules.ParseCron(PlayerMissions.DefaultDailyReset)!, scheduler.Zone));
+                scheduler, PlayerMissions.From(new Mxo.Protocol.Missions.MissionWorld(missions, npcs, map), missionPlay, scheduler));
 
             if (node.HostsEdge) akka.AddMxoEdge(edge);
             configureAkka?.Invoke(akka);
