@@ -74,6 +74,7 @@ public sealed partial class ProtocolDocsTests
         codes.UnionWith(Constants(typeof(Mxo.Protocol.Teams.TeamErrorCodes)));
         codes.UnionWith(Constants(typeof(Mxo.Protocol.Moderation.ModerationErrorCodes)));
         codes.UnionWith(Constants(typeof(Mxo.Protocol.Orgs.OrgErrorCodes)));
+        codes.UnionWith(Constants(typeof(Mxo.Protocol.Missions.MissionErrorCodes)));
         AssertSame(codes, Documented("Errors"));
     }
 
