@@ -36,6 +36,9 @@ public sealed record PlayerMissions(MissionWorld World, MissionPlaySettings Sett
     /// <summary>The live events' windows (kept current by a <see cref="LiveEventWatcher"/> on each world node).</summary>
     public LiveEventWindows Windows { get; init; } = new();
 
+    /// <summary>The clock of offers, deadlines and the mission day (a test's manual clock, else real time).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>How often a world node re-reads the live events' windows from the scheduler.</summary>
     public TimeSpan WindowsInterval { get; init; } = TimeSpan.FromSeconds(5);
 

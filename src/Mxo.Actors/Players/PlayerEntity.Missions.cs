@@ -85,7 +85,7 @@ public sealed partial class PlayerEntity
         }
 
         var world = play.World;
-        var now = DateTimeOffset.UtcNow;
+        var now = play.Time.GetUtcNow();
         var step = new MissionStep(Sheet, Missions(play), play.World.Table);
         step.Run(s => MissionRules.Expire(s, world.Table, now));
         void Refuse(string code, string message) => replyTo.Tell(new Replies.Rejected(cmd.CommandId, code, message));
@@ -248,7 +248,7 @@ public sealed partial class PlayerEntity
     private void MissionEvent(params MissionEvent[] events)
     {
         if (_missionPlay is not { } play) return;
-        var now = DateTimeOffset.UtcNow;
+        var now = play.Time.GetUtcNow();
         var step = new MissionStep(Sheet, Missions(play), play.World.Table);
         step.Run(s => MissionRules.Expire(s, play.World.Table, now));
         foreach (var e in events)
@@ -262,7 +262,7 @@ public sealed partial class PlayerEntity
     {
         if (_missionPlay is not { } play) return;
         var step = new MissionStep(Sheet, Missions(play), play.World.Table);
-        step.Run(s => MissionRules.Expire(s, play.World.Table, DateTimeOffset.UtcNow));
+        step.Run(s => MissionRules.Expire(s, play.World.Table, play.Time.GetUtcNow()));
         CommitMissions(null, step, null, null, null);
     }
 
