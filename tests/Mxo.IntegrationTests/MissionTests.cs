@@ -40,10 +40,10 @@ public sealed class MissionTests(MissionFixture fixture) : IClassFixture<Mission
 
     private static string Code(JsonElement error) => Frames.Data(error).GetProperty("code").GetString()!;
 
-    private static async Task<(TestClient Client, JsonElement Welcome)> Player(MissionFixture fixture)
+    private static async Task<(TestClient Client, JsonElement Welcome)> Player(MissionFixture fixture, string? name = null)
     {
         var client = await TestClient.ConnectAsync(fixture.Node.Ws);
-        var welcome = await client.HelloAsync("m" + Guid.NewGuid().ToString("N")[..8]);
+        var welcome = await client.HelloAsync(name ?? "m" + Guid.NewGuid().ToString("N")[..8]);
         await client.EnterAsync("richland");
         return (client, welcome);
     }
@@ -158,6 +158,51 @@ public sealed class MissionTests(MissionFixture fixture) : IClassFixture<Mission
         Assert.Equal((1, 0L), (sheet.GetProperty("level").GetInt32(), sheet.GetProperty("experience").GetInt64()));
         // The offer was used by the accept: accepting again needs a new talk.
         Assert.Equal("no_offer", Code(await Ask(client, "mission_accept", $$"""{"mission":"{{MissionFixture.Chain}}"}""")));
+    }
+
+    [Fact]
+    public async Task A_team_in_one_district_shares_objectives_and_each_member_is_paid()
+    {
+        var bName = "b" + Guid.NewGuid().ToString("N")[..8];
+        var (a, _) = await Player(fixture);
+        var (b, _) = await Player(fixture, bName);
+        var (c, _) = await Player(fixture);
+        await using var _a = a;
+        await using var _b = b;
+        await using var _c = c;
+        // a and b form a team; c is on the same mission but not in the team.
+        Assert.Equal("ack", Frames.Type(await Ask(a, "team_invite", $$"""{"name":"{{bName}}"}""")));
+        var team = Frames.Data(await b.ExpectTypeAsync("team_invite")).GetProperty("team").GetString();
+        Assert.Equal("team", Frames.Type(await Ask(b, "team_accept", $$"""{"team":"{{team}}"}""")));
+        foreach (var client in new[] { a, b, c })
+        {
+            await client.MoveAsync(Lurker.X - 2, 0, Lurker.Z);
+            await Ask(client, "mission_talk", """{"target":"merovingian-lurker"}""");
+            Assert.Equal("mission_accepted", Frames.Type(await Ask(client, "mission_accept", $$"""{"mission":"{{MissionFixture.Chain}}"}""")));
+        }
+
+        // a alone talks to the NPC and walks into the area: b's mission moves with it, c's does not.
+        await a.MoveAsync(-1532, 0, 50);
+        await Ask(a, "mission_talk", """{"target":"richland-bluepill-2"}""");
+        await Push(b, "mission_phase", d => d.GetProperty("mission").GetString() == MissionFixture.Chain && d.GetProperty("phase").GetInt32() == 1);
+        await a.MoveAsync(-1480, 0, 146);
+        await Push(b, "mission_phase", d => d.GetProperty("phase").GetInt32() == 2);
+
+        // a wins the fight: both get a keycard, and b hands its own over and is paid.
+        // Another bluepill than the first test's, which may still be down.
+        await a.MoveAsync(-1482, 0, -58);
+        var engaged = await Ask(a, "engage", """{"target":"npc:richland-bluepill-3"}""");
+        Assert.True(Frames.Type(engaged) == "combat_started", engaged.ToString());
+        await Push(b, "item_added", d => d.GetProperty("item").GetString() == "stolen-keycard");
+        await Push(b, "mission_phase", d => d.GetProperty("phase").GetInt32() == 3);
+        await b.MoveAsync(Lurker.X + 2, 0, Lurker.Z);
+        Assert.Equal("ack", Frames.Type(await Ask(b, "mission_give", """{"item":"stolen-keycard","target":"merovingian-lurker"}""")));
+        Assert.Equal(150, Frames.Data(await Push(b, "mission_completed")).GetProperty("experience").GetInt64());
+        // The give is shared as well: a, in the same district and holding its keycard, completes with it.
+        Assert.Equal(150, Frames.Data(await Push(a, "mission_completed")).GetProperty("experience").GetInt64());
+
+        var cSheet = Frames.Data(await Ask(c, "missions", "{}"));
+        Assert.Equal(0, cSheet.GetProperty("active").EnumerateArray().Single().GetProperty("phase").GetInt32());
     }
 
     [Fact]

@@ -117,7 +117,12 @@ public sealed partial class PlayerEntity
                     };
                 }
                 var data = MissionFrames.Offers(cmd.Arg, offers, nowMs + (long)play.Settings.OfferLifetime.TotalMilliseconds);
-                CommitMissions(cmd.CommandId, step, () => replyTo.Tell(FrameFor(ServerFrameTypes.MissionOffers, cmd.CommandId, data)), replyTo, cmd.CommandId);
+                var talked = Counted(step, new Talked(cmd.Arg));
+                CommitMissions(cmd.CommandId, step, () =>
+                {
+                    replyTo.Tell(FrameFor(ServerFrameTypes.MissionOffers, cmd.CommandId, data));
+                    ShareWithTeam(talked);
+                }, replyTo, cmd.CommandId);
                 return;
             }
 
@@ -187,7 +192,8 @@ public sealed partial class PlayerEntity
                     Refuse(MissionErrorCodes.NotNeeded, "that object holds nothing a mission asks for");
                     return;
                 }
-                if (step.Run(s => MissionRules.Progress(s, world.Table, new Got(item.Id, cmd.Arg))) is { } refused)
+                var got = new Got(item.Id, cmd.Arg);
+                if (step.Run(s => MissionRules.Progress(s, world.Table, got)) is { } refused)
                 {
                     Refuse(refused, RefusalText(refused));
                     return;
@@ -197,19 +203,28 @@ public sealed partial class PlayerEntity
                     Refuse(MissionErrorCodes.NotNeeded, "none of your missions needs anything from that object now");
                     return;
                 }
-                CommitMissions(cmd.CommandId, step, () => replyTo.Tell(new Replies.Acknowledged(cmd.CommandId)), replyTo, cmd.CommandId);
+                CommitMissions(cmd.CommandId, step, () =>
+                {
+                    replyTo.Tell(new Replies.Acknowledged(cmd.CommandId));
+                    ShareWithTeam(Counted(step, got));
+                }, replyTo, cmd.CommandId);
                 return;
             }
 
             case MissionRequestKinds.Give:
             {
                 if (RefuseUnlessThere(cmd.CommandId, world.TargetAt(cmd.Arg2), CombatErrorCodes.UnknownTarget, $"there is no one called '{cmd.Arg2}'")) return;
-                if (step.Run(s => MissionRules.Progress(s, world.Table, new Gave(cmd.Arg, cmd.Arg2))) is { } refused)
+                var gave = new Gave(cmd.Arg, cmd.Arg2);
+                if (step.Run(s => MissionRules.Progress(s, world.Table, gave)) is { } refused)
                 {
                     Refuse(refused, RefusalText(refused));
                     return;
                 }
-                CommitMissions(cmd.CommandId, step, () => replyTo.Tell(new Replies.Acknowledged(cmd.CommandId)), replyTo, cmd.CommandId);
+                CommitMissions(cmd.CommandId, step, () =>
+                {
+                    replyTo.Tell(new Replies.Acknowledged(cmd.CommandId));
+                    ShareWithTeam(Counted(step, gave));
+                }, replyTo, cmd.CommandId);
                 return;
             }
 
@@ -244,17 +259,41 @@ public sealed partial class PlayerEntity
         return false;
     }
 
-    /// <summary>A world event (a move into an area, a won fight and its loot) counted against the character's missions.</summary>
-    private void MissionEvent(params MissionEvent[] events)
+    /// <summary>
+    /// A world event (a move into an area, a won fight and its loot, or a teammate's event) counted against the
+    /// character's missions; those that counted are passed to the team unless <paramref name="shareWithTeam"/> is false
+    /// (a teammate's event is not passed on again).
+    /// </summary>
+    private void MissionEvent(bool shareWithTeam, params MissionEvent[] events)
     {
         if (_missionPlay is not { } play) return;
         var now = play.Time.GetUtcNow();
         var step = new MissionStep(Sheet, Missions(play), play.World.Table);
         step.Run(s => MissionRules.Expire(s, play.World.Table, now));
+        var counted = new List<MissionEvent>(events.Length);
         foreach (var e in events)
+        {
+            var before = step.Changes.Count;
             if (step.Run(s => MissionRules.Progress(s, play.World.Table, e)) is { } refused)
                 Log.Info("{0}: mission event {1} not counted: {2}", State.PlayerId, e, refused);
-        CommitMissions(null, step, null, null, null);
+            else if (step.Changes.Skip(before).Any(c => c is ObjectiveProgressed)) counted.Add(e);
+        }
+        CommitMissions(null, step, shareWithTeam ? () => ShareWithTeam(counted) : null, null, null);
+    }
+
+    /// <summary>
+    /// Team missions: the events that counted for this character go to its team, which passes them to the other members'
+    /// entities (<see cref="Protocol.Teams.TeamRequestKinds.Mission"/>); each counts them if it is in the same district.
+    /// Sent once the sharer's own change is durable. Objectives are shared, so members on the same mission progress and
+    /// are paid together.
+    /// </summary>
+    private void ShareWithTeam(IEnumerable<MissionEvent> counted)
+    {
+        if (_teams is null || State.Team is not { } team || State.District is not { } district) return;
+        foreach (var e in counted)
+            if (MissionShare.Encode(e) is { } text)
+                _teams.Tell(new Protocol.Teams.TeamCommands.Request(new Protocol.Teams.TeamId(team), Protocol.Teams.TeamRequestKinds.Mission,
+                    State.PlayerId, State.Name, text, "", null, district.Value));
     }
 
     /// <summary>A mission timer (a time limit) came due: expire what is past its deadline (the deadline is the state's, not the timer's).</summary>
@@ -275,7 +314,7 @@ public sealed partial class PlayerEntity
         foreach (var reach in _reachWatch)
         {
             if (!reach.Contains(district, position)) continue;
-            MissionEvent(new Reached(district, position));
+            MissionEvent(shareWithTeam: true, new Reached(district, position));
             return;
         }
     }
@@ -288,7 +327,7 @@ public sealed partial class PlayerEntity
         var opponent = played.ByA.FighterId == State.PlayerId.Value ? played.ByB.FighterId : played.ByA.FighterId;
         const string npcPrefix = "npc:";
         if (!opponent.StartsWith(npcPrefix, StringComparison.Ordinal) || play.World.Npcs.Spawn(opponent[npcPrefix.Length..]) is not { } spawn) return;
-        MissionEvent([new Defeated(spawn.Kind.Id), .. play.World.ItemsFromKind(spawn.Kind.Id).Select(i => new Looted(i.Id, spawn.Kind.Id))]);
+        MissionEvent(shareWithTeam: true, [new Defeated(spawn.Kind.Id), .. play.World.ItemsFromKind(spawn.Kind.Id).Select(i => new Looted(i.Id, spawn.Kind.Id))]);
     }
 
     /// <summary>
@@ -325,6 +364,9 @@ public sealed partial class PlayerEntity
             if (requestCommandId is not null) replyTo?.Tell(new Replies.Rejected(requestCommandId, ErrorCodes.Unavailable, JournalDown));
         });
     }
+
+    /// <summary><paramref name="e"/> when the step counted an objective (the one event a request carries), else none.</summary>
+    private static MissionEvent[] Counted(MissionStep step, MissionEvent e) => step.Changes.Any(c => c is ObjectiveProgressed) ? [e] : [];
 
     private string DeadlineTimerId(ActiveMission active) =>
         $"mission:{State.PlayerId.Value}:{active.MissionId}:{active.AcceptedAt.ToUnixTimeMilliseconds()}";

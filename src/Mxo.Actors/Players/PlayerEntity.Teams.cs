@@ -134,6 +134,12 @@ public sealed partial class PlayerEntity
             case TeamDeliveryKinds.Update:
                 _session?.Tell(new TeamPushes.Updated(d.TeamId, d.Text, d.From, d.FromName, d.Leader));
                 return;
+            case TeamDeliveryKinds.Mission:
+                // A teammate's mission event counts here only in the same team and district (issue 13's team missions).
+                if (State.Team == d.TeamId.Value && _present && State.District?.Value == d.FromName
+                    && Protocol.Missions.MissionShare.Decode(d.Text) is { } shared)
+                    MissionEvent(shareWithTeam: false, shared);
+                return;
         }
     }
 

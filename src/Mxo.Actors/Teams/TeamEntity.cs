@@ -87,6 +87,7 @@ public sealed class TeamEntity : MxoEntity<TeamState>, IWithTimers
             case TeamRequestKinds.Leader: HandOver(cmd); return;
             case TeamRequestKinds.Info: cmd.ReplyTo?.Tell(Info(cmd.CommandId)); return;
             case TeamRequestKinds.Say: Say(cmd); return;
+            case TeamRequestKinds.Mission: ShareMission(cmd); return;
             default: Refuse(cmd, ErrorCodes.InvalidField, $"unknown team request '{cmd.Kind}'"); return;
         }
     }
@@ -270,6 +271,20 @@ public sealed class TeamEntity : MxoEntity<TeamState>, IWithTimers
             {
                 From = cmd.By, FromName = cmd.ByName, Text = text.Text!, UnixTimeMs = now,
             });
+    }
+
+    /// <summary>
+    /// Team missions: a mission event one member counted goes to every other member's entity (not persisted here: each
+    /// member's entity persists what it counts), which counts it too if it is in the same district.
+    /// </summary>
+    private void ShareMission(TeamCommands.Request cmd)
+    {
+        foreach (var member in State.Members)
+            if (member.PlayerId != cmd.By.Value)
+                _players.Tell(new TeamCommands.Deliver(new PlayerId(member.PlayerId), TeamDeliveryKinds.Mission, State.TeamId, "", null)
+                {
+                    From = cmd.By, FromName = cmd.ArgName, Text = cmd.Arg,
+                });
     }
 
     private void ScheduleInvitesCheck()

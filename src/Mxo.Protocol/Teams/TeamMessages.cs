@@ -35,6 +35,8 @@ public static class TeamRequestKinds
     public const string Leader = "leader";
     public const string Info = "info";
     public const string Say = "say";
+    /// <summary>From a member's entity: a mission event it counted (<c>Missions.MissionShare</c> text in <c>Arg</c>, the district in <c>ArgName</c>), for the others.</summary>
+    public const string Mission = "mission";
 }
 
 /// <summary>What a <see cref="TeamCommands.Deliver"/> brings to a character's entity.</summary>
@@ -52,6 +54,8 @@ public static class TeamDeliveryKinds
     public const string Line = "line";
     /// <summary>A membership change: pushed to the session as <c>team_update</c>.</summary>
     public const string Update = "update";
+    /// <summary>A teammate's mission event (<c>Text</c>, in district <c>FromName</c>): counted for this character's missions if it is in that district.</summary>
+    public const string Mission = "mission";
 }
 
 /// <summary>The kinds of <c>team_update</c>.</summary>
