@@ -62,6 +62,23 @@ public static class WorldMetrics
         CombatRounds.Inc();
     }
 
+    /// <summary>The mission scheduler's pending one-shot timers (set by the node hosting it after every change).</summary>
+    public static readonly Gauge MissionTimersPending = Metrics.CreateGauge("mxo_mission_timers_pending",
+        "One-shot timers pending in the mission scheduler singleton (on the node hosting it).");
+
+    public static readonly Counter MissionTimerFires = Metrics.CreateCounter("mxo_mission_timer_fires_total",
+        "Mission scheduler fires delivered after their Fired event was persisted (one-shot timers and schedule occurrences).");
+
+    /// <summary>Delivery time beyond the due time: the one timer's resolution, the batch's write and the wait for a thread.</summary>
+    public static readonly Histogram MissionTimerLateness = Metrics.CreateHistogram("mxo_mission_timer_lateness_seconds",
+        "How late a mission scheduler fire was delivered: the time at delivery (after its write) beyond its due time.",
+        new HistogramConfiguration { Buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 60] });
+
+    /// <summary>Missions by what happened: <c>accepted</c>, <c>completed</c> (paid), <c>failed</c> (abandoned or expired).</summary>
+    public static readonly Counter Missions = Metrics.CreateCounter("mxo_missions_total",
+        "Missions accepted, completed (and paid) and failed (abandoned or expired) by characters whose entities run on this node.",
+        new CounterConfiguration { LabelNames = ["outcome"] });
+
     public static readonly Histogram PersistDuration = Metrics.CreateHistogram("mxo_persist_duration_seconds",
         "From an entity's persist call until its events are durable and its handler runs (one observation per write).",
         new HistogramConfiguration { LabelNames = ["entity"], Buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });

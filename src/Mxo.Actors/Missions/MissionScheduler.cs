@@ -148,8 +148,11 @@ public sealed class MissionScheduler : MxoEntity<MissionSchedulerState>, IWithTi
 
     private void Deliver(IReadOnlyList<TimerFired> deliveries)
     {
+        var now = NowUnixMs;
         foreach (var fired in deliveries)
         {
+            WorldMetrics.MissionTimerFires.Inc();
+            WorldMetrics.MissionTimerLateness.Observe(Math.Max(0, now - fired.DueUnixMs) / 1000.0);
             if (_targets.Deliver(fired)) continue;
             // Once per kind at warning level: an unknown kind is a deployment mistake, not news per timer.
             if (_unroutedKinds.Add(fired.TargetKind))
@@ -162,6 +165,7 @@ public sealed class MissionScheduler : MxoEntity<MissionSchedulerState>, IWithTi
     /// <summary>Arms the one wake timer for the earliest due time (or the recheck interval, if sooner), unless it is armed for sooner already.</summary>
     private void Rearm()
     {
+        WorldMetrics.MissionTimersPending.Set(Decided.Timers.Count);
         if (_stopping || !_index.TryPeek(out var first)) return;
         var now = NowUnixMs;
         var at = Math.Min(first.DueUnixMs, now + (long)_settings.RecheckInterval.TotalMilliseconds);

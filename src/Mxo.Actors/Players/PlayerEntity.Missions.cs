@@ -349,6 +349,8 @@ public sealed partial class PlayerEntity
             var state = Missions(play);
             foreach (var change in step.Changes)
             {
+                if (change is MissionAccepted or RewardsPaid or MissionEnded)
+                    WorldMetrics.Missions.WithLabels(change switch { MissionAccepted => "accepted", RewardsPaid => "completed", _ => "failed" }).Inc();
                 if (MissionFrames.Push(play.World, state, change, State.Info) is { } push)
                     _session?.Tell(FrameFor(push.Type, null, push.Data));
                 if (change is MissionEnded or RewardsPaid)
