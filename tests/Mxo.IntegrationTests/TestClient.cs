@@ -13,6 +13,12 @@ public sealed class TestClient : IAsyncDisposable
     private readonly byte[] _buffer = new byte[128 * 1024];
     private int _counter;
 
+    // A receive that outlived its caller's timeout, and how much of a message was read before it. Cancelling a
+    // ClientWebSocket receive aborts the socket, so a wait that times out leaves the receive running for the next wait
+    // instead: a test may wait briefly for a frame that does not come and go on using the socket.
+    private Task<ValueWebSocketReceiveResult>? _pending;
+    private int _received;
+
     /// <summary>The akka.test.timefactor equivalent for these tests (env MXO_TEST_TIMEFACTOR, default 1).</summary>
     public static double TimeFactor => Mxo.TestSupport.TestTime.Factor;
 
@@ -78,22 +84,26 @@ public sealed class TestClient : IAsyncDisposable
         ExpectAsync(f => f.GetProperty("type").GetString() == type
                          && (id is null || (f.TryGetProperty("id", out var i) && i.GetString() == id)), timeout, $"'{type}' {id}");
 
-    /// <summary>The next frame, or null when the server closed the socket.</summary>
+    /// <summary>The next frame, or null when the server closed the socket. Cancelling <paramref name="ct"/> does not abort the socket.</summary>
     public async Task<JsonElement?> ReceiveAsync(CancellationToken ct)
     {
-        var count = 0;
         while (true)
         {
-            var result = await _socket.ReceiveAsync(_buffer.AsMemory(count), ct);
+            _pending ??= _socket.ReceiveAsync(_buffer.AsMemory(_received), CancellationToken.None).AsTask();
+            var result = await _pending.WaitAsync(ct);
+            _pending = null;
             if (result.MessageType == WebSocketMessageType.Close)
             {
+                _received = 0;
                 if (_socket.State == WebSocketState.CloseReceived)
                     await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
                 return null;
             }
-            count += result.Count;
+            _received += result.Count;
             if (result.EndOfMessage) break;
         }
+        var count = _received;
+        _received = 0;
         using var doc = JsonDocument.Parse(_buffer.AsMemory(0, count));
         return doc.RootElement.Clone();
     }
