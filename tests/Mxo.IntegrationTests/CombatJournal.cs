@@ -32,7 +32,7 @@ internal static class CombatJournal
         using var reader = command.ExecuteReader();
         var rows = new List<Row>();
         while (reader.Read())
-            rows.Add(new Row(reader.GetInt64(0), reader.GetString(1), serializer.FromBinary((byte[])reader["message"], reader.GetString(2))));
+            rows.Add(new Row(reader.GetInt64(0), reader.IsDBNull(1) ? "" : reader.GetString(1), serializer.FromBinary((byte[])reader["message"], reader.GetString(2))));
         return rows;
     }
 
