@@ -10,20 +10,30 @@ namespace Mxo.IntegrationTests;
 /// <summary>Reads a fight back from a node's SQLite journal, as the tests that crash or move an encounter check it.</summary>
 internal static class CombatJournal
 {
+    /// <summary>One journal row: its sequence number, the writer id the journal stored with it, and its decoded event.</summary>
+    public sealed record Row(long SequenceNumber, string WriterUuid, object Event);
+
     /// <summary>The events of one entity, in order, decoded with the node's own serializer.</summary>
-    public static List<object> Events(TempData data, string persistenceId)
+    public static List<object> Events(TempData data, string persistenceId) => [.. Rows(data, persistenceId).Select(r => r.Event)];
+
+    /// <summary>
+    /// The rows of one entity, in order. The <c>writer_uuid</c> column tells incarnations apart: the one that wrote a row
+    /// before a node died is not the one that took over after it (as ZombieWriterTests tells nodes' writes apart).
+    /// </summary>
+    public static List<Row> Rows(TempData data, string persistenceId)
     {
         using var system = ActorSystem.Create("decode");
         var serializer = new MxoSerializer((ExtendedActorSystem)system);
         using var db = new SqliteConnection($"Data Source={data.SqliteFile};Mode=ReadOnly");
         db.Open();
         using var command = db.CreateCommand();
-        command.CommandText = "SELECT manifest, message FROM journal WHERE persistence_id = $id ORDER BY sequence_number";
+        command.CommandText = "SELECT sequence_number, writer_uuid, manifest, message FROM journal WHERE persistence_id = $id ORDER BY sequence_number";
         command.Parameters.AddWithValue("$id", persistenceId);
         using var reader = command.ExecuteReader();
-        var events = new List<object>();
-        while (reader.Read()) events.Add(serializer.FromBinary((byte[])reader["message"], reader.GetString(0)));
-        return events;
+        var rows = new List<Row>();
+        while (reader.Read())
+            rows.Add(new Row(reader.GetInt64(0), reader.IsDBNull(1) ? "" : reader.GetString(1), serializer.FromBinary((byte[])reader["message"], reader.GetString(2))));
+        return rows;
     }
 
     /// <summary>
