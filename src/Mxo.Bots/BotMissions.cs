@@ -74,7 +74,10 @@ internal sealed class BotMissions
 
     public enum Act { List, Talk, Accept, Get, Give, Abandon }
 
-    /// <summary>A request to send: its kind, and its argument (target, mission or object; a give's item and target).</summary>
+    /// <summary>
+    /// A request to send: its kind, and its argument (target, mission or object; a give's item and target; an abandon's
+    /// mission and why, which is counted in <see cref="AbandonReasons"/>, not sent).
+    /// </summary>
     public readonly record struct Step(Act Act, string Argument, string Argument2 = "");
 
     /// <summary>Where the bot walks: toward (<see cref="X"/>, <see cref="Z"/>) until it is within <see cref="StopWithin"/>.</summary>
@@ -147,8 +150,9 @@ internal sealed class BotMissions
     public long Abandoned { get; private set; }
     public long Expired { get; private set; }
 
-    /// <summary><c>mission_abandon</c> frames sent, and why (the objective kind and what made it impossible).</summary>
+    /// <summary><c>mission_abandon</c> frames sent, and why: the objective's kind and what made it impossible, or refusals.</summary>
     public long AbandonsSent { get; private set; }
+    public Dictionary<string, long> AbandonReasons { get; } = new(StringComparer.Ordinal);
 
     /// <summary><c>mission_talk</c>s to a contact for offers, and of those the ones with no offer the bot would take.</summary>
     public long ContactTalks { get; private set; }
@@ -207,7 +211,11 @@ internal sealed class BotMissions
             if (_phase == Phase.Choosing && ChooseOffer(_offers, _avoid) is null) NextContact(now); // every offer used or refused
             var (step, due) = Plan(now, x, z);
             if (step is not { } chosen || now < due) return null;
-            if (chosen.Act == Act.Abandon) AbandonsSent++;
+            if (chosen.Act == Act.Abandon)
+            {
+                AbandonsSent++;
+                Count(AbandonReasons, chosen.Argument2);
+            }
             if (chosen.Act == Act.Talk && _phase == Phase.Seeking) ContactTalks++;
             return chosen;
         }
@@ -416,12 +424,13 @@ internal sealed class BotMissions
     private (Step? Step, long Due) PlanObjective(long now, double x, double z, long ready)
     {
         var mission = _mission!;
-        var abandon = (new Step(Act.Abandon, mission), ready);
-        if (_refusals >= MaxRefusalsPerMission) return abandon;
+        (Step?, long) Abandon(string why) => (new Step(Act.Abandon, mission, why), ready);
+        if (_refusals >= MaxRefusalsPerMission) return Abandon($"{MaxRefusalsPerMission} refusals");
         var stuckAt = _lastProgress + Ticks(ObjectivePatience);
-        if (now >= stuckAt) return abandon;
-        if (NextObjective(_objectives, x, z) is not { } objective) return (null, stuckAt); // all met: the next phase comes
-        if (Impossible(objective, _district) is not null) return abandon;
+        var objective = NextObjective(_objectives, x, z);
+        if (now >= stuckAt) return Abandon($"{objective?.Kind ?? "next phase"}: no progress in {ObjectivePatience.TotalMinutes:0} min");
+        if (objective is null) return (null, stuckAt); // all met: the next phase comes
+        if (Impossible(objective, _district) is { } why) return Abandon($"{objective.Kind}: {why}");
         if (objective.IsFight || objective.Kind == "reach") return (null, stuckAt); // the fighter, or the moves, do it
         var (px, pz) = objective.Place!.Value;
         if (Distance(x, z, px, pz) > Reach - 1) return (null, stuckAt);
@@ -479,8 +488,7 @@ internal sealed class BotMissions
 
     private void Refused(Step step, string code, JsonElement data, long now)
     {
-        if (!RefusedByCode.ContainsKey(code) && RefusedByCode.Count >= MaxErrorCodes) RefusedByCode["other"] = RefusedByCode.GetValueOrDefault("other") + 1;
-        else RefusedByCode[code] = RefusedByCode.GetValueOrDefault(code) + 1;
+        Count(RefusedByCode, code);
 
         if (code == ErrorCodes.RateLimited)
         {
@@ -521,23 +529,24 @@ internal sealed class BotMissions
                 if (code == MissionErrorCodes.NotActive && step.Argument == _mission) EndMission(now);
                 return;
             default:
-                // A talk, get or give for the mission refused as out of reach, not needed, not held: the bot's picture may be
-                // wrong. Read it back, and give the mission up if the refusals go on.
-                if (_phase != Phase.Playing) return;
+                // Out of reach: a move of its was corrected on the way (it walks on and asks again; a place it never gets
+                // to is given up by ObjectivePatience). Not needed, not held, unknown: the bot's picture of the mission
+                // may be wrong, so it reads it back, and gives the mission up if such refusals go on.
+                if (_phase != Phase.Playing || code == ErrorCodes.OutOfReach) return;
                 _refusals++;
-                if (code != ErrorCodes.OutOfReach) _phase = Phase.Listing;
+                _phase = Phase.Listing;
                 return;
         }
     }
 
     private void StartMission(string mission, int phase, Objective[] objectives, long now)
     {
+        if (mission != _mission) _refusals = 0; // the same one read back after a refusal keeps its count
         _mission = mission;
         _missionPhase = phase;
         _objectives = objectives;
         _phase = Phase.Playing;
         _lastProgress = now;
-        _refusals = 0;
     }
 
     private void EndMission(long now)
@@ -595,6 +604,13 @@ internal sealed class BotMissions
     {
         if (_avoid.Count >= MaxAvoided) _avoid.Clear(); // a bound, never met with the shipped content (16 missions)
         _avoid.Add(mission);
+    }
+
+    /// <summary>Counts <paramref name="key"/>; past <see cref="MaxErrorCodes"/> different keys the rest count as "other".</summary>
+    private static void Count(Dictionary<string, long> counts, string key)
+    {
+        if (!counts.ContainsKey(key) && counts.Count >= MaxErrorCodes) key = "other";
+        counts[key] = counts.GetValueOrDefault(key) + 1;
     }
 
     private static int Rank(string value, params string[] order) => Array.IndexOf(order, value) is var i && i >= 0 ? i : order.Length;

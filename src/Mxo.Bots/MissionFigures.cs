@@ -23,6 +23,9 @@ public sealed record MissionFigures
     public long Failed => Abandoned + Expired;
     public long AbandonsSent { get; init; }
 
+    /// <summary>Why the bots abandoned: the objective's kind and what made it impossible (another district, no progress, …).</summary>
+    public IReadOnlyDictionary<string, long> AbandonReasons { get; init; } = new Dictionary<string, long>();
+
     /// <summary><c>mission_talk</c>s to a contact for its offers, and of those the ones with no offer a bot would take.</summary>
     public long ContactTalks { get; init; }
     public long NoOffers { get; init; }
@@ -44,8 +47,12 @@ public sealed record MissionFigures
     internal static MissionFigures Sum(IReadOnlyCollection<BotMissions> bots, LatencyHistogram latency, string district, int contacts, string? failure)
     {
         var refused = new Dictionary<string, long>(StringComparer.Ordinal);
+        var reasons = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var bot in bots)
+        {
             foreach (var (code, n) in bot.RefusedByCode) refused[code] = refused.GetValueOrDefault(code) + n;
+            foreach (var (why, n) in bot.AbandonReasons) reasons[why] = reasons.GetValueOrDefault(why) + n;
+        }
         return new MissionFigures
         {
             District = district,
@@ -56,6 +63,7 @@ public sealed record MissionFigures
             Abandoned = bots.Sum(b => b.Abandoned),
             Expired = bots.Sum(b => b.Expired),
             AbandonsSent = bots.Sum(b => b.AbandonsSent),
+            AbandonReasons = reasons,
             ContactTalks = bots.Sum(b => b.ContactTalks),
             NoOffers = bots.Sum(b => b.NoOffers),
             RequestsSent = bots.Sum(b => b.RequestsSent),
@@ -78,7 +86,9 @@ public sealed record MissionFigures
         sb.Append(c, $"{Accepted} accepted, {Completed} completed, {Failed} failed ({Abandoned} abandoned, {Expired} expired), ")
             .Append(c, $"{rate:0.000} completed/s; {ContactTalks} talks to contacts, {NoOffers} without an offer to take")
             .AppendLine();
-        sb.Append(c, $"mission requests: {RequestsSent} sent, {Unanswered} unanswered, {AbandonsSent} abandons; ");
+        sb.Append(c, $"mission requests: {RequestsSent} sent, {Unanswered} unanswered, {AbandonsSent} abandons");
+        if (AbandonsSent > 0) sb.Append(" (").Append(tally(AbandonReasons)).Append(')');
+        sb.Append("; ");
         if (LatencyP50Ms is { } p50 && LatencyP99Ms is { } p99)
             sb.Append(c, $"latency p50 {p50:0.0} ms, p99 {p99:0.0} ms, max {LatencyMaxMs ?? p99:0.0} ms");
         else

@@ -192,7 +192,7 @@ public partial class BotsTests
             {"mission": "far-away", "objectives": [{"kind": "talk", "count": 0, "needed": 1, "target": "x", "district": "westview", "position": {"x": -500, "y": 0, "z": 0}}]}
             """), null, t);
         t += Gap;
-        Assert.Equal(new BotMissions.Step(BotMissions.Act.Abandon, "far-away"), Send(missions, "r-6", t, x, z));
+        Assert.Equal(new BotMissions.Step(BotMissions.Act.Abandon, "far-away", "talk: in another district"), Send(missions, "r-6", t, x, z));
         missions.Pushed("mission_failed", Json("""{"mission": "far-away", "reason": "abandoned"}"""), t);
         missions.Answered("r-6", "ack", default, null, t);
 
@@ -214,6 +214,54 @@ public partial class BotsTests
         Assert.Equal(new Dictionary<string, long> { ["rate_limited"] = 1, ["level_too_high"] = 1 }, missions.RefusedByCode);
         Assert.Equal((1L, 1L, 0L, 1L), (missions.Accepted, missions.Abandoned, missions.Completed, missions.AbandonsSent));
         Assert.Equal(0, missions.NoOffers); // each talk had an offer to take; the server refused one
+    }
+
+    [Fact]
+    public void A_give_refused_three_times_is_read_back_each_time_then_abandoned_and_out_of_reach_is_only_retried()
+    {
+        var missions = new BotMissions("richland", [Tyndall], new LatencyHistogram(), () => { });
+        var t = Stopwatch.GetTimestamp();
+        var (x, z) = (Tyndall.X, Tyndall.Z);
+        const string sheet = """
+            {"active": [{"mission": "zion-payphone-trace", "phase": 1, "finished": false, "objectives": [
+              {"kind": "give", "count": 0, "needed": 1, "item": "payphone-log", "target": "zion-tyndall", "district": "richland", "position": {"x": -1510, "y": 0, "z": 60}}]}]}
+            """;
+        Send(missions, "r-0", t, x, z);
+        missions.Answered("r-0", "missions", Json(sheet), null, t); // a mission from before this socket: played on
+        Assert.Equal("zion-payphone-trace", missions.Mission);
+
+        t += Gap;
+        Assert.Equal(new BotMissions.Step(BotMissions.Act.Give, "payphone-log", "zion-tyndall"), Send(missions, "r-1", t, x, z));
+        missions.Answered("r-1", "error", Json("""{"code": "out_of_reach"}"""), "out_of_reach", t);
+        for (var i = 0; i < BotMissions.MaxRefusalsPerMission; i++)
+        {
+            t += Gap;
+            Assert.Equal(BotMissions.Act.Give, Send(missions, $"g-{i}", t, x, z).Act);
+            missions.Answered($"g-{i}", "error", Json("""{"code": "item_not_held"}"""), "item_not_held", t);
+            t += Gap;
+            Assert.Equal(BotMissions.Act.List, Send(missions, $"l-{i}", t, x, z).Act);
+            missions.Answered($"l-{i}", "missions", Json(sheet), null, t);
+        }
+        t += Gap;
+        Assert.Equal(new BotMissions.Step(BotMissions.Act.Abandon, "zion-payphone-trace", "3 refusals"), missions.Decide(t, x, z));
+        Assert.Equal(new Dictionary<string, long> { ["out_of_reach"] = 1, ["item_not_held"] = 3 }, missions.RefusedByCode);
+    }
+
+    [Fact]
+    public void A_fight_objective_without_progress_for_long_is_abandoned_with_its_reason()
+    {
+        var missions = new BotMissions("richland", [Tyndall], new LatencyHistogram(), () => { });
+        var t = Stopwatch.GetTimestamp();
+        Send(missions, "r-0", t, 0, 0);
+        missions.Answered("r-0", "missions", Json("""
+            {"active": [{"mission": "zion-clear-the-slums", "phase": 0, "objectives": [{"kind": "defeat", "count": 1, "needed": 2, "npcKind": "exile"}]}]}
+            """), null, t);
+        var patience = (long)(BotMissions.ObjectivePatience.TotalSeconds * Stopwatch.Frequency);
+        Assert.Equal(t + patience, missions.NextDue(t + Gap, 0, 0)); // the fighter hunts meanwhile: nothing to send before
+        Assert.Null(missions.Decide(t + patience - 1, 0, 0));
+        Assert.Equal(new BotMissions.Step(BotMissions.Act.Abandon, "zion-clear-the-slums", "defeat: no progress in 3 min"),
+            missions.Decide(t + patience, 0, 0));
+        Assert.Equal(new Dictionary<string, long> { ["defeat: no progress in 3 min"] = 1 }, missions.AbandonReasons);
     }
 
     [Fact]
@@ -267,6 +315,7 @@ public partial class BotsTests
             Missions = new MissionFigures
             {
                 District = "richland", Contacts = 2, Accepted = 6, Completed = 4, Abandoned = 1, Expired = 1, AbandonsSent = 1,
+                AbandonReasons = new Dictionary<string, long> { ["defeat: no progress in 3 min"] = 1 },
                 ContactTalks = 7, NoOffers = 1, RequestsSent = 40, Unanswered = 0, LatencyP50Ms = 3.2, LatencyP99Ms = 12, LatencyMaxMs = 15.5,
                 RefusedByCode = new Dictionary<string, long> { ["out_of_reach"] = 2, ["rate_limited"] = 1 },
             },
@@ -276,7 +325,7 @@ public partial class BotsTests
 
         Assert.Contains("missions: 2 contacts in richland; 6 accepted, 4 completed, 2 failed (1 abandoned, 1 expired), 0.100 completed/s; " +
                         "7 talks to contacts, 1 without an offer to take", lines);
-        Assert.Contains("mission requests: 40 sent, 0 unanswered, 1 abandons; latency p50 3.2 ms, p99 12.0 ms, max 15.5 ms", lines);
+        Assert.Contains("mission requests: 40 sent, 0 unanswered, 1 abandons (defeat: no progress in 3 min x1); latency p50 3.2 ms, p99 12.0 ms, max 15.5 ms", lines);
         Assert.Contains("mission refusals: 3 (out_of_reach x2, rate_limited x1)", lines);
         Assert.Equal(0, playing.ExitCode); // refused mission requests do not fail the run
         Assert.DoesNotContain("missions:", report.ToString());
