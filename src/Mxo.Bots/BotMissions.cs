@@ -57,6 +57,7 @@ internal sealed class BotMissions
     private const int MaxOffers = 32;
     private const int MaxObjectives = 16;
     private const int MaxAvoided = 256;
+    private const int MaxGivenUp = 8;
 
     /// <summary>Codes that say the bot built a bad frame, not that the mission refused it: these count as ordinary errors.</summary>
     private static readonly HashSet<string> BotMistakes = new(StringComparer.Ordinal)
@@ -117,6 +118,9 @@ internal sealed class BotMissions
     private readonly Action _completed;
     private readonly List<Offer> _offers = [];
     private readonly HashSet<string> _avoid = new(StringComparer.Ordinal);
+
+    /// <summary>The ids of the last requests given up unanswered: an answer that still comes is this bot's, not a chat ack or an error.</summary>
+    private readonly Queue<string> _givenUp = new();
     private Objective[] _objectives = [];
     private Phase _phase;
     private Pending? _pending;
@@ -205,6 +209,8 @@ internal sealed class BotMissions
             {
                 Unanswered++;
                 _pending = null;
+                if (_givenUp.Count >= MaxGivenUp) _givenUp.Dequeue();
+                _givenUp.Enqueue(pending.Id);
                 if (pending.Step.Act is Act.Accept or Act.Abandon or Act.List) _phase = Phase.Listing; // where it stands is unknown
             }
             if (_phase == Phase.Resting && now >= _restUntil) StartSeeking(now);
@@ -264,7 +270,7 @@ internal sealed class BotMissions
         lock (_gate)
         {
             mine = id is not null && _pending is { } pending && pending.Id == id;
-            if (!mine) return false;
+            if (!mine) return id is not null && _givenUp.Contains(id); // too late to act on, not somebody else's either
             var step = _pending!.Value.Step;
             _latency.Record(Stopwatch.GetElapsedTime(_pending.Value.SentAt, now).TotalMilliseconds);
             _pending = null;

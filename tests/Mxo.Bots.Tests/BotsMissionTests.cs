@@ -265,7 +265,7 @@ public partial class BotsTests
     }
 
     [Fact]
-    public void An_unanswered_mission_request_is_given_up_and_the_bot_reads_its_missions_again()
+    public void An_unanswered_mission_request_is_given_up_and_the_bot_reads_its_missions_again_and_its_late_answer_is_still_its_own()
     {
         var missions = new BotMissions("richland", [Tyndall], new LatencyHistogram(), () => { });
         var t = Stopwatch.GetTimestamp();
@@ -274,7 +274,8 @@ public partial class BotsTests
         Assert.Null(missions.Decide(t + Stopwatch.Frequency, Tyndall.X, Tyndall.Z));
         Assert.Equal(BotMissions.Act.List, missions.Decide(t + 11 * Stopwatch.Frequency, Tyndall.X, Tyndall.Z)?.Act);
         Assert.Equal(1, missions.Unanswered);
-        Assert.False(missions.Answered("r-1", "missions", default, null, t)); // too late: not waited for any more
+        Assert.True(missions.Answered("r-1", "missions", default, null, t)); // too late to act on, but the bot's own answer
+        Assert.False(missions.Answered("r-2", "ack", default, null, t)); // not a mission request of this bot
     }
 
     [Fact]
