@@ -39,6 +39,8 @@ internal sealed partial class Bot
         "combat_started", "round", "combat_ended", "fight", "duel_challenge", "duel_declined", "derezzed", "reconstructed",
         "whisper", "crew", "crew_invite", "crew_update", "team", "team_invite", "team_update",
         "notification", "notifications", "chat_settings",
+        "mission_offers", "mission_accepted", "missions", "mission_progress", "mission_phase", "mission_completed", "mission_failed",
+        "item_added", "item_removed",
     ];
 
     private static readonly int ViewIndex = Array.IndexOf(KnownTypes, "view");
@@ -73,12 +75,15 @@ internal sealed partial class Bot
     /// <summary>The run's bot names, which this bot whispers to (itself left out); empty without whispers.</summary>
     private readonly IReadOnlyList<string> _peers;
 
-    /// <summary>With <see cref="BotOptions.Fight"/>: what the bot knows of fights and decides about them.</summary>
+    /// <summary>With <see cref="BotOptions.Fight"/> or <see cref="BotOptions.Missions"/>: what the bot knows of fights and decides about them.</summary>
     private readonly BotFighter? _fighter;
+
+    /// <summary>With <see cref="BotOptions.Missions"/>: what the bot knows of its missions and decides about them.</summary>
+    private readonly BotMissions? _missions;
 
     /// <summary>
     /// Wakes the act loop before its next timer when the receive loop has news it must act on at once (a duel
-    /// challenge, a fight that began, being derezzed). Only the receive loop releases it.
+    /// challenge, a fight that began, being derezzed, a mission request answered). Only the receive loop releases it.
     /// </summary>
     private readonly SemaphoreSlim _wake = new(0, 1);
 
@@ -112,9 +117,10 @@ internal sealed partial class Bot
 
     /// <param name="accounts">The swarm's HTTP client; <c>null</c> for the hello flow.</param>
     /// <param name="password">The account password (ignored without <paramref name="accounts"/>).</param>
+    /// <param name="missions">With <see cref="BotOptions.Missions"/>: the district's contacts, where mission request latency goes, and what a completion calls.</param>
     public Bot(BotOptions options, int index, string name, DistrictInfo district, Random random, LatencyHistogram latency,
         BotAccounts? accounts = null, string password = "", MoveWitness? witness = null, IReadOnlyList<string>? peers = null,
-        ChatDelivery? delivery = null)
+        ChatDelivery? delivery = null, MissionSetup? missions = null)
     {
         _delivery = delivery ?? new ChatDelivery();
         _peers = peers ?? [];
@@ -130,11 +136,21 @@ internal sealed partial class Bot
         _latency = latency;
         _witness = witness;
         _readsViews = witness is not null && index < options.Watchers;
-        if (options.Fight) _fighter = new BotFighter(options.FightEvery, options.DuelAcceptChance, Wake);
+        // A mission bot fights only what its missions want (defeat, loot), and declines duels: it has missions to do.
+        if (options.Fight || options.Missions)
+            _fighter = new BotFighter(options.FightEvery, options.Fight ? options.DuelAcceptChance : 0, Wake, seeks: options.Fight);
+        if (options.Missions && missions is not null)
+            _missions = new BotMissions(_district, missions.Contacts, missions.Latency, Wake, missions.Completed);
     }
 
-    /// <summary>The bot's fight figures with <see cref="BotOptions.Fight"/>, <c>null</c> without.</summary>
+    /// <summary>What a mission bot is given: its district's contacts, the swarm's request latency, and a completion's callback.</summary>
+    internal sealed record MissionSetup(IReadOnlyList<BotMissions.Contact> Contacts, LatencyHistogram Latency, Action? Completed);
+
+    /// <summary>The bot's fight figures with <see cref="BotOptions.Fight"/> or <see cref="BotOptions.Missions"/>, <c>null</c> without.</summary>
     public BotFighter? Fighter => _fighter;
+
+    /// <summary>The bot's mission figures with <see cref="BotOptions.Missions"/>, <c>null</c> without.</summary>
+    public BotMissions? Missions => _missions;
 
     // One releaser (the receive loop) and a count of at most 1: seeing 0, the release cannot overflow.
     private void Wake()
@@ -451,6 +467,7 @@ internal sealed partial class Bot
         _receiveEndReason = _sendFailure = _authRequestId = null;
         _enteredAt = null;
         _fighter?.Reset(Stopwatch.GetTimestamp());
+        _missions?.Reset();
         _welcomed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var ended = new CancellationTokenSource();
         var link = new Link(socket, ReceiveLoopAsync(socket, ended), ended);
@@ -605,6 +622,7 @@ internal sealed partial class Bot
             {
                 now = Stopwatch.GetTimestamp();
                 var next = Math.Min(Math.Min(Math.Min(nextMove, nextChat), nextWhisper), Math.Min(_refreshDue, _fighter?.NextDue(now) ?? long.MaxValue));
+                next = Math.Min(next, _missions?.NextDue(now, _x, _z) ?? long.MaxValue);
                 if (next > now)
                 {
                     var wait = next == long.MaxValue ? TimeSpan.FromHours(1) : Stopwatch.GetElapsedTime(now, next);
@@ -612,6 +630,11 @@ internal sealed partial class Bot
                     now = Stopwatch.GetTimestamp();
                 }
 
+                if (_missions is { } missions)
+                {
+                    _fighter!.Quarry = missions.Quarry(_x, _z);
+                    if (missions.Decide(now, _x, _z) is { } request) await MissionAsync(socket, writer, request).ConfigureAwait(false);
+                }
                 if (_fighter?.Decide(now, _x, _z, _random) is { } step) await FightAsync(socket, writer, step).ConfigureAwait(false);
 
                 if (_options.Notifications) await InboxAsync(socket, writer).ConfigureAwait(false);
@@ -627,7 +650,11 @@ internal sealed partial class Bot
                 if (now >= nextMove)
                 {
                     var plan = _fighter?.Walk() ?? default;
-                    if (!plan.Hold && Step(stepSeconds, plan.TowardX, plan.TowardZ))
+                    var stopShortOf = BotFighter.StopShortOf;
+                    // Not held by a fight nor walking up to one: toward the mission's contact or objective, if any.
+                    if (!plan.Hold && plan.TowardX is null && _missions?.Walk(_x, _z) is { } destination)
+                        (plan, stopShortOf) = (new BotFighter.WalkPlan(false, destination.X, destination.Z), destination.StopWithin);
+                    if (!plan.Hold && Step(stepSeconds, plan.TowardX, plan.TowardZ, stopShortOf))
                     {
                         // The frame carries coordinates rounded to 2 decimals: that is what neighbours will see.
                         if (_playerId is { } self) _witness?.Sent(self, Math.Round(_x, 2), Math.Round(_z, 2));
@@ -724,6 +751,22 @@ internal sealed partial class Bot
         }).ConfigureAwait(false);
     }
 
+    /// <summary>Sends what the mission logic decided, its id registered first so that the answer can never beat it.</summary>
+    private async Task MissionAsync(ClientWebSocket socket, BotFrameWriter writer, BotMissions.Step step)
+    {
+        var id = NextId();
+        _missions!.Sending(id, step, Stopwatch.GetTimestamp());
+        await SendAsync(socket, step.Act switch
+        {
+            BotMissions.Act.List => writer.Missions(id),
+            BotMissions.Act.Talk => writer.Mission("mission_talk", id, "target", step.Argument),
+            BotMissions.Act.Accept => writer.Mission("mission_accept", id, "mission", step.Argument),
+            BotMissions.Act.Get => writer.Mission("mission_get", id, "object", step.Argument),
+            BotMissions.Act.Give => writer.MissionGive(id, step.Argument, step.Argument2),
+            _ => writer.Mission("mission_abandon", id, "mission", step.Argument),
+        }).ConfigureAwait(false);
+    }
+
     private async Task SayAsync(ClientWebSocket socket, BotFrameWriter writer)
     {
         var text = ChatDelivery.Stamp($"{Phrases[_random.Next(Phrases.Length)]} #{++_sayCounter}");
@@ -782,16 +825,16 @@ internal sealed partial class Bot
 
     /// <summary>
     /// One step of at most MaxSpeed × dt: straight toward (<paramref name="towardX"/>, <paramref name="towardZ"/>) when
-    /// given, stopping <see cref="BotFighter.StopShortOf"/> from it; otherwise a random walk kept within ±WanderRadius
+    /// given, stopping <paramref name="stopShortOf"/> from it; otherwise a random walk kept within ±WanderRadius
     /// of spawn on x and z. Returns false when the bot stays where it is (already close to what it walks toward).
     /// </summary>
-    private bool Step(double dt, double? towardX = null, double? towardZ = null)
+    private bool Step(double dt, double? towardX = null, double? towardZ = null, double stopShortOf = BotFighter.StopShortOf)
     {
         var maxStep = _options.MaxSpeed * dt;
         var step = maxStep * (0.5 + 0.5 * _random.NextDouble());
         if (towardX is { } tx && towardZ is { } tz)
         {
-            var left = Math.Sqrt((tx - _x) * (tx - _x) + (tz - _z) * (tz - _z)) - BotFighter.StopShortOf;
+            var left = Math.Sqrt((tx - _x) * (tx - _x) + (tz - _z) * (tz - _z)) - stopShortOf;
             if (left <= 0) return false;
             _heading = Math.Atan2(tz - _z, tx - _x);
             step = Math.Min(step, left);
@@ -1069,6 +1112,7 @@ internal sealed partial class Bot
                         break;
                     }
                     if (_fighter?.Answered(id, null, Stopwatch.GetTimestamp()) == true) break; // not a chat ack
+                    if (_missions?.Answered(id, "ack", data, null, Stopwatch.GetTimestamp()) == true) break; // nor is a mission request's
                     if (id is not null && id == _authRequestId)
                     {
                         TokensAcked++;
@@ -1086,11 +1130,20 @@ internal sealed partial class Bot
                     var code = Property(data, "code") is { ValueKind: JsonValueKind.String } c ? c.GetString()! : "(no code)";
                     var message = Property(data, "message") is { ValueKind: JsonValueKind.String } m ? m.GetString()! : "";
                     if (_fighter?.Answered(id, code, Stopwatch.GetTimestamp()) == true) break; // a fight refused: counted there
+                    if (_missions?.Answered(id, "error", data, code, Stopwatch.GetTimestamp()) == true) break; // a mission request refused: counted there
                     if (id is not null) _inboxRequests.TryRemove(id, out _); // counted as an error below
                     RecordError(code, message, id);
                     if (id is not null && !_unansweredSays.TryRemove(id, out _)) _unansweredWhispers.TryRemove(id, out _);
                     Complete(id, "error", $"{code}: {message}");
                     break;
+                case "mission_offers" or "mission_accepted" or "missions":
+                    _missions?.Answered(id, KnownTypes[kind], data, null, Stopwatch.GetTimestamp());
+                    break;
+                case "mission_progress" or "mission_phase" or "mission_completed" or "mission_failed":
+                    _missions?.Pushed(KnownTypes[kind], data, Stopwatch.GetTimestamp());
+                    break;
+                case "item_added" or "item_removed":
+                    break; // counted above: a give is tried, not checked against the inventory (BotMissions)
                 default:
                     if (_fighter is not null) OnFightFrame(KnownTypes[kind], id, data);
                     break;

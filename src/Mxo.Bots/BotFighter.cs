@@ -63,12 +63,17 @@ internal sealed class BotFighter
 
     private enum Phase { Idle, Engaging, Challenging, Accepting, Fighting }
 
-    private readonly record struct Known(double X, double Z, bool Npc);
+    /// <summary>Someone in view: where, whether an NPC, and its NPC kind (<c>kind</c> of <c>occupants</c> and <c>view</c>).</summary>
+    private readonly record struct Known(double X, double Z, bool Npc, string? Kind);
 
     private readonly object _gate = new();
     private readonly long _lookTicks;
     private readonly double _acceptChance;
     private readonly Action _wake;
+
+    /// <summary>Looks for someone to engage on its own (<see cref="BotOptions.Fight"/>); otherwise only a <see cref="Quarry"/>.</summary>
+    private readonly bool _seeks;
+    private string? _quarry;
     private readonly Dictionary<string, Known> _inView = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _busyUntil = new(StringComparer.Ordinal);
     private readonly Queue<string> _challenges = new();
@@ -91,8 +96,10 @@ internal sealed class BotFighter
     private long _nextReconstruct;
 
     /// <param name="wake">Called (under the lock) when the act loop should decide at once: a challenge came, a fight began, the bot was derezzed.</param>
-    public BotFighter(TimeSpan lookEvery, double acceptChance, Action wake)
+    /// <param name="seeks">Engage whoever is near on its own (<c>--fight</c>); false: only NPCs of the <see cref="Quarry"/> (<c>--missions</c>).</param>
+    public BotFighter(TimeSpan lookEvery, double acceptChance, Action wake, bool seeks = true)
     {
+        _seeks = seeks;
         _lookTicks = Ticks(lookEvery);
         _acceptChance = acceptChance;
         _wake = wake;
@@ -125,6 +132,23 @@ internal sealed class BotFighter
     public void Identify(string self)
     {
         lock (_gate) _self = self;
+    }
+
+    /// <summary>
+    /// The NPC kind a mission wants defeated (<see cref="BotMissions.Quarry"/>), or none: while set, the bot engages only
+    /// NPCs of that kind (walking up to the nearest in view); without it, a bot that does not seek fights engages nobody.
+    /// </summary>
+    public string? Quarry
+    {
+        set
+        {
+            lock (_gate)
+            {
+                if (value == _quarry) return;
+                _quarry = value;
+                _chase = null;
+            }
+        }
     }
 
     /// <summary>
@@ -189,8 +213,9 @@ internal sealed class BotFighter
             if (Bot.Property(entry, "id") is not { ValueKind: JsonValueKind.String } who || Bot.ReadPosition(Bot.Property(entry, "position")) is not { } at)
                 continue;
             var id = who.GetString()!;
-            var npc = Bot.Property(entry, "kind").ValueKind == JsonValueKind.String || id.StartsWith("npc:", StringComparison.Ordinal);
-            _inView[id] = new Known(at.X, at.Z, npc);
+            var kind = Bot.Property(entry, "kind") is { ValueKind: JsonValueKind.String } k ? k.GetString() : null;
+            var npc = kind is not null || id.StartsWith("npc:", StringComparison.Ordinal);
+            _inView[id] = new Known(at.X, at.Z, npc, kind);
         }
     }
 
@@ -368,7 +393,7 @@ internal sealed class BotFighter
             if (_derezzed) return _reconstructPending ? long.MaxValue : _nextReconstruct;
             return _phase switch
             {
-                Phase.Idle => _nextLook,
+                Phase.Idle => !_seeks && _quarry is null ? long.MaxValue : _nextLook, // nothing to look for: no wake-ups
                 Phase.Fighting => Math.Max(_nextAction, NotBefore()),
                 _ => _phaseSince + Ticks(Patience),
             };
@@ -422,6 +447,11 @@ internal sealed class BotFighter
                     return null;
             }
 
+            if (!_seeks && _quarry is null)
+            {
+                _chase = null;
+                return null;
+            }
             if (_chase is { } chased && _inView.TryGetValue(chased, out var at) && Distance(x, z, at) <= EngageWithin && !Busy(chased, now))
                 return Engage(chased, now);
             if (now < _nextLook) return null;
@@ -434,7 +464,7 @@ internal sealed class BotFighter
             var best = (Reach: 2, Kind: 2, Distance: double.MaxValue);
             foreach (var (id, known) in _inView)
             {
-                if (id == _self || Busy(id, now)) continue;
+                if (id == _self || Busy(id, now) || (_quarry is not null && known.Kind != _quarry)) continue;
                 var distance = Distance(x, z, known);
                 var rank = (Reach: distance <= EngageWithin ? 0 : 1, Kind: known.Npc ? 0 : 1, Distance: distance);
                 if (rank.CompareTo(best) >= 0) continue;

@@ -95,6 +95,25 @@ internal sealed class BotFrameWriter : IDisposable
         return End();
     }
 
+    /// <summary>A mission request with one id field (<c>mission_talk {target}</c>, <c>mission_accept {mission}</c>, <c>mission_get {object}</c>, <c>mission_abandon {mission}</c>).</summary>
+    public ReadOnlyMemory<byte> Mission(string type, string id, string field, string value) => WithString(type, id, field, value);
+
+    /// <summary><c>mission_give {item, target}</c>.</summary>
+    public ReadOnlyMemory<byte> MissionGive(string id, string item, string target)
+    {
+        Begin("mission_give", id);
+        _writer.WriteString("item", item);
+        _writer.WriteString("target", target);
+        return End();
+    }
+
+    /// <summary><c>missions</c>: the character's active and completed missions.</summary>
+    public ReadOnlyMemory<byte> Missions(string id)
+    {
+        Begin("missions", id);
+        return End();
+    }
+
     public ReadOnlyMemory<byte> Ping(string id)
     {
         Begin("ping", id);

@@ -171,6 +171,15 @@ public sealed record BotOptions
     /// <summary>Bots opt in to offline whispers (<c>--offline-whispers</c>): whispers to a bot that is offline become notifications.</summary>
     public bool OfflineWhispers { get; init; }
 
+    /// <summary>
+    /// Bots play missions (<c>--missions</c>): each walks to a contact of its district (<c>GET /world/contacts</c>), takes
+    /// an offer and plays its objectives, fighting the NPCs a mission wants (<see cref="BotMissions"/>), until the run ends.
+    /// </summary>
+    public bool Missions { get; init; }
+
+    /// <summary>With <see cref="Missions"/>: the run ends once the bots have completed this many missions; 0 (the default) never.</summary>
+    public int StopAfterMissions { get; init; }
+
     /// <summary>With <see cref="Fight"/>: how often (±20 %) a bot out of a fight looks for someone to engage.</summary>
     public TimeSpan FightEvery { get; init; } = TimeSpan.FromSeconds(3);
 
@@ -218,6 +227,9 @@ public sealed record BotOptions
         if (ConnectBatchSize < 1) problems.Add("connect batch size must be at least 1");
         if (Watchers < 0) problems.Add("--watchers must not be negative");
         if (FightEvery <= TimeSpan.Zero) problems.Add("--fight-every must be positive");
+        if (Missions && MoveHz <= 0) problems.Add("--missions needs walking (--move-hz above 0)");
+        if (StopAfterMissions < 0) problems.Add("--stop-after-missions must not be negative");
+        if (StopAfterMissions > 0 && !Missions) problems.Add("--stop-after-missions needs --missions");
         if (!double.IsFinite(DuelAcceptChance) || DuelAcceptChance is < 0 or > 1) problems.Add("duel accept chance must be between 0 and 1");
         if (!double.IsFinite(MaxSpeed) || MaxSpeed <= 0 || MaxSpeed > MaxAllowedSpeed)
             problems.Add($"max speed must be above 0 and at most {MaxAllowedSpeed} units/s");

@@ -114,6 +114,9 @@ public sealed record BotReport
     /// <summary>With <c>--fight</c>: what the bots did in fights, their refused fight requests apart from <see cref="Errors"/>.</summary>
     public FightFigures? Fight { get; init; }
 
+    /// <summary>With <c>--missions</c>: what the bots did with missions, their refused mission requests apart from <see cref="Errors"/>.</summary>
+    public MissionFigures? Missions { get; init; }
+
     /// <summary>
     /// Notifications: pushed to the bots (<c>notification</c> frames; of those, stored ones), the sum of the welcomes'
     /// unread counts, and with <c>--notifications</c> how many the bots listed and marked read.
@@ -239,6 +242,7 @@ public sealed record BotReport
         if (ResyncedBots > 0 && LastResyncedAt is { } last)
             sb.Append(c, $"resynced: {ResyncedBots} bots after a world node failed, the last at {last:HH:mm:ss.fff} UTC").AppendLine();
         Fight?.AppendTo(sb, Tally);
+        Missions?.AppendTo(sb, Duration, Tally);
         if (NotificationsPushed > 0 || UnreadAtWelcome > 0 || NotificationsListed > 0)
             sb.Append(c, $"notifications: {NotificationsPushed} pushed ({NotificationsStored} stored), {UnreadAtWelcome} unread at welcome, " +
                          $"{NotificationsListed} listed, {NotificationsRead} marked read").AppendLine();

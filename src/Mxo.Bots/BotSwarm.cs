@@ -68,9 +68,21 @@ public sealed class BotSwarm
         var delivery = new ChatDelivery(countFrom);
         var http = new BotHttpStats();
         using var accounts = Options.Hello ? null : new BotAccounts(Options, http);
+
+        // --missions: the district's contacts, once for every bot; the run may end at the wanted number of completions.
+        var missionLatency = new LatencyHistogram();
+        var (contacts, contactsFailure) = Options.Missions ? await ContactsAsync(run.Token).ConfigureAwait(false) : ([], null);
+        var enough = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        long completed = 0;
+        Action? onCompleted = Options.StopAfterMissions > 0
+            ? () => { if (Interlocked.Increment(ref completed) >= Options.StopAfterMissions) enough.TrySetResult(); }
+            : null;
+        var stopper = StopWhenAsync(enough.Task, run);
+        var missions = Options.Missions ? new Bot.MissionSetup(contacts, missionLatency, onCompleted) : null;
+
         var bots = Names.Select((name, i) =>
                 new Bot(Options, i, name, District, new Random(unchecked(_seed + (i + 1) * 1_000_003)), latency, accounts, Password, witness,
-                    Options.WhisperEvery > TimeSpan.Zero || Options.Crews || Options.Teams ? Names : null, delivery))
+                    Options.WhisperEvery > TimeSpan.Zero || Options.Crews || Options.Teams ? Names : null, delivery, missions))
             .ToArray();
         var running = new List<Task>(bots.Length);
 
@@ -104,6 +116,8 @@ public sealed class BotSwarm
         }
 
         await Task.WhenAll(running).ConfigureAwait(false); // bots never throw
+        await run.CancelAsync().ConfigureAwait(false); // every bot has ended: so does the stopper, if it still waits
+        await stopper.ConfigureAwait(false);
         return Report(bots, latency, http, Stopwatch.GetElapsedTime(started)) with
         {
             Cpu = Environment.CpuUsage.TotalTime - cpuAtStart,
@@ -113,9 +127,54 @@ public sealed class BotSwarm
             ChatDelivery = delivery.Figures(),
             Tick = await DistrictTickAsync().ConfigureAwait(false),
             ResyncedBots = bots.Count(b => b.LastResyncedAt is not null),
-            Fight = Options.Fight ? FightFigures.Sum(bots.Select(b => b.Fighter!).ToArray()) : null,
+            Fight = Options.Fight || Options.Missions ? FightFigures.Sum(bots.Select(b => b.Fighter!).ToArray()) : null,
+            Missions = Options.Missions
+                ? MissionFigures.Sum(bots.Select(b => b.Missions!).ToArray(), missionLatency, District.Id.Value, contacts.Count, contactsFailure)
+                : null,
             LastResyncedAt = bots.Max(b => b.LastResyncedAt),
         };
+    }
+
+    /// <summary>Cancels <paramref name="run"/> when <paramref name="enough"/> completes (<see cref="BotOptions.StopAfterMissions"/>).</summary>
+    private static async Task StopWhenAsync(Task enough, CancellationTokenSource run)
+    {
+        try
+        {
+            await enough.WaitAsync(run.Token).ConfigureAwait(false);
+            await run.CancelAsync().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // the run ended first
+        }
+    }
+
+    /// <summary>
+    /// The mission contacts of the bots' district (<c>GET /world/contacts</c>, docs/protocol.md "World information over
+    /// HTTP"), nearest to the district's spawn first; or why they could not be read.
+    /// </summary>
+    private async Task<(IReadOnlyList<BotMissions.Contact> Contacts, string? Failure)> ContactsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var client = new HttpClient { Timeout = Options.HttpTimeout };
+            await using var body = await client.GetStreamAsync(new Uri(Options.HttpBaseUrl, "/world/contacts"), cancellationToken).ConfigureAwait(false);
+            using var doc = await System.Text.Json.JsonDocument.ParseAsync(body, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var contacts = new List<BotMissions.Contact>();
+            foreach (var contact in doc.RootElement.GetProperty("contacts").EnumerateArray())
+            {
+                if (contact.GetProperty("district").GetString() != District.Id.Value) continue;
+                var at = contact.GetProperty("position");
+                contacts.Add(new BotMissions.Contact(contact.GetProperty("id").GetString()!, at.GetProperty("x").GetDouble(), at.GetProperty("z").GetDouble()));
+            }
+            var spawn = District.Spawn;
+            return (contacts.OrderBy(c => (c.X - spawn.X) * (c.X - spawn.X) + (c.Z - spawn.Z) * (c.Z - spawn.Z)).ToArray(), null);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or KeyNotFoundException
+                                      or InvalidOperationException)
+        {
+            return ([], Bot.Describe(e));
+        }
     }
 
     /// <summary>The district's own tick figures (GET /world/districts/{id}), when the node serves them.</summary>

@@ -10,7 +10,7 @@ public static class BotsCommand
     public const string Usage =
         "usage: mxo-node bots [--count N] [--url ws://127.0.0.1:5080/ws] [--duration 30s] [--district downtown] " +
         "[--move-hz 5] [--chat-every 10s] [--name-prefix bot] [--ramp 10s] [--http http://127.0.0.1:5080] " +
-        "[--password P] [--run-tag T] [--hello] [--wander 200] [--reconnect-url ws://127.0.0.1:5081/ws,...] [--fight] [--fight-every 3s] [--notifications]";
+        "[--password P] [--run-tag T] [--hello] [--wander 200] [--reconnect-url ws://127.0.0.1:5081/ws,...] [--fight] [--fight-every 3s] [--notifications] [--missions] [--stop-after-missions N]";
 
     /// <summary>Exit code for a bad command line.</summary>
     public const int UsageExitCode = 2;
@@ -95,6 +95,8 @@ public static class BotsCommand
             Teams = result.GetValue(d.Teams),
             OrgChat = result.GetValue(d.OrgChat),
             FightEvery = result.GetRequiredValue(d.FightEvery),
+            Missions = result.GetValue(d.Missions),
+            StopAfterMissions = result.GetRequiredValue(d.StopAfterMissions),
         };
         var problems = options.Validate();
         return problems.Count == 0 || Fail(string.Join("; ", problems), out error);
@@ -143,6 +145,8 @@ public static class BotsCommand
         public readonly Option<bool> Teams;
         public readonly Option<bool> OrgChat;
         public readonly Option<TimeSpan> FightEvery;
+        public readonly Option<bool> Missions;
+        public readonly Option<int> StopAfterMissions;
 
         public Definition()
         {
@@ -260,6 +264,17 @@ public static class BotsCommand
             Command.Options.Add(OrgChat);
             FightEvery = Add("--fight-every", "With --fight: how often (+-20 %) a bot out of a fight looks for someone to engage.",
                 Defaults.FightEvery, (string t, out TimeSpan v) => TryParseDuration(t, out v) && v > TimeSpan.Zero, "a positive time like 3s");
+            Missions = new Option<bool>("--missions")
+            {
+                Description = "Bots play missions: walk to a contact of their district, take an offer, play its objectives (fighting the " +
+                              "NPCs it wants) until completed, abandon what they cannot do and take another. [default: off]",
+                DefaultValueFactory = _ => Defaults.Missions,
+            };
+            Command.Options.Add(Missions);
+            StopAfterMissions = Add("--stop-after-missions", "With --missions: end the run once the bots have completed this many missions; 0 never.",
+                Defaults.StopAfterMissions,
+                (string t, out int v) => int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out v),
+                "a whole number, 0 or more");
             Command.Options.Add(new System.CommandLine.Help.HelpOption());
         }
 

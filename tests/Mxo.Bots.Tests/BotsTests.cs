@@ -270,7 +270,7 @@ public partial class BotsTests
         var help = output.ToString();
 
         var options = BotsCommand.Create().Options.Where(o => o is not System.CommandLine.Help.HelpOption).ToList();
-        Assert.Equal(27, options.Count);
+        Assert.Equal(29, options.Count);
         foreach (var option in options)
             Assert.Contains(option.Name + " ", help);
         // One row per option, each with its default (and the help option's row).
