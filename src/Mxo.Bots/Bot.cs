@@ -140,11 +140,11 @@ internal sealed partial class Bot
         if (options.Fight || options.Missions)
             _fighter = new BotFighter(options.FightEvery, options.Fight ? options.DuelAcceptChance : 0, Wake, seeks: options.Fight);
         if (options.Missions && missions is not null)
-            _missions = new BotMissions(_district, missions.Contacts, missions.Latency, Wake, missions.Completed);
+            _missions = new BotMissions(_district, missions.Contacts, missions.Latency, Wake, missions.Completed, missions.CountFrom);
     }
 
     /// <summary>What a mission bot is given: its district's contacts, the swarm's request latency, and a completion's callback.</summary>
-    internal sealed record MissionSetup(IReadOnlyList<BotMissions.Contact> Contacts, LatencyHistogram Latency, Action? Completed);
+    internal sealed record MissionSetup(IReadOnlyList<BotMissions.Contact> Contacts, LatencyHistogram Latency, Action? Completed, long CountFrom);
 
     /// <summary>The bot's fight figures with <see cref="BotOptions.Fight"/> or <see cref="BotOptions.Missions"/>, <c>null</c> without.</summary>
     public BotFighter? Fighter => _fighter;

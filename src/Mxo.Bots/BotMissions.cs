@@ -114,6 +114,7 @@ internal sealed class BotMissions
     private readonly string _district;
     private readonly IReadOnlyList<Contact> _contacts;
     private readonly LatencyHistogram _latency;
+    private readonly long _countFrom;
     private readonly Action _wake;
     private readonly Action _completed;
     private readonly List<Offer> _offers = [];
@@ -138,8 +139,11 @@ internal sealed class BotMissions
     /// <param name="latency">Where the time from a request to its answer goes (shared by the swarm's bots).</param>
     /// <param name="wake">Called (outside the lock) when the act loop should decide at once: an answer or a push came.</param>
     /// <param name="completed">Called (outside the lock) once per <c>mission_completed</c>.</param>
-    public BotMissions(string district, IReadOnlyList<Contact> contacts, LatencyHistogram latency, Action wake, Action? completed = null)
+    /// <param name="countFrom">A <see cref="Stopwatch.GetTimestamp"/> before which requests sent are not timed (the warm-up).</param>
+    public BotMissions(string district, IReadOnlyList<Contact> contacts, LatencyHistogram latency, Action wake, Action? completed = null,
+        long countFrom = 0)
     {
+        _countFrom = countFrom;
         _district = district;
         _contacts = contacts;
         _latency = latency;
@@ -272,7 +276,8 @@ internal sealed class BotMissions
             mine = id is not null && _pending is { } pending && pending.Id == id;
             if (!mine) return id is not null && _givenUp.Contains(id); // too late to act on, not somebody else's either
             var step = _pending!.Value.Step;
-            _latency.Record(Stopwatch.GetElapsedTime(_pending.Value.SentAt, now).TotalMilliseconds);
+            if (_pending.Value.SentAt >= _countFrom)
+                _latency.Record(Stopwatch.GetElapsedTime(_pending.Value.SentAt, now).TotalMilliseconds);
             _pending = null;
             if (code is not null)
             {

@@ -78,7 +78,7 @@ public sealed class BotSwarm
             ? () => { if (Interlocked.Increment(ref completed) >= Options.StopAfterMissions) enough.TrySetResult(); }
             : null;
         var stopper = StopWhenAsync(enough.Task, run);
-        var missions = Options.Missions ? new Bot.MissionSetup(contacts, missionLatency, onCompleted) : null;
+        var missions = Options.Missions ? new Bot.MissionSetup(contacts, missionLatency, onCompleted, countFrom) : null;
 
         var bots = Names.Select((name, i) =>
                 new Bot(Options, i, name, District, new Random(unchecked(_seed + (i + 1) * 1_000_003)), latency, accounts, Password, witness,

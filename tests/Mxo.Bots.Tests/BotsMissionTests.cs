@@ -335,6 +335,25 @@ public partial class BotsTests
     }
 
     /// <summary>More than <see cref="BotMissions.MinRequestGap"/>, in <see cref="Stopwatch"/> ticks.</summary>
+    [Fact]
+    public void Requests_sent_during_the_warm_up_are_answered_but_not_timed()
+    {
+        var latency = new LatencyHistogram();
+        var t = Stopwatch.GetTimestamp();
+        var missions = new BotMissions("richland", [Tyndall, Lurker], latency, () => { }, countFrom: t + Gap);
+        var (x, z) = (Tyndall.X + 5, Tyndall.Z);
+
+        Assert.Equal(BotMissions.Act.List, Send(missions, "r-1", t, x, z).Act);
+        Assert.True(missions.Answered("r-1", "missions", Json("""{"active": [], "completed": []}"""), null, t + Gap / 2));
+        Assert.Equal(0, latency.Count);
+
+        t += Gap;
+        Assert.Equal(BotMissions.Act.Talk, Send(missions, "r-2", t, x, z).Act);
+        Assert.True(missions.Answered("r-2", "mission_offers", Json("""{"target": "zion-tyndall", "offers": []}"""), null, t + Gap / 100));
+        Assert.Equal(1, latency.Count);
+        Assert.InRange(latency.MaxMs!.Value, 9, 11);
+    }
+
     private static readonly long Gap = Stopwatch.Frequency; // one second
 
     /// <summary>Decides at <paramref name="t"/> (which must give a step) and registers it as sent with <paramref name="id"/>.</summary>
