@@ -175,19 +175,11 @@ public static class BotsCommand
             Http = Add<Uri?>("--http", "The HTTP API's base URL. [default: from --url, ws->http, wss->https, path /]", null,
                 (string t, out Uri? v) => Uri.TryCreate(t, UriKind.Absolute, out v) && (v.Scheme == Uri.UriSchemeHttp || v.Scheme == Uri.UriSchemeHttps),
                 "an http:// or https:// url");
-            Hello = new Option<bool>("--hello")
-            {
-                Description = "The development flow: no accounts, open the socket without a token and send hello (a --dev node only). [default: off]",
-                DefaultValueFactory = _ => Defaults.Hello,
-            };
-            Command.Options.Add(Hello);
-            RetryConnect = new Option<bool>("--retry-connect")
-            {
-                Description = "Retry a failed first connect with backoff and jitter until the run ends, as clients coming back " +
-                              "after an edge restart do (the reconnect storm). [default: off, a failed connect is final]",
-                DefaultValueFactory = _ => false,
-            };
-            Command.Options.Add(RetryConnect);
+            Hello = Flag("--hello", Defaults.Hello,
+                "The development flow: no accounts, open the socket without a token and send hello (a --dev node only). [default: off]");
+            RetryConnect = Flag("--retry-connect", false,
+                "Retry a failed first connect with backoff and jitter until the run ends, as clients coming back " +
+                "after an edge restart do (the reconnect storm). [default: off, a failed connect is final]");
             Password = Add<string?>("--password", "Every bot account's password (10-128 characters). [default: random per run]", null, Accept, "");
             RunTag = Add<string?>("--run-tag", "The run tag in bot names, 1-8 ASCII letters or digits. [default: random]", null, Accept, "");
             Wander = Add("--wander", "Bots walk within +-N units (1-1000) of the district's spawn on x and z.", Defaults.WanderRadius,
@@ -218,59 +210,32 @@ public static class BotsCommand
                 Defaults.ConnectBatchSize,
                 (string t, out int v) => int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out v) && v is >= 1 and <= BotOptions.MaxCount,
                 $"a whole number from 1 to {BotOptions.MaxCount}");
-            Warmup = Add<TimeSpan?>("--warmup", "Count move-to-neighbour samples only after this much of the run (the steady state). [default: from the start]", null,
+            Warmup = Add<TimeSpan?>("--warmup", "Count move-to-neighbour samples (and mission request latency) only after this much of the run (the steady state). " +
+                "[default: from the start]", null,
                 TryParseSome, "a time like 30s");
-            Fight = new Option<bool>("--fight")
-            {
-                Description = "Bots fight: engage NPCs and each other (walking up to them), answer duel challenges, pick tactics " +
-                              "and abilities, reconstruct when derezzed. [default: off]",
-                DefaultValueFactory = _ => Defaults.Fight,
-            };
-            Command.Options.Add(Fight);
-            Notifications = new Option<bool>("--notifications")
-            {
-                Description = "Bots list their notifications after each welcome and mark read what they list unread and what they are pushed " +
-                              "(without it they only count the ones pushed to them). [default: off]",
-                DefaultValueFactory = _ => Defaults.Notifications,
-            };
-            Command.Options.Add(Notifications);
-            OfflineWhispers = new Option<bool>("--offline-whispers")
-            {
-                Description = "Bots opt in to offline whispers (chat_settings) at their first welcome: whispers to a bot that is offline " +
-                              "become notifications in its inbox instead of not_online. [default: off]",
-                DefaultValueFactory = _ => Defaults.OfflineWhispers,
-            };
-            Command.Options.Add(OfflineWhispers);
+            Fight = Flag("--fight", Defaults.Fight,
+                "Bots fight: engage NPCs and each other (walking up to them), answer duel challenges, pick tactics " +
+                "and abilities, reconstruct when derezzed. [default: off]");
+            Notifications = Flag("--notifications", Defaults.Notifications,
+                "Bots list their notifications after each welcome and mark read what they list unread and what they are pushed " +
+                "(without it they only count the ones pushed to them). [default: off]");
+            OfflineWhispers = Flag("--offline-whispers", Defaults.OfflineWhispers,
+                "Bots opt in to offline whispers (chat_settings) at their first welcome: whispers to a bot that is offline " +
+                "become notifications in its inbox instead of not_online. [default: off]");
 
-            Crews = new Option<bool>("--crews")
-            {
-                Description = "Bots form crews of four (one captain invites three) and say a crew line with every chat line. [default: off]",
-                DefaultValueFactory = _ => Defaults.Crews,
-            };
-            Command.Options.Add(Crews);
-            Teams = new Option<bool>("--teams")
-            {
-                Description = "Bots form teams of three (one leader invites two) and say a team line with every chat line. [default: off]",
-                DefaultValueFactory = _ => Defaults.Teams,
-            };
-            Command.Options.Add(Teams);
+            Crews = Flag("--crews", Defaults.Crews,
+                "Bots form crews of four (one captain invites three) and say a crew line with every chat line. [default: off]");
+            Teams = Flag("--teams", Defaults.Teams,
+                "Bots form teams of three (one leader invites two) and say a team line with every chat line. [default: off]");
 
-            OrgChat = new Option<bool>("--org-chat")
-            {
-                Description = "Bots create their characters in an organisation (zion, machines, merovingian in turn) and say an org line " +
-                              "with a chat line, at most one per 10 s. Needs accounts (not --hello). [default: off]",
-                DefaultValueFactory = _ => Defaults.OrgChat,
-            };
-            Command.Options.Add(OrgChat);
+            OrgChat = Flag("--org-chat", Defaults.OrgChat,
+                "Bots create their characters in an organisation (zion, machines, merovingian in turn) and say an org line " +
+                "with a chat line, at most one per 10 s. Needs accounts (not --hello). [default: off]");
             FightEvery = Add("--fight-every", "With --fight: how often (+-20 %) a bot out of a fight looks for someone to engage.",
                 Defaults.FightEvery, (string t, out TimeSpan v) => TryParseDuration(t, out v) && v > TimeSpan.Zero, "a positive time like 3s");
-            Missions = new Option<bool>("--missions")
-            {
-                Description = "Bots play missions: walk to a contact of their district, take an offer, play its objectives (fighting the " +
-                              "NPCs it wants) until completed, abandon what they cannot do and take another. [default: off]",
-                DefaultValueFactory = _ => Defaults.Missions,
-            };
-            Command.Options.Add(Missions);
+            Missions = Flag("--missions", Defaults.Missions,
+                "Bots play missions: walk to a contact of their district, take an offer, play its objectives (fighting the " +
+                "NPCs it wants) until completed, abandon what they cannot do and take another. [default: off]");
             StopAfterMissions = Add("--stop-after-missions", "With --missions: end the run once the bots have completed this many missions; 0 never.",
                 Defaults.StopAfterMissions,
                 (string t, out int v) => int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out v),
@@ -288,6 +253,14 @@ public static class BotsCommand
         {
             value = (T)(object)text;
             return true;
+        }
+
+        /// <summary>A bare flag (<c>--fight</c>, or <c>--fight=false</c>); its description says its default.</summary>
+        private Option<bool> Flag(string name, bool defaultValue, string description)
+        {
+            var option = new Option<bool>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+            Command.Options.Add(option);
+            return option;
         }
 
         private Option<T> Add<T>(string name, string description, T defaultValue, TryParser<T> parse, string expected)
