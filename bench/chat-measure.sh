@@ -55,17 +55,13 @@ clk=$(getconf CLK_TCK)
 rows() { sqlite3 "file:$work/mxo.db?mode=ro" "SELECT COUNT(*) FROM journal WHERE manifest LIKE '%chat%' OR manifest LIKE '%said%' OR manifest LIKE '%line%';" 2>/dev/null || echo 0; }
 sleep "${warmup%s}"
 cpu0=$(cpu_ticks "$node_pid"); rows0=$(rows); t0=$(date +%s.%N)
-declare -A bcpu0
-for pid in "${bot_pids[@]}"; do bcpu0[$pid]=$(cpu_ticks "$pid" 2>/dev/null || echo 0); done
+bots_cpu_start
 # The bots end by themselves after DURATION; read the node just before, so its figures cover the same window.
 sleep "$(( ${duration%s} - ${warmup%s} - 2 ))"
 cpu1=$(cpu_ticks "$node_pid"); rows1=$(rows); t1=$(date +%s.%N)
-bots_cpu=0
-for pid in "${bot_pids[@]}"; do bots_cpu=$(( bots_cpu + $(cpu_ticks "$pid" 2>/dev/null || echo "${bcpu0[$pid]}") - ${bcpu0[$pid]} )); done
-set +e
+bots_cpu=$(bots_cpu_since)
 rc=0
-for pid in "${bot_pids[@]}"; do wait "$pid" || rc=$?; done
-set -e
+wait_bots || rc=$?
 for log in "$work"/bots-*.log; do echo "== $(basename "$log" .log)"; grep -E "^(bots|chat|chat delivery|crews|teams|errors|load generator)" "$log" || cat "$log"; done
 echo "== journal manifests of chat events in the window"
 sqlite3 "file:$work/mxo.db?mode=ro" "SELECT manifest, COUNT(*) FROM journal WHERE manifest LIKE '%chat%' OR manifest LIKE '%said%' OR manifest LIKE '%line%' GROUP BY manifest;" || true

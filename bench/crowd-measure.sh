@@ -48,8 +48,7 @@ fi
 sleep "${warmup%s}"
 cpu0=$(cpu_ticks "$node_pid"); t0=$(date +%s.%N)
 rc=0
-for pid in "${bot_pids[@]}"; do wait "$pid" || rc=$?; done
-set -e
+wait_bots || rc=$?
 for log in "$work"/bots-*.log; do [ -e "$log" ] && { echo "== $(basename "$log" .log)"; cat "$log"; }; done
 cpu1=$(cpu_ticks "$node_pid"); t1=$(date +%s.%N)
 awk -v cpu="$((cpu1 - cpu0))" -v clk="$clk" -v t0="$t0" -v t1="$t1" -v n="$bots" \

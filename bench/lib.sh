@@ -38,6 +38,26 @@ cpu_ticks() { # pid: user + system CPU time so far, in clock ticks (getconf CLK_
 node_pid=
 bot_pids=()
 
+# The load generators' CPU over a window: bots_cpu_start at its beginning, bots_cpu_since at its end (in clock ticks;
+# a bots process that has ended by then counts what it had used by the start).
+bots_cpu_start() {
+  local pid
+  declare -gA bots_cpu0=()
+  for pid in "${bot_pids[@]}"; do bots_cpu0[$pid]=$(cpu_ticks "$pid" 2>/dev/null || echo 0); done
+}
+
+bots_cpu_since() {
+  local pid sum=0
+  for pid in "${bot_pids[@]}"; do sum=$(( sum + $(cpu_ticks "$pid" 2>/dev/null || echo "${bots_cpu0[$pid]}") - ${bots_cpu0[$pid]} )); done
+  echo "$sum"
+}
+
+wait_bots() { # waits for every load generator; returns the last non-zero exit code among them, or 0
+  local pid rc=0
+  for pid in "${bot_pids[@]}"; do wait "$pid" || rc=$?; done
+  return "$rc"
+}
+
 start_dev_node() { # node_dir url [options...]: a --dev node on core 0, its SQLite data in $work; waits until ready
   local node_dir=$1 url=$2
   shift 2
