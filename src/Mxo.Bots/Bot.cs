@@ -606,14 +606,14 @@ internal sealed partial class Bot
     private async Task ActLoopAsync(ClientWebSocket socket, BotFrameWriter writer, CancellationToken token)
     {
         var moveTicks = _options.MoveHz > 0 ? (long)(Stopwatch.Frequency / _options.MoveHz) : 0;
-        var chatTicks = (long)(_options.ChatEvery.TotalSeconds * Stopwatch.Frequency);
+        var chatTicks = Ticks(_options.ChatEvery);
         var stepSeconds = _options.MoveHz > 0 ? 1 / _options.MoveHz : 0;
         var now = Stopwatch.GetTimestamp();
         // Random first offsets spread the bots' sends instead of firing them in lock step. The first move comes at
         // least one interval after arrival, so it is no faster than the later ones.
         var nextMove = moveTicks > 0 ? now + moveTicks + (long)(moveTicks * _random.NextDouble()) : long.MaxValue;
         var nextChat = chatTicks > 0 ? now + (long)(chatTicks * _random.NextDouble()) : long.MaxValue;
-        var whisperTicks = _peers.Count > 1 ? (long)(_options.WhisperEvery.TotalSeconds * Stopwatch.Frequency) : 0;
+        var whisperTicks = _peers.Count > 1 ? Ticks(_options.WhisperEvery) : 0;
         var nextWhisper = whisperTicks > 0 ? now + (long)(whisperTicks * _random.NextDouble()) : long.MaxValue;
 
         try
@@ -724,7 +724,7 @@ internal sealed partial class Bot
         var left = current.ExpiresAt - DateTimeOffset.UtcNow;
         if (left <= TimeSpan.Zero) return; // expired: the server closes the socket (1008)
         var retry = TimeSpan.FromTicks(Math.Clamp(left.Ticks / 4, TimeSpan.TicksPerSecond, 30 * TimeSpan.TicksPerSecond));
-        _refreshDue = Stopwatch.GetTimestamp() + (long)(retry.TotalSeconds * Stopwatch.Frequency);
+        _refreshDue = Stopwatch.GetTimestamp() + Ticks(retry);
     }
 
     /// <summary>The <see cref="Stopwatch"/> timestamp at <see cref="BotOptions.RefreshFraction"/> of the grant's remaining lifetime.</summary>
@@ -1220,12 +1220,22 @@ internal sealed partial class Bot
         }
     }
 
-    /// <summary>Counts <paramref name="key"/>; past <see cref="MaxOtherTypes"/> different keys the rest count as "other".</summary>
-    private static void Count(Dictionary<string, long> counts, string key)
+    /// <summary>Counts <paramref name="key"/>; past <paramref name="max"/> different keys the rest count as "other".</summary>
+    internal static void Count(Dictionary<string, long> counts, string key, int max = MaxOtherTypes)
     {
-        if (!counts.ContainsKey(key) && counts.Count >= MaxOtherTypes) key = "other";
+        if (!counts.ContainsKey(key) && counts.Count >= max) key = "other";
         counts[key] = counts.GetValueOrDefault(key) + 1;
     }
+
+    /// <summary><paramref name="span"/> in <see cref="Stopwatch"/> ticks, the unit of the bots' timestamps.</summary>
+    internal static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
+
+    /// <summary>Error codes that say a bot built a bad frame, not that the server refused what it asked: always a run error.</summary>
+    internal static readonly IReadOnlySet<string> ProtocolMistakes = new HashSet<string>(StringComparer.Ordinal)
+    {
+        ErrorCodes.MalformedJson, ErrorCodes.UnknownType, ErrorCodes.MissingField, ErrorCodes.InvalidField,
+        ErrorCodes.UnsupportedVersion, ErrorCodes.NotIdentified,
+    };
 
     private void Complete(string? id, string type, string detail)
     {

@@ -39,10 +39,9 @@ internal sealed class BotFighter
     internal static readonly TimeSpan MinActionGap = TimeSpan.FromMilliseconds(700);
 
     /// <summary>Codes that say the bot built a bad frame, not that the fight refused it: these count as ordinary errors.</summary>
-    private static readonly HashSet<string> BotMistakes = new(StringComparer.Ordinal)
+    private static readonly HashSet<string> BotMistakes = new(Bot.ProtocolMistakes, StringComparer.Ordinal)
     {
-        ErrorCodes.MalformedJson, ErrorCodes.UnknownType, ErrorCodes.MissingField, ErrorCodes.InvalidField,
-        ErrorCodes.UnsupportedVersion, ErrorCodes.NotIdentified, CombatErrorCodes.UnknownTactic, CombatErrorCodes.UnknownAbility,
+        CombatErrorCodes.UnknownTactic, CombatErrorCodes.UnknownAbility,
     };
 
     private const int MaxWaitingChallenges = 8;
@@ -100,10 +99,10 @@ internal sealed class BotFighter
     public BotFighter(TimeSpan lookEvery, double acceptChance, Action wake, bool seeks = true)
     {
         _seeks = seeks;
-        _lookTicks = Ticks(lookEvery);
+        _lookTicks = Bot.Ticks(lookEvery);
         _acceptChance = acceptChance;
         _wake = wake;
-        _actionTicks = Ticks(MinActionGap);
+        _actionTicks = Bot.Ticks(MinActionGap);
     }
 
     public long EngagesSent { get; private set; }
@@ -230,7 +229,7 @@ internal sealed class BotFighter
             {
                 if (Bot.Property(fighter, "id") is not { ValueKind: JsonValueKind.String } id) continue;
                 if (ended) _busyUntil.Remove(id.GetString()!);
-                else _busyUntil[id.GetString()!] = now + Ticks(BusyFor);
+                else _busyUntil[id.GetString()!] = now + Bot.Ticks(BusyFor);
             }
         }
     }
@@ -269,7 +268,7 @@ internal sealed class BotFighter
             FightsStarted++;
             var roundMs = Bot.Property(data, "roundMs") is { ValueKind: JsonValueKind.Number } r && r.TryGetInt64(out var ms) ? ms : 0;
             // Now and then: between the least gap and one round apart, so some rounds see a change and some do not.
-            _actionTicks = Math.Max(Ticks(MinActionGap), Ticks(TimeSpan.FromMilliseconds(roundMs)));
+            _actionTicks = Math.Max(Bot.Ticks(MinActionGap), Bot.Ticks(TimeSpan.FromMilliseconds(roundMs)));
             _target = Bot.Property(Bot.Property(data, "opponent"), "id") is { ValueKind: JsonValueKind.String } o ? o.GetString() : null;
             _phase = Phase.Fighting;
             _phaseSince = now;
@@ -361,7 +360,7 @@ internal sealed class BotFighter
             switch (request.Act)
             {
                 case Act.Engage:
-                    _busyUntil[request.Argument] = now + Ticks(BusyFor); // try someone else first
+                    _busyUntil[request.Argument] = now + Bot.Ticks(BusyFor); // try someone else first
                     if (code == CombatErrorCodes.UnknownTarget) _inView.Remove(request.Argument);
                     if (_phase == Phase.Engaging || _phase == Phase.Challenging) ToIdle(now);
                     break;
@@ -374,12 +373,11 @@ internal sealed class BotFighter
                 case Act.Reconstruct:
                     _reconstructPending = false;
                     if (code == ErrorCodes.NotDerezzed) _derezzed = false;
-                    else _nextReconstruct = now + Ticks(ReconstructRetry); // busy, rate limited, timeout: again shortly
+                    else _nextReconstruct = now + Bot.Ticks(ReconstructRetry); // busy, rate limited, timeout: again shortly
                     break;
             }
             if (BotMistakes.Contains(code)) return false;
-            if (!ErrorsByCode.ContainsKey(code) && ErrorsByCode.Count >= MaxErrorCodes) code = "other";
-            ErrorsByCode[code] = ErrorsByCode.GetValueOrDefault(code) + 1;
+            Bot.Count(ErrorsByCode, code, MaxErrorCodes);
             return true;
         }
     }
@@ -395,7 +393,7 @@ internal sealed class BotFighter
             {
                 Phase.Idle => !_seeks && _quarry is null ? long.MaxValue : _nextLook, // nothing to look for: no wake-ups
                 Phase.Fighting => Math.Max(_nextAction, NotBefore()),
-                _ => _phaseSince + Ticks(Patience),
+                _ => _phaseSince + Bot.Ticks(Patience),
             };
         }
     }
@@ -434,7 +432,7 @@ internal sealed class BotFighter
                 case Phase.Fighting:
                     if (now < _nextAction || now < NotBefore()) return null;
                     _lastAction = now;
-                    _nextAction = now + Ticks(MinActionGap) + (long)((_actionTicks - Ticks(MinActionGap)) * random.NextDouble());
+                    _nextAction = now + Bot.Ticks(MinActionGap) + (long)((_actionTicks - Bot.Ticks(MinActionGap)) * random.NextDouble());
                     if (random.NextDouble() < AbilityChance)
                     {
                         AbilitiesSent++;
@@ -443,7 +441,7 @@ internal sealed class BotFighter
                     TacticsSent++;
                     return new Step(Act.Tactic, Tactics[random.Next(Tactics.Length)]);
                 case Phase.Engaging or Phase.Challenging or Phase.Accepting:
-                    if (now - _phaseSince >= Ticks(Patience)) ToIdle(now); // its answer never came (a reconnect lost it)
+                    if (now - _phaseSince >= Bot.Ticks(Patience)) ToIdle(now); // its answer never came (a reconnect lost it)
                     return null;
             }
 
@@ -534,9 +532,8 @@ internal sealed class BotFighter
     }
 
     /// <summary>The earliest time of the next combat action: never less than <see cref="MinActionGap"/> after the last.</summary>
-    private long NotBefore() => _lastAction == long.MinValue ? long.MinValue : _lastAction + Ticks(MinActionGap);
+    private long NotBefore() => _lastAction == long.MinValue ? long.MinValue : _lastAction + Bot.Ticks(MinActionGap);
 
     private static double Distance(double x, double z, Known to) => Math.Sqrt((to.X - x) * (to.X - x) + (to.Z - z) * (to.Z - z));
 
-    private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
 }

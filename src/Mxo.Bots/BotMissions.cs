@@ -59,13 +59,6 @@ internal sealed class BotMissions
     private const int MaxAvoided = 256;
     private const int MaxGivenUp = 8;
 
-    /// <summary>Codes that say the bot built a bad frame, not that the mission refused it: these count as ordinary errors.</summary>
-    private static readonly HashSet<string> BotMistakes = new(StringComparer.Ordinal)
-    {
-        ErrorCodes.MalformedJson, ErrorCodes.UnknownType, ErrorCodes.MissingField, ErrorCodes.InvalidField,
-        ErrorCodes.UnsupportedVersion, ErrorCodes.NotIdentified,
-    };
-
     /// <summary>Refusals that say "not now, nothing was done": the same request is sent again shortly.</summary>
     private static readonly HashSet<string> NotNow = new(StringComparer.Ordinal)
     {
@@ -209,7 +202,7 @@ internal sealed class BotMissions
     {
         lock (_gate)
         {
-            if (_pending is { } pending && now - pending.SentAt >= Ticks(AnswerPatience))
+            if (_pending is { } pending && now - pending.SentAt >= Bot.Ticks(AnswerPatience))
             {
                 Unanswered++;
                 _pending = null;
@@ -224,7 +217,7 @@ internal sealed class BotMissions
             if (chosen.Act == Act.Abandon)
             {
                 AbandonsSent++;
-                Count(AbandonReasons, chosen.Argument2);
+                Bot.Count(AbandonReasons, chosen.Argument2, MaxErrorCodes);
             }
             if (chosen.Act == Act.Talk && _phase == Phase.Seeking) ContactTalks++;
             return chosen;
@@ -237,7 +230,7 @@ internal sealed class BotMissions
         lock (_gate)
         {
             _pending = new Pending(id, step, now);
-            _nextRequest = now + Ticks(MinRequestGap);
+            _nextRequest = now + Bot.Ticks(MinRequestGap);
             RequestsSent++;
         }
     }
@@ -281,7 +274,7 @@ internal sealed class BotMissions
             _pending = null;
             if (code is not null)
             {
-                if (BotMistakes.Contains(code)) return false;
+                if (Bot.ProtocolMistakes.Contains(code)) return false;
                 Refused(step, code, data, now);
             }
             else
@@ -411,7 +404,7 @@ internal sealed class BotMissions
     /// <summary>What the bot would send at <paramref name="now"/> (if anything) and from when: no change of state.</summary>
     private (Step? Step, long Due) Plan(long now, double x, double z)
     {
-        if (_pending is { } pending) return (null, pending.SentAt + Ticks(AnswerPatience));
+        if (_pending is { } pending) return (null, pending.SentAt + Bot.Ticks(AnswerPatience));
         var ready = Math.Max(now, _nextRequest);
         switch (_phase)
         {
@@ -437,7 +430,7 @@ internal sealed class BotMissions
         var mission = _mission!;
         (Step?, long) Abandon(string why) => (new Step(Act.Abandon, mission, why), ready);
         if (_refusals >= MaxRefusalsPerMission) return Abandon($"{MaxRefusalsPerMission} refusals");
-        var stuckAt = _lastProgress + Ticks(ObjectivePatience);
+        var stuckAt = _lastProgress + Bot.Ticks(ObjectivePatience);
         var objective = NextObjective(_objectives, x, z);
         if (now >= stuckAt) return Abandon($"{objective?.Kind ?? "next phase"}: no progress in {ObjectivePatience.TotalMinutes:0} min");
         if (objective is null) return (null, stuckAt); // all met: the next phase comes
@@ -499,23 +492,23 @@ internal sealed class BotMissions
 
     private void Refused(Step step, string code, JsonElement data, long now)
     {
-        Count(RefusedByCode, code);
+        Bot.Count(RefusedByCode, code, MaxErrorCodes);
 
         if (code == ErrorCodes.RateLimited)
         {
             var wait = Bot.Property(data, "retryAfterMs") is { ValueKind: JsonValueKind.Number } ms ? TimeSpan.FromMilliseconds(ms.GetDouble()) : RetryAfter;
-            _nextRequest = Math.Max(_nextRequest, now + Ticks(wait < MinRequestGap ? MinRequestGap : wait));
+            _nextRequest = Math.Max(_nextRequest, now + Bot.Ticks(wait < MinRequestGap ? MinRequestGap : wait));
             return;
         }
         if (NotNow.Contains(code))
         {
-            _nextRequest = Math.Max(_nextRequest, now + Ticks(RetryAfter));
+            _nextRequest = Math.Max(_nextRequest, now + Bot.Ticks(RetryAfter));
             return;
         }
         switch (step.Act)
         {
             case Act.List:
-                _nextRequest = Math.Max(_nextRequest, now + Ticks(RetryAfter));
+                _nextRequest = Math.Max(_nextRequest, now + Bot.Ticks(RetryAfter));
                 return;
             case Act.Talk when _phase == Phase.Seeking:
                 if (code != ErrorCodes.OutOfReach) NextContact(now); // a contact the server does not know: try another
@@ -588,7 +581,7 @@ internal sealed class BotMissions
     {
         _phase = _contacts.Count == 0 ? Phase.Resting : Phase.Seeking;
         if (!sameContact) _contactsAsked = 0;
-        if (_phase == Phase.Resting) _restUntil = now + Ticks(RestAfterNoOffers);
+        if (_phase == Phase.Resting) _restUntil = now + Bot.Ticks(RestAfterNoOffers);
     }
 
     /// <summary>This contact had nothing to take: the next one, or a rest when every contact of the district said so.</summary>
@@ -608,20 +601,13 @@ internal sealed class BotMissions
     private void Rest(long now, TimeSpan span)
     {
         _phase = Phase.Resting;
-        _restUntil = now + Ticks(span);
+        _restUntil = now + Bot.Ticks(span);
     }
 
     private void Avoid(string mission)
     {
         if (_avoid.Count >= MaxAvoided) _avoid.Clear(); // a bound, never met with the shipped content (16 missions)
         _avoid.Add(mission);
-    }
-
-    /// <summary>Counts <paramref name="key"/>; past <see cref="MaxErrorCodes"/> different keys the rest count as "other".</summary>
-    private static void Count(Dictionary<string, long> counts, string key)
-    {
-        if (!counts.ContainsKey(key) && counts.Count >= MaxErrorCodes) key = "other";
-        counts[key] = counts.GetValueOrDefault(key) + 1;
     }
 
     private static int Rank(string value, params string[] order) => Array.IndexOf(order, value) is var i && i >= 0 ? i : order.Length;
@@ -633,6 +619,4 @@ internal sealed class BotMissions
         Bot.Property(element, name) is { ValueKind: JsonValueKind.Number } n && n.TryGetInt32(out var i) ? i : 0;
 
     private static double Distance(double x, double z, double tx, double tz) => Math.Sqrt((tx - x) * (tx - x) + (tz - z) * (tz - z));
-
-    private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
 }

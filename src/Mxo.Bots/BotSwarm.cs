@@ -63,7 +63,7 @@ public sealed class BotSwarm
         if (Options.Duration is { } duration) run.CancelAfter(duration);
 
         var latency = new LatencyHistogram();
-        var countFrom = Options.Warmup is { } warmup ? started + (long)(warmup.TotalSeconds * Stopwatch.Frequency) : 0;
+        var countFrom = Options.Warmup is { } warmup ? started + Bot.Ticks(warmup) : 0;
         var witness = new MoveWitness(countFrom);
         var delivery = new ChatDelivery(countFrom);
         var http = new BotHttpStats();
